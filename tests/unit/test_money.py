@@ -47,6 +47,6 @@ def test_g1_floor_zero():
     assert format_money(Decimal("7850")) == "7850.00"
 
 
-@given(st.integers(min_value=-10**12, max_value=10**12))
+@given(st.integers(min_value=-(10**12), max_value=10**12))
 def test_pence_round_trip(pence):
     assert to_pence(from_pence(pence)) == pence

@@ -20,7 +20,7 @@ def to_money(value: object, *, field: str = "amount", rule: str = "G1") -> Decim
     Returns the exact Decimal (not rounded): rounding happens once, at the end
     of a derived calculation, via :func:`round_money`.
     """
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, bool | float):
         raise DomainError(
             ErrorCode.INVALID, f"{field} must be a decimal string, not a float", rule, field
         )

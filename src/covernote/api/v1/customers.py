@@ -1,0 +1,130 @@
+"""Customers and their reasonable adjustments (PLT-1, PLT-2), tenant-scoped (PLT-4)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from pydantic import EmailStr, Field
+
+from covernote.accounts.selectors import request_user
+from covernote.api.v1.schemas import AdjustmentOut, CustomerOut
+from covernote.domain.errors import DomainError, ErrorCode
+from covernote.parties.models import AdjustmentKind, Customer, ReasonableAdjustment
+from covernote.parties.selectors import customer_get_for, customer_list_for
+from covernote.parties.services import adjustment_record, customer_create
+
+router = Router(tags=["customers"])
+
+
+def adjustment_out(a: ReasonableAdjustment) -> AdjustmentOut:
+    return AdjustmentOut(
+        id=a.pk,
+        kind=a.kind,
+        kind_label=a.get_kind_display(),
+        note=a.note,
+        third_party_name=a.third_party_name,
+        recorded_by=a.recorded_by.full_name if a.recorded_by_id else "",
+        recorded_at=a.recorded_at,
+        superseded_at=a.superseded_at,
+        superseded_by_id=a.superseded_by_id,
+    )
+
+
+def customer_out(c: Customer) -> CustomerOut:
+    active = getattr(c, "active_adjustment_list", None)
+    if active is None:
+        active = list(c.active_adjustments().select_related("recorded_by"))
+    return CustomerOut(
+        id=c.pk,
+        reference=c.reference,
+        firm=c.firm.name if c.firm is not None else None,
+        full_name=c.full_name,
+        first_name=c.first_name,
+        last_name=c.last_name,
+        date_of_birth=c.date_of_birth,
+        address_lines=c.address_lines,
+        nation=c.nation,
+        email=c.email,
+        phone=c.phone,
+        contact_channel=c.contact_channel,
+        document_format=c.document_format,
+        is_business=c.is_business,
+        version=c.version,
+        reasonable_adjustments=[adjustment_out(a) for a in active],
+    )
+
+
+class CustomerIn(Schema):
+    model_config = {"extra": "forbid"}
+
+    title: str = ""
+    first_name: str = Field(min_length=1, max_length=100)
+    last_name: str = Field(min_length=1, max_length=100)
+    date_of_birth: date
+    address_line1: str = ""
+    address_line2: str = ""
+    town: str = ""
+    postcode: str = ""
+    nation: Literal[
+        "england", "wales", "scotland", "northern_ireland", "isle_of_man", "channel_islands"
+    ] = "england"
+    email: EmailStr | Literal[""] = ""
+    phone: str = ""
+    contact_channel: Literal["email", "letter", "phone", "sms"] = "email"
+    document_format: Literal["standard", "large_print", "audio", "braille"] = "standard"
+
+
+class AdjustmentIn(Schema):
+    model_config = {"extra": "forbid"}
+
+    kind: str
+    note: str
+    third_party_name: str = ""
+    supersedes: int | None = None
+
+
+@router.get("", response=list[CustomerOut])
+def list_customers(request: HttpRequest, search: str = "") -> list[CustomerOut]:
+    return [customer_out(c) for c in customer_list_for(request_user(request), search=search)[:200]]
+
+
+@router.get("/{customer_id}", response=CustomerOut)
+def get_customer(request: HttpRequest, customer_id: int) -> CustomerOut:
+    return customer_out(customer_get_for(request_user(request), customer_id))
+
+
+@router.post("", response={201: CustomerOut})
+def create_customer(request: HttpRequest, payload: CustomerIn) -> tuple[int, CustomerOut]:
+    customer = customer_create(actor=request_user(request), data=payload.model_dump())
+    return 201, customer_out(customer)
+
+
+@router.post("/{customer_id}/adjustments", response={201: CustomerOut})
+def add_adjustment(
+    request: HttpRequest, customer_id: int, payload: AdjustmentIn
+) -> tuple[int, CustomerOut]:
+    actor = request_user(request)
+    if actor.is_customer:
+        raise DomainError(ErrorCode.PERMISSION_DENIED, "staff record adjustments", "PLT-2")
+    customer = customer_get_for(actor, customer_id)
+    if payload.kind not in AdjustmentKind.values:
+        raise DomainError(ErrorCode.INVALID, f"unknown kind {payload.kind!r}", "PLT-2", "kind")
+    supersedes = None
+    if payload.supersedes is not None:
+        supersedes = customer.adjustments.filter(pk=payload.supersedes).first()
+        if supersedes is None:
+            raise DomainError(
+                ErrorCode.NOT_FOUND, "no such adjustment on this customer", "PLT-2", "supersedes"
+            )
+    adjustment_record(
+        actor=actor,
+        customer=customer,
+        kind=payload.kind,
+        note=payload.note,
+        third_party_name=payload.third_party_name,
+        supersedes=supersedes,
+    )
+    return 201, customer_out(customer_get_for(actor, customer_id))

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ProductsConfig(AppConfig):
+    name = "covernote.products"
+    label = "products"
+    verbose_name = "Product configuration"

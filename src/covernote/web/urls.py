@@ -1,0 +1,43 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from covernote.web import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/login/", views.SignInView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password-reset/",
+        auth_views.PasswordResetView.as_view(
+            email_template_name="registration/password_reset_email.txt",
+            subject_template_name="registration/password_reset_subject.txt",
+        ),
+        name="password_reset",
+    ),
+    path(
+        "accounts/password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path("terms/", views.terms_view, name="terms"),
+    path("terms/accept/", views.terms_accept_view, name="terms-accept"),
+    path("broker/", views.broker_dashboard, name="broker-dashboard"),
+    path(
+        "broker/customers/<int:customer_id>/", views.customer_detail, name="broker-customer-detail"
+    ),
+    path("backoffice/", views.backoffice_home, name="backoffice-home"),
+    path("backoffice/customers/<int:customer_id>/", views.customer_detail, name="customer-detail"),
+    path("app/", views.customer_app, name="customer-app"),
+]

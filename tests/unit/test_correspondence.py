@@ -1,0 +1,50 @@
+"""PLT-2 / PLT-7 channel choice (pure)."""
+
+from covernote.domain.correspondence import (
+    Adjustment,
+    Channel,
+    DocumentFormat,
+    choose_delivery,
+    may_phone,
+)
+
+LETTER_ONLY = Adjustment(
+    "letter only",
+    requires_channel=Channel.LETTER,
+    forbids_channels=frozenset({Channel.PHONE, Channel.SMS}),
+)
+LARGE = Adjustment("large print", requires_format=DocumentFormat.LARGE_PRINT)
+
+
+def choose(
+    preferred=Channel.EMAIL, fmt=DocumentFormat.STANDARD, adjustments=(), email=True, address=True
+):
+    return choose_delivery(
+        preferred_channel=preferred,
+        preferred_format=fmt,
+        adjustments=adjustments,
+        has_email=email,
+        has_address=address,
+        has_mobile=True,
+    )
+
+
+def test_plt2_adjustment_overrides_preference():
+    d = choose(Channel.PHONE, adjustments=[LETTER_ONLY, LARGE])
+    assert d.channel is Channel.LETTER and d.document_format is DocumentFormat.LARGE_PRINT
+    assert "PLT-2" in d.decision.rules
+
+
+def test_plt2_letter_only_customer_may_not_be_phoned():
+    assert may_phone([LETTER_ONLY]) is False
+    assert may_phone([LARGE]) is True
+
+
+def test_plt7_phone_preference_still_gets_a_written_document():
+    assert choose(Channel.PHONE).channel is Channel.EMAIL
+    assert choose(Channel.SMS, email=False).channel is Channel.LETTER
+
+
+def test_plt7_no_email_falls_back_to_letter_and_missing_address_warns():
+    d = choose(Channel.EMAIL, email=False, address=False)
+    assert d.channel is Channel.LETTER and d.decision.warnings
