@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from hypothesis import given
@@ -95,4 +95,5 @@ def test_property_review_never_exceeds_cap(
         else {"previous_score": D(previous), "period_score": D(period)}
     )
     out = review(params, dates[which], current=str(current), renewal=str(renewal), **kwargs)
-    assert out.new_premium <= (renewal * D("1.5")).quantize(D("0.01"))
+    # G1: the cap is 150% of the renewal premium rounded half-up to the penny.
+    assert out.new_premium <= (renewal * D("1.5")).quantize(D("0.01"), rounding=ROUND_HALF_UP)
