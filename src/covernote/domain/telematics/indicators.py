@@ -1,0 +1,129 @@
+"""Per-fix indicators (YD-SCORE-1): speeding, night, harsh events, journey duration.
+
+All thresholds come from :class:`TelematicsParams` (YD-SCORE-3). Steps are taken
+between consecutive fixes of the same trip (``step_s``, ``step_m`` from
+:mod:`segment`); each step's time and distance is attributed to the fix that ends it.
+
+* accel = (v - v_prev) / step_s and lateral = v x |heading change| / step_s (yaw rate),
+  only for steps of at most ``max_step_s``; harsh flags need ``max(v, v_prev) >=
+  min_speed_kmh``. An *event* is a run of consecutive flagged fixes.
+* speeding: ``speed > limit x (1 + tolerance_pct/100) + tolerance_mph``; an episode
+  (run of speeding fixes) is *sustained* when its time >= ``sustained_min_s`` and its
+  distance >= ``sustained_min_m``.
+* night: local time (``night.timezone``) hour in [start_hour, 24) or [0, end_hour).
+* journey duration: kept trips of a device closer than ``break_min`` minutes form one
+  spell; a fix is over duration when more than ``max_continuous_min`` minutes have
+  elapsed since its spell started.
+"""
+
+from __future__ import annotations
+
+import math
+
+import polars as pl
+
+from covernote.domain.telematics.params import KMH_PER_MPH, TelematicsParams
+
+
+def _run_id(flag: str, group: str) -> pl.Expr:
+    """Number of the run of equal ``flag`` values within ``group`` (changes -> new run)."""
+    change = pl.col(flag).ne_missing(pl.col(flag).shift(1)) | pl.col(group).ne_missing(
+        pl.col(group).shift(1)
+    )
+    return change.cum_sum()
+
+
+def _run_sum(x: pl.Expr, run: pl.Expr) -> pl.Expr:
+    """Sum of ``x`` over each contiguous run (linear scans, no hash group-by)."""
+    csum = x.cum_sum()
+    at_end = pl.when(run.ne_missing(run.shift(-1))).then(csum).backward_fill()
+    before = pl.when(run.ne_missing(run.shift(1))).then(csum - x).forward_fill()
+    return at_end - before
+
+
+def speeding_threshold_kmh(limit_kmh: pl.Expr, params: TelematicsParams) -> pl.Expr:
+    """Speed above which a fix is speeding: limit + tolerance_pct% + tolerance_mph (YD-SPEED-1)."""
+    s = params.speeding
+    return limit_kmh * (1.0 + s.tolerance_pct / 100.0) + s.tolerance_mph * KMH_PER_MPH
+
+
+def add_point_indicators(df: pl.DataFrame, params: TelematicsParams) -> pl.DataFrame:
+    """Add accel, lateral, speeding and harsh-event flags, night flag (YD-SCORE-1)."""
+    e = params.events
+    in_trip = pl.col("_trip_seq").is_not_null()
+    step = pl.col("step_s")
+    ok_step = (step > 0) & (step <= params.trips.max_step_s)
+    v = pl.col("speed_kmh") / 3.6
+    v_prev = pl.col("speed_kmh").shift(1) / 3.6
+    dh = (pl.col("heading_deg") - pl.col("heading_deg").shift(1) + 540.0) % 360.0 - 180.0
+    fast_enough = pl.max_horizontal(pl.col("speed_kmh"), pl.col("speed_kmh").shift(1)) >= (
+        e.min_speed_kmh
+    )
+    df = df.with_columns(
+        accel_mps2=pl.when(ok_step).then((v - v_prev) / step),
+        lateral_mps2=pl.when(ok_step).then(v * (dh.abs() * (math.pi / 180.0)) / step),
+        _fast=fast_enough.fill_null(False),
+    )
+    tz = params.night.timezone
+    hour = pl.col("ts").dt.convert_time_zone(tz).dt.hour()
+    ns, ne = params.night.start_hour, params.night.end_hour
+    night = (hour >= ns) & (hour < ne) if ns < ne else (hour >= ns) | (hour < ne)
+    over = pl.col("speed_kmh") > speeding_threshold_kmh(pl.col("speed_limit_kmh"), params)
+    df = df.with_columns(
+        is_speeding=(over & in_trip).fill_null(False),
+        is_night=night & in_trip,
+        is_harsh_brake=((pl.col("accel_mps2") <= e.harsh_brake_mps2) & pl.col("_fast"))
+        .fill_null(False)
+        .and_(in_trip),
+        is_harsh_accel=((pl.col("accel_mps2") >= e.harsh_accel_mps2) & pl.col("_fast"))
+        .fill_null(False)
+        .and_(in_trip),
+        is_harsh_corner=((pl.col("lateral_mps2") >= e.harsh_corner_mps2) & pl.col("_fast"))
+        .fill_null(False)
+        .and_(in_trip),
+    ).drop("_fast")
+    # Sustained speeding: runs of speeding fixes within a trip.
+    df = df.with_columns(_srun=_run_id("is_speeding", "_trip_seq"))
+    sp = pl.col("is_speeding")
+    run_s = _run_sum(pl.when(sp).then(step.fill_null(0.0)).otherwise(0.0), pl.col("_srun"))
+    run_m = _run_sum(
+        pl.when(sp).then(pl.col("step_m").fill_null(0.0)).otherwise(0.0), pl.col("_srun")
+    )
+    s = params.speeding
+    df = df.with_columns(
+        is_sustained_speeding=sp & (run_s >= s.sustained_min_s) & (run_m >= s.sustained_min_m)
+    ).drop("_srun")
+    return df
+
+
+def event_starts(flag: str) -> pl.Expr:
+    """True on the first fix of each run of ``flag`` within a trip (an event)."""
+    prev = pl.col(flag).shift(1).fill_null(False)
+    same_trip = (pl.col("_trip_seq") == pl.col("_trip_seq").shift(1)).fill_null(False)
+    return pl.col(flag) & (prev.not_() | same_trip.not_())
+
+
+def add_over_duration(
+    df: pl.DataFrame, trips: pl.DataFrame, params: TelematicsParams
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Journey duration (YD-SCORE-1): flag fixes beyond the continuous-driving limit.
+
+    ``trips`` are kept trips with device_id, trip_id, start_ts, end_ts. Returns the
+    points with ``is_over_duration`` and the trips with ``spell_start_ts``.
+    """
+    d = params.duration
+    t = trips.sort("device_id", "start_ts")
+    gap = (pl.col("start_ts") - pl.col("end_ts").shift(1)).dt.total_seconds()
+    new_spell = pl.col("device_id").ne_missing(pl.col("device_id").shift(1)) | (
+        gap >= d.break_min * 60
+    ).fill_null(True)
+    t = t.with_columns(_spell=new_spell.cum_sum())
+    t = t.with_columns(spell_start_ts=pl.col("start_ts").min().over("_spell")).drop("_spell")
+    df = df.join(
+        t.select("trip_id", "spell_start_ts"), on="trip_id", how="left", maintain_order="left"
+    )
+    elapsed = (pl.col("ts") - pl.col("spell_start_ts")).dt.total_seconds()
+    df = df.with_columns(
+        is_over_duration=(elapsed > d.max_continuous_min * 60).fill_null(False)
+    ).drop("spell_start_ts")
+    return df, t
