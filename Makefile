@@ -36,7 +36,7 @@ test: env ## run the whole test suite (DATABASE_URL selects PostgreSQL)
 	DJANGO_SETTINGS_MODULE=covernote.settings.test $(RUN) pytest -q
 
 test-fast: env ## the domain unit tests only (no database, no browser)
-	$(RUN) pytest -q tests/unit -p no:django
+	DJANGO_SETTINGS_MODULE=covernote.settings.test $(RUN) pytest -q tests/unit
 
 check: env ## ruff, format check, mypy, import-linter, migrations check
 	$(RUN) ruff check src tests bench

@@ -6,13 +6,13 @@ from datetime import date
 
 import pytest
 
-from covernote.accounts.models import Firm, FirmKind, Role, TermsOfService, User
-
 PASSWORD = "correct-horse-battery-9"
 
 
 @pytest.fixture
 def firms(db):
+    from covernote.accounts.models import Firm, FirmKind
+
     return {
         "coplus": Firm.objects.create(
             name="Coplus", kind=FirmKind.INTERMEDIARY, phone="0191 000 0000"
@@ -24,7 +24,9 @@ def firms(db):
     }
 
 
-def make_user(email: str, role: Role, firm: Firm | None = None, **extra) -> User:
+def make_user(email, role, firm=None, **extra):
+    from covernote.accounts.models import User
+
     return User.objects.create_user(
         email, PASSWORD, full_name=email.split("@")[0].title(), role=role.value, firm=firm, **extra
     )
@@ -32,6 +34,8 @@ def make_user(email: str, role: Role, firm: Firm | None = None, **extra) -> User
 
 @pytest.fixture
 def users(firms):
+    from covernote.accounts.models import Role
+
     return {
         "broker_north": make_user("broker@north.example", Role.BROKER, firms["north"]),
         "broker_harbour": make_user("broker@harbour.example", Role.BROKER, firms["harbour"]),
@@ -52,6 +56,8 @@ def users(firms):
 
 @pytest.fixture
 def terms(db):
+    from covernote.accounts.models import TermsOfService
+
     return TermsOfService.objects.create(version="1.0", body="Use the platform properly.")
 
 
