@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from django.core.management import call_command
 from django.db import connection
@@ -30,7 +32,7 @@ def chain(users):
 def test_plt6_chain_verifies_when_untouched(chain):
     checked, problems = audit_verify()
     assert checked == len(chain) and problems == []
-    assert all(r.prev_hash == p.hash for p, r in zip(chain, chain[1:], strict=False))
+    assert all(r.prev_hash == p.hash for p, r in itertools.pairwise(chain))
 
 
 def test_plt6_changed_record_is_detected_and_named(chain):

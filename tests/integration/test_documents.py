@@ -63,7 +63,7 @@ def test_plt7_email_customer_gets_the_pdf_attached(customers, users, issue):
     message = doc.messages.get()
     assert message.channel == "email" and message.status == OutboxStatus.SENT
     assert mail.outbox[0].to == ["jamie@example.com"]
-    name, content, mimetype = mail.outbox[0].attachments[0]
+    _name, content, mimetype = mail.outbox[0].attachments[0]
     assert mimetype == "application/pdf" and content.startswith(b"%PDF")
     assert "11pt" in doc.html
 
