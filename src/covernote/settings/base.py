@@ -32,6 +32,9 @@ INSTALLED_APPS = [
     "covernote.parties",
     "covernote.products",
     "covernote.documents",
+    "covernote.billing",
+    "covernote.gap",
+    "covernote.complaints",
     "covernote.web",
     "covernote.cli",
 ]

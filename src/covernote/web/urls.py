@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from covernote.web import views
 
@@ -40,4 +40,6 @@ urlpatterns = [
     path("backoffice/", views.backoffice_home, name="backoffice-home"),
     path("backoffice/customers/<int:customer_id>/", views.customer_detail, name="customer-detail"),
     path("app/", views.customer_app, name="customer-app"),
+    path("", include("covernote.web.gap.urls")),
+    path("", include("covernote.web.complaints.urls")),
 ]

@@ -6,7 +6,7 @@ from ninja import NinjaAPI
 
 from covernote.api import errors
 from covernote.api.auth import AUTH
-from covernote.api.v1 import calculators, customers, platform
+from covernote.api.v1 import calculators, complaints, customers, gap, platform
 
 api = NinjaAPI(
     title="covernote API",
@@ -23,3 +23,5 @@ errors.install(api)
 api.add_router("/", platform.router)
 api.add_router("/customers", customers.router)
 api.add_router("/calculators", calculators.router)
+api.add_router("/gap", gap.router)
+api.add_router("/complaints", complaints.router)
