@@ -1,0 +1,162 @@
+"""``gap-claim`` calculator: the GAP claim benefit (SPEC §1 "Claim benefit", GAP-COVER).
+
+Payload (money as strings or integers, never floats; booleans as JSON booleans)::
+
+    purchase_price, settlement, motor_excess, limit_of_liability       required
+    accepted_settlement (default settlement), market_value,
+    outstanding_finance, amount_advanced + market_value_at_purchase,
+    contributory_percent | contributory_amount (not both),
+    vat_recovered (default false), waive_market_value (default false),
+    premium_charged + premium_would_have_charged (PLT-10)               optional
+
+Answer: ``{"payable": "7850.00", "steps": [...], "warnings": [...]}``.
+
+This module also holds the small helpers both GAP calculators share: loading
+the product configuration TOML (file I/O stays out of the domain) and reading
+payload fields with errors that name the field and rule.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from covernote.domain.errors import DomainError, ErrorCode
+from covernote.domain.gap.params import GapParams, parse_params
+from covernote.domain.gap.settlement import ClaimInput, gap_benefit
+from covernote.domain.money import format_money, non_negative_money
+
+CONFIG_DIR = Path(__file__).resolve().parents[3] / "config" / "products" / "gap"
+
+
+@lru_cache(maxsize=8)
+def _load_all(config_dir: str) -> tuple[GapParams, ...]:
+    versions = []
+    for path in sorted(Path(config_dir).glob("*.toml")):
+        with path.open("rb") as fh:
+            versions.append(parse_params(tomllib.load(fh), str(path)))
+    return tuple(sorted(versions, key=lambda p: p.effective_from))
+
+
+def load_gap_params(on: date | None = None, config_dir: Path = CONFIG_DIR) -> GapParams:
+    """The GAP configuration in force on ``on`` (the newest when ``on`` is None)."""
+    versions = _load_all(str(config_dir))
+    if not versions:
+        raise DomainError(
+            ErrorCode.CONFIGURATION, f"no GAP configuration in {config_dir}", "PLT-CONFIG", None
+        )
+    if on is None:
+        return versions[-1]
+    in_force = [v for v in versions if v.effective_from <= on]
+    # A date before the first version falls back to the first (the product's launch terms).
+    return in_force[-1] if in_force else versions[0]
+
+
+class Payload:
+    """Reads a calculator payload: every key must be known; errors name the field."""
+
+    def __init__(
+        self, payload: object, *, allowed: set[str], rule: str, required: set[str]
+    ) -> None:
+        if not isinstance(payload, Mapping):
+            raise DomainError(ErrorCode.INVALID, "the payload must be a JSON object", rule, None)
+        self.data: Mapping[str, Any] = payload
+        self.rule = rule
+        for key in sorted(set(payload) - allowed):
+            raise DomainError(ErrorCode.INVALID, f"unknown field {key!r}", rule, str(key))
+        for key in sorted(required - set(payload)):
+            raise DomainError(ErrorCode.REQUIRED, f"{key} is required", rule, key)
+
+    def present(self, key: str) -> bool:
+        return self.data.get(key) is not None
+
+    def money(self, key: str, rule: str | None = None) -> Decimal:
+        return non_negative_money(self.data[key], field=key, rule=rule or self.rule)
+
+    def optional_money(self, key: str, rule: str | None = None) -> Decimal | None:
+        return self.money(key, rule) if self.present(key) else None
+
+    def boolean(self, key: str, default: bool, rule: str | None = None) -> bool:
+        if not self.present(key):
+            return default
+        value = self.data[key]
+        if not isinstance(value, bool):
+            raise DomainError(
+                ErrorCode.INVALID, f"{key} must be true or false", rule or self.rule, key
+            )
+        return value
+
+    def day(self, key: str, rule: str | None = None) -> date:
+        value = self.data[key]
+        if isinstance(value, str):
+            try:
+                return date.fromisoformat(value)
+            except ValueError:
+                pass
+        raise DomainError(
+            ErrorCode.INVALID, f"{key} must be an ISO date (YYYY-MM-DD)", rule or self.rule, key
+        )
+
+    def optional_day(self, key: str, rule: str | None = None) -> date | None:
+        return self.day(key, rule) if self.present(key) else None
+
+    def choice(self, key: str, allowed: tuple[str, ...], rule: str | None = None) -> str:
+        value = self.data[key]
+        if not isinstance(value, str) or value not in allowed:
+            raise DomainError(
+                ErrorCode.INVALID,
+                f"{key} must be one of {', '.join(allowed)}",
+                rule or self.rule,
+                key,
+            )
+        return value
+
+
+REQUIRED = {"purchase_price", "settlement", "motor_excess", "limit_of_liability"}
+OPTIONAL = {
+    "accepted_settlement",
+    "market_value",
+    "outstanding_finance",
+    "amount_advanced",
+    "market_value_at_purchase",
+    "contributory_percent",
+    "contributory_amount",
+    "vat_recovered",
+    "waive_market_value",
+    "premium_charged",
+    "premium_would_have_charged",
+}
+
+
+def run(payload: dict[str, Any]) -> dict[str, Any]:
+    """Validate the payload, compute the GAP benefit and return it with its steps."""
+    p = Payload(payload, allowed=REQUIRED | OPTIONAL, rule="GAP-COVER", required=REQUIRED)
+    percent = p.optional_money("contributory_percent", "GAP-EXCL-18")
+    claim = ClaimInput(
+        purchase_price=p.money("purchase_price", "GAP-DEF-PRICE"),
+        settlement=p.money("settlement", "GAP-DEF-SETTLE"),
+        motor_excess=p.money("motor_excess", "GAP-COVER-3"),
+        limit_of_liability=p.money("limit_of_liability", "GAP-LIMIT"),
+        accepted_settlement=p.optional_money("accepted_settlement", "GAP-BEST-1"),
+        market_value=p.optional_money("market_value", "GAP-DEF-MV"),
+        outstanding_finance=p.optional_money("outstanding_finance", "GAP-DEF-OFB"),
+        amount_advanced=p.optional_money("amount_advanced", "GAP-EXCL-8"),
+        market_value_at_purchase=p.optional_money("market_value_at_purchase", "GAP-EXCL-8"),
+        contributory_percent=percent,
+        contributory_amount=p.optional_money("contributory_amount", "GAP-EXCL-18"),
+        vat_recovered=p.boolean("vat_recovered", False, "GAP-EXCL-14"),
+        waive_market_value=p.boolean("waive_market_value", False, "GAP-BEST-1"),
+        premium_charged=p.optional_money("premium_charged", "PLT-10"),
+        premium_would_have_charged=p.optional_money("premium_would_have_charged", "PLT-10"),
+    )
+    decision = gap_benefit(claim, load_gap_params())
+    return {
+        "payable": format_money(decision.amounts["payable"]),
+        "steps": [s.as_dict() for s in decision.steps],
+        "warnings": list(decision.warnings),
+    }
