@@ -142,7 +142,7 @@ def _int(doc: Mapping[str, Any], key: str, *, lo: int = 0, hi: int | None = None
         raise _err(key, f"expected an integer, got {v!r}")
     if v < lo or (hi is not None and v > hi):
         raise _err(key, f"out of range [{lo}, {hi}]: {v!r}")
-    return v
+    return int(v)
 
 
 def _str(doc: Mapping[str, Any], key: str) -> str:

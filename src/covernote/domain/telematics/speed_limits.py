@@ -229,7 +229,8 @@ def build_road_index(
         )
         .filter(pl.col("len2") > 0)
     )
-    lat_ref = float(segs["lat0"].abs().max() or 0.0) if segs.height else 0.0
+    lat_max = segs.select(pl.col("lat0").abs().max()).item() if segs.height else None
+    lat_ref = float(lat_max) if lat_max is not None else 0.0
     cell_deg_lat = params.cell_m / M_PER_DEG_LAT
     # Columns narrow towards the poles: size them at the map's most poleward latitude.
     cell_deg_lon = params.cell_m / (M_PER_DEG_LAT * max(math.cos(math.radians(lat_ref)), 0.01))
