@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "covernote.billing",
     "covernote.gap",
     "covernote.complaints",
+    "covernote.young_driver",
     "covernote.web",
     "covernote.cli",
 ]

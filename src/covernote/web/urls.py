@@ -42,4 +42,5 @@ urlpatterns = [
     path("app/", views.customer_app, name="customer-app"),
     path("", include("covernote.web.gap.urls")),
     path("", include("covernote.web.complaints.urls")),
+    path("", include("covernote.web.young_driver.urls")),
 ]

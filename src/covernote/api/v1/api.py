@@ -6,7 +6,7 @@ from ninja import NinjaAPI
 
 from covernote.api import errors
 from covernote.api.auth import AUTH
-from covernote.api.v1 import calculators, complaints, customers, gap, platform
+from covernote.api.v1 import calculators, complaints, customers, gap, platform, young_driver
 
 api = NinjaAPI(
     title="covernote API",
@@ -25,3 +25,4 @@ api.add_router("/customers", customers.router)
 api.add_router("/calculators", calculators.router)
 api.add_router("/gap", gap.router)
 api.add_router("/complaints", complaints.router)
+api.add_router("/young-driver", young_driver.router)
