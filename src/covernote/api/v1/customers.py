@@ -6,7 +6,7 @@ from datetime import date
 from typing import Literal
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import EmailStr, Field
 
 from covernote.accounts.selectors import request_user
@@ -97,15 +97,15 @@ def get_customer(request: HttpRequest, customer_id: int) -> CustomerOut:
 
 
 @router.post("", response={201: CustomerOut})
-def create_customer(request: HttpRequest, payload: CustomerIn) -> tuple[int, CustomerOut]:
+def create_customer(request: HttpRequest, payload: CustomerIn) -> Status:
     customer = customer_create(actor=request_user(request), data=payload.model_dump())
-    return 201, customer_out(customer)
+    return Status(201, customer_out(customer))
 
 
 @router.post("/{customer_id}/adjustments", response={201: CustomerOut})
 def add_adjustment(
     request: HttpRequest, customer_id: int, payload: AdjustmentIn
-) -> tuple[int, CustomerOut]:
+) -> Status:
     actor = request_user(request)
     if actor.is_customer:
         raise DomainError(ErrorCode.PERMISSION_DENIED, "staff record adjustments", "PLT-2")
@@ -127,4 +127,4 @@ def add_adjustment(
         third_party_name=payload.third_party_name,
         supersedes=supersedes,
     )
-    return 201, customer_out(customer_get_for(actor, customer_id))
+    return Status(201, customer_out(customer_get_for(actor, customer_id)))
