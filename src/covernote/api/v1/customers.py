@@ -97,7 +97,7 @@ def get_customer(request: HttpRequest, customer_id: int) -> CustomerOut:
 
 
 @router.post("", response={201: CustomerOut})
-def create_customer(request: HttpRequest, payload: CustomerIn) -> Status:
+def create_customer(request: HttpRequest, payload: CustomerIn) -> Status[CustomerOut]:
     customer = customer_create(actor=request_user(request), data=payload.model_dump())
     return Status(201, customer_out(customer))
 
@@ -105,7 +105,7 @@ def create_customer(request: HttpRequest, payload: CustomerIn) -> Status:
 @router.post("/{customer_id}/adjustments", response={201: CustomerOut})
 def add_adjustment(
     request: HttpRequest, customer_id: int, payload: AdjustmentIn
-) -> Status:
+) -> Status[CustomerOut]:
     actor = request_user(request)
     if actor.is_customer:
         raise DomainError(ErrorCode.PERMISSION_DENIED, "staff record adjustments", "PLT-2")
