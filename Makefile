@@ -10,7 +10,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 export DJANGO_SETTINGS_MODULE ?= covernote.settings.dev
 
-.PHONY: help env run test test-fast check fmt bench clean
+.PHONY: help env run test test-fast check fmt bench rules clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -48,6 +48,9 @@ check: env ## ruff, format check, mypy, import-linter, migrations check
 fmt: env ## apply ruff fixes and formatting
 	$(RUN) ruff check --fix src tests bench
 	$(RUN) ruff format src tests bench
+
+rules: env ## regenerate docs/rules.md (rule id -> code -> tests)
+	$(RUN) python scripts/rules_index.py
 
 bench: env ## run the benchmarks and print the tables
 	$(RUN) python bench/run.py
