@@ -132,3 +132,14 @@ def test_unknown_calculator_is_404(token_client, users):
         "/api/v1/calculators/nope", data="{}", content_type="application/json"
     )
     assert response.status_code == 404
+
+
+def test_plt5_token_command_creates_a_working_token_and_revokes_it(users, capsys):
+    from django.core.management import call_command
+
+    call_command("token", "create", "agent@coplus.example", "ci")
+    raw = capsys.readouterr().out.strip()
+    c = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert c.get("/api/v1/me").status_code == 200
+    call_command("token", "revoke", raw[:10])
+    assert c.get("/api/v1/me").status_code == 401
