@@ -1,1 +1,408 @@
-"""Models of the Young Driver app."""
+"""Young Driver policy administration (SPEC §2): quotes, policies, payments, Smartbox, cancellation.
+
+Rules live in :mod:`covernote.domain.young_driver`; these models only store
+inputs, outcomes and the Decision (as JSON) that produced each figure.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from covernote.accounts.models import Firm
+from covernote.parties.models import Customer
+from covernote.products.models import ProductConfiguration
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+class YDQuote(models.Model):
+    """A priced quote (YD rating). Rating inputs never include a PLT-3 characteristic."""
+
+    reference = models.CharField(max_length=20, unique=True)
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="yd_quotes")
+    firm = models.ForeignKey(
+        Firm, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    config = models.ForeignKey(ProductConfiguration, on_delete=models.PROTECT, related_name="+")
+    start = models.DateField()
+    vehicle_reg = models.CharField(max_length=10)
+    vehicle_description = models.CharField(max_length=120, blank=True)
+    rating_inputs = models.JSONField()
+    add_ons = models.JSONField(default=list)
+    decision = models.JSONField()
+    premium_net = models.DecimalField(**MONEY)
+    ipt = models.DecimalField(**MONEY)
+    premium_gross = models.DecimalField(**MONEY)
+    add_ons_gross = models.DecimalField(**MONEY)
+    arrangement_fee = models.DecimalField(**MONEY)
+    total = models.DecimalField(**MONEY)
+    expires_on = models.DateField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Young Driver quote {self.reference}"
+
+    @property
+    def annual_premium(self) -> Decimal:
+        """Insurance premium incl. IPT: motor + add-ons (fees are separate, PLT-8)."""
+        return self.premium_gross + self.add_ons_gross
+
+
+class PolicyStatus(models.TextChoices):
+    LIVE = "live", "Live"
+    NOTICE = "notice", "Notice of cancellation issued"
+    CANCELLED = "cancelled", "Cancelled"
+    VOID = "void", "Void"
+
+
+#: The policy lifecycle (explicit state machine; every transition is a PolicyVersion).
+POLICY_TRANSITIONS: dict[str, frozenset[str]] = {
+    PolicyStatus.LIVE: frozenset({PolicyStatus.NOTICE, PolicyStatus.CANCELLED, PolicyStatus.VOID}),
+    PolicyStatus.NOTICE: frozenset({PolicyStatus.LIVE, PolicyStatus.CANCELLED, PolicyStatus.VOID}),
+    PolicyStatus.CANCELLED: frozenset({PolicyStatus.VOID}),
+    PolicyStatus.VOID: frozenset(),
+}
+
+
+class PaymentMethod(models.TextChoices):
+    CARD = "card", "Card (paid in full)"
+    DIRECT_DEBIT = "direct_debit", "Monthly Direct Debit (premium finance)"
+
+
+class YDPolicy(models.Model):
+    number = models.CharField(max_length=20, unique=True)
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="yd_policies")
+    firm = models.ForeignKey(
+        Firm, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    quote = models.OneToOneField(YDQuote, on_delete=models.PROTECT, related_name="policy")
+    config = models.ForeignKey(ProductConfiguration, on_delete=models.PROTECT, related_name="+")
+    start = models.DateField()
+    end = models.DateField()
+    vehicle_reg = models.CharField(max_length=10)
+    vehicle_description = models.CharField(max_length=120, blank=True)
+    rating_inputs = models.JSONField()
+    annual_premium = models.DecimalField(**MONEY)  # premium incl. IPT, motor + add-ons
+    renewal_premium = models.DecimalField(**MONEY)  # YD-REVIEW-3 cap base
+    premium_paid = models.DecimalField(**MONEY, default=0)  # original + additional − refunds
+    status = models.CharField(max_length=12, choices=PolicyStatus.choices)
+    payment_method = models.CharField(max_length=12, choices=PaymentMethod.choices)
+    documents_received_on = models.DateField(null=True, blank=True)
+    notice_cancel_on = models.DateField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    idempotency_key = models.CharField(max_length=100, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Young Driver policy {self.number}"
+
+
+class PolicyVersion(models.Model):
+    """Every change to a policy: who, when, what changed, and the resulting premium."""
+
+    policy = models.ForeignKey(YDPolicy, on_delete=models.PROTECT, related_name="versions")
+    version = models.PositiveIntegerField()
+    kind = models.CharField(max_length=40)  # new_business, mta, vehicle_change, cancel, ...
+    effective = models.DateField()
+    annual_premium = models.DecimalField(**MONEY)
+    changes = models.JSONField(default=dict)
+    decision = models.JSONField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_by_label = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar = ["policy", "version"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["policy", "version"], name="yd_one_row_per_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"PolicyVersion {self.pk}"
+
+
+class DirectDebitMandate(models.Model):
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="+")
+    sort_code = models.CharField(max_length=6)
+    account_number = models.CharField(max_length=8)
+    account_name = models.CharField(max_length=200)
+    reference = models.CharField(max_length=30, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"DirectDebitMandate {self.pk}"
+
+    @property
+    def display(self) -> str:
+        sc = self.sort_code
+        return f"{sc[0:2]}-{sc[2:4]}-{sc[4:6]} ****{self.account_number[-4:]}"
+
+
+class CardOnFile(models.Model):
+    """A payment-provider token: the card number is never held (PCI DSS, YD-PAY-2)."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="+")
+    provider = models.CharField(max_length=40)
+    token = models.CharField(max_length=200)
+    last4 = models.CharField(max_length=4)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"CardOnFile {self.pk}"
+
+
+class PaymentPlan(models.Model):
+    """YD-PAY-1: the premium-finance credit agreement."""
+
+    policy = models.OneToOneField(YDPolicy, on_delete=models.PROTECT, related_name="plan")
+    mandate = models.ForeignKey(DirectDebitMandate, on_delete=models.PROTECT, related_name="+")
+    provider = models.CharField(max_length=100)
+    agreement_reference = models.CharField(max_length=30, unique=True)
+    apr = models.DecimalField(max_digits=7, decimal_places=5)
+    amount_financed = models.DecimalField(**MONEY)
+    total_charge_for_credit = models.DecimalField(**MONEY)
+    total_payable = models.DecimalField(**MONEY)
+    credit_search_at = models.DateTimeField()
+    credit_search_reference = models.CharField(max_length=40)
+    decision = models.JSONField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"PaymentPlan {self.pk}"
+
+
+class InstalmentStatus(models.TextChoices):
+    SCHEDULED = "scheduled", "Scheduled"
+    COLLECTED = "collected", "Collected"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Instalment(models.Model):
+    plan = models.ForeignKey(PaymentPlan, on_delete=models.PROTECT, related_name="instalments")
+    number = models.PositiveIntegerField()
+    due = models.DateField()
+    amount = models.DecimalField(**MONEY)
+    status = models.CharField(
+        max_length=12, choices=InstalmentStatus.choices, default=InstalmentStatus.SCHEDULED
+    )
+
+    class Meta:
+        ordering: ClassVar = ["plan", "number"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["plan", "number"], name="yd_one_instalment_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"Instalment {self.pk}"
+
+
+class PaymentKind(models.TextChoices):
+    PREMIUM = "premium", "Premium and fees at purchase"
+    FINANCE_DRAWDOWN = "finance_drawdown", "Paid by the finance provider"
+    ADJUSTMENT = "adjustment", "Premium adjustment and fee"
+    REFUND = "refund", "Cancellation refund"
+    BOX_REFUND = "box_refund", "Smartbox return refund"
+
+
+class PaymentStatus(models.TextChoices):
+    SETTLED = "settled", "Settled"
+    SCHEDULED = "scheduled", "Scheduled after the 14-day notice"
+    RESPREAD = "respread", "Spread over the remaining instalments"
+
+
+class Payment(models.Model):
+    """Money in (positive) or out (negative) for a policy, by token / mandate only."""
+
+    policy = models.ForeignKey(YDPolicy, on_delete=models.PROTECT, related_name="payments")
+    kind = models.CharField(max_length=20, choices=PaymentKind.choices)
+    amount = models.DecimalField(**MONEY)
+    premium_part = models.DecimalField(**MONEY, default=0)
+    method = models.CharField(max_length=12, choices=PaymentMethod.choices)
+    provider_reference = models.CharField(max_length=60, blank=True)
+    status = models.CharField(max_length=12, choices=PaymentStatus.choices)
+    collect_on = models.DateField()
+    idempotency_key = models.CharField(max_length=120, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Payment {self.pk}"
+
+
+class CPANotice(models.Model):
+    """YD-PAY-2: written notice 14 days before any extra collection or refund."""
+
+    policy = models.ForeignKey(YDPolicy, on_delete=models.PROTECT, related_name="cpa_notices")
+    payment = models.OneToOneField(
+        Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="cpa_notice"
+    )
+    amount = models.DecimalField(**MONEY)  # positive = we collect, negative = we refund
+    sent_on = models.DateField()
+    earliest_collection_on = models.DateField()
+    document = models.ForeignKey(
+        "documents.Document", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"CPANotice {self.pk}"
+
+
+class Fee(models.Model):
+    """A YD-FEE-* charged by an event."""
+
+    policy = models.ForeignKey(YDPolicy, on_delete=models.PROTECT, related_name="fees")
+    rule = models.CharField(max_length=20)  # YD-FEE-ARR, YD-FEE-MTA, ...
+    amount = models.DecimalField(**MONEY)
+    charged_on = models.DateField()
+    reason = models.CharField(max_length=200)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar = ["charged_on", "id"]
+
+    def __str__(self) -> str:
+        return f"Fee {self.pk}"
+
+
+class Device(models.Model):
+    """A Smartbox (YD-BOX-STATE); the insurer group keeps ownership in every state."""
+
+    serial = models.CharField(max_length=30, unique=True)
+    policy = models.ForeignKey(
+        YDPolicy, null=True, blank=True, on_delete=models.PROTECT, related_name="devices"
+    )
+    state = models.CharField(max_length=20)
+    owner = models.CharField(max_length=100, default="Markerstudy Group")
+    created_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering: ClassVar = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Smartbox {self.serial}"
+
+
+class DeviceEvent(models.Model):
+    device = models.ForeignKey(Device, on_delete=models.PROTECT, related_name="events")
+    from_state = models.CharField(max_length=20, blank=True)
+    to_state = models.CharField(max_length=20)
+    note = models.CharField(max_length=200, blank=True)
+    actor_label = models.CharField(max_length=200, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"DeviceEvent {self.pk}"
+
+
+class InstallTaskStatus(models.TextChoices):
+    OPEN = "open", "Waiting for the photo"
+    AWAITING_APPROVAL = "awaiting_approval", "Photo uploaded, awaiting approval"
+    COMPLETE = "complete", "Complete"
+    CLOSED = "closed", "Closed (policy ended)"
+
+
+class InstallTask(models.Model):
+    """YD-BOX-INSTALL: fit the Smartbox and upload a photo within 14 days."""
+
+    policy = models.ForeignKey(YDPolicy, on_delete=models.PROTECT, related_name="install_tasks")
+    device = models.ForeignKey(Device, on_delete=models.PROTECT, related_name="install_tasks")
+    reason = models.CharField(max_length=40)  # new_business | vehicle_change
+    anchor = models.DateField()
+    deadline = models.DateField()
+    status = models.CharField(
+        max_length=20, choices=InstallTaskStatus.choices, default=InstallTaskStatus.OPEN
+    )
+    reminder_sent_on = models.DateField(null=True, blank=True)
+    notice_sent_on = models.DateField(null=True, blank=True)
+    completed_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar = ["deadline", "id"]
+
+    def __str__(self) -> str:
+        return f"InstallTask {self.pk}"
+
+
+class PhotoStatus(models.TextChoices):
+    PENDING = "pending", "Awaiting review"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+
+
+class InstallPhoto(models.Model):
+    task = models.ForeignKey(InstallTask, on_delete=models.PROTECT, related_name="photos")
+    image = models.FileField(upload_to="young_driver/install/%Y/%m/")
+    sha256 = models.CharField(max_length=64, unique=True)
+    size = models.PositiveIntegerField()
+    content_type = models.CharField(max_length=40)
+    status = models.CharField(
+        max_length=10, choices=PhotoStatus.choices, default=PhotoStatus.PENDING
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return f"InstallPhoto {self.pk}"
+
+
+class YDCancellation(models.Model):
+    """The cancellation (first transaction) and the Smartbox-return refund (second, YD-CANCEL-4)."""
+
+    policy = models.OneToOneField(YDPolicy, on_delete=models.PROTECT, related_name="cancellation")
+    by = models.CharField(max_length=10)  # customer | us
+    void = models.BooleanField(default=False)
+    reason = models.CharField(max_length=200, blank=True)
+    notice_date = models.DateField()
+    cancel_on = models.DateField()  # last day of cover
+    premium_paid = models.DecimalField(**MONEY)
+    refund = models.DecimalField(**MONEY)
+    premium_refund = models.DecimalField(**MONEY)
+    cancellation_fee = models.DecimalField(**MONEY)
+    box_credit = models.DecimalField(**MONEY)
+    in_cooling_off = models.BooleanField()
+    box_return_deadline = models.DateField()
+    refund_due_by = models.DateField()
+    decision = models.JSONField()
+    box_returned_on = models.DateField(null=True, blank=True)
+    box_refund = models.DecimalField(**MONEY, null=True, blank=True)
+    box_decision = models.JSONField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"YDCancellation {self.pk}"

@@ -1,0 +1,121 @@
+"""Permission-aware reads for Young Driver (PLT-4): broker own firm, customer self, staff all."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from covernote.accounts.models import Role, User
+from covernote.audit.services import audit_record
+from covernote.domain.errors import DomainError, ErrorCode
+from covernote.young_driver.models import (
+    Device,
+    InstallPhoto,
+    InstallTask,
+    InstallTaskStatus,
+    PhotoStatus,
+    YDPolicy,
+    YDQuote,
+)
+
+
+def _scoped(qs: QuerySet, actor: User, customer_path: str) -> QuerySet:  # type: ignore[type-arg]
+    if actor.role == Role.BROKER:
+        if actor.firm_id is None:
+            return qs.none()
+        return qs.filter(**{f"{customer_path}firm_id": actor.firm_id})
+    if actor.role == Role.CUSTOMER:
+        return qs.filter(**{f"{customer_path}user": actor})
+    if actor.is_intermediary_staff:
+        return qs
+    return qs.none()
+
+
+def policy_scope(actor: User) -> QuerySet[YDPolicy]:
+    return _scoped(
+        YDPolicy.objects.select_related("customer", "firm", "config"), actor, "customer__"
+    )
+
+
+def quote_scope(actor: User) -> QuerySet[YDQuote]:
+    return _scoped(YDQuote.objects.select_related("customer", "config"), actor, "customer__")
+
+
+def _denied(actor: User, object_type: str, object_id: int) -> None:
+    audit_record(
+        actor=actor,
+        action="access.denied",
+        object_type=object_type,
+        object_id=str(object_id),
+        after={"reason": "outside the actor's scope (PLT-4)"},
+    )
+
+
+def policy_get_for(actor: User, policy_id: int) -> YDPolicy:
+    try:
+        return policy_scope(actor).get(pk=policy_id)
+    except YDPolicy.DoesNotExist:
+        if YDPolicy.objects.filter(pk=policy_id).exists():
+            _denied(actor, "young_driver.ydpolicy", policy_id)
+        raise DomainError(ErrorCode.NOT_FOUND, "no such policy", "PLT-4", "policy_id") from None
+
+
+def quote_get_for(actor: User, quote_id: int) -> YDQuote:
+    try:
+        return quote_scope(actor).get(pk=quote_id)
+    except YDQuote.DoesNotExist:
+        if YDQuote.objects.filter(pk=quote_id).exists():
+            _denied(actor, "young_driver.ydquote", quote_id)
+        raise DomainError(ErrorCode.NOT_FOUND, "no such quote", "PLT-4", "quote_id") from None
+
+
+def policies_for_customer_user(actor: User) -> QuerySet[YDPolicy]:
+    return policy_scope(actor).order_by("-created_at")
+
+
+def task_get_for(actor: User, task_id: int) -> InstallTask:
+    try:
+        return _scoped(
+            InstallTask.objects.select_related("policy", "device"), actor, "policy__customer__"
+        ).get(pk=task_id)
+    except InstallTask.DoesNotExist:
+        if InstallTask.objects.filter(pk=task_id).exists():
+            _denied(actor, "young_driver.installtask", task_id)
+        raise DomainError(ErrorCode.NOT_FOUND, "no such task", "PLT-4", "task_id") from None
+
+
+def open_task(policy: YDPolicy) -> InstallTask | None:
+    return (
+        policy.install_tasks.exclude(status=InstallTaskStatus.CLOSED)
+        .select_related("device")
+        .order_by("-id")
+        .first()
+    )
+
+
+def install_queue(actor: User) -> QuerySet[InstallPhoto]:
+    """Photos awaiting approval (staff only)."""
+    if not actor.is_intermediary_staff:
+        return InstallPhoto.objects.none()
+    return (
+        InstallPhoto.objects.filter(status=PhotoStatus.PENDING)
+        .select_related("task__policy__customer", "task__device")
+        .order_by("uploaded_at")
+    )
+
+
+def photo_get_for(actor: User, photo_id: int) -> InstallPhoto:
+    try:
+        return _scoped(
+            InstallPhoto.objects.select_related("task__policy"), actor, "task__policy__customer__"
+        ).get(pk=photo_id)
+    except InstallPhoto.DoesNotExist:
+        raise DomainError(ErrorCode.NOT_FOUND, "no such photo", "PLT-4", "photo_id") from None
+
+
+def device_get_for(actor: User, device_id: int) -> Device:
+    try:
+        return _scoped(
+            Device.objects.select_related("policy__customer"), actor, "policy__customer__"
+        ).get(pk=device_id)
+    except Device.DoesNotExist:
+        raise DomainError(ErrorCode.NOT_FOUND, "no such device", "PLT-4", "device_id") from None
