@@ -18,6 +18,13 @@ def retry_outbox(as_of: date) -> str:
     return f"{sent} of {len(ids)} queued messages delivered"
 
 
+def complaints_clock_check(as_of: date) -> str:
+    from covernote.complaints.services import complaint_clock_check
+
+    return f"{complaint_clock_check(as_of=as_of)} complaint clock tasks raised"
+
+
 JOBS: list[tuple[str, Callable[[date], str]]] = [
     ("documents.retry_outbox", retry_outbox),
+    ("complaints.clock_check", complaints_clock_check),
 ]

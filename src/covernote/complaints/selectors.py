@@ -1,0 +1,354 @@
+"""Permission-aware reads of complaints (PLT-4) and their derived clocks (COMP-2, COMP-7)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from covernote.accounts.models import Role, User
+from covernote.audit.services import audit_record
+from covernote.calculators.complaint_clock import load_complaints_config
+from covernote.complaints.models import (
+    OPEN_STATUSES,
+    PRODUCT_GROUP,
+    Complaint,
+    ComplaintTask,
+    Product,
+)
+from covernote.documents.models import Document
+from covernote.domain.calendar import Nation, london_date
+from covernote.domain.complaints.clocks import (
+    ClockEvents,
+    ClockKind,
+    ClockStatus,
+    ComplaintTimeline,
+    complaint_timeline,
+)
+from covernote.domain.complaints.config import ComplaintsConfig, Procedure
+from covernote.domain.complaints.returns import (
+    ComplaintRecord,
+    ComplaintsReturn,
+    Outcome,
+    RedressType,
+    ReportingPeriod,
+    ReturnShape,
+    complaints_return,
+)
+from covernote.domain.errors import DomainError, ErrorCode
+
+UK_NATIONS = (Nation.ENGLAND, Nation.WALES, Nation.SCOTLAND, Nation.NORTHERN_IRELAND)
+
+CLOCK_LABELS = {
+    ClockKind.SUMMARY_RESOLUTION: "3rd working day (summary resolution)",
+    ClockKind.ACKNOWLEDGEMENT: "Written acknowledgement",
+    ClockKind.QA_ACKNOWLEDGEMENT: "QA acknowledgement",
+    ClockKind.FINAL_RESPONSE: "8 weeks (final or holding response)",
+}
+
+
+def complaints_config() -> ComplaintsConfig:
+    return load_complaints_config()
+
+
+def procedure_for(complaint: Complaint) -> Procedure:
+    return complaints_config().procedure(complaint.procedure)
+
+
+def nation_for(complaint: Complaint) -> Nation:
+    """G5: the customer's UK nation; the Crown dependencies use the configured default."""
+    try:
+        nation = Nation(complaint.customer.nation)
+    except ValueError:
+        nation = complaints_config().clock.default_nation
+    return nation if nation in UK_NATIONS else complaints_config().clock.default_nation
+
+
+def complaint_timeline_for(complaint: Complaint) -> ComplaintTimeline:
+    """Every clock, derived only from the receipt and the recorded events (COMP-2)."""
+    return complaint_timeline(
+        received_at=complaint.received_at,
+        procedure=procedure_for(complaint),
+        nation=nation_for(complaint),
+        rules=complaints_config().clock,
+        events=ClockEvents(
+            escalated_at=complaint.escalated_at,
+            acknowledged_at=complaint.acknowledged_at,
+            qa_acknowledged_at=complaint.qa_acknowledged_at,
+            summary_resolution_sent_at=complaint.summary_resolution_sent_at,
+            final_response_on=complaint.final_response_on,
+            holding_response_on=complaint.holding_response_on,
+        ),
+        alternative_format=complaint.response_format != "standard",
+    )
+
+
+@dataclass(frozen=True)
+class ClockView:
+    kind: str
+    label: str
+    rule: str
+    due_on: date
+    due_at: datetime | None
+    status: str  # due | met | breached | open | closed
+    met_at: datetime | None = None
+    note: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "label": self.label,
+            "rule": self.rule,
+            "due_on": self.due_on.isoformat(),
+            "due_at": self.due_at.isoformat() if self.due_at else None,
+            "status": self.status,
+            "met_at": self.met_at.isoformat() if self.met_at else None,
+            "note": self.note,
+        }
+
+
+def complaint_clocks(complaint: Complaint, now: datetime | None = None) -> list[ClockView]:
+    """The clocks shown on the complaint page and in the API, FOS window included (COMP-7)."""
+    now = now or timezone.now()
+    timeline = complaint_timeline_for(complaint)
+    views: list[ClockView] = []
+    for clock in timeline.clocks:
+        status = clock.status(now)
+        views.append(
+            ClockView(
+                kind=clock.kind.value,
+                label=CLOCK_LABELS[clock.kind],
+                rule=clock.rule,
+                due_on=clock.due_on,
+                due_at=clock.due_at,
+                status=_closed_status(complaint, clock.kind, clock.met_at, status, clock.due_on),
+                met_at=clock.met_at,
+                note=clock.on_lapse,
+            )
+        )
+    today = london_date(now)
+    if timeline.fos_referral_until is not None:
+        fos_status = "open" if today <= timeline.fos_referral_until else "closed"
+        note = (
+            f"The complainant may refer to the FOS from {timeline.fos_referral_from:%d %b %Y} "
+            f"until {timeline.fos_referral_until:%d %b %Y}"
+        )
+        due = timeline.fos_referral_until
+    else:
+        fos_status = "open" if today >= timeline.fos_referral_from else "due"
+        note = f"The complainant may refer to the FOS from {timeline.fos_referral_from:%d %b %Y}"
+        due = timeline.fos_referral_from
+    views.append(
+        ClockView(
+            kind="fos_window",
+            label="FOS referral window",
+            rule="COMP-4",
+            due_on=due,
+            due_at=None,
+            status=fos_status,
+            note=note,
+        )
+    )
+    return views
+
+
+def _closed_status(
+    complaint: Complaint,
+    kind: ClockKind,
+    met_at: datetime | None,
+    status: ClockStatus,
+    due_on: date,
+) -> str:
+    """A clock on a closed complaint that was never reached before closure is met by the
+    closure (withdrawal or resolution), unless it had already lapsed (never hidden)."""
+    if (
+        met_at is None
+        and not complaint.is_open
+        and complaint.closed_on is not None
+        and complaint.closed_on <= due_on
+        and kind is not ClockKind.QA_ACKNOWLEDGEMENT
+    ):
+        return ClockStatus.MET.value
+    return status.value
+
+
+def complaint_scope(actor: User) -> QuerySet[Complaint]:
+    """Broker: complaints about its own firm's sales; customer: its own; staff: all."""
+    qs = Complaint.objects.select_related("customer", "firm", "logged_by")
+    if actor.role == Role.BROKER:
+        if actor.firm_id is None:
+            return qs.none()
+        return qs.filter(firm_id=actor.firm_id)
+    if actor.role == Role.CUSTOMER:
+        return qs.filter(customer__user=actor)
+    if actor.is_intermediary_staff:
+        return qs
+    return qs.none()
+
+
+def complaint_list_for(
+    actor: User, *, status: str = "", open_only: bool = False
+) -> QuerySet[Complaint]:
+    qs = complaint_scope(actor)
+    if status:
+        qs = qs.filter(status=status)
+    if open_only:
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    return qs
+
+
+def complaint_get_for(actor: User, complaint_id: int) -> Complaint:
+    """One complaint, or NOT_FOUND — also for another firm's complaint, which is audited."""
+    try:
+        return complaint_scope(actor).get(pk=complaint_id)
+    except Complaint.DoesNotExist:
+        if Complaint.objects.filter(pk=complaint_id).exists():
+            audit_record(
+                actor=actor,
+                action="access.denied",
+                object_type="complaints.complaint",
+                object_id=str(complaint_id),
+                after={"reason": "outside the actor's scope (PLT-4)"},
+            )
+        raise DomainError(
+            ErrorCode.NOT_FOUND, "no such complaint", "PLT-4", "complaint_id"
+        ) from None
+
+
+def complaint_letters(complaint: Complaint) -> QuerySet[Document]:
+    return Document.objects.filter(
+        related_type="complaints.complaint", related_id=str(complaint.pk)
+    ).prefetch_related("messages")
+
+
+def complaint_tasks(actor: User, *, open_only: bool = True) -> QuerySet[ComplaintTask]:
+    qs = ComplaintTask.objects.filter(complaint__in=complaint_scope(actor)).select_related(
+        "complaint"
+    )
+    return qs.filter(status="open") if open_only else qs
+
+
+# --- Return (COMP-7) -------------------------------------------------------------
+
+
+def complaint_record(complaint: Complaint) -> ComplaintRecord:
+    redress: dict[RedressType, Decimal] = {}
+    if complaint.redress_amount and complaint.redress_type:
+        redress[RedressType(complaint.redress_type)] = complaint.redress_amount
+    return ComplaintRecord(
+        id=complaint.reference,
+        received_on=london_date(complaint.received_at),
+        product_group=PRODUCT_GROUP[Product(complaint.product)],
+        product=complaint.product,
+        main_cause=complaint.main_cause,
+        closed_on=complaint.closed_on,
+        outcome=Outcome(complaint.outcome) if complaint.outcome else None,
+        redress=redress,
+        eligible=complaint.fos_eligible,
+        nation=nation_for(complaint),
+        vulnerability_identified=complaint.vulnerability_identified,
+        vulnerability_related_cause=complaint.vulnerability_related_cause,
+    )
+
+
+def complaints_return_for(
+    actor: User, *, start: date, end: date, shape: ReturnShape | str
+) -> ComplaintsReturn:
+    try:
+        rshape = ReturnShape(shape)
+    except ValueError as exc:
+        allowed = ", ".join(s.value for s in ReturnShape)
+        raise DomainError(
+            ErrorCode.INVALID, f"shape must be one of {allowed}", "COMP-7", "shape"
+        ) from exc
+    period = ReportingPeriod(start, end)
+    qs = complaint_scope(actor).filter(received_at__date__lte=end)
+    records = [complaint_record(c) for c in qs]
+    return complaints_return(records, period, rshape)
+
+
+RETURN_SHAPE_ALIASES = {
+    "annex1r": ReturnShape.DISP_1_ANNEX_1R,
+    "disp_1_annex_1r": ReturnShape.DISP_1_ANNEX_1R,
+    "consolidated_2027": ReturnShape.CONSOLIDATED_2027,
+}
+
+
+def return_shape(value: str) -> ReturnShape:
+    try:
+        return RETURN_SHAPE_ALIASES[value]
+    except KeyError:
+        raise DomainError(
+            ErrorCode.INVALID,
+            "shape must be annex1r or consolidated_2027",
+            "COMP-7",
+            "shape",
+        ) from None
+
+
+def return_csv(ret: ComplaintsReturn) -> str:
+    import csv
+    import io
+
+    buf = io.StringIO()
+    columns = list(ret.totals.keys())
+    writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    for row in ret.rows:
+        writer.writerow(row)
+    writer.writerow(ret.totals)
+    return buf.getvalue()
+
+
+# --- Dashboard (COMP-7) ------------------------------------------------------------
+
+
+def complaints_dashboard(actor: User, now: datetime | None = None) -> dict[str, Any]:
+    """Figures for the oversight dashboard: open by stage, clocks due this week,
+    breaches, uphold rate, vulnerable vs not."""
+    now = now or timezone.now()
+    today = london_date(now)
+    qs = list(complaint_scope(actor).select_related("customer"))
+    by_stage: dict[str, int] = {}
+    due_this_week = 0
+    breaches = 0
+    for c in qs:
+        if c.is_open:
+            label = c.get_status_display()
+            by_stage[label] = by_stage.get(label, 0) + 1
+        for clock in complaint_clocks(c, now):
+            if clock.kind == "fos_window":
+                continue
+            if clock.status == "breached":
+                breaches += 1
+            elif clock.status == "due" and 0 <= (clock.due_on - today).days <= 7:
+                due_this_week += 1
+    closed = [c for c in qs if c.outcome]
+    upheld = [c for c in closed if Outcome(c.outcome).counts_as_upheld]
+
+    def rate(group: list[Complaint]) -> tuple[int, int, Decimal | None]:
+        n = len(group)
+        up = sum(1 for c in group if Outcome(c.outcome).counts_as_upheld)
+        return up, n, (Decimal(up) * 100 / n).quantize(Decimal("0.1")) if n else None
+
+    vuln = [c for c in closed if c.vulnerability_identified]
+    not_vuln = [c for c in closed if not c.vulnerability_identified]
+    return {
+        "total": len(qs),
+        "open": sum(1 for c in qs if c.is_open),
+        "by_stage": by_stage,
+        "due_this_week": due_this_week,
+        "breaches": breaches,
+        "closed": len(closed),
+        "upheld": len(upheld),
+        "upheld_pct": (Decimal(len(upheld)) * 100 / len(closed)).quantize(Decimal("0.1"))
+        if closed
+        else None,
+        "vulnerable": rate(vuln),
+        "not_vulnerable": rate(not_vuln),
+        "vulnerable_open": sum(1 for c in qs if c.is_open and c.vulnerability_identified),
+    }

@@ -1,0 +1,38 @@
+"""Complaint fixtures: a helper to register a complaint at a fixed time."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def at(y, m, d, hh=10, mm=0):
+    return datetime(y, m, d, hh, mm, tzinfo=LONDON)
+
+
+@pytest.fixture
+def register(users, customers):
+    from covernote.complaints.services import complaint_register
+
+    def make(customer_key="harbour", *, received, now=None, actor="agent", **data):
+        payload = {
+            "received_at": received,
+            "channel": "phone",
+            "procedure": "broker_platform",
+            "product": "motor_other",
+            "main_cause": "general_admin",
+            "description": "The renewal letter never arrived and cover lapsed",
+            **data,
+        }
+        return complaint_register(
+            actor=users[actor],
+            customer=customers[customer_key],
+            data=payload,
+            now=now or received,
+        )
+
+    return make
