@@ -1,0 +1,364 @@
+"""Young Driver pages: the customer app (mobile-first) and the back office (agents, brokers)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from covernote.accounts.models import Role, User
+from covernote.accounts.selectors import request_user
+from covernote.documents.selectors import documents_for_customer
+from covernote.domain.errors import DomainError
+from covernote.parties.selectors import customer_get_for, customer_list_for
+from covernote.young_driver import selectors as sel
+from covernote.young_driver import services as svc
+from covernote.young_driver.models import InstalmentStatus, PaymentMethod
+
+STAFF = (Role.AGENT, Role.MANAGER, Role.CLAIMS_HANDLER, Role.QA, Role.UNDERWRITER)
+
+
+def _user(request: HttpRequest, *roles: Role) -> User:
+    user = request_user(request)
+    if user.role not in roles:
+        raise Http404("no such page")
+    return user
+
+
+def _date(value: str, field: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise DomainError("invalid", f"{field} must be a date", "G2", field) from None
+
+
+def _int(value: str, field: str) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise DomainError("invalid", f"{field} must be a whole number", "YD-RATE", field) from None
+
+
+def _error(request: HttpRequest, exc: DomainError) -> None:
+    messages.error(request, f"{exc.message} ({exc.rule})" if exc.rule else exc.message)
+
+
+def _policy_context(policy: Any) -> dict[str, Any]:
+    plan = (
+        getattr(policy, "plan", None)
+        if policy.payment_method == PaymentMethod.DIRECT_DEBIT
+        else None
+    )
+    return {
+        "policy": policy,
+        "customer": policy.customer,
+        "adjustments": policy.customer.active_adjustments(),
+        "task": sel.open_task(policy),
+        "device": svc.current_device(policy),
+        "plan": plan,
+        "instalments": list(plan.instalments.all()) if plan else [],
+        "cancellation": getattr(policy, "cancellation", None),
+        "versions": policy.versions.select_related("created_by").order_by("-version"),
+        "fees": policy.fees.all(),
+        "payments": policy.payments.all(),
+        "documents": documents_for_customer(policy.customer)[:20],
+        "live": policy.status in ("live", "notice"),
+        "InstalmentStatus": InstalmentStatus,
+    }
+
+
+# --------------------------------------------------------------------------- customer app
+
+
+@login_required
+def app_home(request: HttpRequest) -> HttpResponse:
+    user = _user(request, Role.CUSTOMER)
+    policies = list(sel.policies_for_customer_user(user))
+    if len(policies) == 1:
+        return redirect("yd-app-policy", policy_id=policies[0].pk)
+    return render(request, "young_driver/app_home.html", {"policies": policies})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def app_policy(request: HttpRequest, policy_id: int) -> HttpResponse:
+    user = _user(request, Role.CUSTOMER)
+    try:
+        policy = sel.policy_get_for(user, policy_id)
+    except DomainError as exc:
+        raise Http404("no such policy") from exc
+    if request.method == "POST":
+        task = sel.open_task(policy)
+        upload = request.FILES.get("photo")
+        try:
+            if task is None:
+                raise DomainError("conflict", "there is no installation task", "YD-BOX-INSTALL")
+            if upload is None:
+                raise DomainError("required", "choose a photo", "YD-BOX-INSTALL", "photo")
+            if upload.size and upload.size > svc.PHOTO_MAX_BYTES:
+                raise DomainError("invalid", "the photo is larger than 8 MB", "YD-BOX-INSTALL")
+            svc.yd_photo_upload(
+                actor=user, task=task, filename=upload.name or "", content=upload.read()
+            )
+        except DomainError as exc:
+            _error(request, exc)
+        else:
+            messages.success(
+                request, "Thank you — your photo is uploaded and waiting for our check."
+            )
+        return redirect("yd-app-policy", policy_id=policy.pk)
+    return render(request, "young_driver/app_policy.html", _policy_context(policy))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def app_cancel(request: HttpRequest, policy_id: int) -> HttpResponse:
+    user = _user(request, Role.CUSTOMER)
+    try:
+        policy = sel.policy_get_for(user, policy_id)
+    except DomainError as exc:
+        raise Http404("no such policy") from exc
+    today = date.today()
+    raw = request.POST.get("cancel_on") or request.GET.get("cancel_on") or ""
+    preview = None
+    try:
+        cancel_on = _date(raw, "cancel_on") if raw else max(today, policy.start)
+        if request.method == "POST" and request.POST.get("confirm") == "yes":
+            svc.yd_policy_cancel(actor=user, policy=policy, cancel_on=cancel_on, by="customer")
+            messages.success(request, "Your policy is cancelled. We have written to you.")
+            return redirect("yd-app-policy", policy_id=policy.pk)
+        if policy.status in ("live", "notice"):
+            preview = svc.cancellation_preview(policy, cancel_on=cancel_on, notice_date=today)
+    except DomainError as exc:
+        _error(request, exc)
+        cancel_on = max(today, policy.start)
+    return render(
+        request,
+        "young_driver/app_cancel.html",
+        {
+            "policy": policy,
+            "customer": policy.customer,
+            "adjustments": policy.customer.active_adjustments(),
+            "cancel_on": cancel_on,
+            "preview": preview,
+            "steps": preview.decision.as_dict()["steps"] if preview else [],
+        },
+    )
+
+
+@login_required
+def photo_file(request: HttpRequest, photo_id: int) -> FileResponse:
+    user = request_user(request)
+    try:
+        photo = sel.photo_get_for(user, photo_id)
+    except DomainError as exc:
+        raise Http404("no such photo") from exc
+    return FileResponse(photo.image.open("rb"), content_type=photo.content_type)
+
+
+# --------------------------------------------------------------------------- back office
+
+
+@login_required
+def bo_home(request: HttpRequest) -> HttpResponse:
+    user = _user(request, *STAFF, Role.BROKER)
+    search = request.GET.get("q", "").strip()
+    return render(
+        request,
+        "young_driver/bo_home.html",
+        {
+            "search": search,
+            "customers": customer_list_for(user, search=search)[:20] if search else [],
+            "policies": sel.policy_scope(user).order_by("-created_at")[:100],
+            "queue_count": sel.install_queue(user).count(),
+            "is_staff": user.is_intermediary_staff,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def bo_quote(request: HttpRequest, customer_id: int) -> HttpResponse:
+    user = _user(request, *STAFF, Role.BROKER)
+    try:
+        customer = customer_get_for(user, customer_id)
+    except DomainError as exc:
+        raise Http404("no such customer") from exc
+    params = None
+    if request.method == "POST":
+        try:
+            q = svc.yd_quote_create(
+                actor=user,
+                customer=customer,
+                start=_date(request.POST.get("start", ""), "start"),
+                vehicle_reg=request.POST.get("vehicle_reg", ""),
+                vehicle_description=request.POST.get("vehicle_description", ""),
+                rating={
+                    f: _int(request.POST.get(f, ""), f)
+                    for f in ("licence_years", "vehicle_group", "annual_mileage", "no_claims_years")
+                },
+                add_ons=request.POST.getlist("add_ons"),
+            )
+        except DomainError as exc:
+            _error(request, exc)
+        else:
+            return redirect("yd-bo-quote-detail", quote_id=q.pk)
+    try:
+        from covernote.products.selectors import product_config_in_force
+
+        params = svc.params_for(product_config_in_force("young_driver", date.today()))
+    except DomainError:
+        params = None
+    return render(
+        request,
+        "young_driver/bo_quote_form.html",
+        {
+            "customer": customer,
+            "adjustments": customer.active_adjustments(),
+            "add_ons": list(params.add_ons.values()) if params else [],
+            "post": request.POST,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def bo_quote_detail(request: HttpRequest, quote_id: int) -> HttpResponse:
+    user = _user(request, *STAFF, Role.BROKER)
+    try:
+        q = sel.quote_get_for(user, quote_id)
+    except DomainError as exc:
+        raise Http404("no such quote") from exc
+    if request.method == "POST":
+        try:
+            policy = svc.yd_policy_buy(
+                actor=user,
+                quote_obj=q,
+                payment_method=request.POST.get("payment_method", ""),
+                idempotency_key=request.POST.get("idempotency_key") or uuid.uuid4().hex,
+                card_token=request.POST.get("card_token", ""),
+                card_last4=request.POST.get("card_last4", ""),
+                sort_code=request.POST.get("sort_code", ""),
+                account_number=request.POST.get("account_number", ""),
+                account_name=request.POST.get("account_name", ""),
+            )
+        except DomainError as exc:
+            _error(request, exc)
+        else:
+            messages.success(request, f"Policy {policy.number} is live. Welcome pack sent.")
+            return redirect("yd-bo-policy", policy_id=policy.pk)
+    return render(
+        request,
+        "young_driver/bo_quote.html",
+        {
+            "quote": q,
+            "customer": q.customer,
+            "adjustments": q.customer.active_adjustments(),
+            "steps": q.decision.get("steps", []),
+            "key": uuid.uuid4().hex,
+            "bought": hasattr(q, "policy"),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def bo_policy(request: HttpRequest, policy_id: int) -> HttpResponse:
+    user = _user(request, *STAFF, Role.BROKER)
+    try:
+        policy = sel.policy_get_for(user, policy_id)
+    except DomainError as exc:
+        raise Http404("no such policy") from exc
+    if request.method == "POST":
+        action = request.POST.get("action")
+        p = request.POST
+        try:
+            if action == "mta":
+                field = p.get("field", "")
+                value: Any = p.get("value", "")
+                if field != "postcode":
+                    value = _int(value, field)
+                svc.yd_mta(
+                    actor=user,
+                    policy=policy,
+                    changes={field: value},
+                    effective=_date(p.get("effective", ""), "effective"),
+                    idempotency_key=p.get("idempotency_key") or uuid.uuid4().hex,
+                )
+                messages.success(request, "Mid-term adjustment recorded; written notice sent.")
+            elif action == "vehicle":
+                svc.yd_vehicle_change(
+                    actor=user,
+                    policy=policy,
+                    vehicle_reg=p.get("vehicle_reg", ""),
+                    vehicle_description=p.get("vehicle_description", ""),
+                    vehicle_group=_int(p.get("vehicle_group", ""), "vehicle_group"),
+                    new_box=p.get("new_box") == "yes",
+                    effective=_date(p.get("effective", ""), "effective"),
+                    idempotency_key=p.get("idempotency_key") or uuid.uuid4().hex,
+                )
+                messages.success(request, "Vehicle changed; the 14-day Smartbox clock restarted.")
+            elif action == "cancel":
+                svc.yd_policy_cancel(
+                    actor=user,
+                    policy=policy,
+                    cancel_on=_date(p.get("cancel_on", ""), "cancel_on"),
+                    by=p.get("by", "customer"),
+                    void_for_fraud=p.get("void") == "yes",
+                    reason=p.get("reason", ""),
+                )
+                messages.success(request, "Policy cancelled; letter sent.")
+            elif action == "box_return":
+                svc.yd_smartbox_return_record(
+                    actor=user,
+                    policy=policy,
+                    returned_on=_date(p.get("returned_on", ""), "returned_on"),
+                )
+                messages.success(request, "Smartbox return recorded.")
+            else:
+                raise DomainError("invalid", "unknown action", None, "action")
+        except DomainError as exc:
+            _error(request, exc)
+        return redirect("yd-bo-policy", policy_id=policy.pk)
+    ctx = _policy_context(policy)
+    ctx.update(is_staff=user.is_intermediary_staff, key=uuid.uuid4().hex, today=date.today())
+    return render(request, "young_driver/bo_policy.html", ctx)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def bo_installs(request: HttpRequest) -> HttpResponse:
+    user = _user(request, *STAFF)
+    if request.method == "POST":
+        try:
+            photo = sel.photo_get_for(user, _int(request.POST.get("photo", ""), "photo"))
+            approve = request.POST.get("decision") == "approve"
+            svc.yd_install_approve(
+                actor=user, photo=photo, approve=approve, note=request.POST.get("note", "")
+            )
+        except DomainError as exc:
+            _error(request, exc)
+        else:
+            messages.success(request, "Approved: Smartbox verified." if approve else "Rejected.")
+        return redirect("yd-bo-installs")
+    return render(request, "young_driver/bo_installs.html", {"queue": sel.install_queue(user)})
+
+
+@login_required
+def bo_device(request: HttpRequest, device_id: int) -> HttpResponse:
+    user = _user(request, *STAFF, Role.BROKER)
+    try:
+        device = sel.device_get_for(user, device_id)
+    except DomainError as exc:
+        raise Http404("no such device") from exc
+    return render(
+        request,
+        "young_driver/bo_device.html",
+        {"device": device, "events": device.events.all(), "tasks": device.install_tasks.all()},
+    )

@@ -1,0 +1,100 @@
+"""Young Driver journey in a real browser: agent buys with Direct Debit, the customer fits the
+Smartbox and uploads a photo on a phone, staff approve, the customer cancels and sees the refund."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+
+from covernote.young_driver.models import Device, InstallPhoto, YDPolicy
+from tests.conftest import PASSWORD
+from tests.integration.young_driver.conftest import png_bytes
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def sign_in(page, email):
+    page.goto("/accounts/login/")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(re.compile(r"/(backoffice|app|broker)/"))
+
+
+def sign_out(page):
+    page.get_by_role("button", name="Sign out").click()
+
+
+def test_yd_journey_buy_dd_upload_photo_approve_cancel(
+    page, phone_page, users, customers, tmp_path
+):
+    from covernote.products.services import product_configs_load
+
+    product_configs_load(actor="test")
+    jamie = customers["own"]
+
+    # Agent: find the customer, quote with RAC breakdown + legal expenses, buy by Direct Debit.
+    sign_in(page, "agent@coplus.example")
+    page.goto("/backoffice/young-driver/")
+    page.get_by_placeholder("Customer name, reference or postcode").fill("Young")
+    page.get_by_role("button", name="Find customer").click()
+    page.get_by_role("link", name=re.compile("Quote Young Driver for Jamie")).click()
+    page.get_by_label("Cover starts").fill(date.today().isoformat())
+    page.get_by_label("Vehicle registration").fill("AB12 CDE")
+    page.get_by_label("Vehicle group (1-50)").fill("8")
+    page.get_by_label("Years with a full licence").fill("1")
+    page.get_by_label("Declared annual mileage").fill("6000")
+    page.get_by_label("No-claims years").fill("0")
+    page.get_by_label(re.compile("RAC breakdown")).check()
+    page.get_by_label(re.compile("Motor Legal Expenses")).check()
+    page.get_by_role("button", name="Get quote").click()
+    assert page.locator("table.steps").get_by_text("RAC Insurance Limited").first.is_visible()
+    assert page.locator("span.rule", has_text="PLT-3").first.is_visible()
+    page.get_by_label("Name on the account").fill("Jamie Young")
+    page.get_by_label("Sort code").fill("20-00-00")
+    page.get_by_label("Account number").fill("55779911")
+    page.get_by_role("button", name="Buy policy").click()
+    page.wait_for_url(re.compile(r"/backoffice/young-driver/policies/\d+/"))
+    assert page.get_by_text("Close Brothers Premium Finance").first.is_visible()
+    policy = YDPolicy.objects.get(customer=jamie)
+    assert policy.plan.instalments.count() == 10
+    assert page.get_by_text("Fit your Smartbox and upload a photo within 14 days").is_visible()
+
+    # Customer, on a phone: sees the task and deadline, uploads a photo.
+    sign_in(phone_page, "jamie@example.com")
+    phone_page.goto("/app/young-driver/")
+    phone_page.wait_for_url(re.compile(r"/app/young-driver/policies/\d+/"))
+    task = phone_page.get_by_test_id("install-task")
+    assert "Fit your Smartbox and upload a photo within 14 days" in task.inner_text()
+    assert policy.install_tasks.get().deadline.strftime("%-d %B %Y") in task.inner_text()
+    photo = tmp_path / "smartbox.png"
+    photo.write_bytes(png_bytes())
+    phone_page.get_by_label("Photo of the fitted Smartbox").set_input_files(str(photo))
+    phone_page.get_by_role("button", name="Upload photo").click()
+    assert phone_page.get_by_text("waiting for our check").is_visible()
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
+
+    # Staff approve the photo: the device becomes verified.
+    page.goto("/backoffice/young-driver/installs/")
+    card = page.get_by_test_id(f"install-{policy.number}")
+    assert card.get_by_role("img").is_visible()
+    card.get_by_role("button", name="Approve").click()
+    assert page.get_by_text("Smartbox verified").is_visible()
+    assert Device.objects.get(policy=policy).state == "verified"
+    assert InstallPhoto.objects.get(task__policy=policy).status == "approved"
+
+    # Customer cancels and sees the refund with the steps.
+    phone_page.reload()
+    assert phone_page.get_by_test_id("device-state").inner_text() == "verified"
+    phone_page.get_by_role("link", name="Cancel my policy").click()
+    refund = phone_page.get_by_test_id("refund").inner_text()
+    assert "£" in refund
+    assert phone_page.locator("span.rule", has_text="YD-CANCEL-2").first.is_visible()
+    phone_page.get_by_role("button", name="Cancel my policy").click()
+    assert phone_page.get_by_test_id("policy-status").inner_text() == "Cancelled"
+    policy.refresh_from_db()
+    assert policy.status == "cancelled"
+    shown = phone_page.get_by_test_id("cancellation").inner_text()
+    assert f"Refund £{policy.cancellation.refund}" in shown
