@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "covernote.gap",
     "covernote.complaints",
     "covernote.young_driver",
+    "covernote.telematics",
     "covernote.web",
     "covernote.cli",
 ]

@@ -1,0 +1,68 @@
+"""A demo day of Smartbox data built from the a10kw fixture (simulated cars on a real map).
+
+Several fixture cars' tracks are chained, 75 minutes apart (a gap of an hour or more ends a trip), as one device's day
+of driving, so a demo policy gets trips, scores and (for the fastest drivers)
+speeding alerts. The fixture lives in the steering repository's ``shared/data``;
+``COVERNOTE_TELEMATICS_FIXTURE`` points elsewhere.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import polars as pl
+from django.conf import settings
+
+from covernote.domain.errors import DomainError, ErrorCode
+
+
+def fixture_dir() -> Path:
+    default = Path(settings.BASE_DIR).parent / "shared" / "data" / "telematics" / "a10kw"
+    return Path(os.environ.get("COVERNOTE_TELEMATICS_FIXTURE", default))
+
+
+def _require(path: Path) -> Path:
+    if not path.exists():
+        raise DomainError(
+            ErrorCode.NOT_FOUND,
+            f"telematics fixture not found at {path}; set COVERNOTE_TELEMATICS_FIXTURE",
+            "YD-SCORE-1",
+            "fixture",
+        )
+    return path
+
+
+def fixture_roads() -> Path:
+    return _require(fixture_dir() / "roads.parquet")
+
+
+def fastest_fixture_devices(n: int) -> list[str]:
+    """Fixture cars ordered by how long they spent above their limit + 10% + 2 mph."""
+    points = pl.read_parquet(_require(fixture_dir() / "points.parquet"))
+    truth = pl.read_parquet(
+        fixture_dir() / "truth.parquet", columns=["device_id", "ts", "speed_limit_kmh"]
+    )
+    joined = points.join(truth, on=["device_id", "ts"])
+    over = pl.col("speed_kmh") > pl.col("speed_limit_kmh") * 1.1 + 3.22
+    ranked = (
+        joined.group_by("device_id").agg(over=over.sum(), n=pl.len()).filter(pl.col("n") >= 120)
+    )
+    return (
+        ranked.sort(["over", "device_id"], descending=[True, False]).head(n)["device_id"].to_list()
+    )
+
+
+def demo_day(serial: str, day: date, *, cars: int = 6, first_trip_at: int = 8) -> pl.DataFrame:
+    """One device's day: ``cars`` fixture tracks from ``first_trip_at`` o'clock UTC, 75 minutes apart."""
+    points = pl.read_parquet(_require(fixture_dir() / "points.parquet"))
+    frames = []
+    for i, source in enumerate(fastest_fixture_devices(cars)):
+        track = points.filter(pl.col("device_id") == source).sort("ts")
+        start = datetime.combine(day, datetime.min.time(), tzinfo=UTC) + timedelta(
+            hours=first_trip_at, minutes=75 * i
+        )
+        shift = start - track["ts"][0]
+        frames.append(track.with_columns(device_id=pl.lit(serial), ts=pl.col("ts") + shift))
+    return pl.concat(frames).sort("ts")
