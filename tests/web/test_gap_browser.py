@@ -1,0 +1,138 @@
+"""What a person clicks for Combined GAP: a broker quotes, sells and downloads the
+schedule (GAP-ELIG, GAP-PRICE-1, PLT-7); a claims handler settles a total loss
+(GAP-COVER, GAP-CLAIM-4)."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+
+from covernote.gap.models import GapClaim, GapPolicy, PolicyStatus
+from tests.conftest import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CSV = Path(settings.BASE_DIR) / "config" / "valuations" / "glass_sample.csv"
+
+
+@pytest.fixture
+def gap_loaded(customers, users):
+    from covernote.accounts.models import TermsAcceptance, TermsOfService
+    from covernote.gap.services import valuations_load
+    from covernote.gap.valuation import read_valuation_csv
+    from covernote.products.services import product_configs_load
+
+    product_configs_load(actor="test")
+    valuations_load(actor="test", rows=read_valuation_csv(CSV), source=str(CSV))
+    terms = TermsOfService.objects.create(version="1.0", body="Use the platform properly.")
+    for u in users.values():
+        TermsAcceptance.objects.create(user=u, terms=terms)
+    return customers
+
+
+def sign_in(page, email):
+    page.goto("/accounts/login/")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def sell_policy(page, customers):
+    today = timezone.localdate()
+    page.goto("/broker/gap/")
+    page.get_by_role("button", name="Start a GAP quote").click()
+    page.get_by_label("Registration").fill("YK23 ABC")
+    page.get_by_label("Glass's Guide code").fill("GOLF-LIFE-23")
+    page.get_by_label("Make").fill("Volkswagen")
+    page.get_by_label("Model", exact=True).fill("Golf Life")
+    page.get_by_label("First registered").fill((today - timedelta(days=700)).isoformat())
+    page.get_by_label("Line 1 amount").fill("20000.00")
+    page.get_by_label("Line 2 kind").select_option("warranty")
+    page.get_by_label("Line 2 amount").fill("450")
+    page.get_by_label("Lender").fill("Northern Motor Finance")
+    page.get_by_label("Amount advanced £").fill("18000")
+    page.get_by_label("Motor insurer").fill("Acme Motor")
+    page.get_by_label("Motor policy number").fill("AM-1")
+    page.get_by_label("Comprehensive cover for the whole GAP period").check()
+    page.get_by_label("Date of taking ownership").fill((today - timedelta(days=5)).isoformat())
+    page.get_by_role("button", name="Check eligibility and price").click()
+    page.wait_for_url(re.compile(r"/broker/gap/quotes/\d+/$"))
+    assert "£20000.00" in page.content()  # warranty left out of the purchase price
+    page.get_by_role("button", name="Sell this policy").click()
+    page.wait_for_url(re.compile(r"/broker/gap/policies/\d+/$"))
+
+
+def test_gap_broker_sells_a_policy_and_downloads_the_schedule(page, gap_loaded):
+    sign_in(page, "broker@north.example")
+    sell_policy(page, gap_loaded)
+    assert page.get_by_test_id("policy-status").inner_text() == "Active"
+    assert page.get_by_test_id("adjustments").is_visible()  # PLT-2 on a customer's page
+    with page.expect_download() as info:
+        page.get_by_role("link", name=re.compile("Download Combined GAP policy schedule")).click()
+    path = info.value.path()
+    assert Path(path).read_bytes().startswith(b"%PDF")
+    page.goto("/broker/gap/")
+    policy = GapPolicy.objects.get()
+    assert page.get_by_role("link", name=policy.number).is_visible()
+
+
+def test_gap_broker_sees_every_failing_rule_on_a_refused_quote(page, gap_loaded):
+    sign_in(page, "broker@north.example")
+    today = timezone.localdate()
+    page.goto(f"/broker/gap/quotes/new/?customer={gap_loaded['north'].pk}")
+    page.get_by_label("Registration").fill("KIT 1")
+    page.get_by_label("Glass's Guide code").fill("NOT-LISTED")
+    page.get_by_label("Make").fill("Caterham")
+    page.get_by_label("Model", exact=True).fill("Seven")
+    page.get_by_label("First registered").fill((today - timedelta(days=3650)).isoformat())
+    page.get_by_label("Kit car").check()
+    page.get_by_label("Line 1 amount").fill("30000")
+    page.get_by_label("Date of taking ownership").fill((today - timedelta(days=5)).isoformat())
+    page.get_by_role("button", name="Check eligibility and price").click()
+    refusal = page.get_by_test_id("refusal").inner_text()
+    for rule in ("GAP-ELIG-1", "GAP-ELIG-3", "GAP-ELIG-5", "GAP-ELIG-7"):
+        assert rule in refusal
+
+
+def test_gap_claims_handler_settles_a_total_loss(page, gap_loaded, users):
+    from covernote.gap.services import gap_policy_bind, gap_quote_create
+    from tests.integration.gap.conftest import quote_data
+
+    today = timezone.localdate()
+    quote = gap_quote_create(
+        actor=users["broker_north"],
+        customer=gap_loaded["north"],
+        data=quote_data(
+            ownership_date=(today - timedelta(days=5)).isoformat(),
+            start_on=(today - timedelta(days=0)).isoformat(),
+            purchase_lines=[{"kind": "vehicle", "amount": "20000.00"}],
+            finance=None,
+        ),
+        today=today - timedelta(days=0),
+    )
+    policy = gap_policy_bind(actor=users["broker_north"], quote=quote, idempotency_key="b1")
+    sign_in(page, "claims@coplus.example")
+    page.goto(f"/backoffice/gap/policies/{policy.pk}/")
+    page.get_by_role("link", name="Register a claim").click()
+    page.get_by_label("Date and time of the total loss").fill(f"{today.isoformat()}T00:05")
+    page.get_by_role("button", name="Register claim").click()
+    page.wait_for_url(re.compile(r"/backoffice/gap/claims/\d+/$"))
+    page.get_by_label("Motor insurer's valuation before deductions").fill("12500")
+    page.get_by_label("Glass's retail value at loss").fill("12500")
+    page.get_by_label("Motor excess £").fill("350")
+    page.get_by_role("button", name="Calculate settlement").click()
+    assert page.get_by_test_id("payable").inner_text() == "£7850.00"
+    steps = page.locator("table.steps").last.inner_text()
+    assert "GAP-COVER-1" in steps and "GAP-LIMIT" in steps
+    page.get_by_role("button", name="Approve claim").click()
+    page.get_by_role("button", name=re.compile("Record payment")).click()
+    assert page.get_by_test_id("claim-status").inner_text() == "Paid"
+    claim = GapClaim.objects.get()
+    claim.policy.refresh_from_db()
+    assert claim.policy.status == PolicyStatus.TERMINATED
+    assert claim.policy.termination_reason == "claim_paid"
