@@ -24,7 +24,25 @@ def complaints_clock_check(as_of: date) -> str:
     return f"{complaint_clock_check(as_of=as_of)} complaint clock tasks raised"
 
 
+def young_driver_install_overdue(as_of: date) -> str:
+    """YD-BOX-INSTALL: reminder, then notice of cancellation, then cancellation (idempotent)."""
+    from covernote.young_driver.services import yd_install_overdue
+
+    return yd_install_overdue(as_of)
+
+
+def telematics_reviews(as_of: date) -> str:
+    """YD-REVIEW-1..4: reviews due today, then their outcome letters and payment notices."""
+    from covernote.telematics.reviews import reviews_notify, reviews_run
+
+    result = reviews_run(as_of=as_of)
+    sent = reviews_notify(as_of=as_of)
+    return f"{result.created} reviews made, {sent} outcome letters sent"
+
+
 JOBS: list[tuple[str, Callable[[date], str]]] = [
     ("documents.retry_outbox", retry_outbox),
+    ("young_driver.install_overdue", young_driver_install_overdue),
     ("complaints.clock_check", complaints_clock_check),
+    ("telematics.reviews", telematics_reviews),
 ]

@@ -668,6 +668,7 @@ def yd_install_approve(
         p.status = PhotoStatus.REJECTED
         t.status = InstallTaskStatus.OPEN
     p.save()
+    t.device = device
     t.save()
     audit_record(
         actor=actor,
@@ -1266,3 +1267,47 @@ __all__ = [
     "yd_smartbox_return_record",
     "yd_vehicle_change",
 ]
+
+
+@transaction.atomic
+def yd_premium_review_apply(
+    *,
+    actor: Any,
+    policy: YDPolicy,
+    review_date: date,
+    new_annual_premium: Decimal,
+    adjustment: Decimal,
+    decision: dict[str, Any],
+    key: str,
+    today: date,
+) -> Payment | None:
+    """YD-REVIEW-4: a driving review's premium change becomes a policy version; the
+    difference is collected, refunded or re-spread only after 14 days' written notice
+    (YD-PAY-2/3). Driving changes are tracked apart from MTAs (YD-REVIEW-3)."""
+    policy = _lock(policy)
+    _check_live(policy, "YD-REVIEW-4")
+    params = params_for(policy.config)
+    before = policy.annual_premium
+    policy.annual_premium = new_annual_premium
+    policy.premium_paid += adjustment
+    _version(
+        policy,
+        actor=actor,
+        kind="driving_review",
+        effective=review_date,
+        changes={"annual_premium": [before, new_annual_premium], "premium_adjustment": adjustment},
+        decision=decision,
+    )
+    policy.save()
+    return _collect_or_refund(
+        policy,
+        actor=actor,
+        amount=adjustment,
+        premium_part=adjustment,
+        kind=PaymentKind.ADJUSTMENT,
+        reason=f"Your driving review of {review_date.strftime('%d %B %Y')} changed your premium "
+        f"from £{before} to £{new_annual_premium} a year",
+        key=key,
+        today=today,
+        params=params,
+    )

@@ -417,3 +417,21 @@ def test_concurrent_safe_second_cancel_returns_the_first(card_policy, users):
     a = yd_policy_cancel(actor=users["customer"], policy=card_policy, cancel_on=day, today=day)
     b = yd_policy_cancel(actor=users["customer"], policy=card_policy, cancel_on=day, today=day)
     assert a.pk == b.pk
+
+
+def test_demo_gives_jamie_a_live_policy_with_pending_install_idempotently(users, customers):
+    from covernote.young_driver.demo import load_demo
+
+    users["customer"].email = "customer@example.com"
+    users["customer"].save()
+    load_demo()
+    load_demo()
+    policy = YDPolicy.objects.get(customer=customers["own"])
+    assert policy.status == PolicyStatus.LIVE
+    assert policy.install_tasks.get().status == InstallTaskStatus.OPEN
+
+
+def test_tick_job_registered():
+    from covernote.cli.jobs import JOBS
+
+    assert "young_driver.install_overdue" in dict(JOBS)

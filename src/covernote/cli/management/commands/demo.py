@@ -167,6 +167,9 @@ class Command(BaseCommand):
                 customer.save(update_fields=["user"])
             for kind, note in adjustments:
                 adjustment_record(actor=agent, customer=customer, kind=kind, note=note)
+        from covernote.young_driver.demo import load_demo
+
+        self.stdout.write(load_demo())
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for email, _name, role, firm_name, _ in USERS:

@@ -1,0 +1,48 @@
+"""Demo data: Jamie Young (customer@example.com) gets a live Young Driver policy (idempotent)."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from covernote.accounts.models import Role, User
+from covernote.parties.models import Customer
+from covernote.products.services import product_configs_load
+from covernote.young_driver.models import YDPolicy
+from covernote.young_driver.services import yd_policy_buy, yd_quote_create
+
+DEMO_KEY = "demo-young-driver-jamie"
+
+
+def load_demo() -> str:
+    if YDPolicy.objects.filter(idempotency_key=DEMO_KEY).exists():
+        return "Young Driver demo policy already present"
+    customer = Customer.objects.filter(user__email="customer@example.com").first()
+    agent = User.objects.filter(role=Role.AGENT).order_by("pk").first()
+    if customer is None or agent is None:
+        return "Young Driver demo skipped: demo customer or agent missing"
+    product_configs_load(actor=agent)
+    today = timezone.localdate()
+    quote = yd_quote_create(
+        actor=agent,
+        customer=customer,
+        start=today,
+        vehicle_reg="YD26 DMO",
+        vehicle_description="Vauxhall Corsa 1.2",
+        rating={
+            "licence_years": 1,
+            "vehicle_group": 8,
+            "annual_mileage": 6000,
+            "no_claims_years": 0,
+        },
+        add_ons=["rac_breakdown", "legal_expenses"],
+    )
+    policy = yd_policy_buy(
+        actor=agent,
+        quote_obj=quote,
+        payment_method="direct_debit",
+        idempotency_key=DEMO_KEY,
+        sort_code="20-00-00",
+        account_number="55779911",
+        account_name=customer.full_name,
+    )
+    return f"Young Driver demo policy {policy.number} with a pending Smartbox install task"

@@ -1,0 +1,155 @@
+"""Young Driver API: quote, buy, photo, approve, cancel, box return; tenant scoping (PLT-4)."""
+
+from __future__ import annotations
+
+import base64
+from datetime import date, timedelta
+
+import pytest
+from django.test import Client
+
+from covernote.accounts.services import api_token_create
+from tests.integration.young_driver.conftest import RATING, png_bytes
+
+pytestmark = pytest.mark.django_db
+
+START = date.today() + timedelta(days=1)
+
+
+@pytest.fixture
+def api(users):
+    def make(user_key):
+        _, raw = api_token_create(user=users[user_key], name="test", actor=users["admin"])
+        return Client(headers={"authorization": f"Bearer {raw}"})
+
+    return make
+
+
+@pytest.fixture
+def loaded(db):
+    from covernote.products.services import product_configs_load
+
+    product_configs_load(actor="test")
+
+
+def _quote(client, customer, **extra):
+    body = {
+        "customer_id": customer.pk,
+        "start": START.isoformat(),
+        "vehicle_reg": "AB12CDE",
+        "rating": dict(RATING),
+        "add_ons": ["rac_breakdown", "legal_expenses"],
+        **extra,
+    }
+    return client.post("/api/v1/young-driver/quotes", body, content_type="application/json")
+
+
+def _buy(client, quote_id, **extra):
+    body = {
+        "payment_method": "direct_debit",
+        "idempotency_key": "api-buy-1",
+        "sort_code": "200000",
+        "account_number": "55779911",
+        "account_name": "J Young",
+        **extra,
+    }
+    return client.post(
+        f"/api/v1/young-driver/quotes/{quote_id}/buy", body, content_type="application/json"
+    )
+
+
+def test_yd_api_journey_quote_buy_photo_approve_cancel_return(api, loaded, customers):
+    agent, customer = api("agent"), api("customer")
+    r = _quote(agent, customers["own"])
+    assert r.status_code == 201, r.content
+    q = r.json()
+    assert any(s["rule"] == "YD-SALE-1" for s in q["decision"]["steps"])
+    r = _buy(agent, q["id"])
+    assert r.status_code == 201, r.content
+    policy = r.json()
+    assert len(policy["instalments"]) == 10 and policy["device"]["state"] == "dispatched"
+    again = _buy(agent, q["id"])  # same idempotency key → same policy
+    assert again.json()["id"] == policy["id"]
+
+    task_id = policy["install_task"]["id"]
+    r = customer.post(
+        f"/api/v1/young-driver/install-tasks/{task_id}/photos",
+        {"filename": "box.png", "content_base64": base64.b64encode(png_bytes()).decode()},
+        content_type="application/json",
+    )
+    assert r.status_code == 201, r.content
+    photo_id = r.json()["id"]
+    assert customer.post(
+        f"/api/v1/young-driver/photos/{photo_id}/review", {}, content_type="application/json"
+    ).status_code in (403, 404, 422)
+    r = agent.post(
+        f"/api/v1/young-driver/photos/{photo_id}/review", {}, content_type="application/json"
+    )
+    assert r.json()["device_state"] == "verified"
+
+    r = customer.post(
+        f"/api/v1/young-driver/policies/{policy['id']}/cancel",
+        {"cancel_on": START.isoformat()},
+        content_type="application/json",
+    )
+    assert r.status_code == 200, r.content
+    assert r.json()["status"] == "cancelled"
+    r = agent.post(
+        f"/api/v1/young-driver/policies/{policy['id']}/smartbox-return",
+        {"returned_on": date.today().isoformat()},
+        content_type="application/json",
+    )
+    assert r.json()["cancellation"]["box_refund"] == "50.00"
+
+
+def test_yd_api_bad_sort_code_is_problem_json(api, loaded, customers):
+    agent = api("agent")
+    q = _quote(agent, customers["own"]).json()
+    r = _buy(agent, q["id"], sort_code="12")
+    assert r.status_code in (400, 422)
+    assert r["content-type"].startswith("application/problem+json")
+    assert r.json()["field"] == "sort_code"
+
+
+def test_yd_api_non_image_upload_refused(api, loaded, customers):
+    agent, customer = api("agent"), api("customer")
+    q = _quote(agent, customers["own"]).json()
+    task_id = _buy(agent, q["id"]).json()["install_task"]["id"]
+    r = customer.post(
+        f"/api/v1/young-driver/install-tasks/{task_id}/photos",
+        {"filename": "x.png", "content_base64": base64.b64encode(b"not an image").decode()},
+        content_type="application/json",
+    )
+    assert r.status_code in (400, 422) and r.json()["rule"] == "YD-BOX-INSTALL"
+
+
+def test_plt4_other_firm_policy_is_404(api, loaded, customers, users, firms):
+    from covernote.parties.services import customer_create
+
+    young_north = customer_create(
+        actor=users["agent"],
+        data={
+            "first_name": "Sam",
+            "last_name": "Reed",
+            "date_of_birth": date(2005, 2, 1),
+            "address_line1": "1 Kirk Lane",
+            "postcode": "LS6 3AA",
+            "firm_id": firms["north"].pk,
+        },
+    )
+    north, harbour = api("broker_north"), api("broker_harbour")
+    q = _quote(north, young_north)
+    assert q.status_code == 201, q.content
+    assert _quote(north, customers["harbour"]).status_code == 404
+    p = _buy(north, q.json()["id"], idempotency_key="n-1").json()
+    assert harbour.get(f"/api/v1/young-driver/policies/{p['id']}").status_code == 404
+    assert harbour.get(f"/api/v1/young-driver/quotes/{q.json()['id']}").status_code == 404
+    assert api("customer").get(f"/api/v1/young-driver/policies/{p['id']}").status_code == 404
+    ids = {x["id"] for x in north.get("/api/v1/young-driver/policies").json()}
+    assert ids == {p["id"]}
+    assert harbour.get("/api/v1/young-driver/policies").json() == []
+
+
+def test_plt3_api_refuses_gender(api, loaded, customers):
+    r = _quote(api("agent"), customers["own"], rating={**RATING, "gender": "m"})
+    assert r.json()["rule"] == "PLT-3"
