@@ -1,5 +1,289 @@
-"""REST endpoints for complaints (tenant-scoped through the selectors)."""
+"""REST endpoints for complaints (COMP-1..7), tenant-scoped through the selectors (PLT-4)."""
 
-from ninja import Router
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Literal
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Field, Query, Router, Schema
+
+from covernote.accounts.selectors import request_user
+from covernote.complaints.models import Complaint
+from covernote.complaints.selectors import (
+    complaint_clocks,
+    complaint_get_for,
+    complaint_letters,
+    complaint_list_for,
+    complaints_return_for,
+    return_csv,
+    return_shape,
+)
+from covernote.complaints.services import (
+    complaint_escalate,
+    complaint_final_response,
+    complaint_forward,
+    complaint_register,
+    complaint_resolve_summary,
+    complaint_withdraw,
+)
+from covernote.parties.selectors import customer_get_for
 
 router = Router(tags=["complaints"])
+
+
+class ClockOut(Schema):
+    kind: str
+    label: str
+    rule: str
+    due_on: date
+    due_at: datetime | None
+    status: str
+    met_at: datetime | None
+    note: str
+
+
+class EventOut(Schema):
+    kind: str
+    at: datetime
+    actor: str
+    status_before: str
+    status_after: str
+    detail: dict[str, Any]
+
+
+class ComplaintOut(Schema):
+    id: int
+    reference: str
+    customer_id: int
+    customer: str
+    firm: str | None
+    procedure: str
+    subject: str
+    received_at: datetime
+    channel: str
+    complainant_type: str
+    fos_eligible: bool
+    product: str
+    policy_reference: str
+    claim_reference: str
+    main_cause: str
+    regulated_activity: str
+    vulnerability_identified: bool
+    vulnerability_related_cause: bool
+    description: str
+    response_format: str
+    status: str
+    stage_owner_role: str
+    escalated_at: datetime | None
+    forwarded_to: str
+    final_response_on: date | None
+    closed_on: date | None
+    outcome: str
+    redress_amount: Decimal | None
+    redress_type: str
+    retention_until: date
+    version: int
+    clocks: list[ClockOut] = []
+    events: list[EventOut] = []
+    letters: list[str] = []
+
+
+def complaint_out(c: Complaint, *, full: bool = False) -> ComplaintOut:
+    out = ComplaintOut(
+        id=c.pk,
+        reference=c.reference,
+        customer_id=c.customer_id,
+        customer=c.customer.full_name,
+        firm=c.firm.name if c.firm is not None else None,
+        procedure=c.procedure,
+        subject=c.subject,
+        received_at=c.received_at,
+        channel=c.channel,
+        complainant_type=c.complainant_type,
+        fos_eligible=c.fos_eligible,
+        product=c.product,
+        policy_reference=c.policy_reference,
+        claim_reference=c.claim_reference,
+        main_cause=c.main_cause,
+        regulated_activity=c.regulated_activity,
+        vulnerability_identified=c.vulnerability_identified,
+        vulnerability_related_cause=c.vulnerability_related_cause,
+        description=c.description,
+        response_format=c.response_format,
+        status=c.status,
+        stage_owner_role=c.stage_owner_role,
+        escalated_at=c.escalated_at,
+        forwarded_to=c.forwarded_to,
+        final_response_on=c.final_response_on,
+        closed_on=c.closed_on,
+        outcome=c.outcome,
+        redress_amount=c.redress_amount,
+        redress_type=c.redress_type,
+        retention_until=c.retention_until,
+        version=c.version,
+    )
+    if full:
+        out.clocks = [ClockOut(**k.as_dict()) for k in complaint_clocks(c)]
+        out.events = [
+            EventOut(
+                kind=e.kind,
+                at=e.at,
+                actor=e.actor_label,
+                status_before=e.status_before,
+                status_after=e.status_after,
+                detail=e.detail,
+            )
+            for e in c.events.all()
+        ]
+        out.letters = [d.kind for d in complaint_letters(c)]
+    return out
+
+
+class ComplaintIn(Schema):
+    model_config = {"extra": "forbid"}
+
+    customer_id: int
+    received_at: datetime
+    channel: Literal["phone", "email", "letter", "web", "in_person"]
+    procedure: Literal["broker_platform", "young_driver", "gap_claim", "gap_sale"]
+    product: str
+    description: str = Field(min_length=1)
+    subject: str = "firm_service"
+    main_cause: str = "general_admin"
+    regulated_activity: str | None = None
+    policy_reference: str = ""
+    claim_reference: str = ""
+    complainant_type: str = "consumer"
+    employees: int | None = None
+    annual_turnover_gbp: Decimal | None = None
+    balance_sheet_gbp: Decimal | None = None
+    annual_income_gbp: Decimal | None = None
+    net_assets_gbp: Decimal | None = None
+    eur_per_gbp: Decimal | None = None
+    vulnerability_identified: bool = False
+    vulnerability_related_cause: bool = False
+
+
+class EscalateIn(Schema):
+    model_config = {"extra": "forbid"}
+
+    reason: Literal["not_resolved", "rejected_resolution"] = "not_resolved"
+    escalated_at: datetime | None = None
+
+
+class OutcomeIn(Schema):
+    model_config = {"extra": "forbid"}
+
+    outcome: str | None = None
+    reasons: str = ""
+    redress_amount: Decimal | None = None
+    redress_type: str | None = None
+    consent_to_waive: bool = False
+
+
+class SummaryIn(OutcomeIn):
+    resolution: str = ""
+
+
+class WithdrawIn(Schema):
+    model_config = {"extra": "forbid"}
+
+    note: str = ""
+
+
+class ReturnQuery(Schema):
+    start: date = Field(alias="from")
+    end: date = Field(alias="to")
+    shape: str = "annex1r"
+
+
+@router.get("", response=list[ComplaintOut])
+def list_complaints(request: HttpRequest, open_only: bool = False) -> list[ComplaintOut]:
+    qs = complaint_list_for(request_user(request), open_only=open_only)[:200]
+    return [complaint_out(c) for c in qs]
+
+
+@router.post("", response={201: ComplaintOut})
+def create_complaint(request: HttpRequest, payload: ComplaintIn) -> tuple[int, ComplaintOut]:
+    actor = request_user(request)
+    data = payload.model_dump(exclude_none=True)
+    customer = customer_get_for(actor, data.pop("customer_id"))
+    complaint = complaint_register(actor=actor, customer=customer, data=data)
+    return 201, complaint_out(complaint, full=True)
+
+
+@router.get("/return", response={200: None})
+def complaints_return(request: HttpRequest, q: Query[ReturnQuery]) -> HttpResponse:
+    ret = complaints_return_for(
+        request_user(request), start=q.start, end=q.end, shape=return_shape(q.shape)
+    )
+    response = HttpResponse(return_csv(ret), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="complaints-return-{q.shape}-{q.start}-{q.end}.csv"'
+    )
+    return response
+
+
+@router.get("/{complaint_id}", response=ComplaintOut)
+def get_complaint(request: HttpRequest, complaint_id: int) -> ComplaintOut:
+    return complaint_out(complaint_get_for(request_user(request), complaint_id), full=True)
+
+
+@router.post("/{complaint_id}/escalate", response=ComplaintOut)
+def escalate(request: HttpRequest, complaint_id: int, payload: EscalateIn) -> ComplaintOut:
+    actor = request_user(request)
+    c = complaint_escalate(
+        actor=actor,
+        complaint=complaint_get_for(actor, complaint_id),
+        reason=payload.reason,
+        escalated_at=payload.escalated_at,
+    )
+    return complaint_out(c, full=True)
+
+
+@router.post("/{complaint_id}/forward", response=ComplaintOut)
+def forward(request: HttpRequest, complaint_id: int) -> ComplaintOut:
+    actor = request_user(request)
+    c = complaint_forward(actor=actor, complaint=complaint_get_for(actor, complaint_id))
+    return complaint_out(c, full=True)
+
+
+@router.post("/{complaint_id}/summary-resolution", response=ComplaintOut)
+def summary_resolution(request: HttpRequest, complaint_id: int, payload: SummaryIn) -> ComplaintOut:
+    actor = request_user(request)
+    c = complaint_resolve_summary(
+        actor=actor,
+        complaint=complaint_get_for(actor, complaint_id),
+        resolution=payload.resolution or payload.reasons,
+        outcome=payload.outcome or "upheld",
+        redress_amount=payload.redress_amount,
+        redress_type=payload.redress_type,
+        consent_to_waive=payload.consent_to_waive,
+    )
+    return complaint_out(c, full=True)
+
+
+@router.post("/{complaint_id}/final-response", response=ComplaintOut)
+def final_response(request: HttpRequest, complaint_id: int, payload: OutcomeIn) -> ComplaintOut:
+    actor = request_user(request)
+    c = complaint_final_response(
+        actor=actor,
+        complaint=complaint_get_for(actor, complaint_id),
+        outcome=payload.outcome,
+        reasons=payload.reasons,
+        redress_amount=payload.redress_amount,
+        redress_type=payload.redress_type,
+        consent_to_waive=payload.consent_to_waive,
+    )
+    return complaint_out(c, full=True)
+
+
+@router.post("/{complaint_id}/withdraw", response=ComplaintOut)
+def withdraw(request: HttpRequest, complaint_id: int, payload: WithdrawIn) -> ComplaintOut:
+    actor = request_user(request)
+    c = complaint_withdraw(
+        actor=actor, complaint=complaint_get_for(actor, complaint_id), note=payload.note
+    )
+    return complaint_out(c, full=True)

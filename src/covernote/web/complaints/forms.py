@@ -1,0 +1,127 @@
+"""Forms for the complaint pages (COMP-1, COMP-3..7)."""
+
+from __future__ import annotations
+
+from django import forms
+
+from covernote.complaints.models import (
+    REDRESS_CHOICES,
+    ComplainantKind,
+    MainCause,
+    Procedure,
+    Product,
+    ReceivedChannel,
+    RegulatedActivity,
+    Subject,
+)
+from covernote.domain.complaints.returns import Outcome
+
+DT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class ComplaintForm(forms.Form):
+    customer_reference = forms.CharField(label="Customer reference", max_length=20)
+    received_at = forms.DateTimeField(
+        label="Received (date and time, UK time)",
+        widget=DT,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    channel = forms.ChoiceField(label="How it was received", choices=ReceivedChannel.choices)
+    procedure = forms.ChoiceField(label="Procedure", choices=Procedure.choices)
+    product = forms.ChoiceField(choices=Product.choices)
+    policy_reference = forms.CharField(label="Policy reference", required=False, max_length=60)
+    claim_reference = forms.CharField(label="Claim reference", required=False, max_length=60)
+    subject = forms.ChoiceField(
+        label="What it concerns (for the onward route, COMP-4)", choices=Subject.choices
+    )
+    main_cause = forms.ChoiceField(label="Main cause (FCA taxonomy)", choices=MainCause.choices)
+    regulated_activity = forms.ChoiceField(
+        label="Regulated activity",
+        choices=[("", "— from the procedure —"), *RegulatedActivity.choices],
+        required=False,
+    )
+    complainant_type = forms.ChoiceField(label="Complainant", choices=ComplainantKind.choices)
+    employees = forms.IntegerField(label="Employees", required=False, min_value=0)
+    annual_turnover_gbp = forms.DecimalField(
+        label="Annual turnover (£)", required=False, min_value=0
+    )
+    balance_sheet_gbp = forms.DecimalField(
+        label="Balance sheet total (£)", required=False, min_value=0
+    )
+    annual_income_gbp = forms.DecimalField(
+        label="Charity annual income (£)", required=False, min_value=0
+    )
+    net_assets_gbp = forms.DecimalField(label="Trust net assets (£)", required=False, min_value=0)
+    vulnerability_identified = forms.BooleanField(
+        label="The customer is in vulnerable circumstances", required=False
+    )
+    vulnerability_related_cause = forms.BooleanField(
+        label="The complaint is about a failure to consider vulnerability", required=False
+    )
+    description = forms.CharField(
+        label="What the complaint is about", widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class CustomerComplaintForm(forms.Form):
+    ABOUT = [
+        ("gap_claim", "A claim on my GAP insurance"),
+        ("gap_sale", "How my GAP insurance was sold"),
+        ("young_driver", "My Young Driver motor insurance"),
+        ("broker_platform", "Something else about my insurance"),
+    ]
+    about = forms.ChoiceField(label="What is your complaint about?", choices=ABOUT)
+    policy_reference = forms.CharField(label="Policy number (if you have it)", required=False)
+    description = forms.CharField(
+        label="Tell us what went wrong and what you would like us to do",
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+
+class EscalateForm(forms.Form):
+    reason = forms.ChoiceField(
+        choices=[
+            ("not_resolved", "Not resolved by the end of the 3rd working day"),
+            ("rejected_resolution", "The customer rejected the proposed resolution"),
+        ]
+    )
+
+
+OUTCOMES = [
+    ("", "— choose —"),
+    (Outcome.UPHELD.value, "Upheld"),
+    (Outcome.PARTLY_UPHELD.value, "Partly upheld"),
+    (Outcome.GOODWILL_WITHOUT_DECISION.value, "Goodwill payment without a decision"),
+    (Outcome.REJECTED.value, "Rejected"),
+]
+
+
+class OutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(choices=OUTCOMES, required=False)
+    reasons = forms.CharField(
+        label="Reasons (blank line between paragraphs)",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
+    redress_amount = forms.DecimalField(label="Redress (£)", required=False, min_value=0)
+    redress_type = forms.ChoiceField(
+        label="Redress type", choices=[("", "— none —"), *REDRESS_CHOICES], required=False
+    )
+    consent_to_waive = forms.BooleanField(
+        label="We consent to the FOS considering a late referral (Annex 3R)", required=False
+    )
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField()
+
+
+class ReturnForm(forms.Form):
+    start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    shape = forms.ChoiceField(
+        choices=[
+            ("annex1r", "DISP 1 Annex 1R (to 31 Dec 2026)"),
+            ("consolidated_2027", "Consolidated return (PS25/19, from 2027)"),
+        ]
+    )

@@ -1,0 +1,431 @@
+"""Complaint pages: list, log, complaint page with clocks and actions, dashboard, return.
+
+Views call selectors and services only. Brokers see complaints about their own
+firm's sales, read-only (PLT-4); the complaints team (staff roles) acts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from covernote.accounts.models import Role, User
+from covernote.accounts.selectors import request_user
+from covernote.complaints.models import OPEN_STATUSES, Complaint
+from covernote.complaints.selectors import (
+    complaint_clocks,
+    complaint_get_for,
+    complaint_letters,
+    complaint_list_for,
+    complaint_tasks,
+    complaints_dashboard,
+    complaints_return_for,
+    procedure_for,
+    return_csv,
+    return_shape,
+)
+from covernote.complaints.services import (
+    complaint_acknowledge_qa,
+    complaint_attach,
+    complaint_escalate,
+    complaint_final_response,
+    complaint_forward,
+    complaint_register,
+    complaint_resolve_summary,
+    complaint_withdraw,
+)
+from covernote.domain.calendar import LONDON
+from covernote.domain.errors import DomainError
+from covernote.parties.models import Customer
+from covernote.parties.selectors import customer_get_for, customer_scope
+from covernote.web.complaints.forms import (
+    AttachmentForm,
+    ComplaintForm,
+    CustomerComplaintForm,
+    EscalateForm,
+    OutcomeForm,
+    ReturnForm,
+)
+
+STAFF = (Role.AGENT, Role.MANAGER, Role.CLAIMS_HANDLER, Role.QA, Role.UNDERWRITER)
+VIEWERS = (*STAFF, Role.BROKER)
+
+
+def _user(request: HttpRequest, *roles: Role) -> User:
+    user = request_user(request)
+    if user.role not in roles:
+        raise Http404("no such page")
+    return user
+
+
+def _complaint(user: User, complaint_id: int) -> Complaint:
+    try:
+        return complaint_get_for(user, complaint_id)
+    except DomainError as exc:
+        raise Http404("no such complaint") from exc
+
+
+def _form_error(form: Any, exc: DomainError) -> None:
+    field = exc.field if exc.field in form.fields else None
+    form.add_error(field, f"{exc.message} ({exc.rule})")
+
+
+def bar_chart(bars: list[tuple[str, int | Decimal]], *, unit: str = "") -> dict[str, Any]:
+    """Server-side inline SVG bar chart: rows of label, value and bar width in px."""
+    top = max((float(v) for _, v in bars), default=0.0) or 1.0
+    rows = []
+    for i, (label, value) in enumerate(bars):
+        rows.append(
+            {
+                "label": label,
+                "value": value,
+                "width": round(float(value) / top * 300, 1),
+                "y": i * 30,
+                "ty": i * 30 + 15,
+            }
+        )
+    return {"rows": rows, "height": max(30, len(rows) * 30), "unit": unit}
+
+
+@login_required
+def complaint_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request, *VIEWERS)
+    show = request.GET.get("show", "open")
+    qs = complaint_list_for(user, open_only=show == "open").select_related("customer")[:200]
+    now = timezone.now()
+    rows = []
+    for c in qs:
+        clocks = [k for k in complaint_clocks(c, now) if k.kind != "fos_window"]
+        rows.append(
+            {
+                "complaint": c,
+                "breached": sum(1 for k in clocks if k.status == "breached"),
+                "due": [k for k in clocks if k.status == "due"],
+            }
+        )
+    return render(
+        request,
+        "complaints/list.html",
+        {
+            "rows": rows,
+            "show": show,
+            "tasks": complaint_tasks(user)[:50],
+            "can_act": user.role in STAFF,
+        },
+    )
+
+
+def _received(value: datetime) -> datetime:
+    if timezone.is_naive(value):
+        return value.replace(tzinfo=LONDON)
+    return value
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def complaint_new(request: HttpRequest) -> HttpResponse:
+    user = _user(request, *STAFF)
+    initial: dict[str, Any] = {
+        "received_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        "channel": "phone",
+    }
+    customer: Customer | None = None
+    if request.GET.get("customer"):
+        try:
+            customer = customer_get_for(user, int(request.GET["customer"]))
+        except (DomainError, ValueError) as exc:
+            raise Http404("no such customer") from exc
+        initial["customer_reference"] = customer.reference
+    form = ComplaintForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        ref = data.pop("customer_reference").strip()
+        customer = customer_scope(user).filter(reference__iexact=ref).first()
+        if customer is None:
+            form.add_error("customer_reference", "No customer with that reference.")
+        else:
+            data["received_at"] = _received(data["received_at"])
+            data = {k: v for k, v in data.items() if v not in (None, "")}
+            try:
+                complaint = complaint_register(actor=user, customer=customer, data=data)
+            except DomainError as exc:
+                _form_error(form, exc)
+            else:
+                messages.success(
+                    request,
+                    f"Complaint {complaint.reference} logged; the acknowledgement has been sent.",
+                )
+                return redirect("complaint-detail", complaint_id=complaint.pk)
+    if customer is None and form.data.get("customer_reference"):
+        customer = (
+            customer_scope(user).filter(reference__iexact=form.data["customer_reference"]).first()
+        )
+    return render(
+        request,
+        "complaints/new.html",
+        {
+            "form": form,
+            "customer": customer,
+            "adjustments": customer.active_adjustments() if customer else [],
+        },
+    )
+
+
+@login_required
+def complaint_detail(request: HttpRequest, complaint_id: int) -> HttpResponse:
+    user = _user(request, *VIEWERS)
+    c = _complaint(user, complaint_id)
+    proc = procedure_for(c)
+    clocks = complaint_clocks(c)
+    from covernote.complaints.selectors import complaint_timeline_for
+
+    return render(
+        request,
+        "complaints/detail.html",
+        {
+            "c": c,
+            "customer": c.customer,
+            "adjustments": c.customer.active_adjustments(),
+            "procedure": proc,
+            "clocks": clocks,
+            "timeline": complaint_timeline_for(c).decision,
+            "events": c.events.select_related("document").all(),
+            "letters": complaint_letters(c),
+            "attachments": c.attachments.all(),
+            "can_act": user.role in STAFF and c.status in OPEN_STATUSES,
+            "can_escalate": proc.can_escalate and c.status in ("received", "stage1"),
+            "can_qa_ack": c.status == "stage2" and c.qa_acknowledged_at is None,
+            "can_forward": proc.can_forward and c.status in ("received", "stage1", "stage2"),
+            "can_summary": c.status in ("received", "stage1"),
+            "escalate_form": EscalateForm(),
+            "outcome_form": OutcomeForm(),
+            "attachment_form": AttachmentForm(),
+            "eligibility": c.eligibility_decision,
+        },
+    )
+
+
+def _action(
+    request: HttpRequest, complaint_id: int, run: Callable[[User, Complaint], str]
+) -> HttpResponse:
+    user = _user(request, *STAFF)
+    c = _complaint(user, complaint_id)
+    try:
+        message = run(user, c)
+    except DomainError as exc:
+        messages.error(request, f"{exc.message} ({exc.rule})")
+    else:
+        messages.success(request, message)
+    return redirect("complaint-detail", complaint_id=c.pk)
+
+
+@login_required
+@require_POST
+def complaint_escalate_view(request: HttpRequest, complaint_id: int) -> HttpResponse:
+    def run(user: User, c: Complaint) -> str:
+        complaint_escalate(
+            actor=user, complaint=c, reason=request.POST.get("reason", "not_resolved")
+        )
+        return "Escalated to the Quality Assurance Team (stage 2)."
+
+    return _action(request, complaint_id, run)
+
+
+@login_required
+@require_POST
+def complaint_qa_ack_view(request: HttpRequest, complaint_id: int) -> HttpResponse:
+    def run(user: User, c: Complaint) -> str:
+        complaint_acknowledge_qa(actor=user, complaint=c)
+        return "QA acknowledgement sent."
+
+    return _action(request, complaint_id, run)
+
+
+@login_required
+@require_POST
+def complaint_forward_view(request: HttpRequest, complaint_id: int) -> HttpResponse:
+    def run(user: User, c: Complaint) -> str:
+        c = complaint_forward(actor=user, complaint=c)
+        return "Passed to the insurer; the complainant has been told by letter."
+
+    return _action(request, complaint_id, run)
+
+
+def _outcome_args(request: HttpRequest) -> dict[str, Any]:
+    form = OutcomeForm(request.POST)
+    form.is_valid()
+    d = form.cleaned_data
+    return {
+        "outcome": d.get("outcome") or None,
+        "redress_amount": d.get("redress_amount"),
+        "redress_type": d.get("redress_type") or None,
+        "consent_to_waive": bool(d.get("consent_to_waive")),
+        "text": d.get("reasons") or "",
+    }
+
+
+@login_required
+@require_POST
+def complaint_summary_view(request: HttpRequest, complaint_id: int) -> HttpResponse:
+    def run(user: User, c: Complaint) -> str:
+        a = _outcome_args(request)
+        complaint_resolve_summary(
+            actor=user,
+            complaint=c,
+            resolution=a["text"],
+            outcome=a["outcome"] or "upheld",
+            redress_amount=a["redress_amount"],
+            redress_type=a["redress_type"],
+            consent_to_waive=a["consent_to_waive"],
+        )
+        return "Summary resolution communication sent."
+
+    return _action(request, complaint_id, run)
+
+
+@login_required
+@require_POST
+def complaint_final_view(request: HttpRequest, complaint_id: int) -> HttpResponse:
+    def run(user: User, c: Complaint) -> str:
+        a = _outcome_args(request)
+        complaint_final_response(
+            actor=user,
+            complaint=c,
+            outcome=a["outcome"],
+            reasons=a["text"],
+            redress_amount=a["redress_amount"],
+            redress_type=a["redress_type"],
+            consent_to_waive=a["consent_to_waive"],
+        )
+        return "Final response sent."
+
+    return _action(request, complaint_id, run)
+
+
+@login_required
+@require_POST
+def complaint_withdraw_view(request: HttpRequest, complaint_id: int) -> HttpResponse:
+    def run(user: User, c: Complaint) -> str:
+        complaint_withdraw(actor=user, complaint=c, note=request.POST.get("note", ""))
+        return "Complaint withdrawn; confirmation sent."
+
+    return _action(request, complaint_id, run)
+
+
+@login_required
+@require_POST
+def complaint_attach_view(request: HttpRequest, complaint_id: int) -> HttpResponse:
+    def run(user: User, c: Complaint) -> str:
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise DomainError("required", "choose a file to attach", "COMP-1", "file")
+        complaint_attach(actor=user, complaint=c, upload=upload)
+        return f"Attached {upload.name}."
+
+    return _action(request, complaint_id, run)
+
+
+@login_required
+def complaint_dashboard(request: HttpRequest) -> HttpResponse:
+    user = _user(request, *VIEWERS)
+    d = complaints_dashboard(user)
+    vul_up, vul_n, vul_pct = d["vulnerable"]
+    not_up, not_n, not_pct = d["not_vulnerable"]
+    charts = {
+        "stage": bar_chart(sorted(d["by_stage"].items())),
+        "clocks": bar_chart(
+            [("Due in the next 7 days", d["due_this_week"]), ("Breached", d["breaches"])]
+        ),
+        "upheld": bar_chart([("Upheld", d["upheld"]), ("Not upheld", d["closed"] - d["upheld"])]),
+        "vulnerable": bar_chart(
+            [
+                ("Vulnerable: uphold rate %", vul_pct or Decimal(0)),
+                ("Not vulnerable: uphold rate %", not_pct or Decimal(0)),
+            ],
+            unit="%",
+        ),
+    }
+    return render(
+        request,
+        "complaints/dashboard.html",
+        {"d": d, "charts": charts, "vul": (vul_up, vul_n), "notvul": (not_up, not_n)},
+    )
+
+
+@login_required
+def complaint_return(request: HttpRequest) -> HttpResponse:
+    user = _user(request, *STAFF)
+    today = timezone.localdate()
+    default_start = date(today.year, 1, 1) if today.month > 6 else date(today.year - 1, 7, 1)
+    data = request.GET if "start" in request.GET else None
+    form = ReturnForm(data, initial={"start": default_start, "end": today, "shape": "annex1r"})
+    ret = None
+    if form.is_bound and form.is_valid():
+        try:
+            ret = complaints_return_for(
+                user,
+                start=form.cleaned_data["start"],
+                end=form.cleaned_data["end"],
+                shape=return_shape(form.cleaned_data["shape"]),
+            )
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            if request.GET.get("format") == "csv":
+                response = HttpResponse(return_csv(ret), content_type="text/csv; charset=utf-8")
+                name = (
+                    f"complaints-return-{form.cleaned_data['shape']}-"
+                    f"{form.cleaned_data['start']}-{form.cleaned_data['end']}.csv"
+                )
+                response["Content-Disposition"] = f'attachment; filename="{name}"'
+                return response
+    return render(
+        request,
+        "complaints/return.html",
+        {"form": form, "ret": ret, "query": request.GET.urlencode()},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def customer_complaint_new(request: HttpRequest) -> HttpResponse:
+    user = _user(request, Role.CUSTOMER)
+    customer = getattr(user, "customer", None)
+    if customer is None:
+        raise Http404("no customer record")
+    form = CustomerComplaintForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        about = form.cleaned_data["about"]
+        product = {
+            "gap_claim": "gap",
+            "gap_sale": "gap",
+            "young_driver": "young_driver_motor",
+        }.get(about, "motor_other")
+        try:
+            complaint = complaint_register(
+                actor=user,
+                customer=customer,
+                data={
+                    "received_at": timezone.now(),
+                    "channel": "web",
+                    "procedure": about,
+                    "product": product,
+                    "policy_reference": form.cleaned_data["policy_reference"],
+                    "main_cause": "other",
+                    "description": form.cleaned_data["description"],
+                },
+            )
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            return render(request, "complaints/customer_thanks.html", {"complaint": complaint})
+    return render(request, "complaints/customer_new.html", {"form": form, "customer": customer})

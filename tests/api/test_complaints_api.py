@@ -1,0 +1,120 @@
+"""Complaints API (COMP-1..7): register, clocks, steps, return CSV, tenant isolation."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import datetime, timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from covernote.accounts.services import api_token_create
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def api(users):
+    def make(user_key):
+        _, raw = api_token_create(user=users[user_key], name="test", actor=users["admin"])
+        return Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+
+    return make
+
+
+def post(client, url, body=None):
+    return client.post(url, data=json.dumps(body or {}), content_type="application/json")
+
+
+def payload(customer, received: datetime, **extra):
+    return {
+        "customer_id": customer.pk,
+        "received_at": received.isoformat(),
+        "channel": "phone",
+        "procedure": "broker_platform",
+        "product": "motor_other",
+        "description": "My renewal was mishandled",
+        **extra,
+    }
+
+
+def test_comp1_api_registers_a_complaint_with_clocks(api, customers):
+    received = timezone.now() - timedelta(hours=1)
+    r = post(api("agent"), "/api/v1/complaints", payload(customers["harbour"], received))
+    assert r.status_code == 201, r.content
+    body = r.json()
+    assert body["status"] == "stage1"
+    kinds = {k["kind"] for k in body["clocks"]}
+    assert {"summary_resolution", "final_response", "fos_window"} <= kinds
+    assert body["letters"] == ["complaint_acknowledgement"]
+
+
+def test_comp1_api_future_received_date_is_problem_json_naming_the_field(api, customers):
+    received = timezone.now() + timedelta(days=3)
+    r = post(api("agent"), "/api/v1/complaints", payload(customers["harbour"], received))
+    assert r.status_code == 422
+    assert r["Content-Type"] == "application/problem+json"
+    assert r.json()["field"] == "received_at" and r.json()["rule"] == "COMP-1"
+
+
+def test_comp3_api_escalation_before_receipt_is_refused(api, customers):
+    received = timezone.now() - timedelta(days=1)
+    c = post(api("agent"), "/api/v1/complaints", payload(customers["harbour"], received)).json()
+    r = post(
+        api("manager"),
+        f"/api/v1/complaints/{c['id']}/escalate",
+        {
+            "reason": "rejected_resolution",
+            "escalated_at": (received - timedelta(hours=2)).isoformat(),
+        },
+    )
+    assert r.status_code == 409
+    assert r.json()["field"] == "escalated_at"
+
+
+def test_comp4_api_final_response_requires_outcome_then_issues(api, customers):
+    received = timezone.now() - timedelta(days=1)
+    c = post(api("agent"), "/api/v1/complaints", payload(customers["harbour"], received)).json()
+    url = f"/api/v1/complaints/{c['id']}/final-response"
+    r = post(api("manager"), url, {"reasons": "We found no error."})
+    assert r.status_code == 422 and r.json()["field"] == "outcome"
+    r = post(api("manager"), url, {"outcome": "rejected", "reasons": "We found no error."})
+    assert r.status_code == 200
+    assert r.json()["status"] == "final_response_issued"
+    assert "complaint_final_response" in r.json()["letters"]
+
+
+def test_plt4_second_firms_token_gets_404(api, customers):
+    received = timezone.now() - timedelta(hours=1)
+    c = post(api("agent"), "/api/v1/complaints", payload(customers["harbour"], received)).json()
+    other = api("broker_north")
+    assert other.get(f"/api/v1/complaints/{c['id']}").status_code == 404
+    assert post(other, f"/api/v1/complaints/{c['id']}/withdraw").status_code == 404
+    assert other.get("/api/v1/complaints").json() == []
+    own = api("broker_harbour")
+    assert own.get(f"/api/v1/complaints/{c['id']}").status_code == 200
+    # a broker reads but cannot act
+    r = post(own, f"/api/v1/complaints/{c['id']}/withdraw")
+    assert r.status_code == 403
+
+
+def test_comp7_api_return_csv_counts(api, customers):
+    received = timezone.now() - timedelta(hours=2)
+    client = api("agent")
+    post(client, "/api/v1/complaints", payload(customers["harbour"], received))
+    c2 = post(client, "/api/v1/complaints", payload(customers["own"], received)).json()
+    post(api("manager"), f"/api/v1/complaints/{c2['id']}/withdraw")
+    today = timezone.localdate()
+    r = client.get(
+        f"/api/v1/complaints/return?from={today - timedelta(days=30)}&to={today}&shape=consolidated_2027"
+    )
+    assert r.status_code == 200 and r["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(r.content.decode())))
+    total = rows[-1]
+    assert total["product_group"] == "TOTAL"
+    assert (total["opened"], total["closed"], total["upheld"]) == ("2", "1", "0")
+    bad = client.get(f"/api/v1/complaints/return?from={today}&to={today}&shape=nope")
+    assert bad.status_code == 422 and bad.json()["field"] == "shape"

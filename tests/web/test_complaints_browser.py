@@ -1,0 +1,101 @@
+"""The complaints journey in a real browser (COMP-1..7).
+
+An agent logs a phone complaint about a GAP claim for the large-print,
+letter-only customer, escalates it to the insurer after the 3rd working day
+(GAP-COMPLAINT, DISP 1.7), issues the final response with redress, and
+downloads the complaints return.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from covernote.complaints.models import Complaint
+from covernote.documents.models import Document
+from tests.web.test_platform_browser import sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_comp_agent_logs_gap_claim_complaint_escalates_responds_and_downloads_return(
+    page, users, customers
+):
+    north = customers["north"]
+    received = timezone.localtime() - timedelta(days=10)  # well past the 3rd working day
+    sign_in(page, "agent@coplus.example")
+    page.wait_for_url(re.compile(r"/backoffice/$"))
+    page.goto(f"/backoffice/complaints/new/?customer={north.pk}")
+    assert "contact by written letter, not phone" in page.get_by_test_id("adjustments").inner_text()
+    assert page.get_by_label("Customer reference").input_value() == north.reference
+    page.get_by_label("Received (date and time, UK time)").fill(received.strftime("%Y-%m-%dT10:00"))
+    page.get_by_label("How it was received").select_option("phone")
+    page.get_by_label("Procedure").select_option("gap_claim")
+    page.get_by_label("Product").select_option("gap")
+    page.get_by_label("Claim reference").fill("GAP-CLM-0042")
+    page.get_by_label("Main cause (FCA taxonomy)").select_option("terms_disputes")
+    page.get_by_label("What the complaint is about").fill(
+        "The GAP claim settlement left out the finance early-settlement fee"
+    )
+    page.get_by_role("button", name="Log the complaint").click()
+    page.wait_for_url(re.compile(r"/backoffice/complaints/\d+/$"))
+    assert page.get_by_role("status").get_by_text("logged").is_visible()
+    complaint = Complaint.objects.get()
+    assert complaint.channel == "phone" and complaint.procedure == "gap_claim"
+
+    clocks = page.get_by_test_id("clocks")
+    src_row = clocks.locator("tr[data-clock=summary_resolution]")
+    assert "breached" in src_row.inner_text()  # the 3-working-day window has lapsed
+    assert clocks.locator("tr[data-clock=final_response]").is_visible()
+    assert clocks.locator("tr[data-clock=fos_window]").is_visible()
+    assert page.get_by_test_id("adjustments").is_visible()
+
+    page.get_by_role("button", name=re.compile("Escalate: pass to Customer Relations")).click()
+    assert page.get_by_role("status").get_by_text("Passed to the insurer").is_visible()
+    assert "Your complaint has been passed on" in page.get_by_test_id("letters").inner_text()
+
+    page.get_by_label("Outcome").select_option("partly_upheld")
+    page.get_by_label("Reasons (blank line between paragraphs)").fill(
+        "The early-settlement fee should have been included."
+    )
+    page.get_by_label("Redress (£)").fill("120.50")
+    page.get_by_label("Redress type").select_option("financial_loss")
+    page.get_by_role("button", name="Issue the final response").click()
+    assert page.get_by_role("status").get_by_text("Final response sent").is_visible()
+    letters = page.get_by_test_id("letters").inner_text()
+    assert "Our final response to your complaint" in letters and "Large print" in letters
+    final = Document.objects.get(kind="complaint_final_response")
+    assert final.document_format == "large_print" and "£120.50" in final.html
+    assert "final_response" in page.get_by_test_id("history").inner_text()
+
+    today = timezone.localdate()
+    page.goto("/backoffice/complaints/return/")
+    page.get_by_label("From").fill(str(today - timedelta(days=30)))
+    page.get_by_label("To").fill(str(today))
+    page.get_by_label("Shape").select_option("consolidated_2027")
+    page.get_by_role("button", name="Show the return").click()
+    summary = page.get_by_test_id("return-summary").inner_text()
+    assert "Opened: 1" in summary and "Closed: 1" in summary and "Upheld: 1" in summary
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Download CSV").click()
+    content = Path(info.value.path()).read_text(encoding="utf-8")
+    total = list(csv.DictReader(io.StringIO(content)))[-1]
+    assert total["opened"] == "1" and total["redress_paid_gbp"] == "120.50"
+    assert total["opened_vulnerable"] == "1"
+
+
+def test_comp_customer_complains_from_the_app(page, users, customers):
+    sign_in(page, "jamie@example.com")
+    page.goto("/app/complaints/new/")
+    page.get_by_label("What is your complaint about?").select_option("broker_platform")
+    page.get_by_label("Tell us what went wrong").fill("My documents never arrived")
+    page.get_by_role("button", name="Send my complaint").click()
+    assert page.get_by_role("heading", name="We have received your complaint").is_visible()
+    c = Complaint.objects.get()
+    assert c.customer == customers["own"] and c.channel == "web"
