@@ -1,0 +1,347 @@
+"""Raw-point storage (YD-DATA-1): hive-partitioned Parquet, idempotent, with a quarantine.
+
+Layout under ``root`` (a local path; any fsspec URL when fsspec is installed -- it is
+not in this build, so a ``scheme://`` root other than ``file://`` is refused)::
+
+    points/device_id=<id>/day=<YYYY-MM-DD>/part-<uuid>.parquet   accepted fixes (UTC day)
+    quarantine/device_id=<id>/part-<uuid>.parquet                bad rows + reason
+
+Idempotence: before writing, the ``ts`` already stored in each touched partition are
+read and rows whose ``(device_id, ts)`` exist are counted as duplicates, not written;
+quarantine rows are deduplicated on a hash of their raw content and reason. One writer
+per device at a time is assumed (the MQTT subscriber and the upload endpoint call
+:func:`ingest_batch` serially per device); :func:`compact` merges a partition's parts.
+
+YD-DATA-1: rows of devices not in ``allowed_devices`` and rows outside the device's
+data window are rejected and **not stored** (not even in the quarantine), only counted.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pyarrow as pa
+import pyarrow.dataset as pads
+import pyarrow.fs as pafs
+
+from covernote.domain.errors import DomainError, ErrorCode
+from covernote.domain.telematics.frames import TS
+from covernote.domain.telematics.params import PlausibilityParams, parse_params
+from covernote.domain.telematics.plausibility import DataWindow
+from covernote.telematics_io.ingest import CANONICAL, QUARANTINE, parse_body, validate
+
+POINTS_DIR = "points"
+QUARANTINE_DIR = "quarantine"
+TOML = Path(__file__).resolve().parents[3] / "config/products/young_driver/telematics.toml"
+
+SAFE_DEVICE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")  # path-safe partition value
+
+Window = DataWindow | tuple[datetime, datetime]
+
+
+def default_plausibility() -> PlausibilityParams:
+    """The product configuration's plausibility parameters (YD-SCORE-3)."""
+    with TOML.open("rb") as fh:
+        return parse_params(tomllib.load(fh)).plausibility
+
+
+def filesystem(root: str | os.PathLike[str]) -> tuple[pafs.FileSystem, str]:
+    """A pyarrow filesystem and base path for ``root`` (local, or fsspec when installed)."""
+    text = os.fspath(root)
+    if "://" in text and not text.startswith("file://"):
+        try:
+            import fsspec  # type: ignore[import-not-found,import-untyped,unused-ignore]
+        except ImportError as exc:
+            raise DomainError(
+                ErrorCode.CONFIGURATION,
+                f"store root {text!r} needs fsspec, which is not installed: use a local path",
+                "YD-DATA-1",
+                "root",
+            ) from exc
+        fs, path = fsspec.core.url_to_fs(text)
+        return pafs.PyFileSystem(pafs.FSSpecHandler(fs)), str(path).rstrip("/")
+    path = text.removeprefix("file://")
+    return pafs.LocalFileSystem(), str(Path(path).resolve())
+
+
+@dataclass
+class IngestResult:
+    """Counts of one :func:`ingest_batch` call."""
+
+    received: int = 0
+    accepted: int = 0
+    duplicates: int = 0
+    quarantined: dict[str, int] = field(default_factory=dict)
+    rejected_unknown_device: int = 0
+    rejected_outside_window: int = 0
+
+    @property
+    def quarantined_total(self) -> int:
+        return sum(self.quarantined.values())
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "received": self.received,
+            "accepted": self.accepted,
+            "duplicates": self.duplicates,
+            "quarantined": dict(sorted(self.quarantined.items())),
+            "rejected_unknown_device": self.rejected_unknown_device,
+            "rejected_outside_window": self.rejected_outside_window,
+        }
+
+
+def _windows(allowed: Mapping[str, Window]) -> pl.DataFrame:
+    rows = []
+    for dev, w in allowed.items():
+        start, end = (w.start, w.end) if isinstance(w, DataWindow) else w
+        rows.append((dev, start, end))
+    return pl.DataFrame(
+        rows,
+        schema={"device_id": pl.String, "_w_start": TS, "_w_end": TS},
+        orient="row",
+    )
+
+
+def ingest_batch(
+    table: pa.Table | pl.DataFrame,
+    *,
+    allowed_devices: Mapping[str, Window],
+    now: datetime,
+    root: str | os.PathLike[str],
+    params: PlausibilityParams | None = None,
+) -> IngestResult:
+    """Validate and store one batch of fixes; return the counts (YD-DATA-1, YD-SCORE-1).
+
+    ``allowed_devices`` maps each device id allowed to send to its YD-DATA-1 window
+    (``DataWindow`` or ``(start, end)``, inclusive, timezone-aware).
+    """
+    params = params or default_plausibility()
+    for dev in allowed_devices:
+        if not SAFE_DEVICE_ID.fullmatch(dev):
+            raise DomainError(
+                ErrorCode.INVALID,
+                f"device id {dev!r} is not storable (letters, digits, '-', '_', '.')",
+                "YD-DATA-1",
+                "allowed_devices",
+            )
+    raw = table if isinstance(table, pl.DataFrame) else pl.DataFrame(pl.from_arrow(table))
+    res = IngestResult(received=raw.height)
+    raw = raw.with_columns(pl.col("device_id").cast(pl.String).str.strip_chars())
+    known = raw["device_id"].is_in(list(allowed_devices)).fill_null(False)
+    res.rejected_unknown_device = int((~known).sum())
+    checked = validate(raw.filter(known), now=now, params=params)
+    pts = checked.points.join(
+        _windows(allowed_devices), on="device_id", how="left", maintain_order="left"
+    )
+    inside = (pl.col("ts") >= pl.col("_w_start")) & (pl.col("ts") <= pl.col("_w_end"))
+    res.rejected_outside_window = pts.height - int(pts.select(inside.sum()).item())
+    pts = pts.filter(inside).drop("_w_start", "_w_end")
+    q = checked.quarantine.join(
+        _windows(allowed_devices), on="device_id", how="left", maintain_order="left"
+    )
+    # A quarantined row with a readable ts outside the window is rejected, not kept.
+    q_out = (pl.col("ts") < pl.col("_w_start")) | (pl.col("ts") > pl.col("_w_end"))
+    n_q_out = int(q.select(q_out.fill_null(False).sum()).item())
+    res.rejected_outside_window += n_q_out
+    q = q.filter(q_out.fill_null(False).not_()).drop("_w_start", "_w_end")
+    fs, base = filesystem(root)
+    written, dup_stored = write_points(pts, fs, base)
+    res.accepted = written
+    res.duplicates = checked.duplicates + dup_stored
+    res.quarantined = write_quarantine(q, fs, base, now=now)
+    return res
+
+
+def ingest_body(
+    body: bytes,
+    content_type: str,
+    *,
+    allowed_devices: Mapping[str, Window],
+    now: datetime,
+    root: str | os.PathLike[str],
+    params: PlausibilityParams | None = None,
+) -> IngestResult:
+    """Parse an upload body (:func:`ingest.parse_body`) and :func:`ingest_batch` it."""
+    return ingest_batch(
+        parse_body(body, content_type),
+        allowed_devices=allowed_devices,
+        now=now,
+        root=root,
+        params=params,
+    )
+
+
+def _hive() -> pads.Partitioning:
+    return pads.partitioning(
+        pa.schema([("device_id", pa.string()), ("day", pa.string())]), flavor="hive"
+    )
+
+
+def _files_under(fs: pafs.FileSystem, dirs: list[str]) -> list[str]:
+    out: list[str] = []
+    for d in dirs:
+        try:
+            infos = fs.get_file_info(pafs.FileSelector(d, allow_not_found=True))
+        except (FileNotFoundError, OSError):
+            continue
+        out += [
+            i.path for i in infos if i.type == pafs.FileType.File and i.path.endswith(".parquet")
+        ]
+    return out
+
+
+def _partition_dir(base: str, device_id: str, day: str) -> str:
+    from urllib.parse import quote
+
+    return f"{base}/{POINTS_DIR}/device_id={quote(device_id, safe='')}/day={day}"
+
+
+def _stored_keys(fs: pafs.FileSystem, base: str, parts: pl.DataFrame) -> pl.DataFrame:
+    dirs = [_partition_dir(base, d, day) for d, day in parts.iter_rows()]
+    files = _files_under(fs, dirs)
+    if not files:
+        return pl.DataFrame(schema={"device_id": pl.String, "ts": TS})
+    ds = pads.dataset(
+        files,
+        filesystem=fs,
+        format="parquet",
+        partitioning=_hive(),
+        partition_base_dir=f"{base}/{POINTS_DIR}",
+    )
+    got = pl.DataFrame(pl.from_arrow(ds.to_table(columns=["device_id", "ts"])))
+    return got.with_columns(pl.col("ts").cast(TS))
+
+
+def write_points(pts: pl.DataFrame, fs: pafs.FileSystem, base: str) -> tuple[int, int]:
+    """Write new fixes into their partitions; return ``(written, already_stored)``."""
+    if pts.height == 0:
+        return 0, 0
+    pts = pts.with_columns(day=pl.col("ts").dt.strftime("%Y-%m-%d"))
+    parts = pts.select("device_id", "day").unique()
+    stored = _stored_keys(fs, base, parts)
+    before = pts.height
+    if stored.height:
+        pts = pts.join(stored, on=["device_id", "ts"], how="anti", maintain_order="left")
+    if pts.height:
+        pads.write_dataset(
+            pts.select(*CANONICAL, "day").to_arrow(),
+            f"{base}/{POINTS_DIR}",
+            filesystem=fs,
+            format="parquet",
+            partitioning=_hive(),
+            basename_template=f"part-{uuid.uuid4().hex}-{{i}}.parquet",
+            existing_data_behavior="overwrite_or_ignore",
+            max_rows_per_group=1 << 20,
+        )
+    return pts.height, before - pts.height
+
+
+def write_quarantine(
+    q: pl.DataFrame, fs: pafs.FileSystem, base: str, *, now: datetime
+) -> dict[str, int]:
+    """Store new quarantined rows (dedupe on raw content + reason); return counts by reason.
+
+    The counts are of the rows in this batch, stored now or already stored before.
+    """
+    if q.height == 0:
+        return {}
+    counts = {str(r): int(n) for r, n in q.group_by("reason").len().sort("reason").iter_rows()}
+    q = q.with_columns(
+        row_key=pl.concat_str([pl.col("reason"), pl.col("raw")], separator="|", ignore_nulls=True),
+        received_at=pl.lit(now).cast(TS),
+    ).unique("row_key", maintain_order=True)
+    qdir = f"{base}/{QUARANTINE_DIR}"
+    from urllib.parse import quote
+
+    devices = q["device_id"].unique().to_list()
+    files = _files_under(fs, [f"{qdir}/device_id={quote(d, safe='')}" for d in devices])
+    if files:
+        ds = pads.dataset(files, filesystem=fs, format="parquet")
+        seen = pl.DataFrame(pl.from_arrow(ds.to_table(columns=["row_key"])))
+        q = q.join(seen, on="row_key", how="anti")
+    if q.height:
+        pads.write_dataset(
+            q.to_arrow(),
+            qdir,
+            filesystem=fs,
+            format="parquet",
+            partitioning=pads.partitioning(pa.schema([("device_id", pa.string())]), flavor="hive"),
+            basename_template=f"part-{uuid.uuid4().hex}-{{i}}.parquet",
+            existing_data_behavior="overwrite_or_ignore",
+        )
+    return counts
+
+
+def _read(fs: pafs.FileSystem, path: str, partitioning: pads.Partitioning) -> pl.DataFrame | None:
+    info = fs.get_file_info(path)
+    if info.type == pafs.FileType.NotFound:
+        return None
+    ds = pads.dataset(path, filesystem=fs, format="parquet", partitioning=partitioning)
+    return pl.DataFrame(pl.from_arrow(ds.to_table()))
+
+
+def read_points(root: str | os.PathLike[str], *, device_id: str | None = None) -> pl.DataFrame:
+    """All stored fixes (of one device), sorted by (device_id, ts), CANONICAL columns."""
+    fs, base = filesystem(root)
+    path = f"{base}/{POINTS_DIR}"
+    if device_id is not None:
+        from urllib.parse import quote
+
+        path = f"{path}/device_id={quote(device_id, safe='')}"
+        got = _read(fs, path, pads.partitioning(pa.schema([("day", pa.string())]), flavor="hive"))
+        if got is not None:
+            got = got.with_columns(device_id=pl.lit(device_id))
+    else:
+        got = _read(fs, path, _hive())
+    if got is None or got.height == 0:
+        return pl.DataFrame(schema=CANONICAL)
+    return (
+        got.select([pl.col(c).cast(t) for c, t in CANONICAL.items()])
+        .unique(["device_id", "ts"], keep="first")
+        .sort("device_id", "ts")
+    )
+
+
+def read_quarantine(root: str | os.PathLike[str]) -> pl.DataFrame:
+    """Every quarantined row with its reason and ``received_at``."""
+    fs, base = filesystem(root)
+    got = _read(
+        fs,
+        f"{base}/{QUARANTINE_DIR}",
+        pads.partitioning(pa.schema([("device_id", pa.string())]), flavor="hive"),
+    )
+    if got is None:
+        return pl.DataFrame(schema={**QUARANTINE, "row_key": pl.String, "received_at": TS})
+    return got
+
+
+def quarantine_counts(root: str | os.PathLike[str]) -> dict[str, int]:
+    """Stored quarantined rows by reason."""
+    q = read_quarantine(root)
+    return {str(r): int(n) for r, n in q.group_by("reason").len().sort("reason").iter_rows()}
+
+
+def compact(root: str | os.PathLike[str], device_id: str, day: str) -> int:
+    """Merge one partition's part files into one (unique on ts); return its row count."""
+    fs, base = filesystem(root)
+    d = _partition_dir(base, device_id, day)
+    files = _files_under(fs, [d])
+    if len(files) <= 1:
+        return 0 if not files else pads.dataset(files, filesystem=fs).count_rows()
+    t = pl.DataFrame(pl.from_arrow(pads.dataset(files, filesystem=fs, format="parquet").to_table()))
+    t = t.unique("ts", keep="first").sort("ts")
+    tmp = f"{d}/part-{uuid.uuid4().hex}-0.parquet"
+    with fs.open_output_stream(tmp) as fh:
+        t.write_parquet(fh)
+    for f in files:
+        fs.delete_file(f)
+    return t.height
