@@ -79,3 +79,67 @@ def audit_record(
         )
         AuditHead.objects.filter(id=1).update(seq=seq, hash=digest)
     return record
+
+
+def audit_records_bulk(
+    *,
+    actor: Any,
+    action: str,
+    object_type: str,
+    items: list[tuple[str, dict[str, Any]]],
+    firm_id: int | None = None,
+) -> int:
+    """Append many records in one locked section (batch jobs): the same chain, one insert.
+
+    ``items`` are (object_id, after) pairs. Used by set-based jobs such as the
+    premium review run, where a record per policy must not cost a round trip each.
+    """
+    if not items:
+        return 0
+    actor_id = (
+        getattr(actor, "pk", None) if actor is not None and not isinstance(actor, str) else None
+    )
+    actor_label = actor if isinstance(actor, str) else getattr(actor, "email", "system")
+    with transaction.atomic():
+        head, _ = AuditHead.objects.select_for_update().get_or_create(
+            id=1, defaults={"seq": 0, "hash": GENESIS}
+        )
+        seq, prev = head.seq, head.hash
+        at = timezone.now()
+        rows = []
+        for object_id, after in items:
+            seq += 1
+            after_j = _jsonable(after)
+            digest = record_hash(
+                seq=seq,
+                at=at,
+                actor_id=actor_id,
+                actor_label=actor_label,
+                action=action,
+                object_type=object_type,
+                object_id=object_id,
+                firm_id=firm_id,
+                before=None,
+                after=after_j,
+                prev_hash=prev,
+            )
+            rows.append(
+                AuditRecord(
+                    seq=seq,
+                    at=at,
+                    actor_id=actor_id,
+                    actor_label=actor_label,
+                    action=action,
+                    object_type=object_type,
+                    object_id=object_id,
+                    firm_id=firm_id,
+                    before=None,
+                    after=after_j,
+                    prev_hash=prev,
+                    hash=digest,
+                )
+            )
+            prev = digest
+        AuditRecord.objects.bulk_create(rows, batch_size=2000)
+        AuditHead.objects.filter(id=1).update(seq=seq, hash=prev)
+    return len(rows)

@@ -11,9 +11,9 @@ import hashlib
 import secrets
 import shutil
 from dataclasses import dataclass, field
-from functools import partial
 from datetime import datetime
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import Any
 
