@@ -17,8 +17,6 @@ from covernote.accounts.models import Firm
 from covernote.parties.models import Customer
 from covernote.products.models import ProductConfiguration
 
-MONEY = {"max_digits": 12, "decimal_places": 2}
-
 
 class YDQuote(models.Model):
     """A priced quote (YD rating). Rating inputs never include a PLT-3 characteristic."""
@@ -35,12 +33,12 @@ class YDQuote(models.Model):
     rating_inputs = models.JSONField()
     add_ons = models.JSONField(default=list)
     decision = models.JSONField()
-    premium_net = models.DecimalField(**MONEY)
-    ipt = models.DecimalField(**MONEY)
-    premium_gross = models.DecimalField(**MONEY)
-    add_ons_gross = models.DecimalField(**MONEY)
-    arrangement_fee = models.DecimalField(**MONEY)
-    total = models.DecimalField(**MONEY)
+    premium_net = models.DecimalField(max_digits=12, decimal_places=2)
+    ipt = models.DecimalField(max_digits=12, decimal_places=2)
+    premium_gross = models.DecimalField(max_digits=12, decimal_places=2)
+    add_ons_gross = models.DecimalField(max_digits=12, decimal_places=2)
+    arrangement_fee = models.DecimalField(max_digits=12, decimal_places=2)
+    total = models.DecimalField(max_digits=12, decimal_places=2)
     expires_on = models.DateField()
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -93,9 +91,13 @@ class YDPolicy(models.Model):
     vehicle_reg = models.CharField(max_length=10)
     vehicle_description = models.CharField(max_length=120, blank=True)
     rating_inputs = models.JSONField()
-    annual_premium = models.DecimalField(**MONEY)  # premium incl. IPT, motor + add-ons
-    renewal_premium = models.DecimalField(**MONEY)  # YD-REVIEW-3 cap base
-    premium_paid = models.DecimalField(**MONEY, default=0)  # original + additional − refunds
+    annual_premium = models.DecimalField(
+        max_digits=12, decimal_places=2
+    )  # premium incl. IPT, motor + add-ons
+    renewal_premium = models.DecimalField(max_digits=12, decimal_places=2)  # YD-REVIEW-3 cap base
+    premium_paid = models.DecimalField(
+        max_digits=12, decimal_places=2, default=0
+    )  # original + additional − refunds
     status = models.CharField(max_length=12, choices=PolicyStatus.choices)
     payment_method = models.CharField(max_length=12, choices=PaymentMethod.choices)
     documents_received_on = models.DateField(null=True, blank=True)
@@ -118,7 +120,7 @@ class PolicyVersion(models.Model):
     version = models.PositiveIntegerField()
     kind = models.CharField(max_length=40)  # new_business, mta, vehicle_change, cancel, ...
     effective = models.DateField()
-    annual_premium = models.DecimalField(**MONEY)
+    annual_premium = models.DecimalField(max_digits=12, decimal_places=2)
     changes = models.JSONField(default=dict)
     decision = models.JSONField(null=True, blank=True)
     created_by = models.ForeignKey(
@@ -175,9 +177,9 @@ class PaymentPlan(models.Model):
     provider = models.CharField(max_length=100)
     agreement_reference = models.CharField(max_length=30, unique=True)
     apr = models.DecimalField(max_digits=7, decimal_places=5)
-    amount_financed = models.DecimalField(**MONEY)
-    total_charge_for_credit = models.DecimalField(**MONEY)
-    total_payable = models.DecimalField(**MONEY)
+    amount_financed = models.DecimalField(max_digits=12, decimal_places=2)
+    total_charge_for_credit = models.DecimalField(max_digits=12, decimal_places=2)
+    total_payable = models.DecimalField(max_digits=12, decimal_places=2)
     credit_search_at = models.DateTimeField()
     credit_search_reference = models.CharField(max_length=40)
     decision = models.JSONField()
@@ -197,7 +199,7 @@ class Instalment(models.Model):
     plan = models.ForeignKey(PaymentPlan, on_delete=models.PROTECT, related_name="instalments")
     number = models.PositiveIntegerField()
     due = models.DateField()
-    amount = models.DecimalField(**MONEY)
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
     status = models.CharField(
         max_length=12, choices=InstalmentStatus.choices, default=InstalmentStatus.SCHEDULED
     )
@@ -231,8 +233,8 @@ class Payment(models.Model):
 
     policy = models.ForeignKey(YDPolicy, on_delete=models.PROTECT, related_name="payments")
     kind = models.CharField(max_length=20, choices=PaymentKind.choices)
-    amount = models.DecimalField(**MONEY)
-    premium_part = models.DecimalField(**MONEY, default=0)
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    premium_part = models.DecimalField(max_digits=12, decimal_places=2, default=0)
     method = models.CharField(max_length=12, choices=PaymentMethod.choices)
     provider_reference = models.CharField(max_length=60, blank=True)
     status = models.CharField(max_length=12, choices=PaymentStatus.choices)
@@ -254,7 +256,9 @@ class CPANotice(models.Model):
     payment = models.OneToOneField(
         Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="cpa_notice"
     )
-    amount = models.DecimalField(**MONEY)  # positive = we collect, negative = we refund
+    amount = models.DecimalField(
+        max_digits=12, decimal_places=2
+    )  # positive = we collect, negative = we refund
     sent_on = models.DateField()
     earliest_collection_on = models.DateField()
     document = models.ForeignKey(
@@ -270,7 +274,7 @@ class Fee(models.Model):
 
     policy = models.ForeignKey(YDPolicy, on_delete=models.PROTECT, related_name="fees")
     rule = models.CharField(max_length=20)  # YD-FEE-ARR, YD-FEE-MTA, ...
-    amount = models.DecimalField(**MONEY)
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
     charged_on = models.DateField()
     reason = models.CharField(max_length=200)
     created_at = models.DateTimeField(default=timezone.now)
@@ -387,17 +391,17 @@ class YDCancellation(models.Model):
     reason = models.CharField(max_length=200, blank=True)
     notice_date = models.DateField()
     cancel_on = models.DateField()  # last day of cover
-    premium_paid = models.DecimalField(**MONEY)
-    refund = models.DecimalField(**MONEY)
-    premium_refund = models.DecimalField(**MONEY)
-    cancellation_fee = models.DecimalField(**MONEY)
-    box_credit = models.DecimalField(**MONEY)
+    premium_paid = models.DecimalField(max_digits=12, decimal_places=2)
+    refund = models.DecimalField(max_digits=12, decimal_places=2)
+    premium_refund = models.DecimalField(max_digits=12, decimal_places=2)
+    cancellation_fee = models.DecimalField(max_digits=12, decimal_places=2)
+    box_credit = models.DecimalField(max_digits=12, decimal_places=2)
     in_cooling_off = models.BooleanField()
     box_return_deadline = models.DateField()
     refund_due_by = models.DateField()
     decision = models.JSONField()
     box_returned_on = models.DateField(null=True, blank=True)
-    box_refund = models.DecimalField(**MONEY, null=True, blank=True)
+    box_refund = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     box_decision = models.JSONField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

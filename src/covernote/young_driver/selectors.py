@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from typing import TypeVar
+
+from django.db.models import Model, QuerySet
 
 from covernote.accounts.models import Role, User
 from covernote.audit.services import audit_record
@@ -17,8 +19,10 @@ from covernote.young_driver.models import (
     YDQuote,
 )
 
+M = TypeVar("M", bound=Model)
 
-def _scoped(qs: QuerySet, actor: User, customer_path: str) -> QuerySet:  # type: ignore[type-arg]
+
+def _scoped(qs: QuerySet[M], actor: User, customer_path: str) -> QuerySet[M]:
     if actor.role == Role.BROKER:
         if actor.firm_id is None:
             return qs.none()

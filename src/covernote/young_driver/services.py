@@ -1234,8 +1234,8 @@ def yd_install_overdue(as_of: date) -> str:
                 )
                 notices += 1
     for policy in YDPolicy.objects.filter(status=PolicyStatus.NOTICE, notice_cancel_on__lte=as_of):
-        task = policy.install_tasks.exclude(notice_sent_on=None).order_by("-id").first()
-        if task is None or task.status == InstallTaskStatus.COMPLETE:
+        noticed = policy.install_tasks.exclude(notice_sent_on=None).order_by("-id").first()
+        if noticed is None or noticed.status == InstallTaskStatus.COMPLETE:
             continue
         assert policy.notice_cancel_on is not None
         yd_policy_cancel(
@@ -1244,7 +1244,7 @@ def yd_install_overdue(as_of: date) -> str:
             cancel_on=policy.notice_cancel_on,
             by="us",
             reason="Smartbox not fitted (YD-BOX-INSTALL)",
-            notice_date=task.notice_sent_on,
+            notice_date=noticed.notice_sent_on,
             today=as_of,
         )
         cancelled += 1
