@@ -343,7 +343,11 @@ def complaint_dashboard(request: HttpRequest) -> HttpResponse:
     charts = {
         "stage": bar_chart(sorted(d["by_stage"].items())),
         "clocks": bar_chart(
-            [("Due in the next 7 days", d["due_this_week"]), ("Breached", d["breaches"])]
+            [
+                ("Due in the next 7 days", d["due_this_week"]),
+                ("Breached", d["breaches"]),
+                ("8-week response late", d["late_final"]),
+            ]
         ),
         "upheld": bar_chart([("Upheld", d["upheld"]), ("Not upheld", d["closed"] - d["upheld"])]),
         "vulnerable": bar_chart(
