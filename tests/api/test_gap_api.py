@@ -52,7 +52,7 @@ def test_gap_cover_worked_example_through_the_cli_calculator(monkeypatch):
 
 
 @pytest.fixture
-def loaded(gap_config, valuations, customers):
+def loaded(gap_config, valuations, customers):  # noqa: F811
     return customers
 
 

@@ -40,9 +40,17 @@ def telematics_reviews(as_of: date) -> str:
     return f"{result.created} reviews made, {sent} outcome letters sent"
 
 
+def gap_expire_policies(as_of: date) -> str:
+    """GAP-TERM-1: terminate active GAP policies whose last day of cover has passed."""
+    from covernote.gap.services import gap_policies_expire
+
+    return f"{gap_policies_expire(as_of=as_of)} GAP policies reached natural expiry"
+
+
 JOBS: list[tuple[str, Callable[[date], str]]] = [
     ("documents.retry_outbox", retry_outbox),
     ("young_driver.install_overdue", young_driver_install_overdue),
     ("complaints.clock_check", complaints_clock_check),
     ("telematics.reviews", telematics_reviews),
+    ("gap.expire_policies", gap_expire_policies),
 ]

@@ -170,6 +170,9 @@ class Command(BaseCommand):
         from covernote.young_driver.demo import load_demo
 
         self.stdout.write(load_demo())
+        from covernote.gap.demo import load_demo as gap_demo  # GAP (SPEC §1)
+
+        self.stdout.write(gap_demo())
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for email, _name, role, firm_name, _ in USERS:
