@@ -20,6 +20,7 @@ from typing import Any
 
 import paho.mqtt.client as mqtt
 import polars as pl
+from paho.mqtt.enums import CallbackAPIVersion
 
 from covernote.domain.errors import DomainError
 from covernote.telematics_io.ingest import select_columns
@@ -147,7 +148,7 @@ class PointsSubscriber:
         self.on_reject = on_reject
         self.host, self.port, self.topic, self.qos = host, port, topic, qos
         self.client = mqtt.Client(
-            mqtt.CallbackAPIVersion.VERSION2,
+            CallbackAPIVersion.VERSION2,
             client_id=client_id or f"covernote-ingest-{uuid.uuid4().hex[:8]}",
         )
         self.client.on_connect = self._on_connect

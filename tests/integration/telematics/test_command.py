@@ -1,0 +1,116 @@
+"""``covernote telematics score|ingest`` (YD-SCORE-1..2, YD-DATA-1) on a slice of the fixture."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import polars as pl
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from covernote.cli.management.commands.telematics import device_chunks
+from covernote.telematics_io.store import read_points
+
+from .conftest import FIXTURE
+
+ROADS = FIXTURE / "roads.parquet"
+NOW = "2026-04-01T00:00:00+00:00"
+
+
+@pytest.fixture
+def points_file(tmp_path, fixture_slice) -> Path:
+    p = tmp_path / "points.parquet"
+    fixture_slice.write_parquet(p)
+    return p
+
+
+def test_yd_score_2_score_writes_points_and_trips(tmp_path, points_file, fixture_slice, capsys):
+    out = tmp_path / "scored"
+    call_command(
+        "telematics", "score", "--points", str(points_file), "--roads", str(ROADS),
+        "--out", str(out), "--now", NOW, "--no-progress",
+    )  # fmt: skip
+    summary = capsys.readouterr().out.strip().splitlines()
+    assert len(summary) == 1 and summary[0].startswith(f"scored {fixture_slice.height:,} points")
+    pts = pl.read_parquet(out / "points.parquet")
+    trips = pl.read_parquet(out / "trips.parquet")
+    assert pts.height == fixture_slice.height
+    for col in (*fixture_slice.columns, "speed_limit_kmh", "limit_source", "trip_id",
+                "accel_mps2", "is_harsh_brake", "is_speeding", "is_night"):  # fmt: skip
+        assert col in pts.columns
+    for col in ("device_id", "start_ts", "end_ts", "distance_m", "duration_s",
+                "speeding_share", "score_speed", "score_overall"):  # fmt: skip
+        assert col in trips.columns
+    # One row per trip, each a trip of the points file, its start/end its fixes' first/last.
+    assert trips["trip_id"].n_unique() == trips.height
+    span = (
+        pts.filter(pl.col("trip_id").is_not_null())
+        .group_by("trip_id")
+        .agg(pl.col("ts").min().alias("a"), pl.col("ts").max().alias("b"))
+    )
+    both = trips.join(span, on="trip_id", how="inner")
+    assert both.height == trips.height
+    assert (both["start_ts"] == both["a"]).all() and (both["end_ts"] == both["b"]).all()
+    assert ((trips["score_overall"] >= 0) & (trips["score_overall"] <= 100)).all()
+
+
+def test_yd_score_1_score_chunks_give_the_same_result_as_one_call(fixture_slice):
+    chunks = device_chunks(fixture_slice, 1000)
+    assert len(chunks) > 2
+    assert pl.concat(chunks).equals(fixture_slice)
+    for c in chunks[1:]:  # every cut falls between two devices
+        assert c["device_id"][0] not in chunks[0]["device_id"].to_list()
+
+
+@pytest.mark.parametrize("problem", ["corrupt", "missing_column"])
+def test_yd_score_1_bad_file_is_one_error_line_exit_2_nothing_written(
+    tmp_path, fixture_slice, problem
+):
+    bad = tmp_path / "bad.parquet"
+    if problem == "corrupt":
+        bad.write_bytes(b"PAR1 this is not parquet PAR1")
+    else:
+        fixture_slice.drop("heading_deg").write_parquet(bad)
+    out = tmp_path / "scored"
+    proc = subprocess.run(
+        [sys.executable, "-m", "covernote.cli.main", "telematics", "score", "--points", str(bad),
+         "--roads", str(ROADS), "--out", str(out), "--no-progress"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert ("Parquet" if problem == "corrupt" else "heading_deg") in lines[0]
+    assert not out.exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["bad.parquet"]
+
+
+def test_yd_speed_1_osm_without_pyrosm_is_a_clear_error(tmp_path, points_file):
+    pytest.importorskip("polars")
+    try:
+        import pyrosm  # noqa: F401
+    except ImportError:
+        with pytest.raises(CommandError, match="pyrosm") as exc:
+            call_command(
+                "telematics", "score", "--points", str(points_file), "--osm", "x.pbf",
+                "--out", str(tmp_path / "o"),
+            )  # fmt: skip
+        assert exc.value.returncode == 2
+    else:
+        pytest.skip("pyrosm installed")
+
+
+def test_yd_data_1_ingest_command_stores_a_local_file_once(tmp_path, fixture_slice, capsys):
+    src = tmp_path / "upload.csv"
+    fixture_slice.with_columns(pl.col("ts").dt.strftime("%Y-%m-%dT%H:%M:%S%.fZ")).write_csv(src)
+    root = tmp_path / "store"
+    call_command("telematics", "ingest", str(src), "--root", str(root), "--now", NOW)
+    first = capsys.readouterr().out
+    call_command("telematics", "ingest", str(src), "--root", str(root), "--now", NOW)
+    again = capsys.readouterr().out
+    assert f'"accepted": {fixture_slice.height}' in first
+    assert '"accepted": 0' in again and f'"duplicates": {fixture_slice.height}' in again
+    assert read_points(root).height == fixture_slice.height
