@@ -206,3 +206,31 @@ class PremiumReview(models.Model):
 
     def __str__(self) -> str:
         return f"review {self.number} of {self.policy} on {self.review_date}"
+
+
+class CaseKind(models.TextChoices):
+    TAMPER = "tamper", "Tamper alarm (YD-BOX-TAMPER)"
+    FAULT = "fault", "Suspected fault (YD-BOX-FAULT)"
+
+
+class DeviceCase(models.Model):
+    """A review case opened from device data: tampering or a suspected fault."""
+
+    device = models.ForeignKey(
+        "young_driver.Device", on_delete=models.PROTECT, related_name="cases"
+    )
+    policy = models.ForeignKey(
+        "young_driver.YDPolicy", on_delete=models.PROTECT, related_name="device_cases"
+    )
+    kind = models.CharField(max_length=10, choices=CaseKind.choices)
+    opened_at = models.DateTimeField(default=timezone.now)
+    evidence = models.JSONField(default=list)
+    decision = models.JSONField(default=dict)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["-opened_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} case for {self.device}"

@@ -1311,3 +1311,14 @@ def yd_premium_review_apply(
         today=today,
         params=params,
     )
+
+
+@transaction.atomic
+def yd_device_first_data(*, device: Device, actor: Any) -> None:
+    """YD-BOX-STATE: the box's first data marks it installed (the photo then verifies it)."""
+    device = Device.objects.select_for_update().get(pk=device.pk)
+    if device.state == box.DeviceState.DISPATCHED.value:
+        _device_move(device, box.DeviceState.INSTALLED, actor=actor, note="First data received")
+        audit_record(
+            actor=actor, action="device.first_data", obj=device, after={"serial": device.serial}
+        )

@@ -32,3 +32,9 @@ def road_map(db):
 
 
 NOW = datetime(2026, 3, 10, 12, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def telematics_root(settings, tmp_path):
+    settings.COVERNOTE_TELEMATICS_ROOT = str(tmp_path / "telematics")
+    return settings.COVERNOTE_TELEMATICS_ROOT

@@ -6,7 +6,15 @@ from ninja import NinjaAPI
 
 from covernote.api import errors
 from covernote.api.auth import AUTH
-from covernote.api.v1 import calculators, complaints, customers, gap, platform, young_driver
+from covernote.api.v1 import (
+    calculators,
+    complaints,
+    customers,
+    gap,
+    platform,
+    telematics,
+    young_driver,
+)
 
 api = NinjaAPI(
     title="covernote API",
@@ -26,3 +34,4 @@ api.add_router("/calculators", calculators.router)
 api.add_router("/gap", gap.router)
 api.add_router("/complaints", complaints.router)
 api.add_router("/young-driver", young_driver.router)
+api.add_router("/telematics", telematics.router)

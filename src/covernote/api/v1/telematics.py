@@ -1,0 +1,206 @@
+"""Smartbox data in (device-authenticated) and driving data out (tenant-scoped)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Router, Schema
+from ninja.security import APIKeyHeader
+
+from covernote.accounts.models import Role, User
+from covernote.accounts.selectors import request_user
+from covernote.api.auth import AUTH
+from covernote.domain.errors import DomainError, ErrorCode
+from covernote.telematics.ingest import telematics_ingest
+from covernote.telematics.selectors import (
+    alerts_for,
+    last_position_for,
+    reviews_for,
+    score_summary,
+    telematics_policy_for,
+    tracked_miles,
+    trips_for,
+)
+from covernote.telematics.services import device_for_key
+from covernote.telematics_io.ingest import parse_body
+from covernote.young_driver.models import Device
+
+router = Router(tags=["telematics"])
+
+MAX_BODY_BYTES = 16 * 1024 * 1024
+#: Machine clients that may post any device's data (the telematics service provider's gateway).
+GATEWAY_ROLES = {Role.UNDERWRITER}
+
+
+class DeviceKeyAuth(APIKeyHeader):
+    """``X-Device-Key``: the secret issued to one Smartbox (``covernote telematics device-key``)."""
+
+    param_name = "X-Device-Key"
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Device | None:
+        return device_for_key(key) if key else None
+
+
+class IngestOut(Schema):
+    batch: int
+    rows: int
+    accepted: int
+    duplicates: int
+    quarantined: int
+    rejected: int
+    reasons: dict[str, int]
+    trips: int
+
+
+@router.post("/points", response=IngestOut, auth=[DeviceKeyAuth(), *AUTH])
+def upload_points(request: HttpRequest) -> IngestOut:
+    """Upload fixes as JSON lines, CSV or Parquet (YD-DATA-1). Idempotent on (device_id, ts).
+
+    A device key may post only its own device's rows; a gateway token (underwriter
+    role) may post for any device. Rows for other devices, unknown or deactivated
+    devices, or outside the policy's data window are counted and not stored.
+    """
+    auth = request.auth  # type: ignore[attr-defined]
+    caller_device = auth if isinstance(auth, Device) else None
+    if caller_device is None:
+        user = request_user(request)
+        if user.role not in GATEWAY_ROLES:
+            raise DomainError(
+                ErrorCode.PERMISSION_DENIED,
+                "only a device key or the gateway may send data",
+                "YD-DATA-1",
+                "authorization",
+            )
+        caller = user.email
+    else:
+        caller = f"device:{caller_device.serial}"
+    length = int(request.META.get("CONTENT_LENGTH") or 0)
+    if length > MAX_BODY_BYTES:
+        raise DomainError(
+            ErrorCode.INVALID,
+            f"body over {MAX_BODY_BYTES // 1024 // 1024} MB: split the upload",
+            "YD-DATA-1",
+            "body",
+        )
+    content_type = request.META.get("CONTENT_TYPE", "")
+    frame = parse_body(request.body, content_type)
+    batch = telematics_ingest(
+        frame=frame,
+        now=timezone.now(),
+        caller=caller,
+        source="http",
+        content_type=content_type,
+        caller_device=caller_device,
+    )
+    return IngestOut(
+        batch=batch.pk,
+        rows=batch.rows,
+        accepted=batch.accepted,
+        duplicates=batch.duplicates,
+        quarantined=batch.quarantined,
+        rejected=batch.rejected,
+        reasons=batch.reasons,
+        trips=batch.trips,
+    )
+
+
+class TripOut(Schema):
+    trip_id: str
+    start_at: datetime
+    end_at: datetime
+    distance_miles: float
+    duration_min: float
+    scores: dict[str, float]
+    measures: dict[str, Any]
+    track: list[list[float]]
+
+
+class AlertOut(Schema):
+    kind: str
+    action: str
+    rule: str
+    at: datetime
+    alerts_before: int
+    evidence: dict[str, Any]
+
+
+class DrivingOut(Schema):
+    policy: str
+    summary: dict[str, Any]
+    tracked_miles: str
+    last_position: dict[str, Any] | None
+    trips: list[TripOut]
+    alerts: list[AlertOut]
+    reviews: list[dict[str, Any]]
+
+
+@router.get("/policies/{policy_id}", response=DrivingOut)
+def policy_driving(request: HttpRequest, policy_id: int) -> DrivingOut:
+    """Trips, scores, alerts with evidence, reviews; staff also get the last known position."""
+    user: User = request_user(request)
+    policy = telematics_policy_for(user, policy_id)
+    position = last_position_for(policy) if user.is_intermediary_staff else None
+    return DrivingOut(
+        policy=policy.number,
+        summary=score_summary(policy),
+        tracked_miles=str(tracked_miles(policy)),
+        last_position=(
+            {
+                "ts": position.ts.isoformat(),
+                "lat": position.lat,
+                "lon": position.lon,
+                "speed_kmh": position.speed_kmh,
+            }
+            if position
+            else None
+        ),
+        trips=[
+            TripOut(
+                trip_id=t.trip_id,
+                start_at=t.start_at,
+                end_at=t.end_at,
+                distance_miles=round(t.distance_miles, 2),
+                duration_min=round(t.duration_s / 60, 1),
+                scores={
+                    "overall": float(t.score_overall),
+                    "speed": float(t.score_speed),
+                    "eco": float(t.score_eco),
+                    "night": float(t.score_night),
+                    "duration": float(t.score_duration),
+                },
+                measures=t.measures,
+                track=t.track,
+            )
+            for t in trips_for(policy)[:100]
+        ],
+        alerts=[
+            AlertOut(
+                kind=a.kind,
+                action=a.action,
+                rule=a.rule,
+                at=a.at,
+                alerts_before=a.alerts_before,
+                evidence=a.evidence,
+            )
+            for a in alerts_for(policy)
+        ],
+        reviews=[
+            {
+                "review_date": r.review_date.isoformat(),
+                "number": r.number,
+                "previous_score": str(r.previous_score),
+                "period_score": str(r.period_score),
+                "current_premium": str(r.current_premium),
+                "new_premium": str(r.new_premium),
+                "adjustment": str(r.adjustment),
+                "capped": r.capped,
+                "status": r.status,
+                "effective_on": r.effective_on.isoformat(),
+                "steps": r.decision.get("steps", []),
+            }
+            for r in reviews_for(policy)
+        ],
+    )
