@@ -140,7 +140,7 @@ def _require_staff(actor: User, what: str) -> None:
 
 def _lock(complaint: Complaint) -> Complaint:
     return (
-        Complaint.objects.select_for_update()
+        Complaint.objects.select_for_update(of=("self",))
         .select_related("customer", "firm")
         .get(pk=complaint.pk)
     )
