@@ -43,4 +43,5 @@ urlpatterns = [
     path("", include("covernote.web.gap.urls")),
     path("", include("covernote.web.complaints.urls")),
     path("", include("covernote.web.young_driver.urls")),
+    path("", include("covernote.web.telematics.urls")),
 ]

@@ -1,0 +1,145 @@
+"""Driving pages: the customer's trips, scores, trend and alerts; staff's view with the
+last known position, the alert ladder and the evidence pack (YD-SCORE-2, YD-SPEED-3, YD-THEFT-1)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from covernote.accounts.models import Role
+from covernote.accounts.selectors import request_user
+from covernote.audit.services import audit_record
+from covernote.documents.rendering import render_pdf
+from covernote.domain.errors import DomainError
+from covernote.telematics.selectors import (
+    alerts_for,
+    cases_for,
+    last_position_for,
+    reviews_for,
+    score_summary,
+    telematics_policy_for,
+    tracked_miles,
+    trips_for,
+)
+from covernote.web import charts
+from covernote.young_driver.models import YDPolicy
+
+STAFF = (Role.AGENT, Role.MANAGER, Role.CLAIMS_HANDLER, Role.QA, Role.UNDERWRITER)
+
+
+def _policy(request: HttpRequest, policy_id: int, *, staff: bool) -> YDPolicy:
+    user = request_user(request)
+    if staff and user.role not in STAFF:
+        raise Http404("no such page")
+    if not staff and user.role != Role.CUSTOMER:
+        raise Http404("no such page")
+    try:
+        return telematics_policy_for(user, policy_id)
+    except DomainError as exc:
+        raise Http404("no such policy") from exc
+
+
+def _context(policy: YDPolicy, *, staff: bool) -> dict[str, Any]:
+    trips = list(trips_for(policy)[:50])
+    summary = score_summary(policy)
+    chronological = list(reversed(trips))
+    alerts = list(alerts_for(policy))
+    trip_views = []
+    alert_marks: dict[int, list[tuple[float, float, str]]] = {}
+    for a in alerts:
+        ev = a.evidence.get("inputs", {})
+        if a.trip_id and "lat" in ev:
+            alert_marks.setdefault(a.trip_id, []).append(
+                (
+                    float(ev["lat"]),
+                    float(ev["lon"]),
+                    f"{ev.get('speed_mph')} mph in a {ev.get('limit_mph')} mph limit",
+                )
+            )
+    for t in trips[:20]:
+        trip_views.append(
+            {
+                "trip": t,
+                "svg": charts.route(
+                    t.track,
+                    label=f"Route of the trip at {t.start_at:%d %b %H:%M}",
+                    marks=alert_marks.get(t.pk, []),
+                ),
+            }
+        )
+    indicators = summary["indicators"]
+    ctx: dict[str, Any] = {
+        "policy": policy,
+        "customer": policy.customer,
+        "adjustments": policy.customer.active_adjustments(),
+        "summary": summary,
+        "miles": tracked_miles(policy),
+        "trips": trip_views,
+        "alerts": alerts,
+        "reviews": list(reviews_for(policy)),
+        "trend_svg": charts.line_chart(
+            [
+                (timezone.localtime(t.start_at).strftime("%d %b %H:%M"), float(t.score_overall))
+                for t in chronological
+            ],
+            label="Overall score of each trip, oldest first",
+            threshold=60,
+        ),
+        "indicator_svg": charts.bar_chart(
+            [(name.title(), float(v)) for name, v in indicators.items() if v is not None],
+            label="Indicator scores (distance-weighted)",
+        ),
+        "staff": staff,
+    }
+    if staff:
+        position = last_position_for(policy)
+        ctx["position"] = position
+        ctx["cases"] = list(cases_for(policy))
+        if position is not None:
+            latest = trips[0].track if trips else []
+            ctx["position_svg"] = charts.route(
+                latest,
+                label="Latest trip and last known position",
+                marks=[
+                    (position.lat, position.lon, f"last known position {position.ts:%d %b %H:%M}")
+                ],
+                width=480,
+                height=300,
+            )
+    return ctx
+
+
+@login_required
+def customer_driving(request: HttpRequest, policy_id: int) -> HttpResponse:
+    policy = _policy(request, policy_id, staff=False)
+    return render(request, "telematics/driving.html", _context(policy, staff=False))
+
+
+@login_required
+def staff_driving(request: HttpRequest, policy_id: int) -> HttpResponse:
+    policy = _policy(request, policy_id, staff=True)
+    return render(request, "telematics/driving.html", _context(policy, staff=True))
+
+
+@login_required
+def evidence_pack(request: HttpRequest, policy_id: int) -> HttpResponse:
+    """A PDF of the driving evidence for the customer or the Financial Ombudsman (YD-SPEED-3)."""
+    policy = _policy(request, policy_id, staff=True)
+    ctx = _context(policy, staff=True)
+    ctx["generated_at"] = timezone.now()
+    html = render(request, "telematics/evidence_pack.html", ctx).content.decode()
+    pdf = render_pdf(html)
+    audit_record(
+        actor=request_user(request),
+        action="evidence_pack.export",
+        obj=policy,
+        firm_id=policy.firm_id,
+        after={"alerts": len(ctx["alerts"]), "trips": len(ctx["trips"])},
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="evidence-{policy.number}.pdf"'
+    return response
