@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
@@ -24,7 +25,7 @@ from covernote.products.services import product_configs_load
 CSV = Path(settings.BASE_DIR) / "config" / "valuations" / "glass_sample.csv"
 
 
-def _data(reg: str, code: str, make: str, model: str, price: str, advanced: str) -> dict:
+def _data(reg: str, code: str, make: str, model: str, price: str, advanced: str) -> dict[str, Any]:
     today = timezone.localdate()
     return {
         "vehicle": {

@@ -52,5 +52,7 @@ class HttpFraudDatabase:
 
 def fraud_database_client() -> FraudDatabaseClient:
     if getattr(settings, "GAP_FRAUD_DB_ADAPTER", "recording") == "http":
-        return HttpFraudDatabase(settings.GAP_FRAUD_DB_URL, settings.GAP_FRAUD_DB_API_KEY)
+        return HttpFraudDatabase(
+            getattr(settings, "GAP_FRAUD_DB_URL", ""), getattr(settings, "GAP_FRAUD_DB_API_KEY", "")
+        )
     return RecordingFraudDatabase()

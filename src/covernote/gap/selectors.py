@@ -41,9 +41,7 @@ def _get(actor: User, qs: QuerySet[Any], model: type[Model], pk: int, label: str
 
 
 def quote_scope(actor: User) -> QuerySet[GapQuote]:
-    return _scoped(
-        actor, GapQuote.objects.select_related("customer", "vehicle", "config", "firm")
-    )
+    return _scoped(actor, GapQuote.objects.select_related("customer", "vehicle", "config", "firm"))
 
 
 def quote_get_for(actor: User, quote_id: int) -> GapQuote:
@@ -79,8 +77,10 @@ def claim_get_for(actor: User, claim_id: int) -> GapClaim:
 
 def claims_work_queue(actor: User) -> QuerySet[GapClaim]:
     """Open claims, oldest notification first (the claims handler's queue)."""
-    return claim_scope(actor).filter(status__in=[s.value for s in PENDING_STATUSES]).order_by(
-        "notified_at", "id"
+    return (
+        claim_scope(actor)
+        .filter(status__in=[s.value for s in PENDING_STATUSES])
+        .order_by("notified_at", "id")
     )
 
 
@@ -93,20 +93,26 @@ def cancellation_get_for(actor: User, cancellation_id: int) -> GapCancellation:
     try:
         c: GapCancellation = qs.get(pk=cancellation_id)
     except GapCancellation.DoesNotExist:
-        raise DomainError(ErrorCode.NOT_FOUND, "no such cancellation", "PLT-4", "cancellation_id") from None
+        raise DomainError(
+            ErrorCode.NOT_FOUND, "no such cancellation", "PLT-4", "cancellation_id"
+        ) from None
     policy_get_for(actor, c.policy_id)  # raises NOT_FOUND (audited) outside the actor's scope
     return c
 
 
 def policy_documents(policy: GapPolicy) -> QuerySet[Document]:
-    return Document.objects.filter(customer_id=policy.customer_id).filter(
-        related_type="gap.gappolicy", related_id=str(policy.pk)
-    ) | Document.objects.filter(
-        related_type="gap.gapcancellation",
-        related_id__in=[str(x) for x in policy.cancellations.values_list("pk", flat=True)],
-    ) | Document.objects.filter(
-        related_type="gap.gapclaim",
-        related_id__in=[str(x) for x in policy.claims.values_list("pk", flat=True)],
+    return (
+        Document.objects.filter(customer_id=policy.customer_id).filter(
+            related_type="gap.gappolicy", related_id=str(policy.pk)
+        )
+        | Document.objects.filter(
+            related_type="gap.gapcancellation",
+            related_id__in=[str(x) for x in policy.cancellations.values_list("pk", flat=True)],
+        )
+        | Document.objects.filter(
+            related_type="gap.gapclaim",
+            related_id__in=[str(x) for x in policy.claims.values_list("pk", flat=True)],
+        )
     )
 
 

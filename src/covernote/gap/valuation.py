@@ -67,7 +67,10 @@ class HttpVehicleValuation:
 
 def valuation_source() -> ValuationSource:
     if getattr(settings, "GAP_VALUATION_ADAPTER", "table") == "http":
-        return HttpVehicleValuation(settings.GAP_VALUATION_URL, settings.GAP_VALUATION_API_KEY)
+        return HttpVehicleValuation(
+            getattr(settings, "GAP_VALUATION_URL", ""),
+            getattr(settings, "GAP_VALUATION_API_KEY", ""),
+        )
     return TableVehicleValuation()
 
 

@@ -404,7 +404,7 @@ def claim_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
         action = p.get("action")
         try:
             if action == "assess":
-                figures = {
+                figures: dict[str, Any] = {
                     k: p.get(k, "").strip()
                     for k in (
                         "settlement",
