@@ -31,6 +31,13 @@ def young_driver_install_overdue(as_of: date) -> str:
     return yd_install_overdue(as_of)
 
 
+def young_driver_notices_due(as_of: date) -> str:
+    """YD-CANCEL-5: cancel at the end of our notice (speeding, mileage, tamper, CPA)."""
+    from covernote.young_driver.services import yd_notices_due
+
+    return yd_notices_due(as_of)
+
+
 def telematics_reviews(as_of: date) -> str:
     """YD-REVIEW-1..4: reviews due today, then their outcome letters and payment notices."""
     from covernote.telematics.reviews import reviews_notify, reviews_run
@@ -51,6 +58,7 @@ JOBS: list[tuple[str, Callable[[date], str]]] = [
     ("documents.retry_outbox", retry_outbox),
     ("young_driver.install_overdue", young_driver_install_overdue),
     ("complaints.clock_check", complaints_clock_check),
+    ("young_driver.notices_due", young_driver_notices_due),
     ("telematics.reviews", telematics_reviews),
     ("gap.expire_policies", gap_expire_policies),
 ]

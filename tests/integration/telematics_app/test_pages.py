@@ -50,3 +50,24 @@ def test_plt4_other_customers_and_brokers_get_404(client, users, driven, custome
     assert client.get(reverse("driving-staff", args=[driven.pk])).status_code == 404
     client.force_login(users["agent"])
     assert client.get(reverse("driving-app", args=[driven.pk])).status_code == 404  # customer page
+
+
+def test_yd_cancel_5_staff_issue_the_proposed_notice_and_the_policy_is_cancelled_when_it_ends(
+    client, users, driven, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from covernote.young_driver.services import yd_notices_due
+
+    client.force_login(users["agent"])
+    page = client.get(reverse("driving-staff", args=[driven.pk])).content.decode()
+    assert 'data-testid="notice-form"' in page  # the ladder proposed a notice (YD-SPEED-1)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("driving-staff", args=[driven.pk]), {"rule": "YD-SPEED-1"})
+    driven.refresh_from_db()
+    assert driven.status == "notice" and driven.notice_cancel_on is not None
+    assert driven.customer.documents.filter(kind="yd_cancellation_notice").exists()
+    assert "0 policies" in yd_notices_due(driven.notice_cancel_on - timedelta(days=1))
+    assert "1 policies" in yd_notices_due(driven.notice_cancel_on)
+    driven.refresh_from_db()
+    assert driven.status == "cancelled"

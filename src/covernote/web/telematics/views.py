@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_http_methods
 
 from covernote.accounts.models import Role
 from covernote.accounts.selectors import request_user
@@ -27,6 +29,7 @@ from covernote.telematics.selectors import (
 )
 from covernote.web import charts
 from covernote.young_driver.models import YDPolicy
+from covernote.young_driver.services import yd_cancellation_notice_issue
 
 STAFF = (Role.AGENT, Role.MANAGER, Role.CLAIMS_HANDLER, Role.QA, Role.UNDERWRITER)
 
@@ -120,9 +123,29 @@ def customer_driving(request: HttpRequest, policy_id: int) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def staff_driving(request: HttpRequest, policy_id: int) -> HttpResponse:
     policy = _policy(request, policy_id, staff=True)
-    return render(request, "telematics/driving.html", _context(policy, staff=True))
+    if request.method == "POST":
+        rule = request.POST.get("rule", "")
+        try:
+            yd_cancellation_notice_issue(
+                actor=request_user(request),
+                policy=policy,
+                rule=rule,
+                detail=request.POST.get("detail", "")[:500],
+            )
+        except DomainError as exc:
+            messages.error(request, f"{exc.message} ({exc.rule})")
+        else:
+            messages.success(
+                request, "Notice of cancellation issued; the customer has been written to."
+            )
+        return redirect("driving-staff", policy_id=policy.pk)
+    ctx = _context(policy, staff=True)
+    proposed = [a for a in ctx["alerts"] if a.action == "notice_of_cancellation_proposed"]
+    ctx["notice_rule"] = proposed[-1].rule if proposed and policy.status == "live" else None
+    return render(request, "telematics/driving.html", ctx)
 
 
 @login_required
