@@ -38,6 +38,13 @@ def young_driver_notices_due(as_of: date) -> str:
     return yd_notices_due(as_of)
 
 
+def telematics_mileage(as_of: date) -> str:
+    """YD-MILES-1: tracked miles above the pro-rata allowance get a top-up offer."""
+    from covernote.telematics.mileage import mileage_check_run
+
+    return mileage_check_run(as_of=as_of)
+
+
 def telematics_reviews(as_of: date) -> str:
     """YD-REVIEW-1..4: reviews due today, then their outcome letters and payment notices."""
     from covernote.telematics.reviews import reviews_notify, reviews_run
@@ -59,6 +66,7 @@ JOBS: list[tuple[str, Callable[[date], str]]] = [
     ("young_driver.install_overdue", young_driver_install_overdue),
     ("complaints.clock_check", complaints_clock_check),
     ("young_driver.notices_due", young_driver_notices_due),
+    ("telematics.mileage", telematics_mileage),
     ("telematics.reviews", telematics_reviews),
     ("gap.expire_policies", gap_expire_policies),
 ]

@@ -234,3 +234,44 @@ class DeviceCase(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} case for {self.device}"
+
+
+class TopUpStatus(models.TextChoices):
+    OFFERED = "offered", "Offered"
+    BOUGHT = "bought", "Bought"
+    DECLINED = "declined", "Declined: notice of cancellation"
+
+
+class MileageTopUp(models.Model):
+    """YD-MILES-1: tracked miles above the pro-rata allowance need a top-up."""
+
+    policy = models.ForeignKey(
+        "young_driver.YDPolicy", on_delete=models.PROTECT, related_name="mileage_top_ups"
+    )
+    checked_on = models.DateField()
+    tracked_miles = models.PositiveIntegerField()
+    miles = models.PositiveIntegerField(help_text="Top-up size, whole thousands.")
+    net = models.DecimalField(max_digits=12, decimal_places=2)
+    ipt = models.DecimalField(max_digits=12, decimal_places=2)
+    gross = models.DecimalField(max_digits=12, decimal_places=2)
+    decision = models.JSONField()
+    status = models.CharField(
+        max_length=10, choices=TopUpStatus.choices, default=TopUpStatus.OFFERED
+    )
+    responded_at = models.DateTimeField(null=True, blank=True)
+    document = models.ForeignKey(
+        "documents.Document", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering: ClassVar = ["-checked_on", "-id"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["policy"],
+                condition=models.Q(status="offered"),
+                name="one_open_top_up_offer",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.miles}-mile top-up for {self.policy} ({self.status})"

@@ -1413,3 +1413,41 @@ def yd_notices_due(as_of: date) -> str:
         )
         cancelled += 1
     return f"{cancelled} policies cancelled at the end of their notice"
+
+
+@transaction.atomic
+def yd_additional_premium(
+    *,
+    actor: Any,
+    policy: YDPolicy,
+    amount: Decimal,
+    reason: str,
+    key: str,
+    today: date | None = None,
+) -> Payment | None:
+    """An extra premium outside a re-rating (e.g. a mileage top-up, YD-MILES-1): taken only
+    after 14 days' written notice, from the card or spread over the Direct Debit (YD-PAY-2/3)."""
+    now = _today(today)
+    p = _lock(policy)
+    _check_live(p, "YD-PAY-2")
+    params = params_for(p.config)
+    p.premium_paid += amount
+    _version(
+        p,
+        actor=actor,
+        kind="additional_premium",
+        effective=now,
+        changes={"amount": amount, "reason": reason},
+    )
+    p.save()
+    return _collect_or_refund(
+        p,
+        actor=actor,
+        amount=amount,
+        premium_part=amount,
+        kind=PaymentKind.ADJUSTMENT,
+        reason=reason,
+        key=key,
+        today=now,
+        params=params,
+    )

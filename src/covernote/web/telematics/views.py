@@ -17,6 +17,7 @@ from covernote.accounts.selectors import request_user
 from covernote.audit.services import audit_record
 from covernote.documents.rendering import render_pdf
 from covernote.domain.errors import DomainError
+from covernote.telematics.mileage import mileage_top_up_answer
 from covernote.telematics.selectors import (
     alerts_for,
     cases_for,
@@ -97,6 +98,7 @@ def _context(policy: YDPolicy, *, staff: bool) -> dict[str, Any]:
             label="Indicator scores (distance-weighted)",
         ),
         "staff": staff,
+        "top_up": policy.mileage_top_ups.filter(status="offered").first(),
     }
     if staff:
         position = last_position_for(policy)
@@ -117,8 +119,22 @@ def _context(policy: YDPolicy, *, staff: bool) -> dict[str, Any]:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def customer_driving(request: HttpRequest, policy_id: int) -> HttpResponse:
     policy = _policy(request, policy_id, staff=False)
+    if request.method == "POST":
+        offer = policy.mileage_top_ups.filter(pk=request.POST.get("offer") or 0).first()
+        if offer is None:
+            raise Http404("no such offer")
+        try:
+            mileage_top_up_answer(
+                actor=request_user(request), offer=offer, accept=request.POST.get("answer") == "buy"
+            )
+        except DomainError as exc:
+            messages.error(request, f"{exc.message} ({exc.rule})")
+        else:
+            messages.success(request, "Thank you: we have written to you to confirm.")
+        return redirect("driving-app", policy_id=policy.pk)
     return render(request, "telematics/driving.html", _context(policy, staff=False))
 
 
