@@ -41,6 +41,37 @@ def _run_sum(x: pl.Expr, run: pl.Expr) -> pl.Expr:
     return at_end - before
 
 
+SLOT_US = 15 * 60 * 1_000_000  # 15 min in us: every UTC offset in use is a multiple of it
+
+
+def local_hour(df: pl.DataFrame, tz: str) -> pl.Expr:
+    """Local hour of ``ts`` in ``tz`` (YD-SCORE-1 night), without a per-fix zone conversion.
+
+    The local hour is constant within each 15-minute UTC slot, so the zone conversion
+    is done once per slot over the batch's time range and gathered by slot number (a
+    linear lookup instead of a per-fix time-zone conversion). Falls back to the
+    direct conversion when the range holds more slots than fixes.
+    """
+    ts = pl.col("ts")
+    if df.height == 0:
+        return ts.dt.convert_time_zone(tz).dt.hour()
+    phys = df["ts"].to_physical()
+    lo_us, hi_us = phys.min(), phys.max()
+    if not isinstance(lo_us, int) or not isinstance(hi_us, int):
+        return ts.dt.convert_time_zone(tz).dt.hour()
+    lo = lo_us // SLOT_US * SLOT_US
+    n = (hi_us - lo) // SLOT_US + 1
+    if n > max(df.height, 1):
+        return ts.dt.convert_time_zone(tz).dt.hour()
+    slots = pl.select(
+        (pl.int_range(n, dtype=pl.Int64) * SLOT_US + lo)
+        .cast(pl.Datetime("us", "UTC"))
+        .dt.convert_time_zone(tz)
+        .dt.hour()
+    ).to_series()
+    return pl.lit(slots).gather((ts.to_physical() - lo) // SLOT_US)
+
+
 def speeding_threshold_kmh(limit_kmh: pl.Expr, params: TelematicsParams) -> pl.Expr:
     """Speed above which a fix is speeding: limit + tolerance_pct% + tolerance_mph (YD-SPEED-1)."""
     s = params.speeding
@@ -64,8 +95,7 @@ def add_point_indicators(df: pl.DataFrame, params: TelematicsParams) -> pl.DataF
         lateral_mps2=pl.when(ok_step).then(v * (dh.abs() * (math.pi / 180.0)) / step),
         _fast=fast_enough.fill_null(False),
     )
-    tz = params.night.timezone
-    hour = pl.col("ts").dt.convert_time_zone(tz).dt.hour()
+    hour = local_hour(df, params.night.timezone)
     ns, ne = params.night.start_hour, params.night.end_hour
     night = (hour >= ns) & (hour < ne) if ns < ne else (hour >= ns) | (hour < ne)
     over = pl.col("speed_kmh") > speeding_threshold_kmh(pl.col("speed_limit_kmh"), params)
@@ -108,8 +138,12 @@ def add_over_duration(
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Journey duration (YD-SCORE-1): flag fixes beyond the continuous-driving limit.
 
-    ``trips`` are kept trips with device_id, trip_id, start_ts, end_ts. Returns the
-    points with ``is_over_duration`` and the trips with ``spell_start_ts``.
+    ``df`` are the points sorted by (device_id, ts) with ``_trip_seq`` (kept trips
+    only); ``trips`` are kept trips with device_id, trip_id, start_ts, end_ts.
+    Returns the points with ``is_over_duration`` and the trips with
+    ``spell_start_ts``. On the point axis the spell start is carried by forward fills
+    (linear, no join): a kept trip opens a new spell when it is its device's first or
+    starts ``break_min`` or more after the previous kept trip's last fix.
     """
     d = params.duration
     t = trips.sort("device_id", "start_ts")
@@ -119,11 +153,21 @@ def add_over_duration(
     ).fill_null(True)
     t = t.with_columns(_spell=new_spell.cum_sum())
     t = t.with_columns(spell_start_ts=pl.col("start_ts").min().over("_spell")).drop("_spell")
-    df = df.join(
-        t.select("trip_id", "spell_start_ts"), on="trip_id", how="left", maintain_order="left"
-    )
-    elapsed = (pl.col("ts") - pl.col("spell_start_ts")).dt.total_seconds()
+    seq = pl.col("_trip_seq")
+    tsu = pl.col("ts").to_physical()
+    in_trip = seq.is_not_null()
+    t_start = in_trip & seq.ne_missing(seq.shift(1))
+    dev_change = pl.col("device_id").ne_missing(pl.col("device_id").shift(1))
+    # last in-trip fix before this row, and whether it belongs to the same device
+    prev_end = pl.when(in_trip).then(tsu).shift(1).forward_fill()
+    prev_dev = pl.when(in_trip).then(dev_change.cum_sum()).shift(1).forward_fill()
+    starts_spell = t_start & (
+        prev_dev.ne_missing(dev_change.cum_sum())
+        | ((tsu - prev_end) >= int(d.break_min * 60 * 1_000_000))
+    ).fill_null(True)
+    spell_start = pl.when(starts_spell).then(tsu).forward_fill()
+    limit_us = d.max_continuous_min * 60 * 1_000_000
     df = df.with_columns(
-        is_over_duration=(elapsed > d.max_continuous_min * 60).fill_null(False)
-    ).drop("spell_start_ts")
+        is_over_duration=(in_trip & ((tsu - spell_start) > limit_us)).fill_null(False)
+    )
     return df, t

@@ -19,10 +19,31 @@ from covernote.domain.telematics.indicators import add_over_duration, add_point_
 from covernote.domain.telematics.params import TelematicsParams
 from covernote.domain.telematics.plausibility import DataWindow, check_plausibility
 from covernote.domain.telematics.score import score_trips, trip_measures
-from covernote.domain.telematics.segment import assign_trips
+from covernote.domain.telematics.segment import assign_trips, attach_trip_id
 from covernote.domain.telematics.speed_limits import RoadIndex, match_limits
 
 _FAR_FUTURE = datetime(9999, 1, 1, tzinfo=UTC)
+
+
+def trips_and_indicators(
+    pts: pl.DataFrame, trips: pl.DataFrame, params: TelematicsParams
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Indicators, journey-duration spells, trip measures and scores (YD-SCORE-1..2).
+
+    ``pts``/``trips`` from :func:`segment.assign_trips` (with limits matched on the
+    points). Returns the points with the indicator columns and the kept trips with
+    their measures and scores (sorted by device_id, start_ts).
+    """
+    pts = add_point_indicators(pts, params)
+    kept = trips.filter(pl.col("kept"))
+    pts, kept = add_over_duration(pts, kept, params)
+    measures = trip_measures(pts).drop("trip_id", strict=False)
+    trips_out = (
+        kept.join(measures, on="_trip_seq", how="left")
+        .pipe(score_trips, params)
+        .sort("device_id", "start_ts")
+    )
+    return pts, trips_out
 
 
 def score_points(
@@ -46,23 +67,14 @@ def score_points(
     df = check_plausibility(df, now, params.plausibility, window)
     ok = df.filter(pl.col("plausibility_reason").is_null())
     bad = df.filter(pl.col("plausibility_reason").is_not_null())
-    pts, trips = assign_trips(ok, params.trips, final=True)
-    pts = pts.drop("_open")
-    pts = match_limits(pts, roads_index, along="_trip_seq")
-    pts = add_point_indicators(pts, params)
-    kept = trips.filter(pl.col("kept"))
-    pts, kept = add_over_duration(pts, kept, params)
-    measures = trip_measures(pts)
-    trips_out = (
-        kept.join(measures, on="trip_id", how="left")
-        .with_columns(
-            map_version=pl.lit(roads_index.map_version),
-            params_version=pl.lit(params.version),
-        )
-        .pipe(score_trips, params)
-        .sort("device_id", "start_ts")
-        .select([pl.col(c).cast(t) for c, t in TRIPS_OUT.items()])
-    )
+    pts, trips = assign_trips(ok, params.trips, final=True, with_trip_id=False)
+    pts = match_limits(pts.drop("_open"), roads_index, along="_trip_seq")
+    pts, trips_out = trips_and_indicators(pts, trips, params)
+    trips_out = trips_out.with_columns(
+        map_version=pl.lit(roads_index.map_version),
+        params_version=pl.lit(params.version),
+    ).select([pl.col(c).cast(t) for c, t in TRIPS_OUT.items()])
+    pts = attach_trip_id(pts, trips)
     out_cols = [*POINTS_OUT, *extra]
     pts = pts.select(out_cols)
     bad = bad.with_columns(

@@ -35,15 +35,24 @@ def curve_value(measure: float, zero_at: float) -> float:
 
 
 def trip_measures(points: pl.DataFrame) -> pl.DataFrame:
-    """Aggregate per-fix indicators to one row of measures per kept trip (YD-SCORE-1)."""
+    """Aggregate per-fix indicators to one row of measures per kept trip (YD-SCORE-1).
+
+    Keyed by ``_trip_seq`` when the points carry it (the kernel's integer trip
+    number: rows are sorted by it, so the group-by runs over sorted slices), else by
+    ``trip_id``; the ``trip_id`` column is carried when present.
+    """
     step_s = pl.col("step_s").fill_null(0.0)
     step_m = pl.col("step_m").fill_null(0.0)
-    pts = points.filter(pl.col("trip_id").is_not_null()).with_columns(
+    key = "_trip_seq" if "_trip_seq" in points.columns else "trip_id"
+    pts = points.filter(pl.col(key).is_not_null()).with_columns(
+        pl.col(key).set_sorted() if key == "_trip_seq" else pl.col(key),
         _b=event_starts("is_harsh_brake"),
         _a=event_starts("is_harsh_accel"),
         _c=event_starts("is_harsh_corner"),
     )
-    return pts.group_by("trip_id").agg(
+    carry = [pl.col("trip_id").first()] if key != "trip_id" and "trip_id" in pts.columns else []
+    return pts.group_by(key, maintain_order=True).agg(
+        *carry,
         pl.when(pl.col("is_sustained_speeding"))
         .then(step_s)
         .otherwise(0.0)

@@ -40,7 +40,7 @@ def _secs(e: pl.Expr) -> pl.Expr:
 
 
 def assign_trips(
-    df: pl.DataFrame, params: TripParams, *, final: bool = True
+    df: pl.DataFrame, params: TripParams, *, final: bool = True, with_trip_id: bool = True
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Assign trips to plausible fixes sorted by (device_id, ts).
 
@@ -50,29 +50,40 @@ def assign_trips(
     not yet confirmed closed; always false when ``final``). ``trips`` has one row
     per trip with device_id, trip_id, start_ts, end_ts, distance_m, duration_s,
     points, kept, open.
+
+    Linear scans only (YD-SCORE-1 at book scale): the trips table is built from the
+    trips' first and last fixes (cumulative sums of distance and fix count differenced
+    between them), and ``kept``/``open``/``trip_id`` go back to the fixes by gathering
+    on the dense trip number -- no group-by and no join on the point axis.
+    ``with_trip_id=False`` skips the per-fix trip_id strings (see
+    :func:`attach_trip_id`).
     """
     ts = pl.col("ts")
-    dev_no = pl.col("device_id").ne_missing(pl.col("device_id").shift(1)).cum_sum()
-    d = df.with_columns(
-        _row=pl.int_range(pl.len(), dtype=pl.Int64),
-        _dev=dev_no,
-        _mv=(pl.col("speed_kmh") >= params.moving_min_kmh),
+    tsu = ts.to_physical()  # microseconds since the epoch
+    dev_change = pl.col("device_id").ne_missing(pl.col("device_id").shift(1))
+    mv = pl.col("speed_kmh") >= params.moving_min_kmh
+    lf = df.lazy().with_columns(
+        _dev=dev_change.cum_sum(),
+        _dev_end=dev_change.shift(-1).fill_null(True),
+        _mv=mv,
     )
     mv = pl.col("_mv")
-    d = d.with_columns(
-        _pm_row=pl.when(mv).then(pl.col("_row")).shift(1).forward_fill(),
+    lf = lf.with_columns(
         _pm_dev=pl.when(mv).then(pl.col("_dev")).shift(1).forward_fill(),
-        _pm_ts=pl.when(mv).then(ts).shift(1).forward_fill(),
+        _pm_ts=pl.when(mv).then(tsu).shift(1).forward_fill(),
     )
     has_prev = (pl.col("_pm_dev") == pl.col("_dev")).fill_null(False)
-    elapsed = _secs(ts - pl.col("_pm_ts"))
+    elapsed = (tsu - pl.col("_pm_ts")).cast(pl.Float64) / 1e6
+    # "at least one stationary fix between" the two moving fixes = the previous row
+    # is not moving (with has_prev, the previous row is of the same device)
+    stop_between = mv.shift(1).not_().fill_null(True)
     starts = mv & (
         has_prev.not_()
         | (elapsed >= params.gap_max_s)
-        | ((elapsed >= params.stop_min_s) & (pl.col("_row") - pl.col("_pm_row") > 1))
+        | ((elapsed >= params.stop_min_s) & stop_between)
     ).fill_null(True)
-    d = d.with_columns(_has_prev=has_prev, _starts=starts)
-    d = d.with_columns(
+    lf = lf.with_columns(_has_prev=has_prev, _starts=starts)
+    lf = lf.with_columns(
         _tno=pl.col("_starts").cast(pl.Int64).cum_sum(),
         _nm_starts=pl.when(mv).then(pl.col("_starts")).shift(-1).backward_fill(),
         _nm_dev=pl.when(mv).then(pl.col("_dev")).shift(-1).backward_fill(),
@@ -82,63 +93,93 @@ def assign_trips(
         & (pl.col("_nm_dev") == pl.col("_dev")).fill_null(False)
         & pl.col("_nm_starts").not_().fill_null(False)
     )
-    d = d.with_columns(_trip_seq=pl.when(in_trip).then(pl.col("_tno")))
-    same = (pl.col("_trip_seq") == pl.col("_trip_seq").shift(1)).fill_null(False)
-    d = d.with_columns(
-        step_s=pl.when(same).then(_secs(ts - ts.shift(1))),
+    lf = lf.with_columns(_trip_seq=pl.when(in_trip).then(pl.col("_tno")))
+    seq = pl.col("_trip_seq")
+    same = (seq == seq.shift(1)).fill_null(False)
+    lf = lf.with_columns(
+        step_s=pl.when(same).then((tsu - tsu.shift(1)).cast(pl.Float64) / 1e6),
         step_m=pl.when(same).then(
             haversine_m(
                 pl.col("lat").shift(1), pl.col("lon").shift(1), pl.col("lat"), pl.col("lon")
             )
         ),
+        _t_start=seq.is_not_null() & seq.ne_missing(seq.shift(1)),
+        _t_end=seq.is_not_null() & seq.ne_missing(seq.shift(-1)),
+        _cnt=seq.is_not_null().cum_sum(),
+    ).with_columns(_cs=pl.col("step_m").fill_null(0.0).cum_sum())
+    if not final:
+        lf = lf.with_columns(_last_ts=pl.when(pl.col("_dev_end")).then(ts).backward_fill())
+    d = lf.collect(engine="in-memory")
+    # Trips: their first and last fixes, in the same (trip number) order.
+    firsts = (
+        d.lazy()
+        .filter(pl.col("_t_start"))
+        .select(start_ts=ts, _cs0=pl.col("_cs"), _cnt0=pl.col("_cnt") - 1)
     )
-    trips = (
-        d.filter(pl.col("_trip_seq").is_not_null())
-        .group_by("_trip_seq")
-        .agg(
-            pl.col("device_id").first(),
-            ts.min().alias("start_ts"),
-            ts.max().alias("end_ts"),
-            pl.col("step_m").sum().alias("distance_m"),
-            pl.len().alias("points"),
-        )
-        .with_columns(duration_s=_secs(pl.col("end_ts") - pl.col("start_ts")))
+    last_cols = ["_trip_seq", "device_id", "ts", "_cs", "_cnt"] + ([] if final else ["_last_ts"])
+    lasts = d.lazy().filter(pl.col("_t_end")).select(last_cols)
+    tl = pl.concat([lasts, firsts], how="horizontal").with_columns(
+        end_ts=ts,
+        distance_m=pl.col("_cs") - pl.col("_cs0"),
+        points=(pl.col("_cnt") - pl.col("_cnt0")).cast(pl.UInt32),
+    )
+    tl = tl.with_columns(
+        duration_s=(pl.col("end_ts") - pl.col("start_ts")).dt.total_microseconds().cast(pl.Float64)
+        / 1e6
     )
     if final:
-        trips = trips.with_columns(open=pl.lit(False))
+        tl = tl.with_columns(open=pl.lit(False))
     else:
-        last_ts = d.group_by("device_id").agg(ts.max().alias("_last_ts"))
-        trips = (
-            trips.join(last_ts, on="device_id", how="left")
-            .with_columns(
-                _is_last=pl.col("_trip_seq") == pl.col("_trip_seq").max().over("device_id")
-            )
-            .with_columns(
-                open=pl.col("_is_last")
-                & (_secs(pl.col("_last_ts") - pl.col("end_ts")) < params.stop_min_s)
-            )
-            .drop("_last_ts", "_is_last")
+        # The device's last trip, not yet confirmed closed by a fix >= stop_min_s later.
+        is_last = pl.col("device_id").ne_missing(pl.col("device_id").shift(-1))
+        tl = tl.with_columns(
+            open=is_last & (_secs(pl.col("_last_ts") - pl.col("end_ts")) < params.stop_min_s)
         )
-    trips = trips.with_columns(
-        trip_id=pl.concat_str(
-            pl.col("device_id"), pl.lit("/"), pl.col("start_ts").dt.strftime("%Y%m%dT%H%M%SZ")
-        ),
-        kept=(pl.col("distance_m") >= params.min_trip_distance_m)
-        | (pl.col("duration_s") >= params.min_trip_duration_s),
-    ).sort("_trip_seq")
-    d = d.join(
-        trips.select("_trip_seq", "trip_id", "kept", _open="open"),
-        on="_trip_seq",
-        how="left",
-        maintain_order="left",
+    trips_df = (
+        tl.with_columns(
+            trip_id=pl.concat_str(
+                pl.col("device_id"),
+                pl.lit("/"),
+                pl.col("start_ts").dt.strftime("%Y%m%dT%H%M%SZ"),
+            ),
+            kept=(pl.col("distance_m") >= params.min_trip_distance_m)
+            | (pl.col("duration_s") >= params.min_trip_duration_s),
+        )
+        .select(
+            "_trip_seq",
+            "device_id",
+            "start_ts",
+            "end_ts",
+            "distance_m",
+            "points",
+            "duration_s",
+            "open",
+            "trip_id",
+            "kept",
+        )
+        .collect(engine="in-memory")
     )
+    trips = trips_df
+    # Trip numbers are dense from 1 in row order, so trip n is row n - first of ``trips``.
+    first = int(trips["_trip_seq"][0]) if trips.height else 1
+    at = pl.col("_trip_seq") - first
+    kept = pl.lit(trips["kept"]).gather(at)
+    d = d.with_columns(_kept=kept.fill_null(False), _open=pl.lit(trips["open"]).gather(at))
     d = d.with_columns(
-        trip_id=pl.when(pl.col("kept")).then(pl.col("trip_id")),
-        _trip_seq=pl.when(pl.col("kept")).then(pl.col("_trip_seq")),
+        _trip_seq=pl.when(pl.col("_kept")).then(pl.col("_trip_seq")),
         _open=pl.col("_open").fill_null(False),
     )
+    if with_trip_id:
+        d = d.with_columns(trip_id=pl.lit(trips["trip_id"]).gather(pl.col("_trip_seq") - first))
     helpers = [c for c in d.columns if c.startswith("_") and c not in ("_trip_seq", "_open")]
-    return d.drop([*helpers, "kept"]), trips
+    d = d.drop(helpers)
+    return d.select(pl.exclude("_open"), "_open"), trips
+
+
+def attach_trip_id(points: pl.DataFrame, trips: pl.DataFrame) -> pl.DataFrame:
+    """Add ``trip_id`` to points from :func:`assign_trips` (``with_trip_id=False``)."""
+    first = int(trips["_trip_seq"][0]) if trips.height else 1
+    return points.with_columns(trip_id=pl.lit(trips["trip_id"]).gather(pl.col("_trip_seq") - first))
 
 
 @dataclass(frozen=True)
