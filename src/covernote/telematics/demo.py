@@ -66,3 +66,34 @@ def demo_day(serial: str, day: date, *, cars: int = 6, first_trip_at: int = 8) -
         shift = start - track["ts"][0]
         frames.append(track.with_columns(device_id=pl.lit(serial), ts=pl.col("ts") + shift))
     return pl.concat(frames).sort("ts")
+
+
+def load_demo() -> str:
+    """Road map from the fixture, and a day of driving for the demo Young Driver policy (idempotent)."""
+    from django.utils import timezone
+
+    from covernote.telematics.ingest import telematics_ingest
+    from covernote.telematics.models import RoadMap, Trip
+    from covernote.telematics.services import road_map_load
+    from covernote.young_driver.models import YDPolicy
+    from covernote.young_driver.services import current_device
+
+    if not (fixture_dir() / "roads.parquet").exists():
+        return f"telematics demo skipped: no fixture at {fixture_dir()}"
+    if not RoadMap.objects.filter(is_active=True).exists():
+        road_map_load(path=fixture_roads(), actor="demo")
+    policy = YDPolicy.objects.filter(idempotency_key="demo-young-driver-jamie").first()
+    if policy is None:
+        return "telematics demo skipped: no demo Young Driver policy"
+    device = current_device(policy)
+    if device is None:
+        return "telematics demo skipped: the demo policy has no Smartbox"
+    if Trip.objects.filter(policy=policy).exists():
+        return f"telematics demo: policy {policy.number} already has trips"
+    batch = telematics_ingest(
+        frame=demo_day(device.serial, policy.start, cars=6),
+        now=timezone.now(),
+        caller="demo",
+        source="file",
+    )
+    return f"telematics demo: {batch.trips} trips for {policy.number} (Smartbox {device.serial})"

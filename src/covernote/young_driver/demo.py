@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.utils import timezone
 
 from covernote.accounts.models import Role, User
@@ -21,7 +23,9 @@ def load_demo() -> str:
     if customer is None or agent is None:
         return "Young Driver demo skipped: demo customer or agent missing"
     product_configs_load(actor=agent)
-    today = timezone.localdate()
+    # Cover began two days ago, so the demo has days of driving to show (and the
+    # 14-day Smartbox install task is still open).
+    today = timezone.localdate() - timedelta(days=2)
     quote = yd_quote_create(
         actor=agent,
         customer=customer,
@@ -35,6 +39,7 @@ def load_demo() -> str:
             "no_claims_years": 0,
         },
         add_ons=["rac_breakdown", "legal_expenses"],
+        today=today,
     )
     policy = yd_policy_buy(
         actor=agent,
@@ -44,5 +49,6 @@ def load_demo() -> str:
         sort_code="20-00-00",
         account_number="55779911",
         account_name=customer.full_name,
+        today=today,
     )
     return f"Young Driver demo policy {policy.number} with a pending Smartbox install task"

@@ -173,6 +173,9 @@ class Command(BaseCommand):
         from covernote.gap.demo import load_demo as gap_demo  # GAP (SPEC §1)
 
         self.stdout.write(gap_demo())
+        from covernote.telematics.demo import load_demo as telematics_demo  # YD-SCORE, YD-SPEED
+
+        self.stdout.write(telematics_demo())
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for email, _name, role, firm_name, _ in USERS:

@@ -1,0 +1,95 @@
+"""What the ``covernote telematics`` sub-commands for operations call: the MQTT listener,
+device keys, road maps and the demo feed."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from django.utils import timezone
+
+from covernote.domain.errors import DomainError, ErrorCode
+from covernote.telematics.config import storage_root
+from covernote.telematics.demo import demo_day
+from covernote.telematics.ingest import telematics_ingest
+from covernote.telematics.services import device_key_issue, road_map_load
+from covernote.telematics_io.mqtt import PointsSubscriber, store_rejected
+from covernote.young_driver.models import Device
+
+log = logging.getLogger(__name__)
+
+
+def _device(serial: str) -> Device:
+    device = Device.objects.filter(serial=serial).first()
+    if device is None:
+        raise DomainError(ErrorCode.NOT_FOUND, f"no Smartbox {serial}", "YD-BOX-STATE", "serial")
+    return device
+
+
+def issue_key(serial: str) -> str:
+    return device_key_issue(device=_device(serial), actor="cli")
+
+
+def load_roads(path: Path, *, default_oneway: bool | None = True) -> str:
+    road_map = road_map_load(path=path, actor="cli", default_oneway=default_oneway)
+    return f"road map {road_map.version} active ({road_map.roads} roads)"
+
+
+def feed_demo_day(serial: str, day: date, cars: int = 6) -> dict[str, Any]:
+    """A demo day for one Smartbox through the same path as an upload (YD-DATA-1 checks included)."""
+    frame = demo_day(_device(serial).serial, day, cars=cars)
+    batch = telematics_ingest(
+        frame=frame, now=timezone.now(), caller="cli:demo-feed", source="file"
+    )
+    return {
+        "rows": batch.rows,
+        "accepted": batch.accepted,
+        "duplicates": batch.duplicates,
+        "quarantined": batch.quarantined,
+        "rejected": batch.rejected,
+        "reasons": batch.reasons,
+        "trips": batch.trips,
+    }
+
+
+def listen(
+    *, host: str, port: int, seconds: float | None = None, out: Any = None
+) -> PointsSubscriber:
+    """Subscribe to ``covernote/devices/+/points`` and ingest every message (runs until
+    stopped, or for ``seconds``). Unparsable messages go to the quarantine with the reason."""
+
+    def on_batch(topic: str, batch: pl.DataFrame) -> None:
+        result = telematics_ingest(
+            frame=batch, now=timezone.now(), caller=f"mqtt:{topic}", source="mqtt"
+        )
+        if out is not None:
+            out.write(
+                json.dumps(
+                    {
+                        "topic": topic,
+                        "accepted": result.accepted,
+                        "trips": result.trips,
+                        "reasons": result.reasons,
+                    }
+                )
+                + "\n"
+            )
+
+    subscriber = PointsSubscriber(on_batch, store_rejected(storage_root()), host=host, port=port)
+    subscriber.start()
+    try:
+        if seconds is None:
+            while True:
+                time.sleep(3600)
+        else:
+            time.sleep(seconds)
+    except KeyboardInterrupt:
+        log.info("telematics listener stopped")
+    finally:
+        subscriber.stop()
+    return subscriber
