@@ -31,8 +31,8 @@ def line_chart(
     label: str,
     y_min: float = 0,
     y_max: float = 100,
-    width: int = 640,
-    height: int = 220,
+    width: int = 420,
+    height: int = 200,
     threshold: float | None = None,
 ) -> SafeString:
     """A trend line with dots (e.g. trip scores over time); ``points`` = (x label, value)."""
