@@ -88,8 +88,8 @@ def bar_chart(
     *,
     label: str,
     y_max: float = 100,
-    width: int = 640,
-    height: int = 200,
+    width: int = 420,
+    height: int = 190,
 ) -> SafeString:
     """Vertical bars with their values (e.g. the four indicator scores)."""
     pad_t, pad_b = 20, 30
