@@ -112,18 +112,40 @@ def add_point_indicators(df: pl.DataFrame, params: TelematicsParams) -> pl.DataF
         .fill_null(False)
         .and_(in_trip),
     ).drop("_fast")
-    # Sustained speeding: runs of speeding fixes within a trip.
-    df = df.with_columns(_srun=_run_id("is_speeding", "_trip_seq"))
+    # Sustained speeding: runs of speeding fixes within a trip. Speeding fixes are few,
+    # so the runs are measured on that subset (row numbers consecutive, same trip) and
+    # the flag is gathered back by the fix's rank among the speeding fixes.
     sp = pl.col("is_speeding")
-    run_s = _run_sum(pl.when(sp).then(step.fill_null(0.0)).otherwise(0.0), pl.col("_srun"))
-    run_m = _run_sum(
-        pl.when(sp).then(pl.col("step_m").fill_null(0.0)).otherwise(0.0), pl.col("_srun")
+    sub = (
+        df.lazy()
+        .select(
+            _i=pl.int_range(pl.len(), dtype=pl.Int64),
+            _t=pl.col("_trip_seq"),
+            _sp=sp,
+            _s=step.fill_null(0.0),
+            _m=pl.col("step_m").fill_null(0.0),
+        )
+        .filter(pl.col("_sp"))
+        .with_columns(
+            _run=(
+                (pl.col("_i") != pl.col("_i").shift(1) + 1)
+                | pl.col("_t").ne_missing(pl.col("_t").shift(1))
+            ).cum_sum()
+        )
+        .with_columns(
+            _rs=_run_sum(pl.col("_s"), pl.col("_run")), _rm=_run_sum(pl.col("_m"), pl.col("_run"))
+        )
+        .select(
+            (pl.col("_rs") >= params.speeding.sustained_min_s)
+            & (pl.col("_rm") >= params.speeding.sustained_min_m)
+        )
+        .collect(engine="in-memory")
+        .to_series()
     )
-    s = params.speeding
-    df = df.with_columns(
-        is_sustained_speeding=sp & (run_s >= s.sustained_min_s) & (run_m >= s.sustained_min_m)
-    ).drop("_srun")
-    return df
+    if sub.len() == 0:
+        return df.with_columns(is_sustained_speeding=pl.lit(False))
+    rank = pl.when(sp).then(sp.cast(pl.Int64).cum_sum() - 1)
+    return df.with_columns(is_sustained_speeding=pl.lit(sub).gather(rank).fill_null(False))
 
 
 def event_starts(flag: str) -> pl.Expr:
@@ -141,9 +163,9 @@ def add_over_duration(
     ``df`` are the points sorted by (device_id, ts) with ``_trip_seq`` (kept trips
     only); ``trips`` are kept trips with device_id, trip_id, start_ts, end_ts.
     Returns the points with ``is_over_duration`` and the trips with
-    ``spell_start_ts``. On the point axis the spell start is carried by forward fills
-    (linear, no join): a kept trip opens a new spell when it is its device's first or
-    starts ``break_min`` or more after the previous kept trip's last fix.
+    ``spell_start_ts``. Spells are computed on the (small) trips table; the points get
+    their trip's spell start by gathering on the trip number (no join on the point
+    axis). ``trips`` must carry ``_trip_seq`` (as from :func:`segment.assign_trips`).
     """
     d = params.duration
     t = trips.sort("device_id", "start_ts")
@@ -153,21 +175,25 @@ def add_over_duration(
     ).fill_null(True)
     t = t.with_columns(_spell=new_spell.cum_sum())
     t = t.with_columns(spell_start_ts=pl.col("start_ts").min().over("_spell")).drop("_spell")
+    limit_us = int(d.max_continuous_min * 60 * 1_000_000)
     seq = pl.col("_trip_seq")
-    tsu = pl.col("ts").to_physical()
-    in_trip = seq.is_not_null()
-    t_start = in_trip & seq.ne_missing(seq.shift(1))
-    dev_change = pl.col("device_id").ne_missing(pl.col("device_id").shift(1))
-    # last in-trip fix before this row, and whether it belongs to the same device
-    prev_end = pl.when(in_trip).then(tsu).shift(1).forward_fill()
-    prev_dev = pl.when(in_trip).then(dev_change.cum_sum()).shift(1).forward_fill()
-    starts_spell = t_start & (
-        prev_dev.ne_missing(dev_change.cum_sum())
-        | ((tsu - prev_end) >= int(d.break_min * 60 * 1_000_000))
-    ).fill_null(True)
-    spell_start = pl.when(starts_spell).then(tsu).forward_fill()
-    limit_us = d.max_continuous_min * 60 * 1_000_000
+    if t.height == 0:
+        return df.with_columns(is_over_duration=pl.lit(False)), t
+    # Spell start by trip number: a dense lookup table gathered on the point axis.
+    first = int(t["_trip_seq"].min())  # type: ignore[arg-type]
+    size = int(t["_trip_seq"].max()) - first + 1  # type: ignore[arg-type]
+    lookup = (
+        pl.DataFrame({"_k": pl.int_range(size, dtype=pl.Int64, eager=True) + first})
+        .join(
+            t.select(_k=pl.col("_trip_seq").cast(pl.Int64), _v=pl.col("spell_start_ts")),
+            on="_k",
+            how="left",
+            maintain_order="left",
+        )["_v"]
+        .to_physical()
+    )
+    spell_start = pl.lit(lookup).gather(seq - first)
     df = df.with_columns(
-        is_over_duration=(in_trip & ((tsu - spell_start) > limit_us)).fill_null(False)
+        is_over_duration=((pl.col("ts").to_physical() - spell_start) > limit_us).fill_null(False)
     )
     return df, t

@@ -24,13 +24,14 @@ returned as quarantined (``late_after_trip_closed``), never merged silently.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import polars as pl
 
 from covernote.domain.telematics.frames import POINTS_IN
 from covernote.domain.telematics.params import TripParams
-from covernote.domain.telematics.plausibility import Reason, haversine_m
+from covernote.domain.telematics.plausibility import EARTH_RADIUS_M, Reason
 
 TRIP_COLUMNS = ["trip_id", "_trip_seq", "step_s", "step_m"]
 
@@ -62,15 +63,21 @@ def assign_trips(
     tsu = ts.to_physical()  # microseconds since the epoch
     dev_change = pl.col("device_id").ne_missing(pl.col("device_id").shift(1))
     mv = pl.col("speed_kmh") >= params.moving_min_kmh
+    rad = math.pi / 180.0
+    lat, lon = pl.col("lat"), pl.col("lon")
     lf = df.lazy().with_columns(
         _dev=dev_change.cum_sum(),
         _dev_end=dev_change.shift(-1).fill_null(True),
         _mv=mv,
+        # haversine terms, spread over the stages so they run beside the scans
+        _coslat=(lat * rad).cos(),
+        _s_dlat=((lat - lat.shift(1)) * (rad / 2)).sin(),
     )
     mv = pl.col("_mv")
     lf = lf.with_columns(
         _pm_dev=pl.when(mv).then(pl.col("_dev")).shift(1).forward_fill(),
         _pm_ts=pl.when(mv).then(tsu).shift(1).forward_fill(),
+        _s_dlon=((lon - lon.shift(1)) * (rad / 2)).sin(),
     )
     has_prev = (pl.col("_pm_dev") == pl.col("_dev")).fill_null(False)
     elapsed = (tsu - pl.col("_pm_ts")).cast(pl.Float64) / 1e6
@@ -99,9 +106,14 @@ def assign_trips(
     lf = lf.with_columns(
         step_s=pl.when(same).then((tsu - tsu.shift(1)).cast(pl.Float64) / 1e6),
         step_m=pl.when(same).then(
-            haversine_m(
-                pl.col("lat").shift(1), pl.col("lon").shift(1), pl.col("lat"), pl.col("lon")
+            (2 * EARTH_RADIUS_M)
+            * (
+                pl.col("_s_dlat") ** 2
+                + pl.col("_coslat") * pl.col("_coslat").shift(1) * pl.col("_s_dlon") ** 2
             )
+            .sqrt()
+            .clip(upper_bound=1.0)
+            .arcsin()
         ),
         _t_start=seq.is_not_null() & seq.ne_missing(seq.shift(1)),
         _t_end=seq.is_not_null() & seq.ne_missing(seq.shift(-1)),
