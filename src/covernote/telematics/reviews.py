@@ -2,10 +2,13 @@
 
 ``reviews_run(as_of)`` finds every in-force policy whose review falls on
 ``as_of`` with one query per product configuration, aggregates the period's
-driving with one GROUP BY over trips, applies the pure domain rule
-(``premium_review``: band table, 150% cap, pro-rata difference) to plain rows,
-and bulk-inserts the reviews with their audit records. A unique key on
-(policy, review date) makes a rerun or a resumed run insert nothing twice.
+driving with one GROUP BY over trips, applies the rule (band table, 150% cap,
+pro-rata difference) to the whole frame in exact integer arithmetic
+(``review_book``), and inserts the reviews a chunk per transaction, each with an
+audit record. A unique key on (policy, review date) and an exclusion in the due
+query make a rerun or a resumed run insert nothing twice. The full explanation
+(the Decimal rule's steps) is recomputed from the stored inputs when the
+outcome letter is written or the review is shown.
 
 Letters and money follow in ``reviews_notify``: each review's outcome letter,
 and for a premium change the 14-day continuous-payment-authority notice before
@@ -14,27 +17,33 @@ any collection, refund or Direct Debit re-spread (YD-REVIEW-4, YD-PAY-2/3).
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+import polars as pl
+from django.db import connection, transaction
 from django.db.models import ExpressionWrapper, F, FloatField, Sum
+from django.utils import timezone
 
-from covernote.audit.services import audit_records_bulk
+from covernote.audit.services import audit_record
 from covernote.domain.calendar import LONDON
 from covernote.domain.errors import DomainError
 from covernote.domain.money import round_money
 from covernote.domain.young_driver.review import premium_review
+from covernote.domain.young_driver.review_batch import INPUT_COLUMNS, hundredths, review_book
 from covernote.products.models import ProductConfiguration
 from covernote.telematics.models import PremiumReview, ReviewStatus, Trip
 from covernote.young_driver.models import PolicyStatus, YDPolicy
 from covernote.young_driver.services import params_for
 
 IN_FORCE = (PolicyStatus.LIVE, PolicyStatus.NOTICE)
-CHUNK = 5000
+CHUNK = 50_000
 
 
 @dataclass
@@ -58,128 +67,249 @@ def _chunks(rows: list[Any], size: int) -> Iterator[list[Any]]:
         yield rows[i : i + size]
 
 
+def _period_score(weighted: float, distance: float) -> Decimal:
+    """YD-SCORE-2: the distance-weighted mean of the trips' overall scores, to 2 dp."""
+    return round_money(Decimal(str(weighted)) / Decimal(str(distance)))
+
+
 def reviews_run(
     *, as_of: date, actor: Any = "reviews", progress: Callable[[int], None] | None = None
 ) -> RunResult:
-    """Review every policy due on ``as_of`` (YD-REVIEW-1..3); safe to run again."""
+    """Review every policy due on ``as_of`` (YD-REVIEW-1..3); safe to run again.
+
+    Set-based: one query for the due policies, one GROUP BY for the period's
+    driving, one for the previous scores; the rule runs over the whole frame in
+    integer arithmetic (``review_book``, held to the Decimal rule by a property
+    test); rows go in by COPY on PostgreSQL. Each chunk is one transaction with
+    one audit record naming its policies and a digest of what was written.
+    """
     result = RunResult()
-    for config in ProductConfiguration.objects.filter(product="young_driver"):
-        params = params_for(config)
-        interval = params.review.interval_days
-        numbers = {
-            as_of - timedelta(days=interval * k): k
-            for k in range(1, params.review.reviews_per_term + 1)
-        }
-        due = YDPolicy.objects.filter(
-            config=config, status__in=IN_FORCE, start__in=list(numbers), end__gte=as_of
-        ).exclude(premium_reviews__review_date=as_of)
-        rows = list(
-            due.values_list("id", "start", "end", "annual_premium", "renewal_premium", "firm_id")
-        )
-        result.already_done += PremiumReview.objects.filter(
-            policy__config=config, review_date=as_of
-        ).count()
-        if not rows:
-            continue
-        result.due += len(rows)
-        period_from, period_to = as_of - timedelta(days=interval), as_of
-        weighted = ExpressionWrapper(
-            F("score_overall") * F("distance_m"), output_field=FloatField()
-        )
-        driving = {
-            r["policy_id"]: (r["w"], r["d"])
-            for r in Trip.objects.filter(
-                policy__in=due,
-                start_at__gte=_midnight(period_from),
-                start_at__lt=_midnight(period_to),
-            )
-            .values("policy_id")
-            .annotate(w=Sum(weighted), d=Sum("distance_m"))
-        }
-        previous = dict(
-            PremiumReview.objects.filter(policy__in=due, review_date=period_from).values_list(
-                "policy_id", "period_score"
-            )
-        )
-        assumed = params.review.assumed_first_period_score
-        for batch in _chunks(rows, CHUNK):
-            reviews = []
-            for pid, start, end, current, renewal, _firm_id in batch:
-                number = numbers[start]
-                prev = previous.get(pid, assumed if number == 1 else None)
-                w, dist = driving.get(pid, (0.0, 0.0))
-                if dist and dist > 0:
-                    period = round_money(Decimal(str(w)) / Decimal(str(dist)))
-                else:  # no driving recorded: the score stands where it was (decision, see docs)
-                    period = prev if prev is not None else assumed
-                try:
-                    outcome = premium_review(
-                        renewal_premium=renewal,
-                        current_premium=current,
-                        start=start,
-                        end=end,
-                        review_date=as_of,
-                        params=params,
-                        previous_score=prev,
-                        period_score=period,
-                        notified_on=as_of,
-                    )
-                except DomainError:
-                    result.errors += 1
-                    continue
-                decision = outcome.decision.as_dict()
-                changed = outcome.adjustment != 0 or outcome.new_premium != current
-                reviews.append(
-                    PremiumReview(
-                        policy_id=pid,
-                        review_date=as_of,
-                        number=number,
-                        previous_score=prev if prev is not None else assumed,
-                        period_score=period,
-                        distance_km=round(Decimal(str(dist or 0)) / 1000, 1),
-                        current_premium=current,
-                        new_premium=outcome.new_premium,
-                        adjustment=outcome.adjustment,
-                        capped=outcome.capped,
-                        decision=decision,
-                        notified_on=as_of,
-                        effective_on=as_of + timedelta(days=params.periods.cpa_notice_days),
-                        status=ReviewStatus.NOTIFIED if changed else ReviewStatus.NO_CHANGE,
-                    )
-                )
-                result.capped += outcome.capped
-                if outcome.new_premium > current:
-                    result.increased += 1
-                elif outcome.new_premium < current:
-                    result.decreased += 1
-                else:
-                    result.unchanged += 1
-            with transaction.atomic():
-                created = PremiumReview.objects.bulk_create(
-                    reviews, ignore_conflicts=True, batch_size=1000
-                )
-                audit_records_bulk(
-                    actor=actor,
-                    action="premium_review.create",
-                    object_type="telematics.premiumreview",
-                    items=[
-                        (
-                            f"{r.policy_id}:{as_of.isoformat()}",
-                            {
-                                "policy": r.policy_id,
-                                "review_date": as_of,
-                                "new_premium": r.new_premium,
-                                "adjustment": r.adjustment,
-                                "capped": r.capped,
-                            },
-                        )
-                        for r in reviews
-                    ],
-                )
-            result.created += len(created)
-            if progress:
-                progress(len(batch))
+    with _run_lock(as_of):
+        for config in ProductConfiguration.objects.filter(product="young_driver"):
+            _run_config(config, as_of=as_of, actor=actor, progress=progress, result=result)
     return result
+
+
+class ReviewRunBusy(DomainError):
+    def __init__(self) -> None:
+        super().__init__(
+            "conflict", "another review run for this date is in progress", "YD-REVIEW-1", "as_of"
+        )
+
+
+@contextmanager
+def _run_lock(as_of: date) -> Iterator[None]:
+    """One run per date at a time (PostgreSQL advisory lock; SQLite serialises writers)."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    key = 0x59445256 * 100_000 + as_of.toordinal()  # "YDRV" + date
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_try_advisory_lock(%s)", [key])
+        if not cur.fetchone()[0]:
+            raise ReviewRunBusy()
+    try:
+        yield
+    finally:
+        with connection.cursor() as cur:
+            cur.execute("SELECT pg_advisory_unlock(%s)", [key])
+
+
+def _run_config(
+    config: ProductConfiguration,
+    *,
+    as_of: date,
+    actor: Any,
+    progress: Callable[[int], None] | None,
+    result: RunResult,
+) -> None:
+    params = params_for(config)
+    interval = params.review.interval_days
+    numbers = {
+        as_of - timedelta(days=interval * k): k
+        for k in range(1, params.review.reviews_per_term + 1)
+    }
+    due = YDPolicy.objects.filter(
+        config=config, status__in=IN_FORCE, start__in=list(numbers), end__gte=as_of
+    ).exclude(premium_reviews__review_date=as_of)
+    result.already_done += PremiumReview.objects.filter(
+        policy__config=config, review_date=as_of
+    ).count()
+    rows = list(due.values_list("id", "start", "end", "annual_premium", "renewal_premium"))
+    if not rows:
+        return
+    result.due += len(rows)
+    period_from = as_of - timedelta(days=interval)
+    weighted = ExpressionWrapper(F("score_overall") * F("distance_m"), output_field=FloatField())
+    driving = {
+        r["policy_id"]: (r["w"], r["d"])
+        for r in Trip.objects.filter(
+            policy__in=due, start_at__gte=_midnight(period_from), start_at__lt=_midnight(as_of)
+        )
+        .values("policy_id")
+        .annotate(w=Sum(weighted), d=Sum("distance_m"))
+    }
+    previous = dict(
+        PremiumReview.objects.filter(policy__in=due, review_date=period_from).values_list(
+            "policy_id", "period_score"
+        )
+    )
+    assumed = params.review.assumed_first_period_score
+    prev_scores: list[Decimal] = []
+    period_scores: list[Decimal] = []
+    kept: list[tuple[Any, ...]] = []
+    for pid, start, end, current, renewal in rows:
+        prev = previous.get(pid, assumed)
+        w, dist = driving.get(pid, (0.0, 0.0))
+        # No driving in the period: the score stands where it was (docs/decisions/telematics.md).
+        period = _period_score(w, dist) if dist and dist > 0 else prev
+        if current <= 0 or renewal <= 0 or not (0 <= prev <= 100 and 0 <= period <= 100):
+            result.errors += 1  # the rule refuses it (premium_review would say why); left for staff
+            continue
+        kept.append((pid, start, end, current, renewal, dist))
+        prev_scores.append(prev)
+        period_scores.append(period)
+    frame = pl.DataFrame(
+        {
+            "policy_id": [k[0] for k in kept],
+            "current_p": [int(k[3] * 100) for k in kept],
+            "renewal_p": [int(k[4] * 100) for k in kept],
+            "previous_h": [hundredths(p) for p in prev_scores],
+            "period_h": [hundredths(p) for p in period_scores],
+            "term_days": [(k[2] - k[1]).days + 1 for k in kept],
+            "remaining_days": [(k[2] - as_of).days + 1 for k in kept],
+        },
+        schema_overrides={c: pl.Int64 for c in INPUT_COLUMNS},
+    )
+    out = review_book(frame, params)
+    effective = as_of + timedelta(days=params.periods.cpa_notice_days)
+    for lo in range(0, len(kept), CHUNK):
+        chunk = out.slice(lo, CHUNK)
+        records = []
+        for i, r in enumerate(chunk.iter_rows(named=True), start=lo):
+            pid, start, end, current, renewal, dist = kept[i]
+            new = Decimal(r["new_p"]) / 100
+            adjustment = Decimal(r["adjustment_p"]) / 100
+            changed = adjustment != 0 or new != current
+            records.append(
+                (
+                    pid,
+                    as_of,
+                    numbers[start],
+                    prev_scores[i],
+                    period_scores[i],
+                    round(Decimal(str(dist or 0)) / 1000, 1),
+                    current,
+                    new,
+                    adjustment,
+                    r["capped"],
+                    {
+                        "engine": "book",
+                        "renewal_premium": str(renewal),
+                        "start": start.isoformat(),
+                        "end": end.isoformat(),
+                        "config": config.version,
+                    },
+                    as_of,
+                    effective,
+                    ReviewStatus.NOTIFIED if changed else ReviewStatus.NO_CHANGE,
+                )
+            )
+            result.capped += r["capped"]
+            if new > current:
+                result.increased += 1
+            elif new < current:
+                result.decreased += 1
+            else:
+                result.unchanged += 1
+        with transaction.atomic():
+            written = _insert(records)
+            digest = hashlib.sha256(
+                repr([(x[0], str(x[7]), str(x[8])) for x in records]).encode()
+            ).hexdigest()
+            audit_record(
+                actor=actor,
+                action="premium_review.batch",
+                object_type="telematics.premiumreview",
+                object_id=f"{as_of.isoformat()}:{lo // CHUNK}",
+                after={
+                    "review_date": as_of,
+                    "config": config.version,
+                    "policies": [x[0] for x in records],
+                    "written": written,
+                    "sha256": digest,
+                },
+            )
+        result.created += written
+        if progress:
+            progress(len(records))
+
+
+_COLUMNS = (
+    "policy_id",
+    "review_date",
+    "number",
+    "previous_score",
+    "period_score",
+    "distance_km",
+    "current_premium",
+    "new_premium",
+    "adjustment",
+    "capped",
+    "decision",
+    "notified_on",
+    "effective_on",
+    "status",
+)
+
+
+def _insert(records: list[tuple[Any, ...]]) -> int:
+    """COPY on PostgreSQL (the due query excluded existing reviews, under the run lock);
+    ``bulk_create`` elsewhere, ignoring a review already there."""
+    now = timezone.now()
+    if connection.vendor == "postgresql":
+        table = PremiumReview._meta.db_table
+        cols = ", ".join([*_COLUMNS, "created_at"])
+        with (
+            connection.cursor() as cur,
+            cur.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy,
+        ):
+            for rec in records:
+                copy.write_row([*rec[:10], json.dumps(rec[10]), *rec[11:], now])
+        return len(records)
+    objs = [
+        PremiumReview(**dict(zip(_COLUMNS, rec, strict=True)), created_at=now) for rec in records
+    ]
+    return len(PremiumReview.objects.bulk_create(objs, ignore_conflicts=True, batch_size=1000))
+
+
+def review_decision(review: PremiumReview) -> dict[str, Any]:
+    """The review's full explanation, steps and rule ids (YD-REVIEW-1..4).
+
+    The book engine stores its inputs; the Decimal rule recomputes the steps from
+    them and must reach the same figures (a mismatch is a bug, never shown).
+    """
+    if review.decision.get("engine") != "book":
+        stored: dict[str, Any] = review.decision
+        return stored
+    inputs = review.decision
+    params = params_for(review.policy.config)
+    outcome = premium_review(
+        renewal_premium=Decimal(inputs["renewal_premium"]),
+        current_premium=review.current_premium,
+        start=date.fromisoformat(inputs["start"]),
+        end=date.fromisoformat(inputs["end"]),
+        review_date=review.review_date,
+        params=params,
+        previous_score=review.previous_score,
+        period_score=review.period_score,
+        notified_on=review.notified_on,
+    )
+    if (outcome.new_premium, outcome.adjustment) != (review.new_premium, review.adjustment):
+        raise DomainError(
+            "conflict", f"review {review.pk}: recomputed figures differ", "YD-REVIEW-2", "review"
+        )
+    return outcome.decision.as_dict()
 
 
 def reviews_notify(*, as_of: date, actor: Any = "reviews", limit: int = 500) -> int:
@@ -196,7 +326,9 @@ def reviews_notify(*, as_of: date, actor: Any = "reviews", limit: int = 500) -> 
             locked = PremiumReview.objects.select_for_update().get(pk=review.pk)
             if locked.document_id:
                 continue
-            steps = review.decision.get("steps", [])
+            decision = review_decision(review)
+            locked.decision = decision
+            steps = decision.get("steps", [])
             change = review.new_premium - review.current_premium
             paragraphs = [
                 f"We have reviewed your driving for the 90 days to {review.review_date:%d %B %Y}.",
@@ -230,7 +362,7 @@ def reviews_notify(*, as_of: date, actor: Any = "reviews", limit: int = 500) -> 
                 idempotency_key=f"review-outcome-{review.pk}",
             )
             locked.document = doc
-            locked.save(update_fields=["document"])
+            locked.save(update_fields=["document", "decision"])
             if review.status == ReviewStatus.NOTIFIED and review.adjustment != 0:
                 yd_premium_review_apply(
                     actor=actor,
@@ -238,7 +370,7 @@ def reviews_notify(*, as_of: date, actor: Any = "reviews", limit: int = 500) -> 
                     review_date=review.review_date,
                     new_annual_premium=review.new_premium,
                     adjustment=review.adjustment,
-                    decision=review.decision,
+                    decision=decision,
                     key=f"review-{review.pk}",
                     today=review.notified_on,
                 )

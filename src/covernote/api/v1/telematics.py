@@ -15,6 +15,7 @@ from covernote.accounts.selectors import request_user
 from covernote.api.auth import AUTH
 from covernote.domain.errors import DomainError, ErrorCode
 from covernote.telematics.ingest import telematics_ingest
+from covernote.telematics.reviews import review_decision
 from covernote.telematics.selectors import (
     alerts_for,
     last_position_for,
@@ -199,7 +200,7 @@ def policy_driving(request: HttpRequest, policy_id: int) -> DrivingOut:
                 "capped": r.capped,
                 "status": r.status,
                 "effective_on": r.effective_on.isoformat(),
-                "steps": r.decision.get("steps", []),
+                "steps": review_decision(r).get("steps", []),
             }
             for r in reviews_for(policy)
         ],

@@ -18,6 +18,7 @@ from covernote.audit.services import audit_record
 from covernote.documents.rendering import render_pdf
 from covernote.domain.errors import DomainError
 from covernote.telematics.mileage import mileage_top_up_answer
+from covernote.telematics.reviews import review_decision
 from covernote.telematics.selectors import (
     alerts_for,
     cases_for,
@@ -84,7 +85,7 @@ def _context(policy: YDPolicy, *, staff: bool) -> dict[str, Any]:
         "miles": tracked_miles(policy),
         "trips": trip_views,
         "alerts": alerts,
-        "reviews": list(reviews_for(policy)),
+        "reviews": [(r, review_decision(r)) for r in reviews_for(policy)],
         "trend_svg": charts.line_chart(
             [
                 (timezone.localtime(t.start_at).strftime("%d %b %H:%M"), float(t.score_overall))
