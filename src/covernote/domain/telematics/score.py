@@ -44,35 +44,59 @@ def trip_measures(points: pl.DataFrame) -> pl.DataFrame:
     step_s = pl.col("step_s").fill_null(0.0)
     step_m = pl.col("step_m").fill_null(0.0)
     key = "_trip_seq" if "_trip_seq" in points.columns else "trip_id"
-    pts = points.filter(pl.col(key).is_not_null()).with_columns(
-        pl.col(key).set_sorted() if key == "_trip_seq" else pl.col(key),
-        _b=event_starts("is_harsh_brake"),
-        _a=event_starts("is_harsh_accel"),
-        _c=event_starts("is_harsh_corner"),
+    need = [
+        "step_s", "step_m", "speed_kmh", "speed_limit_kmh", "is_sustained_speeding", "is_night",
+        "is_harsh_brake", "is_harsh_accel", "is_harsh_corner", "is_over_duration",
+    ]  # fmt: skip
+    cols = list(
+        dict.fromkeys(
+            [
+                key,
+                *need,
+                *(["_trip_seq"] if "_trip_seq" in points.columns else []),
+                *(["trip_id"] if "trip_id" in points.columns else []),
+            ]
+        )
     )
-    carry = [pl.col("trip_id").first()] if key != "trip_id" and "trip_id" in pts.columns else []
-    return pts.group_by(key, maintain_order=True).agg(
-        *carry,
-        pl.when(pl.col("is_sustained_speeding"))
-        .then(step_s)
-        .otherwise(0.0)
-        .sum()
-        .alias("speeding_s"),
-        pl.when(pl.col("is_sustained_speeding"))
-        .then(step_m)
-        .otherwise(0.0)
-        .sum()
-        .alias("speeding_m"),
-        (pl.col("speed_kmh") - pl.col("speed_limit_kmh")).max().alias("max_over_limit_kmh"),
-        pl.when(pl.col("is_night")).then(step_m).otherwise(0.0).sum().alias("night_m"),
-        pl.col("_b").sum().cast(pl.UInt32).alias("harsh_brakes"),
-        pl.col("_a").sum().cast(pl.UInt32).alias("harsh_accels"),
-        pl.col("_c").sum().cast(pl.UInt32).alias("harsh_corners"),
-        pl.when(pl.col("is_over_duration"))
-        .then(step_s)
-        .otherwise(0.0)
-        .sum()
-        .alias("over_duration_s"),
+    # Only the needed columns (the points frame is wide), then the in-trip fixes.
+    pts = (
+        points.lazy()
+        .select(cols)
+        .with_columns(
+            _b=event_starts("is_harsh_brake"),
+            _a=event_starts("is_harsh_accel"),
+            _c=event_starts("is_harsh_corner"),
+        )
+        .filter(pl.col(key).is_not_null())
+        .with_columns(pl.col(key).set_sorted() if key == "_trip_seq" else pl.col(key))
+    )
+    carry = [pl.col("trip_id").first()] if key != "trip_id" and "trip_id" in cols else []
+    return (
+        pts.group_by(key, maintain_order=True)
+        .agg(
+            *carry,
+            pl.when(pl.col("is_sustained_speeding"))
+            .then(step_s)
+            .otherwise(0.0)
+            .sum()
+            .alias("speeding_s"),
+            pl.when(pl.col("is_sustained_speeding"))
+            .then(step_m)
+            .otherwise(0.0)
+            .sum()
+            .alias("speeding_m"),
+            (pl.col("speed_kmh") - pl.col("speed_limit_kmh")).max().alias("max_over_limit_kmh"),
+            pl.when(pl.col("is_night")).then(step_m).otherwise(0.0).sum().alias("night_m"),
+            pl.col("_b").sum().cast(pl.UInt32).alias("harsh_brakes"),
+            pl.col("_a").sum().cast(pl.UInt32).alias("harsh_accels"),
+            pl.col("_c").sum().cast(pl.UInt32).alias("harsh_corners"),
+            pl.when(pl.col("is_over_duration"))
+            .then(step_s)
+            .otherwise(0.0)
+            .sum()
+            .alias("over_duration_s"),
+        )
+        .collect(engine="in-memory")
     )
 
 
