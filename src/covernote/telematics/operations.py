@@ -57,11 +57,9 @@ def feed_demo_day(serial: str, day: date, cars: int = 6) -> dict[str, Any]:
     }
 
 
-def listen(
-    *, host: str, port: int, seconds: float | None = None, out: Any = None
-) -> PointsSubscriber:
-    """Subscribe to ``covernote/devices/+/points`` and ingest every message (runs until
-    stopped, or for ``seconds``). Unparsable messages go to the quarantine with the reason."""
+def make_subscriber(*, host: str, port: int, out: Any = None) -> PointsSubscriber:
+    """A subscriber to ``covernote/devices/+/points`` that ingests every message through the
+    same path as an upload; unparsable messages go to the quarantine with the reason."""
 
     def on_batch(topic: str, batch: pl.DataFrame) -> None:
         result = telematics_ingest(
@@ -80,7 +78,14 @@ def listen(
                 + "\n"
             )
 
-    subscriber = PointsSubscriber(on_batch, store_rejected(storage_root()), host=host, port=port)
+    return PointsSubscriber(on_batch, store_rejected(storage_root()), host=host, port=port)
+
+
+def listen(
+    *, host: str, port: int, seconds: float | None = None, out: Any = None
+) -> PointsSubscriber:
+    """Run the subscriber until stopped, or for ``seconds``."""
+    subscriber = make_subscriber(host=host, port=port, out=out)
     subscriber.start()
     try:
         if seconds is None:

@@ -3,6 +3,13 @@
     covernote telematics score --points POINTS.parquet --roads ROADS.parquet --out DIR
     covernote telematics ingest FILE --root DIR [--window-start ISO --window-end ISO]
 
+Operations on the platform's own store and policies:
+
+    covernote telematics listen [--host 127.0.0.1 --port 1883 --seconds N]   MQTT in
+    covernote telematics load-roads ROADS.parquet                            activate a map
+    covernote telematics device-key SERIAL                                   a Smartbox's upload key
+    covernote telematics demo-feed SERIAL --date YYYY-MM-DD [--cars 6]       a demo day of driving
+
 ``score`` writes ``DIR/points.parquet`` (input columns + limit, trip, accel, flags)
 and ``DIR/trips.parquet`` (one row per kept trip with measures and scores), with a
 progress bar over device chunks and a one-line summary. A bad input (corrupt Parquet,
@@ -18,7 +25,7 @@ import sys
 import time
 import tomllib
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -117,13 +124,36 @@ class Command(BaseCommand):
         ig.add_argument("--window-start", help="YD-DATA-1 window start (ISO, with offset)")
         ig.add_argument("--window-end", help="YD-DATA-1 window end (ISO, with offset)")
         ig.add_argument("--now", help="ISO instant for the future-timestamp check")
+        ls = sub.add_parser(
+            "listen", help="ingest Smartbox data from MQTT (covernote/devices/+/points)"
+        )
+        ls.add_argument("--host", default="127.0.0.1")
+        ls.add_argument("--port", type=int, default=1883)
+        ls.add_argument(
+            "--seconds", type=float, help="stop after this long (default: run until stopped)"
+        )
+        lr = sub.add_parser("load-roads", help="normalise, version and activate a roads map")
+        lr.add_argument("file", type=Path)
+        dk = sub.add_parser(
+            "device-key", help="issue a Smartbox's upload key (X-Device-Key), shown once"
+        )
+        dk.add_argument("serial")
+        df = sub.add_parser(
+            "demo-feed", help="a demo day of driving for a Smartbox (a10kw fixture)"
+        )
+        df.add_argument("serial")
+        df.add_argument("--date", required=True, type=date.fromisoformat)
+        df.add_argument("--cars", type=int, default=6)
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            if options["action"] == "score":
+            action = options["action"]
+            if action == "score":
                 self.score(options)
-            else:
+            elif action == "ingest":
                 self.ingest(options)
+            else:
+                self.operate(action, options)
         except DomainError as exc:
             where = f" (field {exc.field})" if exc.field else ""
             raise CommandError(f"{exc.message}{where}", returncode=2) from exc
@@ -228,3 +258,34 @@ class Command(BaseCommand):
             root=options["root"],
         )
         self.stdout.write(json.dumps(res.as_dict()))
+
+    def operate(self, action: str, options: dict[str, Any]) -> None:
+        """Sub-commands that act on the platform's store and policies (``covernote.telematics``)."""
+        from covernote.telematics import operations
+
+        if action == "listen":
+            self.stdout.write(
+                f"listening on {options['host']}:{options['port']} (covernote/devices/+/points)"
+            )
+            sub = operations.listen(
+                host=options["host"],
+                port=options["port"],
+                seconds=options["seconds"],
+                out=self.stdout,
+            )
+            self.stdout.write(
+                f"{sub.handled} batches ingested, {sub.rejected} messages quarantined"
+            )
+        elif action == "load-roads":
+            self.stdout.write(operations.load_roads(options["file"]))
+        elif action == "device-key":
+            self.stdout.write(operations.issue_key(options["serial"]))
+            self.stderr.write(
+                "keep it secret: it is not shown again; send it as the X-Device-Key header"
+            )
+        elif action == "demo-feed":
+            self.stdout.write(
+                json.dumps(
+                    operations.feed_demo_day(options["serial"], options["date"], options["cars"])
+                )
+            )
