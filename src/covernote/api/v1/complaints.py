@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from covernote.accounts.selectors import request_user
 from covernote.complaints.models import Complaint
@@ -206,12 +206,12 @@ def list_complaints(request: HttpRequest, open_only: bool = False) -> list[Compl
 
 
 @router.post("", response={201: ComplaintOut})
-def create_complaint(request: HttpRequest, payload: ComplaintIn) -> tuple[int, ComplaintOut]:
+def create_complaint(request: HttpRequest, payload: ComplaintIn) -> Status[ComplaintOut]:
     actor = request_user(request)
     data = payload.model_dump(exclude_none=True)
     customer = customer_get_for(actor, data.pop("customer_id"))
     complaint = complaint_register(actor=actor, customer=customer, data=data)
-    return 201, complaint_out(complaint, full=True)
+    return Status(201, complaint_out(complaint, full=True))
 
 
 @router.get("/return", response={200: None})

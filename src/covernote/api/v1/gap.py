@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from covernote.accounts.selectors import request_user
@@ -235,12 +235,12 @@ def claim_out(c: GapClaim) -> dict[str, Any]:
 
 
 @router.post("/quotes", response={201: dict[str, Any]})
-def create_quote(request: HttpRequest, payload: QuoteIn) -> tuple[int, dict[str, Any]]:
+def create_quote(request: HttpRequest, payload: QuoteIn) -> Status[dict[str, Any]]:
     actor = request_user(request)
     customer = customer_get_for(actor, payload.customer_id)
     data = payload.model_dump(exclude={"customer_id"})
     quote = svc.gap_quote_create(actor=actor, customer=customer, data=data)
-    return 201, quote_out(quote)
+    return Status(201, quote_out(quote))
 
 
 @router.get("/quotes/{quote_id}", response=dict[str, Any])
@@ -249,7 +249,7 @@ def get_quote(request: HttpRequest, quote_id: int) -> dict[str, Any]:
 
 
 @router.post("/quotes/{quote_id}/bind", response={201: dict[str, Any]})
-def bind_quote(request: HttpRequest, quote_id: int, payload: BindIn) -> tuple[int, dict[str, Any]]:
+def bind_quote(request: HttpRequest, quote_id: int, payload: BindIn) -> Status[dict[str, Any]]:
     actor = request_user(request)
     quote = sel.quote_get_for(actor, quote_id)
     policy = svc.gap_policy_bind(
@@ -258,7 +258,7 @@ def bind_quote(request: HttpRequest, quote_id: int, payload: BindIn) -> tuple[in
         idempotency_key=payload.idempotency_key,
         documents_received_on=payload.documents_received_on,
     )
-    return 201, policy_out(policy)
+    return Status(201, policy_out(policy))
 
 
 @router.get("/policies", response=list[dict[str, Any]])
@@ -274,21 +274,21 @@ def get_policy(request: HttpRequest, policy_id: int) -> dict[str, Any]:
 @router.post("/policies/{policy_id}/cancel", response={201: dict[str, Any]})
 def cancel_policy(
     request: HttpRequest, policy_id: int, payload: CancelIn
-) -> tuple[int, dict[str, Any]]:
+) -> Status[dict[str, Any]]:
     actor = request_user(request)
     policy = sel.policy_get_for(actor, policy_id)
     c = svc.gap_policy_cancel(actor=actor, policy=policy, **payload.model_dump())
-    return 201, cancellation_out(c)
+    return Status(201, cancellation_out(c))
 
 
 @router.post("/policies/{policy_id}/claims", response={201: dict[str, Any]})
 def register_claim(
     request: HttpRequest, policy_id: int, payload: ClaimIn
-) -> tuple[int, dict[str, Any]]:
+) -> Status[dict[str, Any]]:
     actor = request_user(request)
     policy = sel.policy_get_for(actor, policy_id)
     claim = svc.gap_claim_register(actor=actor, policy=policy, **payload.model_dump())
-    return 201, claim_out(claim)
+    return Status(201, claim_out(claim))
 
 
 @router.get("/claims/{claim_id}", response=dict[str, Any])

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from covernote.accounts.selectors import request_user
 from covernote.domain.errors import DomainError, ErrorCode
@@ -198,7 +198,7 @@ def policy_out(p: YDPolicy) -> PolicyOut:
 
 
 @router.post("/quotes", response={201: QuoteOut})
-def create_quote(request: HttpRequest, payload: QuoteIn) -> tuple[int, QuoteOut]:
+def create_quote(request: HttpRequest, payload: QuoteIn) -> Status[QuoteOut]:
     actor = request_user(request)
     customer = customer_get_for(actor, payload.customer_id)
     q = svc.yd_quote_create(
@@ -210,7 +210,7 @@ def create_quote(request: HttpRequest, payload: QuoteIn) -> tuple[int, QuoteOut]
         rating=payload.rating,
         add_ons=payload.add_ons,
     )
-    return 201, quote_out(q)
+    return Status(201, quote_out(q))
 
 
 @router.get("/quotes/{quote_id}", response=QuoteOut)
@@ -219,11 +219,11 @@ def get_quote(request: HttpRequest, quote_id: int) -> QuoteOut:
 
 
 @router.post("/quotes/{quote_id}/buy", response={201: PolicyOut})
-def buy(request: HttpRequest, quote_id: int, payload: BuyIn) -> tuple[int, PolicyOut]:
+def buy(request: HttpRequest, quote_id: int, payload: BuyIn) -> Status[PolicyOut]:
     actor = request_user(request)
     q = sel.quote_get_for(actor, quote_id)
     p = svc.yd_policy_buy(actor=actor, quote_obj=q, **payload.model_dump())
-    return 201, policy_out(p)
+    return Status(201, policy_out(p))
 
 
 @router.get("/policies", response=list[PolicyOut])
@@ -275,9 +275,7 @@ def smartbox_return(request: HttpRequest, policy_id: int, payload: BoxReturnIn) 
 
 
 @router.post("/install-tasks/{task_id}/photos", response={201: dict[str, Any]})
-def upload_photo(
-    request: HttpRequest, task_id: int, payload: PhotoIn
-) -> tuple[int, dict[str, Any]]:
+def upload_photo(request: HttpRequest, task_id: int, payload: PhotoIn) -> Status[dict[str, Any]]:
     actor = request_user(request)
     task = sel.task_get_for(actor, task_id)
     try:
@@ -287,7 +285,7 @@ def upload_photo(
             ErrorCode.INVALID, "content_base64 is not base64", "YD-BOX-INSTALL", "photo"
         ) from None
     photo = svc.yd_photo_upload(actor=actor, task=task, filename=payload.filename, content=raw)
-    return 201, {"id": photo.pk, "status": photo.status, "sha256": photo.sha256}
+    return Status(201, {"id": photo.pk, "status": photo.status, "sha256": photo.sha256})
 
 
 @router.post("/photos/{photo_id}/review", response=dict[str, Any])
