@@ -120,10 +120,19 @@ def _as_kernel_types(df: pl.DataFrame, schema: dict[str, Any]) -> pl.DataFrame:
 POINT_KEY = ["device_id", "ts", "plausibility_reason"]
 
 
+@pytest.mark.parametrize("buckets", [None, 1000], ids=["default-buckets", "about-one-device-each"])
 def test_yd_score_1_spark_path_equals_local_path(
-    spark: SparkSession, sample: pl.DataFrame, roads_index: RoadIndex, params: TelematicsParams
+    spark: SparkSession,
+    sample: pl.DataFrame,
+    roads_index: RoadIndex,
+    params: TelematicsParams,
+    buckets: int | None,
 ) -> None:
-    """YD-SCORE-1 at scale: groupBy(device).applyInArrow gives the local kernel's result."""
+    """YD-SCORE-1 at scale: device-bucket groups + applyInArrow give the local kernel's result.
+
+    Whatever the number of device buckets (4 = the shuffle partitions; 1000 for 201
+    devices = mostly one device per group), the result is the same.
+    """
     from covernote.telematics_io.spark import (
         POINTS_OUT_SPARK,
         TRIPS_OUT_SPARK,
@@ -135,7 +144,7 @@ def test_yd_score_1_spark_path_equals_local_path(
 
     # Scatter each device over several input partitions: the adapter must regroup them.
     sdf = spark.createDataFrame(sample.to_arrow()).repartition(3)
-    scored = score_with_spark(sdf, roads_index, params, now=NOW)
+    scored = score_with_spark(sdf, roads_index, params, now=NOW, buckets=buckets)
     points_sdf, trips_sdf = scored
     try:
         assert points_sdf.schema.fieldNames() == [*POINTS_OUT, "batch"]
@@ -200,10 +209,10 @@ def test_yd_score_1_spark_empty_input_gives_empty_outputs_with_schema(
     assert _as_kernel_types(trips, TRIPS_OUT).schema == pl.Schema(TRIPS_OUT)
 
 
-def test_yd_score_1_spark_missing_column_is_refused(
+def test_yd_score_1_spark_bad_input_is_refused(
     spark: SparkSession, roads_index: RoadIndex, params: TelematicsParams
 ) -> None:
-    """The adapter checks the POINTS_IN columns before any Spark job (YD-SCORE-1 input)."""
+    """The adapter checks the POINTS_IN columns and the bucket count before any Spark job."""
     from covernote.domain.errors import DomainError
     from covernote.telematics_io.spark import score_with_spark, spark_schema
 
@@ -212,3 +221,8 @@ def test_yd_score_1_spark_missing_column_is_refused(
     with pytest.raises(DomainError) as err:
         score_with_spark(sdf, roads_index, params)
     assert err.value.field == "speed_kmh"
+    with pytest.raises(DomainError) as err:
+        score_with_spark(
+            spark.createDataFrame([], spark_schema(POINTS_IN)), roads_index, params, buckets=0
+        )
+    assert err.value.field == "buckets"
