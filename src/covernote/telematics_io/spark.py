@@ -126,7 +126,7 @@ def score_group(
     out_schema: pa.Schema,
     extra: list[str],
 ) -> pa.Table:
-    """Score one device's points with the kernel; both outputs in one Arrow table.
+    """Score one group (whole devices) with the kernel; both outputs in one Arrow table.
 
     Rows: the scored points (``_kind = "point"``, ``point`` set) then the trips
     (``_kind = "trip"``, ``trip`` set), cast to ``out_schema`` (the Arrow form of the
@@ -248,6 +248,10 @@ def score_with_spark(
         raise DomainError(
             ErrorCode.REQUIRED, f"points: column {missing[0]} missing", RULE, missing[0]
         )
+    conf = points_sdf.sparkSession.conf
+    n = buckets if buckets is not None else int(conf.get("spark.sql.shuffle.partitions") or 200)
+    if n < 1:
+        raise DomainError(ErrorCode.INVALID, "buckets must be at least 1", RULE, "buckets")
     by_name = {f.name: f for f in points_sdf.schema.fields}
     extra = [c for c in points_sdf.columns if c not in POINTS_OUT]
     points_schema = T.StructType(
@@ -261,10 +265,6 @@ def score_with_spark(
         index, prm = get_ctx()
         return score_group(table, index, prm, now, window, arrow_out, extra)
 
-    conf = points_sdf.sparkSession.conf
-    n = buckets if buckets is not None else int(conf.get("spark.sql.shuffle.partitions") or 200)
-    if n < 1:
-        raise DomainError(ErrorCode.INVALID, "buckets must be at least 1", RULE, "buckets")
     keyed = points_sdf.withColumn(BUCKET, F.pmod(F.xxhash64("device_id"), F.lit(n)))
     scored = _apply_in_arrow(keyed, BUCKET, apply, union)
     if persist:
