@@ -73,3 +73,26 @@ def test_plt7_issue_is_idempotent_on_its_key(customers, users, issue):
     second = issue(customers["own"], users["agent"], key="schedule:1")
     assert first.pk == second.pk
     assert customers["own"].documents.count() == 1
+
+
+def test_plt7_sms_preference_gets_a_text_pointing_to_the_document(customers, users, issue):
+    from covernote.documents.models import SmsRecord
+
+    customer = customers["own"]
+    customer.contact_channel = "sms"
+    customer.phone = "07700 900456"
+    customer.save()
+    doc = issue(customer, users["agent"])
+    assert doc.messages.get().channel == "email"  # the document itself is written
+    sms = SmsRecord.objects.get()
+    assert sms.to == "07700 900456" and "Your policy documents" in sms.body
+
+
+def test_plt2_no_text_for_a_letter_only_customer(customers, users, issue):
+    from covernote.documents.models import SmsRecord
+
+    customer = customers["north"]  # contact by letter, not phone (forbids phone and SMS)
+    customer.contact_channel = "sms"
+    customer.save()
+    issue(customer, users["agent"])
+    assert not SmsRecord.objects.exists()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -139,4 +140,25 @@ def outbox_deliver(message_id: int) -> OutboxMessage:
             message.last_error = str(exc)[:2000]
             message.status = OutboxStatus.QUEUED
         message.save()
+        if message.status in (OutboxStatus.SENT, OutboxStatus.QUEUED_FOR_PRINT):
+            _sms_nudge(message)
     return message
+
+
+def _sms_nudge(message: OutboxMessage) -> None:
+    """A customer who prefers SMS gets a text pointing to the document (never the document
+    itself), unless an adjustment rules texts out (PLT-2, PLT-7)."""
+    from covernote.documents.adapters import sms_adapter
+
+    customer = message.customer
+    if customer.contact_channel != Channel.SMS or not customer.phone:
+        return
+    adjustments = [a.as_adjustment() for a in customer.active_adjustments()]
+    if any(Channel.SMS in a.forbids_channels for a in adjustments):
+        return
+    how = "by email" if message.channel == Channel.EMAIL else "by post"
+    sms_adapter().send(
+        customer.phone,
+        f"{settings.COVERNOTE['FIRM_NAME']}: we have sent you '{message.document.title}' {how}. "
+        f"Questions? Call {settings.COVERNOTE['SUPPORT_PHONE']}.",
+    )
