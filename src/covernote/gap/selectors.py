@@ -3,16 +3,46 @@ intermediary staff all. An object outside scope is *not found* and the attempt a
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Model, QuerySet
+from django.db.models import (
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Model,
+    Q,
+    QuerySet,
+    Sum,
+)
+from django.db.models.functions import TruncDate
 
-from covernote.accounts.models import Role, User
+from covernote.accounts.models import Firm, Role, User
 from covernote.audit.services import audit_record
+from covernote.complaints.models import Complaint
+from covernote.complaints.models import Product as ComplaintProduct
 from covernote.documents.models import Document
 from covernote.domain.errors import DomainError, ErrorCode
-from covernote.domain.gap.claims import PENDING_STATUSES
-from covernote.gap.models import GapCancellation, GapClaim, GapPolicy, GapQuote, ValuationEntry
+from covernote.domain.gap.claims import PENDING_STATUSES, ClaimStatus
+from covernote.domain.gap.value import (
+    DistributorTotals,
+    FairValueFigures,
+    combine_totals,
+    figures_from_totals,
+)
+from covernote.domain.money import ZERO
+from covernote.gap.models import (
+    CancellationStatus,
+    GapCancellation,
+    GapClaim,
+    GapPolicy,
+    GapQuote,
+    QuoteStatus,
+    ValuationEntry,
+)
 
 
 def _scoped(actor: User, qs: QuerySet[Any]) -> QuerySet[Any]:
@@ -127,3 +157,179 @@ def policy_document_get_for(actor: User, policy_id: int, document_id: int) -> Do
 
 def valuation_codes() -> QuerySet[ValuationEntry]:
     return ValuationEntry.objects.all()
+
+
+# --------------------------------------------------------------------------- fair value
+
+DIRECT = "Direct (no broker)"
+
+
+@dataclass(frozen=True)
+class FairValueRow:
+    firm_id: int | None
+    distributor: str
+    figures: FairValueFigures
+
+
+@dataclass(frozen=True)
+class FairValueReport:
+    """GAP-VALUE-1 for a period: one row per distributor in the actor's scope and the total."""
+
+    period_from: date
+    period_to: date
+    rows: list[FairValueRow]
+    total: FairValueFigures
+
+
+def _days_between(later: Any, earlier: Any) -> Any:
+    return ExpressionWrapper(later - earlier, output_field=DurationField())
+
+
+def _whole_days(value: Any) -> int:
+    """A summed date difference: a timedelta (both backends), an int of days or None."""
+    if value is None:
+        return 0
+    if hasattr(value, "days"):
+        return int(value.days)
+    return int(value)
+
+
+def _grouped(qs: QuerySet[Any], firm_path: str, **aggregates: Any) -> dict[int | None, Any]:
+    rows = qs.values(fid=F(firm_path)).annotate(**aggregates).order_by()
+    return {r["fid"]: r for r in rows}
+
+
+def fair_value_report(actor: User, *, period_from: date, period_to: date) -> FairValueReport:
+    """GAP-VALUE-1 per distributor (broker firm) with GROUP BY queries — one query per
+    measure, never one per policy. A broker sees only its own firm; intermediary staff
+    see every distributor; nobody else sees the report (PLT-4)."""
+    if period_to < period_from:
+        raise DomainError(ErrorCode.INVALID, "the period ends before it starts", "G3", "to")
+    if actor.role == Role.BROKER:
+        if not actor.firm_id:
+            raise DomainError(ErrorCode.PERMISSION_DENIED, "no firm", "PLT-4")
+        scope = Q(firm_id=actor.firm_id)
+    elif actor.is_intermediary_staff:
+        scope = Q()
+    else:
+        raise DomainError(
+            ErrorCode.PERMISSION_DENIED, "the fair-value report is for staff", "PLT-4"
+        )
+    span = (period_from, period_to)
+    policies = _grouped(
+        GapPolicy.objects.filter(scope, purchased_on__range=span),
+        "firm_id",
+        n=Count("id"),
+        gwp=Sum("gross_premium"),
+        commission=Sum("commission"),
+    )
+    cancellations = _grouped(
+        GapCancellation.objects.filter(
+            status=CancellationStatus.PROCESSED,
+            cancel_on__range=span,
+            policy__in=GapPolicy.objects.filter(scope),
+        ),
+        "policy__firm_id",
+        n=Count("id"),
+        refunds=Sum("refund"),
+    )
+    claims = GapClaim.objects.filter(scope)
+    paid = _grouped(
+        claims.filter(paid_on__isnull=False, paid_on__range=span).annotate(
+            notified_day=TruncDate("notified_at")
+        ),
+        "firm_id",
+        n=Count("id"),
+        amount=Sum("paid_amount"),
+        days=Sum(_days_between(F("paid_on"), F("notified_day"))),
+    )
+    declined = _grouped(
+        claims.filter(paid_on__isnull=True, decided_at__isnull=False)
+        .filter(status__in=[ClaimStatus.DECLINED.value, ClaimStatus.CLOSED.value])
+        .annotate(decided_day=TruncDate("decided_at"), notified_day=TruncDate("notified_at"))
+        .filter(decided_day__range=span),
+        "firm_id",
+        n=Count("id"),
+        days=Sum(_days_between(F("decided_day"), F("notified_day"))),
+    )
+    still_open = _grouped(
+        claims.filter(status__in=[s.value for s in PENDING_STATUSES])
+        .annotate(notified_day=TruncDate("notified_at"))
+        .filter(notified_day__range=span),
+        "firm_id",
+        n=Count("id"),
+    )
+    quotes = _grouped(
+        GapQuote.objects.filter(scope, quote_date__range=span),
+        "firm_id",
+        eligible=Count("id", filter=~Q(status=QuoteStatus.REFUSED)),
+        bound=Count("id", filter=Q(status=QuoteStatus.BOUND)),
+    )
+    complaints = _grouped(
+        Complaint.objects.filter(scope, product=ComplaintProduct.GAP)
+        .annotate(received_day=TruncDate("received_at"))
+        .filter(received_day__range=span),
+        "firm_id",
+        n=Count("id"),
+    )
+    firm_ids = (
+        set(policies)
+        | set(cancellations)
+        | set(paid)
+        | set(declined)
+        | set(still_open)
+        | set(quotes)
+        | set(complaints)
+    )
+    if actor.role == Role.BROKER:
+        firm_ids.add(actor.firm_id)
+    names = dict(Firm.objects.filter(pk__in=[f for f in firm_ids if f]).values_list("pk", "name"))
+    empty: dict[str, Any] = {}
+
+    def money(value: Any) -> Decimal:
+        return Decimal(value) if value is not None else ZERO
+
+    totals: list[tuple[int | None, DistributorTotals]] = []
+    for fid in firm_ids:
+        name = names.get(fid, DIRECT) if fid else DIRECT
+        pol, can = policies.get(fid, empty), cancellations.get(fid, empty)
+        pd, dc = paid.get(fid, empty), declined.get(fid, empty)
+        qt = quotes.get(fid, empty)
+        payment_days = _whole_days(pd.get("days"))
+        totals.append(
+            (
+                fid,
+                DistributorTotals(
+                    name,
+                    policies_written=pol.get("n", 0),
+                    gross_written_premium=money(pol.get("gwp")),
+                    commission=money(pol.get("commission")),
+                    cancellations=can.get("n", 0),
+                    refunds=money(can.get("refunds")),
+                    claims_paid_count=pd.get("n", 0),
+                    claims_paid=money(pd.get("amount")),
+                    claims_declined_count=dc.get("n", 0),
+                    claims_open_count=still_open.get(fid, empty).get("n", 0),
+                    turnaround_days_total=payment_days + _whole_days(dc.get("days")),
+                    payment_days_total=payment_days,
+                    quotes_eligible=qt.get("eligible", 0),
+                    quotes_bound=qt.get("bound", 0),
+                    complaints=complaints.get(fid, empty).get("n", 0),
+                ),
+            )
+        )
+    totals.sort(key=lambda x: (x[1].distributor == DIRECT, x[1].distributor))
+    period = {"period_from": period_from, "period_to": period_to}
+    return FairValueReport(
+        period_from=period_from,
+        period_to=period_to,
+        rows=[
+            FairValueRow(
+                fid, t.distributor, figures_from_totals(t, distributor=t.distributor, **period)
+            )
+            for fid, t in totals
+        ],
+        total=figures_from_totals(
+            combine_totals((t for _, t in totals), "All distributors"), distributor=None, **period
+        ),
+    )

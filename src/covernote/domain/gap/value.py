@@ -8,8 +8,14 @@ any period and per distributor. The FCA's 2022 data showed GAP claims at about
 
 Period membership (inclusive ``period_from``..``period_to``): policies by
 ``written_on``, cancellations by ``cancelled_on``, claims by ``decided_on``
-(open claims are counted as open by ``notified_on``), complaints by
-``received_on``. Percentages are rounded half-up to two decimals.
+(for a paid claim the payment date; open claims are counted as open by
+``notified_on``), complaints by ``received_on``, quotes by their quote date.
+Percentages are rounded half-up to two decimals.
+
+Two entry points share one piece of arithmetic (``figures_from_totals``):
+``fair_value`` reduces plain rows to :class:`DistributorTotals`; a selector
+that already aggregated in the database (GROUP BY distributor) builds the
+totals directly, so a large book is never loaded row by row.
 """
 
 from __future__ import annotations
@@ -79,6 +85,86 @@ class FairValueFigures:
     refunds: Decimal
     complaints: int
     average_turnaround_days: Decimal | None  # notified → decided, decided claims
+    quotes_eligible: int = 0
+    quotes_bound: int = 0
+    quote_acceptance_percent: Decimal | None = None  # eligible quotes → bound
+    average_days_to_payment: Decimal | None = None  # notified → paid, paid claims
+
+
+@dataclass(frozen=True)
+class DistributorTotals:
+    """Pre-aggregated GAP-VALUE-1 sums and counts for one distributor and period."""
+
+    distributor: str
+    policies_written: int = 0
+    gross_written_premium: Decimal = ZERO
+    commission: Decimal = ZERO
+    cancellations: int = 0
+    refunds: Decimal = ZERO
+    claims_paid_count: int = 0
+    claims_paid: Decimal = ZERO
+    claims_declined_count: int = 0
+    claims_open_count: int = 0
+    turnaround_days_total: int = 0  # over paid and declined claims
+    payment_days_total: int = 0  # over paid claims
+    quotes_eligible: int = 0
+    quotes_bound: int = 0
+    complaints: int = 0
+
+
+def combine_totals(totals: Iterable[DistributorTotals], distributor: str) -> DistributorTotals:
+    """Add several distributors' totals together (the product line across all of them)."""
+    result = DistributorTotals(distributor)
+    for t in totals:
+        result = DistributorTotals(
+            distributor,
+            **{
+                name: getattr(result, name) + getattr(t, name)
+                for name in DistributorTotals.__dataclass_fields__
+                if name != "distributor"
+            },
+        )
+    return result
+
+
+def _days(total: int, count: int) -> Decimal | None:
+    if not count:
+        return None
+    return (Decimal(total) / count).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def figures_from_totals(
+    t: DistributorTotals, *, period_from: date, period_to: date, distributor: str | None
+) -> FairValueFigures:
+    """GAP-VALUE-1 ratios and averages from pre-aggregated totals."""
+    gwp, paid_total, commission = t.gross_written_premium, t.claims_paid, t.commission
+    decided = t.claims_paid_count + t.claims_declined_count
+    return FairValueFigures(
+        distributor=distributor,
+        period_from=period_from,
+        period_to=period_to,
+        policies_written=t.policies_written,
+        gross_written_premium=round_money(gwp),
+        claims_paid=round_money(paid_total),
+        claims_ratio_percent=_pct(paid_total, gwp),
+        claims_paid_count=t.claims_paid_count,
+        claims_declined_count=t.claims_declined_count,
+        claims_open_count=t.claims_open_count,
+        acceptance_rate_percent=_pct(Decimal(t.claims_paid_count), Decimal(decided)),
+        average_claim=(
+            round_money(paid_total / t.claims_paid_count) if t.claims_paid_count else None
+        ),
+        commission=round_money(commission),
+        commission_percent=_pct(commission, gwp),
+        cancellations=t.cancellations,
+        refunds=round_money(t.refunds),
+        complaints=t.complaints,
+        average_turnaround_days=_days(t.turnaround_days_total, decided),
+        quotes_eligible=t.quotes_eligible,
+        quotes_bound=t.quotes_bound,
+        quote_acceptance_percent=_pct(Decimal(t.quotes_bound), Decimal(t.quotes_eligible)),
+        average_days_to_payment=_days(t.payment_days_total, t.claims_paid_count),
+    )
 
 
 def _pct(part: Decimal, whole: Decimal) -> Decimal | None:
@@ -113,39 +199,26 @@ def fair_value(
     declined = [c for c in decided if c.outcome is ClaimOutcome.DECLINED]
     still_open = [c for c in clms if c.outcome is ClaimOutcome.OPEN and inside(c.notified_on)]
 
-    gwp = sum((p.gross_premium for p in written), ZERO)
-    paid_total = sum((c.paid_amount for c in paid), ZERO)
-    commission = sum((p.commission for p in written), ZERO)
-    turnaround = [
-        (c.decided_on - c.notified_on).days
-        for c in decided
-        if c.decided_on is not None and c.outcome is not ClaimOutcome.WITHDRAWN
-    ]
-    return FairValueFigures(
-        distributor=distributor,
-        period_from=period_from,
-        period_to=period_to,
+    def days(c: ClaimRow) -> int:
+        return (c.decided_on - c.notified_on).days if c.decided_on is not None else 0
+
+    totals = DistributorTotals(
+        distributor or "",
         policies_written=len(written),
-        gross_written_premium=round_money(gwp),
-        claims_paid=round_money(paid_total),
-        claims_ratio_percent=_pct(paid_total, gwp),
+        gross_written_premium=sum((p.gross_premium for p in written), ZERO),
+        commission=sum((p.commission for p in written), ZERO),
+        cancellations=len(cancelled),
+        refunds=sum((p.refund for p in cancelled), ZERO),
         claims_paid_count=len(paid),
+        claims_paid=sum((c.paid_amount for c in paid), ZERO),
         claims_declined_count=len(declined),
         claims_open_count=len(still_open),
-        acceptance_rate_percent=_pct(Decimal(len(paid)), Decimal(len(paid) + len(declined))),
-        average_claim=round_money(paid_total / len(paid)) if paid else None,
-        commission=round_money(commission),
-        commission_percent=_pct(commission, gwp),
-        cancellations=len(cancelled),
-        refunds=round_money(sum((p.refund for p in cancelled), ZERO)),
+        turnaround_days_total=sum(days(c) for c in paid + declined),
+        payment_days_total=sum(days(c) for c in paid),
         complaints=sum(1 for c in complaints if mine(c.distributor) and inside(c.received_on)),
-        average_turnaround_days=(
-            (Decimal(sum(turnaround)) / len(turnaround)).quantize(
-                Decimal("0.1"), rounding=ROUND_HALF_UP
-            )
-            if turnaround
-            else None
-        ),
+    )
+    return figures_from_totals(
+        totals, period_from=period_from, period_to=period_to, distributor=distributor
     )
 
 

@@ -1,0 +1,187 @@
+"""GAP-VALUE-1 fair-value report over a seeded book, checked against figures computed
+independently in the test from the stored rows."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from unittest import mock
+
+import pytest
+
+from covernote.domain.errors import DomainError
+from covernote.gap.models import GapCancellation, GapClaim, GapPolicy, GapQuote
+from covernote.gap.selectors import fair_value_report
+from covernote.gap.services import (
+    gap_claim_assess,
+    gap_claim_decide,
+    gap_claim_pay,
+    gap_claim_register,
+    gap_policy_bind,
+    gap_policy_cancel,
+    gap_quote_create,
+)
+from tests.integration.gap.conftest import TODAY, quote_data
+
+pytestmark = pytest.mark.django_db
+
+YEAR = {"period_from": date(2026, 1, 1), "period_to": date(2026, 12, 31)}
+
+
+def at(day, hour=10):
+    return datetime(day.year, day.month, day.day, hour, tzinfo=UTC)
+
+
+def pct(part, whole):
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+def sell(users, customers, broker, customer, key, **overrides):
+    q = gap_quote_create(
+        actor=users[broker], customer=customers[customer], data=quote_data(**overrides), today=TODAY
+    )
+    return gap_policy_bind(actor=users[broker], quote=q, idempotency_key=key, today=TODAY)
+
+
+def claim(users, policy, loss_day, *, decide_day, pay_day=None, approve=True):
+    with mock.patch("django.utils.timezone.now", return_value=at(decide_day, 15)):
+        c = gap_claim_register(actor=users["claims"], policy=policy, event_at=at(loss_day))
+        gap_claim_assess(
+            actor=users["claims"],
+            claim=c,
+            figures={"settlement": "12500", "motor_excess": "350", "market_value": "12500"},
+        )
+        if approve:
+            gap_claim_decide(actor=users["claims"], claim=c, approve=True)
+        else:
+            gap_claim_decide(
+                actor=users["claims"], claim=c, approve=False, exclusion_ids=["GAP-EXCL-3"]
+            )
+    if pay_day:
+        gap_claim_pay(
+            actor=users["claims"], claim=c, idempotency_key=f"pay-{c.pk}", paid_on=pay_day
+        )
+    c.refresh_from_db()
+    return c
+
+
+@pytest.fixture
+def book(gap_ready, users, firms):
+    """Northgate: two sales (one cancelled in cooling-off, one claim paid) and a GAP
+    complaint; Harbour Lane: one sale with a declined claim, one refused quote."""
+    customers = gap_ready
+    n1 = sell(users, customers, "broker_north", "north", "n1")
+    n2 = sell(users, customers, "broker_north", "north", "n2", limit_of_liability="15000")
+    h1 = sell(users, customers, "broker_harbour", "harbour", "h1", term_months=24)
+    vehicle = dict(quote_data()["vehicle"], valuation_code="NO-SUCH-CAR")
+    gap_quote_create(
+        actor=users["broker_harbour"],
+        customer=customers["harbour"],
+        data=quote_data(vehicle=vehicle),
+        today=TODAY,
+    )
+    gap_policy_cancel(
+        actor=users["broker_north"], policy=n1, kind="customer", notice_on=TODAY + timedelta(10)
+    )
+    paid = claim(
+        users,
+        n2,
+        TODAY + timedelta(20),
+        decide_day=TODAY + timedelta(30),
+        pay_day=TODAY + timedelta(45),
+    )
+    declined = claim(
+        users, h1, TODAY + timedelta(25), decide_day=TODAY + timedelta(33), approve=False
+    )
+    from covernote.complaints.models import Complaint
+
+    when = at(TODAY + timedelta(50))
+    for i, product in enumerate(("gap", "motor_other")):  # only the GAP complaint counts
+        Complaint.objects.create(  # seeded directly: the complaints workflow is not under test
+            reference=f"CMPT{i}",
+            customer=customers["north"],
+            firm=firms["north"],
+            procedure="broker_platform",
+            received_at=when,
+            channel="phone",
+            logged_by=users["agent"],
+            product=product,
+            main_cause="general_admin",
+            regulated_activity="claims_handling",
+            description="The GAP claim took too long",
+            retention_until=date(2032, 1, 1),
+        )
+    return {"n1": n1, "n2": n2, "h1": h1, "paid": paid, "declined": declined}
+
+
+def by_name(report):
+    return {r.distributor: r.figures for r in report.rows}
+
+
+def test_gap_value_1_figures_per_distributor_match_the_seeded_book(book, users, firms):
+    report = fair_value_report(users["manager"], **YEAR)
+    rows = by_name(report)
+    north, harbour = firms["north"].name, firms["harbour"].name
+    assert set(rows) == {north, harbour}
+
+    # independently: sums over the stored rows of each firm
+    n_pols = list(GapPolicy.objects.filter(firm=firms["north"]))
+    n_gwp = sum(p.gross_premium for p in n_pols)
+    n_comm = sum(p.commission for p in n_pols)
+    paid = GapClaim.objects.get(pk=book["paid"].pk)
+    refund = GapCancellation.objects.get(policy=book["n1"]).refund
+    f = rows[north]
+    assert f.policies_written == 2 and f.gross_written_premium == n_gwp
+    assert f.claims_paid == paid.paid_amount and paid.paid_amount > 0
+    assert f.claims_ratio_percent == pct(paid.paid_amount, n_gwp)
+    assert f.commission_percent == pct(n_comm, n_gwp)
+    assert (f.cancellations, f.refunds) == (1, refund)
+    assert f.average_claim == paid.paid_amount
+    assert f.acceptance_rate_percent == Decimal("100.00")
+    assert (f.quotes_eligible, f.quotes_bound, f.quote_acceptance_percent) == (
+        2,
+        2,
+        Decimal("100.00"),
+    )
+    days = (paid.paid_on - paid.notified_at.date()).days
+    assert days == 15 and f.average_days_to_payment == Decimal(days)
+    assert f.complaints == 1
+
+    h = rows[harbour]
+    declined = GapClaim.objects.get(pk=book["declined"].pk)
+    assert (h.claims_paid_count, h.claims_declined_count) == (0, 1)
+    assert h.acceptance_rate_percent == Decimal("0.00") and h.average_claim is None
+    assert h.claims_ratio_percent == Decimal("0.00")
+    assert (h.quotes_eligible, h.quotes_bound) == (
+        GapQuote.objects.filter(firm=firms["harbour"]).exclude(status="refused").count(),
+        1,
+    )
+    assert h.quote_acceptance_percent == Decimal("100.00")
+    assert h.average_turnaround_days == Decimal(
+        (declined.decided_at.date() - declined.notified_at.date()).days
+    )
+    assert h.complaints == 0
+
+    total = report.total
+    assert total.gross_written_premium == sum(p.gross_premium for p in GapPolicy.objects.all())
+    assert total.claims_paid_count == 1 and total.claims_declined_count == 1
+    assert total.acceptance_rate_percent == Decimal("50.00")
+
+
+def test_gap_value_1_period_bounds_exclude_later_events(book, users, firms):
+    report = fair_value_report(
+        users["manager"], period_from=TODAY, period_to=TODAY + timedelta(days=40)
+    )
+    f = by_name(report)[firms["north"].name]
+    # the claim was paid on day 45 and the complaint arrived on day 50
+    assert (f.claims_paid_count, f.claims_paid, f.complaints) == (0, Decimal("0.00"), 0)
+    assert f.policies_written == 2 and f.cancellations == 1
+
+
+def test_gap_value_1_broker_sees_only_its_own_firm_and_customers_nothing(book, users, firms):
+    report = fair_value_report(users["broker_harbour"], **YEAR)
+    assert [r.distributor for r in report.rows] == [firms["harbour"].name]
+    assert report.total.policies_written == 1
+    with pytest.raises(DomainError) as err:
+        fair_value_report(users["customer"], **YEAR)
+    assert err.value.rule == "PLT-4"
