@@ -33,6 +33,7 @@ from covernote.parties.models import Customer
 from covernote.products.models import ProductConfiguration
 from covernote.products.selectors import product_config_in_force
 from covernote.young_driver import adapters
+from covernote.young_driver import ledger as yd_ledger
 from covernote.young_driver.models import (
     POLICY_TRANSITIONS,
     CardOnFile,
@@ -244,8 +245,33 @@ def _collect_or_refund(
     today: date,
     params: YoungDriverParams,
 ) -> Payment | None:
-    """YD-PAY-2/3: 14 days' written notice, then collect/refund (card) or re-spread (DD)."""
+    """YD-PAY-2/3: 14 days' written notice, then collect/refund (card) or re-spread (DD).
+
+    The charge or refund is raised on the ledger here (even when it nets to zero,
+    e.g. a premium reduction equal to the fee); the cash moves on settlement.
+    """
     amount = round_money(amount)
+    if kind == PaymentKind.ADJUSTMENT:
+        yd_ledger.post_adjustment(
+            actor=actor,
+            policy=policy,
+            params=params,
+            premium=premium_part,
+            fee=amount - premium_part,
+            key=key,
+            description=f"{reason} ({policy.number})"[:300],
+        )
+    elif kind == PaymentKind.REFUND:
+        yd_ledger.post_cancellation_refund(
+            actor=actor,
+            policy=policy,
+            params=params,
+            premium_refund=-premium_part,
+            fee_deducted=amount - premium_part,
+            key=key,
+        )
+    elif kind == PaymentKind.BOX_REFUND:
+        yd_ledger.post_box_refund(actor=actor, policy=policy, amount=-amount, key=key)
     if amount == ZERO:
         return None
     earliest = pay.earliest_collection_date(today, params)
@@ -502,6 +528,15 @@ def yd_policy_buy(
             collect_on=now,
             idempotency_key=idempotency_key,
         )
+    yd_ledger.post_purchase(
+        actor=actor,
+        policy=policy,
+        quote=q,
+        params=params,
+        fee=q.arrangement_fee,
+        payment_key=idempotency_key,
+        finance_amount=q.total if payment_method == PaymentMethod.DIRECT_DEBIT else None,
+    )
     _version(
         policy,
         actor=actor,
@@ -1021,7 +1056,7 @@ def yd_policy_cancel(
             reason="Cancellation fee (after the cooling off), deducted from the refund",
         )
     params = params_for(p.config)
-    if result.refund > 0:
+    if result.premium_refund > 0:
         _collect_or_refund(
             p,
             actor=actor,
@@ -1451,3 +1486,79 @@ def yd_additional_premium(
         today=now,
         params=params,
     )
+
+
+# --------------------------------------------------------------------------- settlement (YD-PAY)
+
+
+def yd_payments_settle(as_of: date) -> str:
+    """YD-PAY-2: once the 14-day CPA notice has run, collect or refund scheduled payments
+    (card: through the provider token; DD: settled with the finance provider) and move the
+    cash on the ledger. Idempotent: a settled payment is never picked again."""
+    settled = 0
+    due = Payment.objects.filter(
+        status__in=[PaymentStatus.SCHEDULED, PaymentStatus.RESPREAD], collect_on__lte=as_of
+    ).values_list("pk", flat=True)
+    for pk in list(due):
+        with transaction.atomic():
+            payment = Payment.objects.select_for_update().select_related("policy").get(pk=pk)
+            if payment.status == PaymentStatus.SETTLED:
+                continue
+            policy = payment.policy
+            if payment.method == PaymentMethod.CARD:
+                card = CardOnFile.objects.filter(customer=policy.customer).order_by("-id").first()
+                if card is not None:
+                    call = (
+                        adapters.payment_provider.charge
+                        if payment.amount > 0
+                        else adapters.payment_provider.refund
+                    )
+                    payment.provider_reference = call(
+                        token=card.token,
+                        amount=abs(payment.amount),
+                        idempotency_key=f"settle-{payment.idempotency_key}",
+                    )
+            payment.status = PaymentStatus.SETTLED
+            payment.save(update_fields=["status", "provider_reference"])
+            yd_ledger.post_settlement(
+                actor=None, policy=policy, amount=payment.amount, key=payment.idempotency_key
+            )
+            audit_record(
+                actor=None,
+                action="young_driver.payment.settle",
+                obj=payment,
+                firm_id=policy.firm_id,
+                after={"amount": payment.amount, "kind": payment.kind, "as_of": as_of},
+            )
+            settled += 1
+    return f"{settled} payments settled after their 14-day notice"
+
+
+def yd_instalments_collect(as_of: date) -> str:
+    """YD-PAY-1: Direct Debit instalments due on or before ``as_of`` are collected for the
+    finance provider (ledger: bank / finance provider payable). Idempotent."""
+    collected = 0
+    due = Instalment.objects.filter(
+        status=InstalmentStatus.SCHEDULED,
+        due__lte=as_of,
+        plan__policy__status__in=[PolicyStatus.LIVE, PolicyStatus.NOTICE],
+    ).values_list("pk", flat=True)
+    for pk in list(due):
+        with transaction.atomic():
+            row = Instalment.objects.select_for_update().select_related("plan__policy").get(pk=pk)
+            if row.status != InstalmentStatus.SCHEDULED:
+                continue
+            row.status = InstalmentStatus.COLLECTED
+            row.save(update_fields=["status"])
+            yd_ledger.post_instalment(
+                actor=None, policy=row.plan.policy, amount=row.amount, instalment_id=row.pk
+            )
+            audit_record(
+                actor=None,
+                action="young_driver.instalment.collect",
+                obj=row,
+                firm_id=row.plan.policy.firm_id,
+                after={"number": row.number, "amount": row.amount, "as_of": as_of},
+            )
+            collected += 1
+    return f"{collected} Direct Debit instalments collected"
