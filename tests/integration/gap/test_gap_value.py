@@ -185,3 +185,69 @@ def test_gap_value_1_broker_sees_only_its_own_firm_and_customers_nothing(book, u
     with pytest.raises(DomainError) as err:
         fair_value_report(users["customer"], **YEAR)
     assert err.value.rule == "PLT-4"
+
+
+def login(client, user):
+    from covernote.accounts.models import TermsAcceptance, TermsOfService
+
+    terms = TermsOfService.objects.first() or TermsOfService.objects.create(version="1.0", body="x")
+    TermsAcceptance.objects.get_or_create(user=user, terms=terms)
+    client.force_login(user)
+    return client
+
+
+def test_gap_value_1_page_shows_the_table_chart_and_csv(client, book, users, firms):
+    login(client, users["qa"])
+    page = client.get("/backoffice/gap/value/?from=2026-01-01&to=2026-12-31")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert firms["north"].name in html and firms["harbour"].name in html
+    assert "<svg" in html and "GAP-VALUE-1" in html
+    north = fair_value_report(users["qa"], **YEAR).rows
+    gwp = {r.distributor: r.figures.gross_written_premium for r in north}
+    assert str(gwp[firms["north"].name]) in html
+
+    csv_response = client.get("/backoffice/gap/value/value.csv?from=2026-01-01&to=2026-12-31")
+    assert csv_response["Content-Type"].startswith("text/csv")
+    import csv
+    import io
+
+    lines = list(csv.DictReader(io.StringIO(csv_response.content.decode())))
+    rows = {line["Distributor"]: line for line in lines}
+    assert set(rows) == {firms["north"].name, firms["harbour"].name, "All distributors"}
+    assert Decimal(rows[firms["north"].name]["Gross written premium £"]) == gwp[firms["north"].name]
+    assert rows[firms["harbour"].name]["Claims declined"] == "1"
+
+
+def test_gap_value_1_page_is_for_underwriters_managers_and_qa_only(client, book, users):
+    for key in ("broker_north", "claims", "agent"):
+        login(client, users[key])
+        assert client.get("/backoffice/gap/value/").status_code == 404, key
+    login(client, users["manager"])
+    bad = client.get("/backoffice/gap/value/?from=2026-12-31&to=2026-01-01").content.decode()
+    assert "ends before it starts" in bad
+
+
+def test_gap_value_1_api_staff_all_broker_own_firm_customer_refused(book, users, firms):
+    from django.test import Client
+
+    from covernote.accounts.services import api_token_create
+
+    def api(key):
+        _, raw = api_token_create(user=users[key], name="t", actor=users["admin"])
+        return Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+
+    url = "/api/v1/gap/value?from=2026-01-01&to=2026-12-31"
+    staff = api("manager").get(url)
+    assert staff.status_code == 200
+    body = staff.json()
+    names = {d["distributor"] for d in body["distributors"]}
+    assert names == {firms["north"].name, firms["harbour"].name}
+    north = next(d for d in body["distributors"] if d["distributor"] == firms["north"].name)
+    assert north["gross_written_premium"] == str(
+        sum(p.gross_premium for p in GapPolicy.objects.filter(firm=firms["north"]))
+    )
+    broker = api("broker_harbour").get(url).json()
+    assert [d["firm_id"] for d in broker["distributors"]] == [firms["harbour"].pk]
+    assert api("customer").get(url).status_code == 403
+    assert api("manager").get("/api/v1/gap/value?from=2026-01-01").status_code in (400, 422)

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from covernote.accounts.selectors import request_user
@@ -322,3 +322,27 @@ def pay_claim(request: HttpRequest, claim_id: int, payload: PayIn) -> dict[str, 
     actor = request_user(request)
     claim = sel.claim_get_for(actor, claim_id)
     return claim_out(svc.gap_claim_pay(actor=actor, claim=claim, **payload.model_dump()))
+
+
+def value_report_out(report: sel.FairValueReport) -> dict[str, Any]:
+    return {
+        "rule": "GAP-VALUE-1",
+        "from": report.period_from.isoformat(),
+        "to": report.period_to.isoformat(),
+        "distributors": [{"firm_id": r.firm_id, **r.figures.as_dict()} for r in report.rows],
+        "total": report.total.as_dict(),
+    }
+
+
+class ValueQuery(Schema):
+    period_from: date = Field(alias="from")
+    period_to: date = Field(alias="to")
+
+
+@router.get("/value", response=dict[str, Any])
+def value_report(request: HttpRequest, q: Query[ValueQuery]) -> dict[str, Any]:
+    """GAP-VALUE-1 fair-value figures per distributor; staff only, a broker its own firm."""
+    report = sel.fair_value_report(
+        request_user(request), period_from=q.period_from, period_to=q.period_to
+    )
+    return value_report_out(report)

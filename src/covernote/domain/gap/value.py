@@ -90,6 +90,14 @@ class FairValueFigures:
     quote_acceptance_percent: Decimal | None = None  # eligible quotes → bound
     average_days_to_payment: Decimal | None = None  # notified → paid, paid claims
 
+    def as_dict(self) -> dict[str, object]:
+        """JSON-friendly: money and percentages as strings (never floats, G1)."""
+        out: dict[str, object] = {}
+        for name in self.__dataclass_fields__:
+            value = getattr(self, name)
+            out[name] = str(value) if isinstance(value, Decimal | date) else value
+        return out
+
 
 @dataclass(frozen=True)
 class DistributorTotals:

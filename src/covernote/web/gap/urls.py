@@ -50,6 +50,8 @@ urlpatterns = [
         views.claim_new,
         name="gap-claim-new",
     ),
+    path("backoffice/gap/value/", views.value_report, name="gap-value"),
+    path("backoffice/gap/value/value.csv", views.value_report_csv, name="gap-value-csv"),
     path("backoffice/gap/claims/", views.claims_queue, name="gap-claims"),
     path("backoffice/gap/claims/<int:claim_id>/", views.claim_detail, name="gap-claim"),
 ]
