@@ -180,3 +180,70 @@ def test_yd_data_1_data_outside_the_window_is_quarantined(params):
         None,
         "outside_data_window",
     ]
+
+
+def _with_headings(df: pl.DataFrame, headings: list[float]) -> pl.DataFrame:
+    return df.with_columns(heading_deg=pl.Series(headings, dtype=pl.Float64))
+
+
+def test_yd_score_1_harsh_braking_run_of_fixes_is_one_event(params, road_30mph):
+    # Two consecutive drops of 12 km/h in 1 s (-3.33 m/s2 each): two flagged fixes, one event.
+    speeds = [40.0] * 60 + [28.0, 16.0] + [16.0] * 400
+    pts, trips = score_points(stream("D1", T0, speeds), road_30mph, params)
+    assert pts["is_harsh_brake"].sum() == 2
+    assert trips["harsh_brakes"][0] == 1
+
+
+def test_yd_score_1_lane_change_heading_jitter_is_not_cornering(params, road_30mph):
+    # 60 km/h straight; the heading jumps 20 deg for one fix and back (a lane change at
+    # 1 Hz). Single-step yaw would be 20 deg/s x 16.7 m/s = 5.8 m/s2; over the centred
+    # window the heading returns to where it was: yaw 0, no cornering.
+    n = 400
+    headings = [90.0] * n
+    headings[100] = 110.0
+    pts, trips = score_points(
+        _with_headings(stream("D1", T0, [60.0] * n), headings), road_30mph, params
+    )
+    assert pts["is_harsh_corner"].sum() == 0
+    assert trips["harsh_corners"][0] == 0
+
+
+def test_yd_score_1_sustained_turn_across_north_is_one_cornering_event(params, road_30mph):
+    # 54 km/h = 15 m/s, turning at 12 deg/s for 10 s from heading 300 (crossing 0/360):
+    # lateral = 15 x 12 x pi/180 = 3.14 m/s2 >= 3.0 wherever the whole window is inside
+    # the turn. One run of flagged fixes = one event. The same turn at 10 deg/s gives
+    # 15 x 10 x pi/180 = 2.62 m/s2: not harsh.
+    n, w = 400, params.events.yaw_window_fixes
+    for rate, expect_events in ((12.0, 1), (10.0, 0)):
+        headings = [300.0] * 100 + [(300.0 + rate * i) % 360.0 for i in range(1, 11)]
+        headings += [headings[-1]] * (n - len(headings))
+        pts, trips = score_points(
+            _with_headings(stream("D1", T0, [54.0] * n), headings), road_30mph, params
+        )
+        assert trips["harsh_corners"][0] == expect_events
+        # the heading changes on the steps ending at fixes 100..109; fix i's window spans
+        # the steps ending at i-k+1..i+k (k = w // 2): wholly in the turn for i = 99+k..109-k
+        k = w // 2
+        inside = pts.slice(99 + k, 11 - 2 * k)
+        assert inside["lateral_mps2"].to_list() == pytest.approx(
+            [15.0 * rate * math.pi / 180.0] * inside.height
+        )
+
+
+def test_yd_score_1_cornering_ignores_windows_below_min_speed(params, road_30mph):
+    # 14 km/h (< 15) turning hard: lateral not computed, no event.
+    n = 400
+    headings = [(90.0 + 30.0 * i) % 360.0 for i in range(n)]
+    pts, _ = score_points(
+        _with_headings(stream("D1", T0, [14.0] * n), headings), road_30mph, params
+    )
+    assert pts["lateral_mps2"].is_null().all()
+    assert pts["is_harsh_corner"].sum() == 0
+
+
+def test_yd_score_3_yaw_window_must_be_odd(doc):
+    bad = copy.deepcopy(doc)
+    bad["events"]["yaw_window_fixes"] = 4
+    with pytest.raises(DomainError) as exc:
+        parse_params(bad)
+    assert exc.value.field == "events.yaw_window_fixes"

@@ -4,9 +4,14 @@ All thresholds come from :class:`TelematicsParams` (YD-SCORE-3). Steps are taken
 between consecutive fixes of the same trip (``step_s``, ``step_m`` from
 :mod:`segment`); each step's time and distance is attributed to the fix that ends it.
 
-* accel = (v - v_prev) / step_s and lateral = v x |heading change| / step_s (yaw rate),
-  only for steps of at most ``max_step_s``; harsh flags need ``max(v, v_prev) >=
-  min_speed_kmh``. An *event* is a run of consecutive flagged fixes.
+* accel = (v - v_prev) / step_s, only for steps of at most ``max_step_s``; harsh
+  brake/accel flags need ``max(v, v_prev) >= min_speed_kmh``.
+* lateral = v x |yaw rate|, the yaw rate being the *unwrapped* heading change across a
+  centred window of ``yaw_window_fixes`` fixes divided by its time span (a smoothed
+  yaw rate: 1 Hz heading jitter on lane changes cancels out); only when every step of
+  the window is within the trip and at most ``max_step_s``, and every fix of the
+  window is at or above ``min_speed_kmh`` (heading unreliable when slow).
+* An *event* is a run of consecutive flagged fixes (:func:`event_starts`).
 * speeding: ``speed > limit x (1 + tolerance_pct/100) + tolerance_mph``; an episode
   (run of speeding fixes) is *sustained* when its time >= ``sustained_min_s`` and its
   distance >= ``sustained_min_m``.
@@ -78,6 +83,32 @@ def speeding_threshold_kmh(limit_kmh: pl.Expr, params: TelematicsParams) -> pl.E
     return limit_kmh * (1.0 + s.tolerance_pct / 100.0) + s.tolerance_mph * KMH_PER_MPH
 
 
+def lateral_expr(params: TelematicsParams) -> pl.Expr:
+    """Lateral acceleration (m/s2) from a smoothed yaw rate (YD-SCORE-1 harsh cornering).
+
+    Per step the heading change is wrapped to [-180, 180); its cumulative sum is an
+    unwrapped heading. The yaw rate at fix i is the unwrapped change from fix i-k to
+    fix i+k over their time span (k = window // 2); lateral = v_i x |yaw rate|. Null
+    unless every step of the window is valid (within the trip: ``step_s`` not null,
+    ``0 < step_s <= max_step_s``, headings present) and every fix of the window is at
+    or above ``events.min_speed_kmh``. Linear scans only (cumulative sums and shifts).
+    """
+    k = params.events.yaw_window_fixes // 2
+    step = pl.col("step_s")
+    dh = (pl.col("heading_deg") - pl.col("heading_deg").shift(1) + 540.0) % 360.0 - 180.0
+    good = ((step > 0) & (step <= params.trips.max_step_s) & dh.is_not_null()).fill_null(False)
+    unwrapped = pl.when(good).then(dh).otherwise(0.0).cum_sum()
+    bad_steps = good.not_().cast(pl.Int64).cum_sum()
+    window_ok = (bad_steps.shift(-k) - bad_steps.shift(k)) == 0
+    span_s = (pl.col("ts").shift(-k) - pl.col("ts").shift(k)).dt.total_microseconds().cast(
+        pl.Float64
+    ) / 1e6
+    yaw = (unwrapped.shift(-k) - unwrapped.shift(k)) * (math.pi / 180.0) / span_s
+    slowest = pl.min_horizontal(pl.col("speed_kmh").shift(j) for j in range(-k, k + 1))
+    ok = (window_ok & (slowest >= params.events.min_speed_kmh)).fill_null(False)
+    return pl.when(ok).then(pl.col("speed_kmh") / 3.6 * yaw.abs())
+
+
 def add_point_indicators(df: pl.DataFrame, params: TelematicsParams) -> pl.DataFrame:
     """Add accel, lateral, speeding and harsh-event flags, night flag (YD-SCORE-1)."""
     e = params.events
@@ -86,13 +117,12 @@ def add_point_indicators(df: pl.DataFrame, params: TelematicsParams) -> pl.DataF
     ok_step = (step > 0) & (step <= params.trips.max_step_s)
     v = pl.col("speed_kmh") / 3.6
     v_prev = pl.col("speed_kmh").shift(1) / 3.6
-    dh = (pl.col("heading_deg") - pl.col("heading_deg").shift(1) + 540.0) % 360.0 - 180.0
     fast_enough = pl.max_horizontal(pl.col("speed_kmh"), pl.col("speed_kmh").shift(1)) >= (
         e.min_speed_kmh
     )
     df = df.with_columns(
         accel_mps2=pl.when(ok_step).then((v - v_prev) / step),
-        lateral_mps2=pl.when(ok_step).then(v * (dh.abs() * (math.pi / 180.0)) / step),
+        lateral_mps2=lateral_expr(params),
         _fast=fast_enough.fill_null(False),
     )
     hour = local_hour(df, params.night.timezone)
@@ -108,7 +138,7 @@ def add_point_indicators(df: pl.DataFrame, params: TelematicsParams) -> pl.DataF
         is_harsh_accel=((pl.col("accel_mps2") >= e.harsh_accel_mps2) & pl.col("_fast"))
         .fill_null(False)
         .and_(in_trip),
-        is_harsh_corner=((pl.col("lateral_mps2") >= e.harsh_corner_mps2) & pl.col("_fast"))
+        is_harsh_corner=(pl.col("lateral_mps2") >= e.harsh_corner_mps2)
         .fill_null(False)
         .and_(in_trip),
     ).drop("_fast")

@@ -63,6 +63,8 @@ class EventParams:
     harsh_accel_mps2: float
     harsh_corner_mps2: float
     min_speed_kmh: float
+    #: fixes in the centred window over which the yaw rate is taken (odd, >= 3)
+    yaw_window_fixes: int
 
 
 @dataclass(frozen=True)
@@ -159,6 +161,13 @@ def _num_table(doc: Mapping[str, Any], key: str) -> dict[str, float]:
     return {str(k): _num(v, str(k), positive=True) for k in v}
 
 
+def _odd_window(doc: Mapping[str, Any], key: str) -> int:
+    v = _int(doc, key, lo=3, hi=31)
+    if v % 2 == 0:
+        raise _err(key, f"must be odd (a centred window), got {v!r}")
+    return v
+
+
 def _bands(doc: Mapping[str, Any], key: str) -> tuple[tuple[float, float], ...]:
     table = _num_table(doc, key)
     bands: list[tuple[float, float]] = []
@@ -222,6 +231,7 @@ def parse_params(doc: Mapping[str, Any]) -> TelematicsParams:
             harsh_accel_mps2=_num(doc, "events.harsh_accel_mps2", positive=True),
             harsh_corner_mps2=_num(doc, "events.harsh_corner_mps2", positive=True),
             min_speed_kmh=_num(doc, "events.min_speed_kmh"),
+            yaw_window_fixes=_odd_window(doc, "events.yaw_window_fixes"),
         ),
         night=NightParams(
             start_hour=night_start,
