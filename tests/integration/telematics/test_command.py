@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import polars as pl
@@ -14,7 +16,7 @@ from django.core.management.base import CommandError
 from covernote.cli.management.commands.telematics import device_chunks
 from covernote.telematics_io.store import read_points
 
-from .conftest import FIXTURE
+from .conftest import FIXTURE, ROOT
 
 ROADS = FIXTURE / "roads.parquet"
 NOW = "2026-04-01T00:00:00+00:00"
@@ -88,19 +90,45 @@ def test_yd_score_1_bad_file_is_one_error_line_exit_2_nothing_written(
     assert [p.name for p in tmp_path.iterdir()] == ["bad.parquet"]
 
 
-def test_yd_speed_1_osm_without_pyrosm_is_a_clear_error(tmp_path, points_file):
-    pytest.importorskip("polars")
-    try:
-        import pyrosm  # noqa: F401
-    except ImportError:
-        with pytest.raises(CommandError, match="pyrosm") as exc:
-            call_command(
-                "telematics", "score", "--points", str(points_file), "--osm", "x.pbf",
-                "--out", str(tmp_path / "o"),
-            )  # fmt: skip
-        assert exc.value.returncode == 2
-    else:
-        pytest.skip("pyrosm installed")
+def test_yd_speed_1_osm_pbf_without_a_reader_is_a_clear_error(tmp_path, points_file, monkeypatch):
+    monkeypatch.setattr("covernote.telematics_io.osm._importable", lambda name: False)
+    pbf = tmp_path / "x.osm.pbf"
+    pbf.write_bytes(b"not really")
+    with pytest.raises(CommandError, match="pyrosm or osmium") as exc:
+        call_command(
+            "telematics", "score", "--points", str(points_file), "--osm", str(pbf),
+            "--out", str(tmp_path / "o"),
+        )  # fmt: skip
+    assert exc.value.returncode == 2
+    assert not (tmp_path / "o").exists()
+
+
+def test_yd_speed_1_score_against_an_osm_extract(tmp_path, capsys):
+    # Three fixes a second apart heading east along High Street (20 mph) of the UK-style
+    # OSM XML fixture, then parked: the matched limit is the way's 20 mph.
+    osm = ROOT / "tests/unit/telematics/data/uk_tiny.osm"
+    k = 111_320.0 * math.cos(math.radians(51.5))
+    n = 400
+    pts = pl.DataFrame(
+        {
+            "device_id": ["D1"] * n,
+            "ts": [datetime(2026, 3, 2, 12, 0, tzinfo=UTC) + timedelta(seconds=i) for i in range(n)],
+            "lat": [51.5] * n,
+            "lon": [-0.1 + (i * 0.3) / k for i in range(n)],  # 0.3 m/s ~ 1.08 km/h
+            "speed_kmh": [20.0] * n,
+            "heading_deg": [90.0] * n,
+        }
+    ).with_columns(pl.col("ts").cast(pl.Datetime("us", "UTC")))
+    src = tmp_path / "p.parquet"
+    pts.write_parquet(src)
+    out = tmp_path / "scored"
+    call_command(
+        "telematics", "score", "--points", str(src), "--osm", str(osm), "--out", str(out),
+        "--now", NOW, "--no-progress",
+    )  # fmt: skip
+    scored = pl.read_parquet(out / "points.parquet")
+    assert scored["road_id"].unique().to_list() == ["1001"]
+    assert scored["speed_limit_kmh"].unique().to_list() == [pytest.approx(20 * 1.609344)]
 
 
 def test_yd_data_1_ingest_command_stores_a_local_file_once(tmp_path, fixture_slice, capsys):

@@ -1,6 +1,7 @@
 """``covernote telematics``: batch tools for data teams (YD-SCORE-1..3, YD-DATA-1).
 
     covernote telematics score --points POINTS.parquet --roads ROADS.parquet --out DIR
+    covernote telematics score --points POINTS.parquet --osm EXTRACT.osm.pbf --out DIR
     covernote telematics ingest FILE --root DIR [--window-start ISO --window-end ISO]
 
 Operations on the platform's own store and policies:
@@ -39,6 +40,7 @@ from covernote.domain.telematics.kernel import score_points
 from covernote.domain.telematics.params import TelematicsParams, parse_params
 from covernote.domain.telematics.speed_limits import build_road_index
 from covernote.telematics_io.ingest import parse_body, parse_parquet
+from covernote.telematics_io.osm import read_osm_roads
 from covernote.telematics_io.store import ingest_body
 
 TOML = Path(__file__).resolve().parents[5] / "config/products/young_driver/telematics.toml"
@@ -105,7 +107,9 @@ class Command(BaseCommand):
         sc.add_argument("--points", required=True, type=Path)
         roads = sc.add_mutually_exclusive_group(required=True)
         roads.add_argument("--roads", type=Path, help="roads.parquet (fixture format)")
-        roads.add_argument("--osm", type=Path, help="OSM .pbf extract (needs pyrosm)")
+        roads.add_argument(
+            "--osm", type=Path, help="OSM extract: .osm.pbf (needs pyrosm or osmium) or .osm XML"
+        )
         sc.add_argument("--out", required=True, type=Path)
         sc.add_argument("--config", type=Path, help="telematics TOML (default: product config)")
         sc.add_argument(
@@ -168,29 +172,25 @@ class Command(BaseCommand):
         out: Path = options["out"]
         if out.exists() and not options["overwrite"]:
             raise DomainError(ErrorCode.CONFLICT, f"{out} exists (use --overwrite)", None, "out")
-        if options.get("osm"):
-            try:
-                import pyrosm  # type: ignore[import-not-found,import-untyped,unused-ignore] # noqa: F401
-            except ImportError as exc:
-                raise DomainError(
-                    ErrorCode.CONFIGURATION,
-                    "--osm needs pyrosm, which is not available in this build: "
-                    "convert the extract to the roads.parquet format and use --roads",
-                    "YD-SPEED-1",
-                    "osm",
-                ) from exc
-            raise DomainError(
-                ErrorCode.CONFIGURATION, "--osm import is not implemented yet", "YD-SPEED-1", "osm"
-            )
         params = load_params(options.get("config"))
         now = self._now(options)
         if not options["points"].is_file():
             raise DomainError(ErrorCode.NOT_FOUND, f"{options['points']} not found", None, "points")
-        if not options["roads"].is_file():
-            raise DomainError(ErrorCode.NOT_FOUND, f"{options['roads']} not found", None, "roads")
-        points = as_points_frame(_read_parquet(options["points"], "points"))
-        roads = _read_parquet(options["roads"], "roads")
         oneway = {"yes": True, "no": False, "none": None}[options["default_oneway"]]
+        if options.get("osm"):
+            # OSM ways carry their own oneway tags (the roads table always has the column).
+            roads = read_osm_roads(options["osm"], params.speed_limits.road_class_mph.keys())
+            if roads.height == 0:
+                raise DomainError(
+                    ErrorCode.INVALID, f"{options['osm']}: no drivable ways", "YD-SPEED-1", "osm"
+                )
+        else:
+            if not options["roads"].is_file():
+                raise DomainError(
+                    ErrorCode.NOT_FOUND, f"{options['roads']} not found", None, "roads"
+                )
+            roads = _read_parquet(options["roads"], "roads")
+        points = as_points_frame(_read_parquet(options["points"], "points"))
         index = build_road_index(roads, params.speed_limits, default_oneway=oneway)
         points = points.sort("device_id", "ts", maintain_order=True)
         pts_parts: list[pl.DataFrame] = []
