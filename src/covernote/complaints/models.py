@@ -116,6 +116,19 @@ OUTCOME_CHOICES = [
 REDRESS_CHOICES = [(t.value, t.value.replace("_", " ").capitalize()) for t in RedressType]
 
 
+class FosOutcome(models.TextChoices):
+    UPHELD = "upheld", "Upheld by the FOS"
+    NOT_UPHELD = "not_upheld", "Not upheld by the FOS"
+
+
+class YoungDriverSubject(models.TextChoices):
+    """YD-COMPLAINT routing: the keys of ``[procedures.young_driver.subjects]``."""
+
+    SALE = "sale", "Sales"
+    SERVICE = "service", "Service or administration"
+    CLAIM = "claim", "Claims"
+
+
 class Complaint(models.Model):
     reference = models.CharField(max_length=20, unique=True)
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="complaints")
@@ -172,7 +185,14 @@ class Complaint(models.Model):
     summary_resolution_sent_at = models.DateTimeField(null=True, blank=True)
     forwarded_to = models.CharField(max_length=60, blank=True)
     forwarded_at = models.DateTimeField(null=True, blank=True)
+    route_subject = models.CharField(
+        max_length=20,
+        choices=YoungDriverSubject.choices,
+        blank=True,
+        help_text="YD-COMPLAINT: sales/service/administration or claims routing.",
+    )
     holding_response_on = models.DateField(null=True, blank=True)
+    holding_expected_by = models.DateField(null=True, blank=True)
     final_response_on = models.DateField(null=True, blank=True)
     closed_on = models.DateField(null=True, blank=True)
     # Outcome
@@ -180,7 +200,17 @@ class Complaint(models.Model):
     redress_amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     redress_type = models.CharField(max_length=30, choices=REDRESS_CHOICES, blank=True)
     consent_to_waive = models.BooleanField(default=False)
-    fos_referred_at = models.DateTimeField(null=True, blank=True)
+    fos_referred_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the referral was recorded (stamped)."
+    )
+    fos_referred_on = models.DateField(
+        null=True, blank=True, help_text="The date the complainant referred to the FOS."
+    )
+    fos_reference = models.CharField(max_length=40, blank=True)
+    fos_referral_decision = models.JSONField(default=dict, blank=True)
+    fos_outcome = models.CharField(max_length=20, choices=FosOutcome.choices, blank=True)
+    fos_redress_amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    fos_decided_on = models.DateField(null=True, blank=True)
     retention_until = models.DateField()
     version = models.PositiveIntegerField(default=1)
 

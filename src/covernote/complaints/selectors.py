@@ -17,6 +17,7 @@ from covernote.complaints.models import (
     OPEN_STATUSES,
     PRODUCT_GROUP,
     Complaint,
+    ComplaintAttachment,
     ComplaintTask,
     Product,
 )
@@ -40,6 +41,7 @@ from covernote.domain.complaints.returns import (
     complaints_return,
 )
 from covernote.domain.errors import DomainError, ErrorCode
+from covernote.parties.models import Customer
 
 UK_NATIONS = (Nation.ENGLAND, Nation.WALES, Nation.SCOTLAND, Nation.NORTHERN_IRELAND)
 
@@ -116,18 +118,35 @@ def complaint_clocks(complaint: Complaint, now: datetime | None = None) -> list[
     now = now or timezone.now()
     timeline = complaint_timeline_for(complaint)
     views: list[ClockView] = []
+    proc = procedure_for(complaint)
     for clock in timeline.clocks:
         status = clock.status(now)
+        label = CLOCK_LABELS[clock.kind]
+        note = clock.on_lapse
+        if clock.kind is ClockKind.ACKNOWLEDGEMENT and proc.acknowledge_working_days:
+            label = f"{label} ({proc.acknowledge_working_days} working days)"
+        if (
+            clock.kind is ClockKind.FINAL_RESPONSE
+            and complaint.holding_response_on is not None
+            and (
+                complaint.final_response_on is None
+                or complaint.holding_response_on <= complaint.final_response_on
+            )
+        ):
+            # Decision 5: the holding response (DISP 1.6.2R(2)) meets the 8-week clock.
+            note = f"Met by the holding response sent {complaint.holding_response_on:%d %b %Y}"
+            if complaint.holding_expected_by and complaint.final_response_on is None:
+                note += f"; final response expected by {complaint.holding_expected_by:%d %b %Y}"
         views.append(
             ClockView(
                 kind=clock.kind.value,
-                label=CLOCK_LABELS[clock.kind],
+                label=label,
                 rule=clock.rule,
                 due_on=clock.due_on,
                 due_at=clock.due_at,
                 status=_closed_status(complaint, clock.kind, clock.met_at, status, clock.due_on),
                 met_at=clock.met_at,
-                note=clock.on_lapse,
+                note=note,
             )
         )
     today = london_date(now)
@@ -217,6 +236,33 @@ def complaint_get_for(actor: User, complaint_id: int) -> Complaint:
         raise DomainError(
             ErrorCode.NOT_FOUND, "no such complaint", "PLT-4", "complaint_id"
         ) from None
+
+
+def complaints_for_customer(actor: User, customer: Customer) -> QuerySet[Complaint]:
+    """A customer's complaints, newest first, within the actor's scope (PLT-4)."""
+    return complaint_scope(actor).filter(customer=customer)
+
+
+def complaint_attachment_for(
+    actor: User, complaint_id: int, attachment_id: int
+) -> ComplaintAttachment:
+    """An attachment of a complaint the actor may see; the download is audited
+    (REGULATION §10 personal data). Another firm's complaint is NOT_FOUND (audited)."""
+    complaint = complaint_get_for(actor, complaint_id)
+    try:
+        attachment = complaint.attachments.get(pk=attachment_id)
+    except ComplaintAttachment.DoesNotExist:
+        raise DomainError(
+            ErrorCode.NOT_FOUND, "no such attachment", "PLT-4", "attachment_id"
+        ) from None
+    audit_record(
+        actor=actor,
+        action="complaint.attachment_download",
+        obj=attachment,
+        firm_id=complaint.firm_id,
+        after={"complaint": complaint.reference, "name": attachment.name},
+    )
+    return attachment
 
 
 def complaint_letters(complaint: Complaint) -> QuerySet[Document]:

@@ -30,12 +30,14 @@ from covernote.complaints.models import (
     ComplaintAttachment,
     ComplaintEvent,
     ComplaintTask,
+    FosOutcome,
     MainCause,
     Procedure,
     Product,
     ReceivedChannel,
     RegulatedActivity,
     Subject,
+    YoungDriverSubject,
 )
 from covernote.complaints.selectors import (
     complaint_timeline_for,
@@ -45,8 +47,9 @@ from covernote.complaints.selectors import (
 from covernote.documents.models import Document
 from covernote.documents.services import delivery_for, document_issue
 from covernote.domain.calendar import LONDON, london_date
-from covernote.domain.complaints.clocks import clocks_needing_attention
+from covernote.domain.complaints.clocks import clocks_needing_attention, fos_referral_window
 from covernote.domain.complaints.config import Contact, DestinationKind
+from covernote.domain.complaints.config import Procedure as ConfiguredProcedure
 from covernote.domain.complaints.eligibility import (
     ComplainantFacts,
     ComplainantType,
@@ -58,6 +61,7 @@ from covernote.domain.complaints.letters import (
     acknowledgement_letter,
     final_response_letter,
     forwarding_notice_letter,
+    holding_response_letter,
     summary_resolution_letter,
 )
 from covernote.domain.complaints.procedures import (
@@ -67,6 +71,7 @@ from covernote.domain.complaints.procedures import (
 )
 from covernote.domain.complaints.returns import Outcome, RedressType, retention_until
 from covernote.domain.correspondence import Channel, may_phone
+from covernote.domain.decisions import Decision
 from covernote.domain.errors import DomainError, ErrorCode
 from covernote.parties.models import Customer
 
@@ -108,11 +113,18 @@ SNAPSHOT_FIELDS = (
     "qa_acknowledged_at",
     "summary_resolution_sent_at",
     "forwarded_to",
+    "holding_response_on",
+    "holding_expected_by",
     "final_response_on",
     "closed_on",
     "outcome",
     "redress_amount",
     "redress_type",
+    "fos_referred_on",
+    "fos_reference",
+    "fos_outcome",
+    "fos_redress_amount",
+    "fos_decided_on",
     "version",
 )
 
@@ -274,6 +286,37 @@ def _decimal(data: dict[str, Any], name: str) -> Decimal | None:
     return amount
 
 
+def _route_subject(proc: ConfiguredProcedure, value: Any) -> str:
+    """YD-COMPLAINT: sales/service/administration -> Customer Service (Quality Manager);
+    claims -> Customer Relations (claims). Only for procedures with configured subjects."""
+    subject = str(value or "").strip()
+    if not subject:
+        return ""
+    if not proc.subjects:
+        raise DomainError(
+            ErrorCode.INVALID,
+            f"the {proc.name} does not route by subject: leave it empty",
+            "COMP-5",
+            "yd_subject",
+        )
+    if subject not in proc.subjects or subject not in YoungDriverSubject.values:
+        allowed = ", ".join(sorted(proc.subjects))
+        raise DomainError(
+            ErrorCode.INVALID, f"yd_subject must be one of {allowed}", "YD-COMPLAINT", "yd_subject"
+        )
+    return subject
+
+
+def _handler(c: Complaint, proc: ConfiguredProcedure) -> Contact:
+    """Who deals with the complaint now: the QA stage once escalated, the routed Young
+    Driver owner (YD-COMPLAINT), otherwise stage 1."""
+    if c.status == S.STAGE2.value and proc.stage2 is not None:
+        return proc.stage2
+    if c.route_subject and proc.subjects:
+        return proc.owner_for(c.route_subject)
+    return proc.stage1
+
+
 # --- register (COMP-1) -----------------------------------------------------------
 
 
@@ -334,6 +377,7 @@ def complaint_register(
     procedure = _choice(data, "procedure", Procedure)
     config = complaints_config()
     proc = config.procedure(procedure)
+    route_subject = _route_subject(proc, data.get("yd_subject"))
     complainant_type = _choice(data, "complainant_type", ComplainantKind, "consumer")
     employees_raw = data.get("employees")
     try:
@@ -387,7 +431,8 @@ def complaint_register(
         response_format=delivery_for(customer).document_format.value,
         status=S.RECEIVED.value,
         stage_owner_role=Role.MANAGER.value,
-        stage_owner=proc.stage1.key,
+        stage_owner=(proc.owner_for(route_subject) if route_subject else proc.stage1).key,
+        route_subject=route_subject,
         retention_until=retention_until(london_date(received_at), max(3, config.retention.years)),
         employees=employees,
         **money,
@@ -408,8 +453,7 @@ def complaint_register(
     )
     # DISP 1.6.1R: prompt written acknowledgement (Young Driver: within 5 working days).
     timeline = complaint_timeline_for(complaint)
-    subject_key = str(data.get("yd_subject") or "") or None
-    handler = proc.owner_for(subject_key) if subject_key and proc.subjects else proc.stage1
+    handler = _handler(complaint, proc)
     letter = acknowledgement_letter(
         _facts(complaint, handler),
         final_response_by=timeline.final_response_by,
@@ -700,7 +744,7 @@ def complaint_resolve_summary(
             "status",
         )
     letter = summary_resolution_letter(
-        _facts(c, proc.stage1),
+        _facts(c, _handler(c, proc)),
         resolution=resolution.strip().rstrip(".") + ".",
         wording=complaints_config().letters,
         consent_to_waive=consent_to_waive,
@@ -771,7 +815,7 @@ def complaint_final_response(
         received_at=c.received_at,
         at=moment,
     )
-    handler = proc.stage2 if c.status == S.STAGE2.value and proc.stage2 else proc.stage1
+    handler = _handler(c, proc)
     letter = final_response_letter(
         _facts(c, handler),
         outcome=result,
@@ -851,7 +895,7 @@ def complaint_withdraw(
     target = check_transition(
         S(c.status), S.WITHDRAWN, procedure=proc, received_at=c.received_at, at=moment
     )
-    facts = _facts(c, proc.stage1)
+    facts = _facts(c, _handler(c, proc))
     doc = _issue(
         actor=actor,
         complaint=c,
@@ -883,6 +927,448 @@ def complaint_withdraw(
     )
     audit_record(
         actor=actor, action="complaint.withdraw", obj=c, before=before_snap, after=_snapshot(c)
+    )
+    return c
+
+
+# --- holding response (COMP-6, DISP 1.6.2R(2)) ---------------------------------------------
+
+HOLDING_EARLIEST_DAYS_BEFORE = 7  # the letter says "you may refer now": only in the 8th week
+
+
+@transaction.atomic
+def complaint_holding_response(
+    *,
+    actor: User,
+    complaint: Complaint,
+    reason: str,
+    expected_by: date | None,
+    now: datetime | None = None,
+) -> Complaint:
+    """The holding letter at (or before) 8 weeks: why no final response yet, when one is
+    expected, and the right to refer to the FOS now with the FOS leaflet (DISP 1.6.2R(2)).
+
+    It meets the 8-week clock (decision 5). Refused: no reason (``reason``), no expected
+    date or one not after today (``expected_by``), a closed complaint, or a letter before
+    the last week of the 8 weeks (it would tell the complainant they may refer now
+    when the FOS cannot yet consider it, DISP 2.8.1R). A late holding letter is sent and
+    the 8-week clock shows breached (decision 7).
+    """
+    _require_staff(actor, "send a holding response")
+    moment = _now(now)
+    if not reason.strip():
+        raise DomainError(
+            ErrorCode.REQUIRED,
+            "explain why a final response cannot be given yet",
+            "COMP-6",
+            "reason",
+        )
+    if expected_by is None:
+        raise DomainError(
+            ErrorCode.REQUIRED,
+            "say when you expect to send the final response (DISP 1.6.2R(2))",
+            "COMP-6",
+            "expected_by",
+        )
+    today = london_date(moment)
+    if expected_by <= today:
+        raise DomainError(
+            ErrorCode.INVALID,
+            "the expected final response date must be after today",
+            "COMP-6",
+            "expected_by",
+        )
+    c = _lock(complaint)
+    if c.status not in OPEN_STATUSES:
+        raise DomainError(
+            ErrorCode.ILLEGAL_TRANSITION,
+            "a holding response is for an open complaint that has no final response yet",
+            "COMP-2",
+            "status",
+        )
+    timeline = complaint_timeline_for(c)
+    earliest = timeline.final_response_by - timedelta(days=HOLDING_EARLIEST_DAYS_BEFORE)
+    if today < earliest:
+        raise DomainError(
+            ErrorCode.ILLEGAL_TRANSITION,
+            "the holding response tells the complainant they may refer to the FOS now: send "
+            f"it from {earliest:%d %B %Y}, in the last week before the 8 weeks end on "
+            f"{timeline.final_response_by:%d %B %Y}",
+            "COMP-2",
+            "status",
+        )
+    proc = complaints_config().procedure(c.procedure)
+    letter = holding_response_letter(
+        _facts(c, _handler(c, proc)),
+        reason=reason.strip().rstrip(".") + ".",
+        expected_by=expected_by,
+        wording=complaints_config().letters,
+    )
+    doc = _issue_letter(actor, c, letter)
+    before_snap = _snapshot(c)
+    late = today > timeline.final_response_by
+    if c.holding_response_on is None:
+        c.holding_response_on = today  # the first one meets (or misses) the clock
+    c.holding_expected_by = expected_by
+    _save(c)
+    _event(
+        complaint=c,
+        kind="holding_response",
+        actor=actor,
+        at=moment,
+        before=c.status,
+        detail={"reason": reason.strip(), "expected_by": expected_by.isoformat(), "late": late},
+        document=doc,
+    )
+    audit_record(
+        actor=actor,
+        action="complaint.holding_response",
+        obj=c,
+        before=before_snap,
+        after=_snapshot(c),
+    )
+    return c
+
+
+# --- FOS referral and closure (COMP-4, COMP-FOS-ELIG) ---------------------------------------
+
+
+def _complainant_facts(c: Complaint, eur_per_gbp: Decimal | None) -> ComplainantFacts:
+    return ComplainantFacts(
+        complainant=_COMPLAINANT_TYPE[ComplainantKind(c.complainant_type)],
+        employees=c.employees,
+        annual_turnover_gbp=c.annual_turnover_gbp,
+        balance_sheet_gbp=c.balance_sheet_gbp,
+        annual_income_gbp=c.annual_income_gbp,
+        net_assets_gbp=c.net_assets_gbp,
+        eur_per_gbp=eur_per_gbp,
+    )
+
+
+@transaction.atomic
+def complaint_refer_fos(
+    *,
+    actor: User,
+    complaint: Complaint,
+    referred_on: date | None,
+    fos_reference: str,
+    eur_per_gbp: Decimal | str | None = None,
+    now: datetime | None = None,
+) -> Complaint:
+    """Record that the complainant referred the complaint to the FOS (COMP-4).
+
+    The eligibility test (COMP-FOS-ELIG) is run again from the complainant's recorded
+    details with the FX rate given (the Bank of England rate on the referral date),
+    else the one recorded at registration, else the configured default; the rate and
+    its source are in the decision's first business step. A referral before the FOS
+    window opens or after the six months end, or by a complainant who looks
+    ineligible, is recorded and flagged with the rule: the FOS decides.
+    """
+    _require_staff(actor, "record a FOS referral")
+    moment = _now(now)
+    reference = (fos_reference or "").strip()
+    if not reference:
+        raise DomainError(
+            ErrorCode.REQUIRED, "record the FOS case reference", "COMP-4", "fos_reference"
+        )
+    if referred_on is None:
+        raise DomainError(
+            ErrorCode.REQUIRED, "when did the complainant refer?", "COMP-4", "referred_on"
+        )
+    rate = _decimal({"eur_per_gbp": eur_per_gbp}, "eur_per_gbp")
+    if rate is not None and rate == 0:
+        raise DomainError(ErrorCode.INVALID, "eur_per_gbp must be above 0", "COMP-4", "eur_per_gbp")
+    c = _lock(complaint)
+    if referred_on > london_date(moment):
+        raise DomainError(
+            ErrorCode.INVALID, "the referral date is in the future", "COMP-4", "referred_on"
+        )
+    if referred_on < london_date(c.received_at):
+        raise DomainError(
+            ErrorCode.INVALID,
+            "the referral date is before the complaint was received",
+            "COMP-4",
+            "referred_on",
+        )
+    proc = complaints_config().procedure(c.procedure)
+    target = check_transition(
+        S(c.status), S.REFERRED_FOS, procedure=proc, received_at=c.received_at, at=moment
+    )
+    config = complaints_config()
+    used_rate = rate if rate is not None else c.eur_per_gbp
+    eligibility = fos_eligibility(_complainant_facts(c, used_rate), config.eligibility)
+    window = fos_referral_window(
+        complaint_timeline_for(c), referred_on, consent_to_waive=c.consent_to_waive
+    )
+    decision = Decision(outcome=window.outcome)
+    decision.steps = [*eligibility.steps, *window.steps]
+    flags = list(window.data["flags"])
+    if not eligibility.data["eligible"]:
+        flags.append(
+            "On the details recorded the complainant is not an eligible complainant "
+            f"({eligibility.data['category']}, DISP 2.7.3R). The FOS decides."
+        )
+        decision.step("COMP-FOS-ELIG", flags[-1], value=False)
+    for flag in flags:
+        decision.warn(flag)
+    decision.data.update(
+        referred_on=referred_on,
+        fos_reference=reference,
+        eligible=eligibility.data["eligible"],
+        category=eligibility.data["category"],
+        eur_per_gbp=str(used_rate if used_rate is not None else config.eligibility.eur_per_gbp),
+        eur_per_gbp_source="as recorded at referral"
+        if rate is not None
+        else ("as recorded at registration" if used_rate is not None else "configured default"),
+        flags=flags,
+        window_from=window.data["window_from"],
+        window_until=window.data["window_until"],
+    )
+    before_snap, before = _snapshot(c), c.status
+    c.status = target.value
+    c.fos_referred_at = moment
+    c.fos_referred_on = referred_on
+    c.fos_reference = reference[:40]
+    c.fos_referral_decision = decision.as_dict()
+    _save(c)
+    _event(
+        complaint=c,
+        kind="referred_fos",
+        actor=actor,
+        at=moment,
+        before=before,
+        detail={
+            "referred_on": referred_on.isoformat(),
+            "fos_reference": c.fos_reference,
+            "window": window.outcome,
+            "eligible": eligibility.data["eligible"],
+            "flags": flags,
+        },
+    )
+    audit_record(
+        actor=actor,
+        action="complaint.refer_fos",
+        obj=c,
+        before=before_snap,
+        after={**_snapshot(c), "flags": flags},
+    )
+    return c
+
+
+@transaction.atomic
+def complaint_close_after_fos(
+    *,
+    actor: User,
+    complaint: Complaint,
+    fos_outcome: str | None,
+    decided_on: date | None,
+    redress_amount: Decimal | str | None = None,
+    redress_type: str | None = None,
+    note: str = "",
+    now: datetime | None = None,
+) -> Complaint:
+    """Close a complaint once the FOS has decided (upheld / not upheld, redress), COMP-4.
+
+    Where the firm had already closed it (final response or summary resolution), the
+    return keeps the firm's closure date, outcome and redress; the FOS result is kept
+    alongside. Where the complainant referred before the firm's final response, the
+    FOS outcome closes it for the return (upheld -> upheld, not upheld -> rejected)
+    and the redress the FOS awarded counts as redress paid (decision 44).
+    """
+    _require_staff(actor, "close a complaint after the FOS")
+    moment = _now(now)
+    if fos_outcome not in FosOutcome.values:
+        raise DomainError(
+            ErrorCode.REQUIRED,
+            "record the FOS outcome: upheld or not_upheld",
+            "COMP-4",
+            "fos_outcome",
+        )
+    if decided_on is None:
+        raise DomainError(ErrorCode.REQUIRED, "when did the FOS decide?", "COMP-4", "decided_on")
+    amount, kind = _redress(redress_amount, redress_type)
+    if amount is not None and fos_outcome == FosOutcome.NOT_UPHELD:
+        raise DomainError(
+            ErrorCode.INVALID,
+            "a complaint the FOS did not uphold has no FOS redress",
+            "COMP-4",
+            "redress_amount",
+        )
+    c = _lock(complaint)
+    if c.status != S.REFERRED_FOS.value:
+        raise DomainError(
+            ErrorCode.ILLEGAL_TRANSITION,
+            "only a complaint referred to the FOS is closed after the FOS outcome",
+            "COMP-4",
+            "status",
+        )
+    if decided_on > london_date(moment) or (
+        c.fos_referred_on is not None and decided_on < c.fos_referred_on
+    ):
+        raise DomainError(
+            ErrorCode.INVALID,
+            "the FOS decision date must be between the referral and today",
+            "COMP-4",
+            "decided_on",
+        )
+    proc = complaints_config().procedure(c.procedure)
+    target = check_transition(
+        S(c.status), S.CLOSED, procedure=proc, received_at=c.received_at, at=moment
+    )
+    before_snap, before = _snapshot(c), c.status
+    c.status = target.value
+    c.fos_outcome = fos_outcome
+    c.fos_decided_on = decided_on
+    c.fos_redress_amount = amount
+    firm_closed = c.closed_on is not None
+    if not firm_closed:
+        c.closed_on = decided_on
+        c.outcome = (
+            Outcome.UPHELD.value if fos_outcome == FosOutcome.UPHELD else Outcome.REJECTED.value
+        )
+        c.redress_amount, c.redress_type = amount, kind
+    _save(c)
+    _event(
+        complaint=c,
+        kind="closed_after_fos",
+        actor=actor,
+        at=moment,
+        before=before,
+        detail={
+            "fos_outcome": fos_outcome,
+            "decided_on": decided_on.isoformat(),
+            "redress": str(amount or ""),
+            "redress_type": kind,
+            "closes_for_return": not firm_closed,
+            "note": note,
+        },
+    )
+    audit_record(
+        actor=actor,
+        action="complaint.close_after_fos",
+        obj=c,
+        before=before_snap,
+        after=_snapshot(c),
+    )
+    return c
+
+
+# --- classification corrections (COMP-7) ------------------------------------------------------
+
+RECLASSIFIABLE: dict[str, Any] = {
+    "main_cause": MainCause,
+    "product": Product,
+    "regulated_activity": RegulatedActivity,
+    "vulnerability_identified": bool,
+    "vulnerability_related_cause": bool,
+}
+#: Stamped by the services when a step is recorded: never editable (decision 27).
+CLOCK_FIELDS = frozenset(
+    {
+        "received_at",
+        "logged_at",
+        "acknowledged_at",
+        "escalated_at",
+        "qa_acknowledged_at",
+        "summary_resolution_sent_at",
+        "forwarded_at",
+        "holding_response_on",
+        "final_response_on",
+        "closed_on",
+        "fos_referred_at",
+        "fos_referred_on",
+        "fos_decided_on",
+    }
+)
+_TRUE = {True, "true", "True", "yes", "on", "1"}
+_FALSE = {False, "false", "False", "no", "off", "0", ""}
+
+
+def _flag(name: str, value: Any) -> bool:
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise DomainError(ErrorCode.INVALID, f"{name} must be yes or no", "COMP-7", name)
+
+
+@transaction.atomic
+def complaint_reclassify(
+    *,
+    actor: User,
+    complaint: Complaint,
+    changes: dict[str, Any],
+    note: str = "",
+    now: datetime | None = None,
+) -> Complaint:
+    """Correct the cause, product, regulated activity or vulnerability flags (COMP-7).
+
+    Every change writes a ComplaintEvent and an audit record with before/after. Any
+    other field is refused before anything changes; the receipt time and the
+    clock-stamped dates never (decision 27). Vulnerability identified cannot be
+    cleared while the customer has active reasonable adjustments (decision 33).
+    """
+    _require_staff(actor, "correct a complaint's classification")
+    moment = _now(now)
+    for name in sorted(changes):
+        if name in RECLASSIFIABLE:
+            continue
+        if name in CLOCK_FIELDS:
+            raise DomainError(
+                ErrorCode.PERMISSION_DENIED,
+                f"{name} is stamped when the step is recorded and can never be edited",
+                "COMP-7",
+                name,
+            )
+        allowed = ", ".join(RECLASSIFIABLE)
+        raise DomainError(
+            ErrorCode.INVALID,
+            f"{name} cannot be corrected here; only {allowed}",
+            "COMP-7",
+            name,
+        )
+    c = _lock(complaint)
+    wanted: dict[str, Any] = {}
+    for name, value in changes.items():
+        kind = RECLASSIFIABLE[name]
+        if kind is bool:
+            wanted[name] = _flag(name, value)
+        else:
+            wanted[name] = _choice({name: value}, name, kind)
+    if wanted.get("vulnerability_identified") is False and (
+        c.customer.active_adjustments().exists()
+    ):
+        raise DomainError(
+            ErrorCode.INVALID,
+            "the customer has active reasonable adjustments, so vulnerability stays identified",
+            "COMP-7",
+            "vulnerability_identified",
+        )
+    diff = {
+        name: {"before": getattr(c, name), "after": value}
+        for name, value in wanted.items()
+        if getattr(c, name) != value
+    }
+    if not diff:
+        return c
+    before_snap = {name: d["before"] for name, d in diff.items()}
+    for name, d in diff.items():
+        setattr(c, name, d["after"])
+    _save(c)
+    _event(
+        complaint=c,
+        kind="reclassified",
+        actor=actor,
+        at=moment,
+        before=c.status,
+        detail={"changes": diff, "note": note.strip()},
+    )
+    audit_record(
+        actor=actor,
+        action="complaint.reclassify",
+        obj=c,
+        before={**before_snap, "version": c.version - 1},
+        after={**{name: d["after"] for name, d in diff.items()}, "version": c.version},
     )
     return c
 
@@ -1014,9 +1500,13 @@ __all__ = [
     "complaint_acknowledge_qa",
     "complaint_attach",
     "complaint_clock_check",
+    "complaint_close_after_fos",
     "complaint_escalate",
     "complaint_final_response",
     "complaint_forward",
+    "complaint_holding_response",
+    "complaint_reclassify",
+    "complaint_refer_fos",
     "complaint_register",
     "complaint_resolve_summary",
     "complaint_withdraw",

@@ -21,9 +21,13 @@ from covernote.complaints.selectors import (
     return_shape,
 )
 from covernote.complaints.services import (
+    complaint_close_after_fos,
     complaint_escalate,
     complaint_final_response,
     complaint_forward,
+    complaint_holding_response,
+    complaint_reclassify,
+    complaint_refer_fos,
     complaint_register,
     complaint_resolve_summary,
     complaint_withdraw,
@@ -77,7 +81,11 @@ class ComplaintOut(Schema):
     status: str
     stage_owner_role: str
     escalated_at: datetime | None
+    route_subject: str
+    stage_owner: str
     forwarded_to: str
+    holding_response_on: date | None
+    holding_expected_by: date | None
     final_response_on: date | None
     closed_on: date | None
     outcome: str
@@ -85,6 +93,12 @@ class ComplaintOut(Schema):
     redress_type: str
     retention_until: date
     version: int
+    fos_referred_on: date | None
+    fos_reference: str
+    fos_referral: dict[str, Any]
+    fos_outcome: str
+    fos_redress_amount: Decimal | None
+    fos_decided_on: date | None
     clocks: list[ClockOut] = []
     events: list[EventOut] = []
     letters: list[str] = []
@@ -115,7 +129,11 @@ def complaint_out(c: Complaint, *, full: bool = False) -> ComplaintOut:
         status=c.status,
         stage_owner_role=c.stage_owner_role,
         escalated_at=c.escalated_at,
+        route_subject=c.route_subject,
+        stage_owner=c.stage_owner,
         forwarded_to=c.forwarded_to,
+        holding_response_on=c.holding_response_on,
+        holding_expected_by=c.holding_expected_by,
         final_response_on=c.final_response_on,
         closed_on=c.closed_on,
         outcome=c.outcome,
@@ -123,6 +141,12 @@ def complaint_out(c: Complaint, *, full: bool = False) -> ComplaintOut:
         redress_type=c.redress_type,
         retention_until=c.retention_until,
         version=c.version,
+        fos_referred_on=c.fos_referred_on,
+        fos_reference=c.fos_reference,
+        fos_referral=c.fos_referral_decision,
+        fos_outcome=c.fos_outcome,
+        fos_redress_amount=c.fos_redress_amount,
+        fos_decided_on=c.fos_decided_on,
     )
     if full:
         out.clocks = [ClockOut(**k.as_dict()) for k in complaint_clocks(c)]
@@ -148,6 +172,7 @@ class ComplaintIn(Schema):
     received_at: datetime
     channel: Literal["phone", "email", "letter", "web", "in_person"]
     procedure: Literal["broker_platform", "young_driver", "gap_claim", "gap_sale"]
+    yd_subject: Literal["sale", "service", "claim"] | None = None
     product: str
     description: str = Field(min_length=1)
     subject: str = "firm_service"
@@ -189,6 +214,39 @@ class SummaryIn(OutcomeIn):
 
 class WithdrawIn(Schema):
     model_config = {"extra": "forbid"}
+
+    note: str = ""
+
+
+class HoldingIn(Schema):
+    model_config = {"extra": "forbid"}
+
+    reason: str = ""
+    expected_by: date | None = None
+
+
+class FosReferralIn(Schema):
+    model_config = {"extra": "forbid"}
+
+    referred_on: date | None = None
+    fos_reference: str = ""
+    eur_per_gbp: Decimal | None = None
+
+
+class FosOutcomeIn(Schema):
+    model_config = {"extra": "forbid"}
+
+    fos_outcome: str | None = None
+    decided_on: date | None = None
+    redress_amount: Decimal | None = None
+    redress_type: str | None = None
+    note: str = ""
+
+
+class ClassificationIn(Schema):
+    """Any field may be sent; the service refuses all but the classification (COMP-7)."""
+
+    model_config = {"extra": "allow"}
 
     note: str = ""
 
@@ -285,5 +343,60 @@ def withdraw(request: HttpRequest, complaint_id: int, payload: WithdrawIn) -> Co
     actor = request_user(request)
     c = complaint_withdraw(
         actor=actor, complaint=complaint_get_for(actor, complaint_id), note=payload.note
+    )
+    return complaint_out(c, full=True)
+
+
+@router.post("/{complaint_id}/holding-response", response=ComplaintOut)
+def holding_response(request: HttpRequest, complaint_id: int, payload: HoldingIn) -> ComplaintOut:
+    actor = request_user(request)
+    c = complaint_holding_response(
+        actor=actor,
+        complaint=complaint_get_for(actor, complaint_id),
+        reason=payload.reason,
+        expected_by=payload.expected_by,
+    )
+    return complaint_out(c, full=True)
+
+
+@router.post("/{complaint_id}/fos-referral", response=ComplaintOut)
+def fos_referral(request: HttpRequest, complaint_id: int, payload: FosReferralIn) -> ComplaintOut:
+    actor = request_user(request)
+    c = complaint_refer_fos(
+        actor=actor,
+        complaint=complaint_get_for(actor, complaint_id),
+        referred_on=payload.referred_on,
+        fos_reference=payload.fos_reference,
+        eur_per_gbp=payload.eur_per_gbp,
+    )
+    return complaint_out(c, full=True)
+
+
+@router.post("/{complaint_id}/fos-outcome", response=ComplaintOut)
+def fos_outcome(request: HttpRequest, complaint_id: int, payload: FosOutcomeIn) -> ComplaintOut:
+    actor = request_user(request)
+    c = complaint_close_after_fos(
+        actor=actor,
+        complaint=complaint_get_for(actor, complaint_id),
+        fos_outcome=payload.fos_outcome,
+        decided_on=payload.decided_on,
+        redress_amount=payload.redress_amount,
+        redress_type=payload.redress_type,
+        note=payload.note,
+    )
+    return complaint_out(c, full=True)
+
+
+@router.patch("/{complaint_id}/classification", response=ComplaintOut)
+def classification(
+    request: HttpRequest, complaint_id: int, payload: ClassificationIn
+) -> ComplaintOut:
+    actor = request_user(request)
+    changes = {k: v for k, v in payload.model_dump().items() if k != "note"}
+    c = complaint_reclassify(
+        actor=actor,
+        complaint=complaint_get_for(actor, complaint_id),
+        changes=changes,
+        note=payload.note,
     )
     return complaint_out(c, full=True)

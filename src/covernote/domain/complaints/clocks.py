@@ -372,3 +372,55 @@ def clocks_needing_attention(
             alerts.append(ClockAlert(complaint_id, clock, status, days_left))
     alerts.sort(key=lambda a: (a.status is not ClockStatus.BREACHED, a.clock.due_at))
     return alerts
+
+
+def fos_referral_window(
+    timeline: ComplaintTimeline, referred_on: date, *, consent_to_waive: bool = False
+) -> Decision:
+    """Was a referral to the FOS made inside its window (COMP-4, DISP 2.8.1R, 2.8.2R)?
+
+    A referral outside the window is never refused by the firm: it is flagged with
+    the rule, because the FOS decides whether it can consider the complaint.
+    ``outcome``: ``within_window``, ``before_window`` or ``after_window``;
+    ``data["flags"]`` lists the rule-cited reasons.
+    """
+    d = Decision(outcome="within_window")
+    flags: list[str] = []
+    if referred_on < timeline.fos_referral_from:
+        d.outcome = "before_window"
+        flags.append(
+            f"Referred on {referred_on.isoformat()}, before the FOS window opens on "
+            f"{timeline.fos_referral_from.isoformat()}: no final response or summary "
+            "resolution sent and 8 weeks not yet passed (DISP 2.8.1R). The FOS decides."
+        )
+        d.step("COMP-4", flags[-1], value=False, referred_on=referred_on)
+    elif timeline.fos_referral_until is not None and referred_on > timeline.fos_referral_until:
+        d.outcome = "after_window"
+        waived = (
+            " We consented to the FOS considering a late referral (DISP 1 Annex 3R)."
+            if consent_to_waive
+            else " We did not consent to a late referral."
+        )
+        flags.append(
+            f"Referred on {referred_on.isoformat()}, after the six-month limit ended on "
+            f"{timeline.fos_referral_until.isoformat()} (DISP 2.8.2R(1)).{waived} "
+            "The FOS decides."
+        )
+        d.step("COMP-2", flags[-1], value=False, referred_on=referred_on)
+    else:
+        until = (
+            f" until {timeline.fos_referral_until.isoformat()}"
+            if timeline.fos_referral_until is not None
+            else ""
+        )
+        d.step(
+            "COMP-4",
+            f"Referred on {referred_on.isoformat()}, inside the FOS window (from "
+            f"{timeline.fos_referral_from.isoformat()}{until}; DISP 2.8.1R, 2.8.2R)",
+            value=True,
+            referred_on=referred_on,
+        )
+    d.data["flags"] = flags
+    d.data["window_from"] = timeline.fos_referral_from
+    d.data["window_until"] = timeline.fos_referral_until
+    return d

@@ -168,9 +168,20 @@ def summary_resolution_letter(
 
 
 def holding_response_letter(
-    facts: LetterFacts, *, reason: str, expected_by: date | None = None
+    facts: LetterFacts,
+    *,
+    reason: str,
+    expected_by: date | None = None,
+    wording: LetterWording | None = None,
 ) -> Letter:
-    """Eight-week holding response with FOS referral rights (DISP 1.6.2R(2), COMP-2)."""
+    """Eight-week holding response with FOS referral rights (DISP 1.6.2R(2), COMP-2).
+
+    With ``wording`` the enclosed leaflet is named by its configured title and the
+    letter says it is enclosed; without it the generic title is used.
+    """
+    leaflet = (
+        wording.fos_leaflet_title if wording is not None else "FOS standard explanatory leaflet"
+    )
     expected = (
         f"We expect to send you our final response by {_fmt(expected_by)}."
         if expected_by is not None
@@ -183,6 +194,7 @@ def holding_response_letter(
         "As it is now eight weeks since we received your complaint, you may refer it to "
         "the Financial Ombudsman Service now, free of charge, if you are dissatisfied with "
         "the delay. You do not have to wait for our final response.",
+        f"We enclose the Financial Ombudsman Service's standard explanatory leaflet: {leaflet}.",
         FOS_ELIGIBILITY_TEXT,
         _contact_paragraph(facts.fos, "You can contact the Financial Ombudsman Service at:"),
         _format_paragraph(facts),
@@ -193,7 +205,7 @@ def holding_response_letter(
         tuple(paragraphs),
         ("COMP-6", "COMP-2", "COMP-4", "COMP-FOS-ELIG"),
         facts.response_format,
-        ("FOS standard explanatory leaflet",),
+        (leaflet,),
     )
 
 

@@ -63,11 +63,20 @@ TRANSITIONS: dict[ComplaintStatus, frozenset[ComplaintStatus]] = {
     S.RECEIVED: frozenset(
         {S.STAGE1, S.RESOLVED_SUMMARY, S.FORWARDED, S.FINAL_RESPONSE_ISSUED, S.WITHDRAWN}
     ),
+    # An open complaint can be referred to the FOS by the complainant (after 8 weeks, or
+    # earlier: the FOS decides whether it can consider it, DISP 2.8.1R).
     S.STAGE1: frozenset(
-        {S.STAGE2, S.RESOLVED_SUMMARY, S.FORWARDED, S.FINAL_RESPONSE_ISSUED, S.WITHDRAWN}
+        {
+            S.STAGE2,
+            S.RESOLVED_SUMMARY,
+            S.FORWARDED,
+            S.FINAL_RESPONSE_ISSUED,
+            S.REFERRED_FOS,
+            S.WITHDRAWN,
+        }
     ),
-    S.STAGE2: frozenset({S.FORWARDED, S.FINAL_RESPONSE_ISSUED, S.WITHDRAWN}),
-    S.FORWARDED: frozenset({S.FINAL_RESPONSE_ISSUED, S.CLOSED, S.WITHDRAWN}),
+    S.STAGE2: frozenset({S.FORWARDED, S.FINAL_RESPONSE_ISSUED, S.REFERRED_FOS, S.WITHDRAWN}),
+    S.FORWARDED: frozenset({S.FINAL_RESPONSE_ISSUED, S.REFERRED_FOS, S.CLOSED, S.WITHDRAWN}),
     S.RESOLVED_SUMMARY: frozenset({S.REFERRED_FOS, S.CLOSED}),
     S.FINAL_RESPONSE_ISSUED: frozenset({S.REFERRED_FOS, S.CLOSED}),
     S.REFERRED_FOS: frozenset({S.CLOSED}),

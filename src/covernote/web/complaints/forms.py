@@ -7,12 +7,14 @@ from django import forms
 from covernote.complaints.models import (
     REDRESS_CHOICES,
     ComplainantKind,
+    FosOutcome,
     MainCause,
     Procedure,
     Product,
     ReceivedChannel,
     RegulatedActivity,
     Subject,
+    YoungDriverSubject,
 )
 from covernote.domain.complaints.returns import Outcome
 
@@ -28,6 +30,19 @@ class ComplaintForm(forms.Form):
     )
     channel = forms.ChoiceField(label="How it was received", choices=ReceivedChannel.choices)
     procedure = forms.ChoiceField(label="Procedure", choices=Procedure.choices)
+    yd_subject = forms.ChoiceField(
+        label="Young Driver: what it is about (YD-COMPLAINT routing)",
+        choices=[
+            ("", "— not a Young Driver complaint —"),
+            (YoungDriverSubject.SALE.value, "Sales → Customer Service (Quality Manager)"),
+            (
+                YoungDriverSubject.SERVICE.value,
+                "Service or administration → Customer Service (Quality Manager)",
+            ),
+            (YoungDriverSubject.CLAIM.value, "Claims → Customer Relations (claims)"),
+        ],
+        required=False,
+    )
     product = forms.ChoiceField(choices=Product.choices)
     policy_reference = forms.CharField(label="Policy reference", required=False, max_length=60)
     claim_reference = forms.CharField(label="Claim reference", required=False, max_length=60)
@@ -125,3 +140,55 @@ class ReturnForm(forms.Form):
             ("consolidated_2027", "Consolidated return (PS25/19, from 2027)"),
         ]
     )
+
+
+DATE = forms.DateInput(attrs={"type": "date"})
+YES_NO = [("no", "No"), ("yes", "Yes")]
+
+
+class HoldingForm(forms.Form):
+    holding_reason = forms.CharField(
+        label="Why a final response cannot be given yet",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    expected_by = forms.DateField(label="Final response expected by", widget=DATE)
+
+
+class FosReferralForm(forms.Form):
+    referred_on = forms.DateField(label="Date the complainant referred to the FOS", widget=DATE)
+    fos_reference = forms.CharField(label="FOS reference", max_length=40)
+    eur_per_gbp = forms.DecimalField(
+        label="EUR per GBP on the referral date (Bank of England)",
+        required=False,
+        min_value=0,
+        decimal_places=6,
+    )
+
+
+class FosCloseForm(forms.Form):
+    fos_outcome = forms.ChoiceField(
+        label="FOS outcome", choices=[("", "— choose —"), *FosOutcome.choices]
+    )
+    decided_on = forms.DateField(label="Date of the FOS decision", widget=DATE)
+    fos_redress_amount = forms.DecimalField(
+        label="Redress the FOS awarded (£)", required=False, min_value=0
+    )
+    fos_redress_type = forms.ChoiceField(
+        label="FOS redress type", choices=[("", "— none —"), *REDRESS_CHOICES], required=False
+    )
+    fos_note = forms.CharField(label="Note", required=False)
+
+
+class ReclassifyForm(forms.Form):
+    main_cause = forms.ChoiceField(label="Main cause (FCA taxonomy)", choices=MainCause.choices)
+    product = forms.ChoiceField(label="Product", choices=Product.choices)
+    regulated_activity = forms.ChoiceField(
+        label="Regulated activity", choices=RegulatedActivity.choices
+    )
+    vulnerability_identified = forms.ChoiceField(
+        label="The customer is in vulnerable circumstances", choices=YES_NO
+    )
+    vulnerability_related_cause = forms.ChoiceField(
+        label="The complaint is about a failure to consider vulnerability", choices=YES_NO
+    )
+    note = forms.CharField(label="Why the classification is corrected", required=False)

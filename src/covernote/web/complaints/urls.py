@@ -47,5 +47,30 @@ urlpatterns = [
         views.complaint_attach_view,
         name="complaint-attach",
     ),
+    path(
+        "backoffice/complaints/<int:complaint_id>/holding-response/",
+        views.complaint_holding_view,
+        name="complaint-holding",
+    ),
+    path(
+        "backoffice/complaints/<int:complaint_id>/fos-referral/",
+        views.complaint_refer_fos_view,
+        name="complaint-refer-fos",
+    ),
+    path(
+        "backoffice/complaints/<int:complaint_id>/fos-outcome/",
+        views.complaint_close_fos_view,
+        name="complaint-close-fos",
+    ),
+    path(
+        "backoffice/complaints/<int:complaint_id>/classification/",
+        views.complaint_reclassify_view,
+        name="complaint-reclassify",
+    ),
+    path(
+        "backoffice/complaints/<int:complaint_id>/attachments/<int:attachment_id>/",
+        views.complaint_attachment_download,
+        name="complaint-attachment",
+    ),
     path("app/complaints/new/", views.customer_complaint_new, name="customer-complaint-new"),
 ]

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
@@ -22,11 +22,14 @@ from covernote.accounts.models import Role, User
 from covernote.accounts.selectors import request_user
 from covernote.complaints.models import OPEN_STATUSES, Complaint
 from covernote.complaints.selectors import (
+    complaint_attachment_for,
     complaint_clocks,
     complaint_get_for,
     complaint_letters,
     complaint_list_for,
     complaint_tasks,
+    complaint_timeline_for,
+    complaints_config,
     complaints_dashboard,
     complaints_return_for,
     procedure_for,
@@ -36,9 +39,13 @@ from covernote.complaints.selectors import (
 from covernote.complaints.services import (
     complaint_acknowledge_qa,
     complaint_attach,
+    complaint_close_after_fos,
     complaint_escalate,
     complaint_final_response,
     complaint_forward,
+    complaint_holding_response,
+    complaint_reclassify,
+    complaint_refer_fos,
     complaint_register,
     complaint_resolve_summary,
     complaint_withdraw,
@@ -52,12 +59,17 @@ from covernote.web.complaints.forms import (
     ComplaintForm,
     CustomerComplaintForm,
     EscalateForm,
+    FosCloseForm,
+    FosReferralForm,
+    HoldingForm,
     OutcomeForm,
+    ReclassifyForm,
     ReturnForm,
 )
 
 STAFF = (Role.AGENT, Role.MANAGER, Role.CLAIMS_HANDLER, Role.QA, Role.UNDERWRITER)
 VIEWERS = (*STAFF, Role.BROKER)
+FOS_REFERRABLE = ("stage1", "stage2", "forwarded", "resolved_summary", "final_response_issued")
 
 
 def _user(request: HttpRequest, *roles: Role) -> User:
@@ -186,8 +198,18 @@ def complaint_detail(request: HttpRequest, complaint_id: int) -> HttpResponse:
     c = _complaint(user, complaint_id)
     proc = procedure_for(c)
     clocks = complaint_clocks(c)
-    from covernote.complaints.selectors import complaint_timeline_for
-
+    staff = user.role in STAFF
+    owner = complaints_config().contacts.get(c.stage_owner)
+    reclassify_form = ReclassifyForm(
+        initial={
+            "main_cause": c.main_cause,
+            "product": c.product,
+            "regulated_activity": c.regulated_activity,
+            "vulnerability_identified": "yes" if c.vulnerability_identified else "no",
+            "vulnerability_related_cause": "yes" if c.vulnerability_related_cause else "no",
+        },
+        auto_id="rc_%s",
+    )
     return render(
         request,
         "complaints/detail.html",
@@ -210,6 +232,17 @@ def complaint_detail(request: HttpRequest, complaint_id: int) -> HttpResponse:
             "outcome_form": OutcomeForm(),
             "attachment_form": AttachmentForm(),
             "eligibility": c.eligibility_decision,
+            "owner": owner,
+            "can_holding": staff and c.status in OPEN_STATUSES,
+            "can_refer_fos": staff and c.status in FOS_REFERRABLE,
+            "can_close_fos": staff and c.status == "referred_fos",
+            "can_reclassify": staff,
+            "holding_form": HoldingForm(),
+            "fos_form": FosReferralForm(initial={"referred_on": timezone.localdate()}),
+            "fos_close_form": FosCloseForm(initial={"decided_on": timezone.localdate()}),
+            "reclassify_form": reclassify_form,
+            "fos": c.fos_referral_decision,
+            "fos_window": str(c.fos_referral_decision.get("outcome") or "").replace("_", " "),
         },
     )
 
@@ -332,6 +365,103 @@ def complaint_attach_view(request: HttpRequest, complaint_id: int) -> HttpRespon
         return f"Attached {upload.name}."
 
     return _action(request, complaint_id, run)
+
+
+@login_required
+@require_POST
+def complaint_holding_view(request: HttpRequest, complaint_id: int) -> HttpResponse:
+    def run(user: User, c: Complaint) -> str:
+        form = HoldingForm(request.POST)
+        form.is_valid()
+        complaint_holding_response(
+            actor=user,
+            complaint=c,
+            reason=form.cleaned_data.get("holding_reason") or "",
+            expected_by=form.cleaned_data.get("expected_by"),
+        )
+        return "Holding response sent, with the FOS leaflet."
+
+    return _action(request, complaint_id, run)
+
+
+@login_required
+@require_POST
+def complaint_refer_fos_view(request: HttpRequest, complaint_id: int) -> HttpResponse:
+    def run(user: User, c: Complaint) -> str:
+        form = FosReferralForm(request.POST)
+        form.is_valid()
+        if "eur_per_gbp" in form.errors:
+            raise DomainError("invalid", "EUR per GBP is not a number", "COMP-4", "eur_per_gbp")
+        c = complaint_refer_fos(
+            actor=user,
+            complaint=c,
+            referred_on=form.cleaned_data.get("referred_on"),
+            fos_reference=form.cleaned_data.get("fos_reference") or "",
+            eur_per_gbp=form.cleaned_data.get("eur_per_gbp"),
+        )
+        flags = c.fos_referral_decision.get("flags") or []
+        return "FOS referral recorded." + (
+            f" Flagged: {len(flags)} (the FOS decides)." if flags else ""
+        )
+
+    return _action(request, complaint_id, run)
+
+
+@login_required
+@require_POST
+def complaint_close_fos_view(request: HttpRequest, complaint_id: int) -> HttpResponse:
+    def run(user: User, c: Complaint) -> str:
+        form = FosCloseForm(request.POST)
+        form.is_valid()
+        d = form.cleaned_data
+        complaint_close_after_fos(
+            actor=user,
+            complaint=c,
+            fos_outcome=d.get("fos_outcome") or None,
+            decided_on=d.get("decided_on"),
+            redress_amount=d.get("fos_redress_amount"),
+            redress_type=d.get("fos_redress_type") or None,
+            note=d.get("fos_note") or "",
+        )
+        return "Closed after the FOS outcome."
+
+    return _action(request, complaint_id, run)
+
+
+@login_required
+@require_POST
+def complaint_reclassify_view(request: HttpRequest, complaint_id: int) -> HttpResponse:
+    """Every posted field goes to the service, which refuses anything but the
+    classification (received_at and clock dates never change, decision 27)."""
+
+    def run(user: User, c: Complaint) -> str:
+        changes = {
+            k: request.POST.get(k) for k in request.POST if k not in ("csrfmiddlewaretoken", "note")
+        }
+        before = c.version
+        c = complaint_reclassify(
+            actor=user, complaint=c, changes=changes, note=request.POST.get("note", "")
+        )
+        return "Classification corrected." if c.version != before else "Nothing changed."
+
+    return _action(request, complaint_id, run)
+
+
+@login_required
+def complaint_attachment_download(
+    request: HttpRequest, complaint_id: int, attachment_id: int
+) -> FileResponse:
+    user = _user(request, *VIEWERS)
+    try:
+        attachment = complaint_attachment_for(user, complaint_id, attachment_id)
+    except DomainError as exc:
+        raise Http404("no such attachment") from exc
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.name,
+        content_type=attachment.content_type,
+    )
 
 
 @login_required
