@@ -272,6 +272,9 @@ class GapClaim(models.Model):
     figures = models.JSONField(default=dict, help_text="Motor insurer's figures")
     settlement = models.JSONField(default=dict, help_text="GAP-COVER Decision")
     payable = models.DecimalField(**MONEY, null=True, blank=True)
+    documents_requested = models.JSONField(
+        default=list, help_text="What the customer still has to send (documents outstanding)"
+    )
     decline_rules = models.JSONField(default=list)
     decision_note = models.TextField(blank=True)
     decided_by = models.ForeignKey(

@@ -833,6 +833,27 @@ def _release_held(actor: Any, policy: GapPolicy, claim: ClaimState) -> None:
 
 # --------------------------------------------------------------------------- claims
 
+CLAIM_UPDATE_TEMPLATE = "gap/claim_update_letter.html"
+
+
+def _claim_update_letter(
+    actor: Any, c: GapClaim, *, stage: str, title: str, key: str, **context: Any
+) -> None:
+    """Issue a claim status letter in the customer's own channel and format (PLT-2).
+
+    The idempotency key names the transition, so a retried call never sends twice.
+    """
+    document_issue(
+        actor=actor,
+        customer=c.customer,
+        kind=f"gap_claim_{stage}",
+        title=title,
+        template=CLAIM_UPDATE_TEMPLATE,
+        context={"claim": c, "policy": c.policy, "stage": stage, **context},
+        related=c,
+        idempotency_key=key,
+    )
+
 
 @transaction.atomic
 def gap_claim_register(
@@ -908,6 +929,14 @@ def gap_claim_register(
             "policy": p.number,
             "loss_on": claim.loss_on.isoformat(),
         },
+    )
+    _claim_update_letter(
+        actor,
+        claim,
+        stage="registered",
+        title=f"We have received your Combined GAP claim {claim.reference}",
+        key=f"gap-claim-ack:{claim.pk}",
+        late=notice.outcome == "late",
     )
     audit_record(
         actor=actor,
@@ -1135,7 +1164,15 @@ def gap_claim_decide(
     c.decided_at = timezone.now()
     c.version += 1
     c.save()
-    if not approve:
+    if approve:
+        _claim_update_letter(
+            actor,
+            c,
+            stage="approved",
+            title=f"Your Combined GAP claim {c.reference} has been approved",
+            key=f"gap-claim-approved:{c.pk}",
+        )
+    else:
         policy = GapPolicy.objects.select_for_update().get(pk=c.policy_id)
         _release_held(actor, policy, ClaimState.DECLINED)
         document_issue(
@@ -1153,6 +1190,50 @@ def gap_claim_decide(
         action="gap.claim.decide",
         obj=c,
         after={"status": c.status, "decline_rules": c.decline_rules, "note": note},
+    )
+    return c
+
+
+@transaction.atomic
+def gap_claim_request_documents(
+    *, actor: User, claim: GapClaim, documents: list[str], note: str = ""
+) -> GapClaim:
+    """Documents outstanding: tell the customer exactly what is still needed.
+
+    Idempotent: asking again for the same list changes nothing and sends nothing; a
+    changed list while documents are already outstanding sends one updated letter.
+    """
+    _require(actor, CLAIMS_STAFF, "request claim documents")
+    wanted = [str(d).strip() for d in documents if str(d).strip()]
+    if not wanted:
+        raise DomainError(
+            ErrorCode.REQUIRED, "name the documents still needed", "GAP-CLAIM-1", "documents"
+        )
+    c = GapClaim.objects.select_for_update().select_related("policy", "customer").get(pk=claim.pk)
+    outstanding = dclaims.ClaimStatus.DOCUMENTS_OUTSTANDING
+    if c.status == outstanding and c.documents_requested == wanted:
+        return c
+    before = c.status
+    if c.status != outstanding:
+        c.status = dclaims.transition(dclaims.ClaimStatus(c.status), outstanding).value
+    c.documents_requested = wanted
+    c.version += 1
+    c.save()
+    _claim_update_letter(
+        actor,
+        c,
+        stage="documents",
+        title=f"Your Combined GAP claim {c.reference}: what we still need",
+        key=f"gap-claim-docs:{c.pk}:v{c.version}",
+        documents=wanted,
+        note=note,
+    )
+    audit_record(
+        actor=actor,
+        action="gap.claim.request_documents",
+        obj=c,
+        before={"status": before},
+        after={"status": c.status, "documents": wanted},
     )
     return c
 

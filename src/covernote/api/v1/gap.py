@@ -221,6 +221,7 @@ def claim_out(c: GapClaim) -> dict[str, Any]:
         "reference": c.reference,
         "policy_id": c.policy_id,
         "status": c.status,
+        "documents_requested": c.documents_requested,
         "customer_adjustments": _adj(c.customer),
         "loss_on": c.loss_on,
         "notice": c.notice,
@@ -332,6 +333,23 @@ def value_report_out(report: sel.FairValueReport) -> dict[str, Any]:
         "distributors": [{"firm_id": r.firm_id, **r.figures.as_dict()} for r in report.rows],
         "total": report.total.as_dict(),
     }
+
+
+class DocumentsIn(Strict):
+    documents: list[str]
+    note: str = ""
+
+
+@router.post("/claims/{claim_id}/documents", response=dict[str, Any])
+def request_claim_documents(
+    request: HttpRequest, claim_id: int, payload: DocumentsIn
+) -> dict[str, Any]:
+    """Documents outstanding: the customer is written to in their own channel."""
+    actor = request_user(request)
+    claim = sel.claim_get_for(actor, claim_id)
+    return claim_out(
+        svc.gap_claim_request_documents(actor=actor, claim=claim, **payload.model_dump())
+    )
 
 
 class ValueQuery(Schema):

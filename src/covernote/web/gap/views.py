@@ -447,6 +447,12 @@ def claim_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
                     actor=user, claim=claim, idempotency_key=p.get("idempotency_key", "")
                 )
                 messages.success(request, "Payment recorded. The policy has terminated.")
+            elif action == "documents":
+                docs = [x.strip() for x in p.get("documents", "").splitlines() if x.strip()]
+                svc.gap_claim_request_documents(
+                    actor=user, claim=claim, documents=docs, note=p.get("note", "")
+                )
+                messages.success(request, "The customer has been told what is still needed.")
             elif action == "withdraw":
                 svc.gap_claim_withdraw(actor=user, claim=claim)
                 messages.success(request, "Claim withdrawn.")
