@@ -118,3 +118,90 @@ def test_comp7_api_return_csv_counts(api, customers):
     assert (total["opened"], total["closed"], total["upheld"]) == ("2", "1", "0")
     bad = client.get(f"/api/v1/complaints/return?from={today}&to={today}&shape=nope")
     assert bad.status_code == 422 and bad.json()["field"] == "shape"
+
+
+def test_comp6_api_holding_response_meets_the_8_week_clock(api, customers):
+    received = timezone.now() - timedelta(days=54)
+    c = post(api("agent"), "/api/v1/complaints", payload(customers["harbour"], received)).json()
+    expected = (timezone.localdate() + timedelta(days=14)).isoformat()
+    url = f"/api/v1/complaints/{c['id']}/holding-response"
+    r = post(api("manager"), url, {"expected_by": expected})
+    assert r.status_code == 422 and r.json()["field"] == "reason"
+    r = post(
+        api("manager"), url, {"reason": "the engineer has not reported", "expected_by": expected}
+    )
+    assert r.status_code == 200, r.content
+    body = r.json()
+    assert body["status"] == "stage1" and body["holding_expected_by"] == expected
+    final = next(k for k in body["clocks"] if k["kind"] == "final_response")
+    assert final["status"] == "met" and "holding response" in final["note"]
+    assert "complaint_holding_response" in body["letters"]
+
+
+def test_comp4_api_fos_referral_flagged_then_closed_after_the_fos_outcome(api, customers):
+    received = timezone.now() - timedelta(days=10)
+    c = post(api("agent"), "/api/v1/complaints", payload(customers["harbour"], received)).json()
+    today = timezone.localdate().isoformat()
+    r = post(
+        api("manager"),
+        f"/api/v1/complaints/{c['id']}/fos-referral",
+        {"referred_on": today, "fos_reference": "PNX-1", "eur_per_gbp": "1.17"},
+    )
+    assert r.status_code == 200, r.content
+    body = r.json()
+    assert body["status"] == "referred_fos" and body["fos_reference"] == "PNX-1"
+    assert body["fos_referral"]["outcome"] == "before_window"  # day 10, no final response
+    assert body["fos_referral"]["eur_per_gbp"] == "1.17"
+    assert body["fos_referral"]["flags"]
+    r = post(
+        api("manager"),
+        f"/api/v1/complaints/{c['id']}/fos-outcome",
+        {"fos_outcome": "not_upheld", "decided_on": today},
+    )
+    assert r.status_code == 200, r.content
+    assert (r.json()["status"], r.json()["fos_outcome"], r.json()["outcome"]) == (
+        "closed",
+        "not_upheld",
+        "rejected",
+    )
+    # a broker reads the result but cannot record it
+    own = api("broker_harbour")
+    assert own.get(f"/api/v1/complaints/{c['id']}").json()["fos_outcome"] == "not_upheld"
+
+
+def test_comp7_api_classification_refuses_received_at_and_audits_changes(api, customers):
+    received = timezone.now() - timedelta(hours=3)
+    c = post(api("agent"), "/api/v1/complaints", payload(customers["harbour"], received)).json()
+    url = f"/api/v1/complaints/{c['id']}/classification"
+    client = api("manager")
+    r = client.patch(
+        url,
+        data=json.dumps({"main_cause": "other", "received_at": "2020-01-01T10:00:00Z"}),
+        content_type="application/json",
+    )
+    assert r.status_code == 403 and r.json()["field"] == "received_at"
+    assert client.get(f"/api/v1/complaints/{c['id']}").json()["main_cause"] == "general_admin"
+    r = client.patch(
+        url,
+        data=json.dumps({"main_cause": "other", "note": "fix"}),
+        content_type="application/json",
+    )
+    assert r.status_code == 200 and r.json()["main_cause"] == "other"
+    assert r.json()["received_at"] == c["received_at"]
+    assert "reclassified" in [e["kind"] for e in r.json()["events"]]
+
+
+def test_yd_complaint_api_routes_claims_to_customer_relations(api, customers):
+    received = timezone.now() - timedelta(hours=1)
+    body = payload(
+        customers["harbour"],
+        received,
+        procedure="young_driver",
+        product="young_driver_motor",
+        yd_subject="claim",
+    )
+    r = post(api("agent"), "/api/v1/complaints", body)
+    assert r.status_code == 201, r.content
+    assert r.json()["stage_owner"] == "markerstudy_customer_relations"
+    ack = next(k for k in r.json()["clocks"] if k["kind"] == "acknowledgement")
+    assert ack["rule"] == "YD-COMPLAINT" and ack["status"] == "met"

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from covernote.accounts.models import Role
 from covernote.accounts.selectors import request_user, terms_current, terms_needs_acceptance
 from covernote.accounts.services import terms_accept
+from covernote.complaints.selectors import complaints_for_customer
 from covernote.documents.selectors import documents_for_customer, outbox_for_customer
 from covernote.domain.errors import DomainError
 from covernote.parties.selectors import adjustment_history, customer_get_for, customer_list_for
@@ -149,6 +150,7 @@ def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
             "history": adjustment_history(customer),
             "documents": documents_for_customer(customer)[:20],
             "outbox": outbox_for_customer(customer)[:20],
+            "complaints": complaints_for_customer(user, customer)[:20],
             "form": form,
             "can_record": user.role != Role.BROKER,
         },

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Body, Field, Query, Router, Schema, Status
 
 from covernote.accounts.selectors import request_user
 from covernote.complaints.models import Complaint
@@ -243,14 +243,6 @@ class FosOutcomeIn(Schema):
     note: str = ""
 
 
-class ClassificationIn(Schema):
-    """Any field may be sent; the service refuses all but the classification (COMP-7)."""
-
-    model_config = {"extra": "allow"}
-
-    note: str = ""
-
-
 class ReturnQuery(Schema):
     start: date = Field(alias="from")
     end: date = Field(alias="to")
@@ -389,14 +381,16 @@ def fos_outcome(request: HttpRequest, complaint_id: int, payload: FosOutcomeIn) 
 
 @router.patch("/{complaint_id}/classification", response=ComplaintOut)
 def classification(
-    request: HttpRequest, complaint_id: int, payload: ClassificationIn
+    request: HttpRequest, complaint_id: int, payload: Body[dict[str, Any]]
 ) -> ComplaintOut:
+    """Any field may be sent; the service refuses all but the classification, and the
+    received time and clock dates always (COMP-7, decision 27)."""
     actor = request_user(request)
-    changes = {k: v for k, v in payload.model_dump().items() if k != "note"}
+    changes = {k: v for k, v in payload.items() if k != "note"}
     c = complaint_reclassify(
         actor=actor,
         complaint=complaint_get_for(actor, complaint_id),
         changes=changes,
-        note=payload.note,
+        note=str(payload.get("note") or ""),
     )
     return complaint_out(c, full=True)

@@ -1,0 +1,99 @@
+"""Complaint pages through the Django client: customer page listing and link, the
+classification form refusing clock dates, attachment download (COMP-1, COMP-7, PLT-4)."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.utils import timezone
+
+from covernote.audit.models import AuditRecord
+from covernote.complaints.models import Complaint
+from covernote.complaints.services import complaint_attach
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_comp1_customer_page_links_to_the_log_form_and_lists_complaints(register, users, customers):
+    harbour = customers["harbour"]
+    c = register("harbour", received=timezone.now())
+    page = client_for(users["agent"]).get(f"/backoffice/customers/{harbour.pk}/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert f"/backoffice/complaints/new/?customer={harbour.pk}" in html
+    assert c.reference in html and "Stage 1" in html
+    # the broker whose customer it is sees the complaint, but no "Log a complaint" link
+    broker_page = client_for(users["broker_harbour"]).get(f"/backoffice/customers/{harbour.pk}/")
+    assert broker_page.status_code == 200
+    assert c.reference in broker_page.content.decode()
+    assert "Log a complaint" not in broker_page.content.decode()
+
+
+def test_comp7_classification_post_changing_received_at_is_refused_and_nothing_changes(
+    register, users
+):
+    c = register("harbour", received=timezone.now())
+    before = Complaint.objects.filter(pk=c.pk).values().get()
+    client = client_for(users["manager"])
+    r = client.post(
+        f"/backoffice/complaints/{c.pk}/classification/",
+        {
+            "main_cause": "other",
+            "product": "gap",
+            "regulated_activity": "claims_handling",
+            "vulnerability_identified": "no",
+            "vulnerability_related_cause": "no",
+            "received_at": "2020-01-01T09:00",
+        },
+        follow=True,
+    )
+    assert "received_at is stamped when the step is recorded" in r.content.decode()
+    assert Complaint.objects.filter(pk=c.pk).values().get() == before
+    assert not AuditRecord.objects.filter(action="complaint.reclassify").exists()
+    r = client.post(
+        f"/backoffice/complaints/{c.pk}/classification/",
+        {
+            "main_cause": "other",
+            "product": "gap",
+            "regulated_activity": "claims_handling",
+            "vulnerability_identified": "no",
+            "vulnerability_related_cause": "no",
+            "note": "corrected",
+        },
+        follow=True,
+    )
+    assert "Classification corrected." in r.content.decode()
+    c.refresh_from_db()
+    assert (c.main_cause, c.product) == ("other", "gap")
+    assert c.received_at == before["received_at"]
+
+
+def test_plt4_attachment_download_is_tenant_scoped_and_audited(register, users, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    c = register("harbour", received=timezone.now())
+    a = complaint_attach(
+        actor=users["agent"],
+        complaint=c,
+        upload=SimpleUploadedFile("notes.txt", b"call notes", content_type="text/plain"),
+    )
+    url = f"/backoffice/complaints/{c.pk}/attachments/{a.pk}/"
+    detail = client_for(users["agent"]).get(f"/backoffice/complaints/{c.pk}/")
+    assert url in detail.content.decode()
+    r = client_for(users["agent"]).get(url)
+    assert r.status_code == 200 and b"".join(r.streaming_content) == b"call notes"
+    assert 'attachment; filename="notes.txt"' in r["Content-Disposition"]
+    assert AuditRecord.objects.filter(
+        action="complaint.attachment_download", actor=users["agent"]
+    ).exists()
+    assert client_for(users["broker_north"]).get(url).status_code == 404
+    assert AuditRecord.objects.filter(action="access.denied", actor=users["broker_north"]).exists()
+    assert client_for(users["broker_harbour"]).get(url).status_code == 200
+    other = f"/backoffice/complaints/{c.pk}/attachments/{a.pk + 999}/"
+    assert client_for(users["agent"]).get(other).status_code == 404
