@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from covernote.accounts.services import api_token_create
 from tests.integration.young_driver.conftest import RATING, png_bytes
@@ -153,3 +154,74 @@ def test_plt4_other_firm_policy_is_404(api, loaded, customers, users, firms):
 def test_plt3_api_refuses_gender(api, loaded, customers):
     r = _quote(api("agent"), customers["own"], rating={**RATING, "gender": "m"})
     assert r.json()["rule"] == "PLT-3"
+
+
+def test_yd_theft_1_api_register_requires_incident_number_and_is_tenant_scoped(
+    loaded, api, customers, users, firms
+):
+    from covernote.parties.services import customer_create
+
+    young_north = customer_create(
+        actor=users["agent"],
+        data={
+            "first_name": "Sam",
+            "last_name": "Reed",
+            "date_of_birth": date(2005, 2, 1),
+            "address_line1": "1 Kirk Lane",
+            "postcode": "LS6 3AA",
+            "firm_id": firms["north"].pk,
+        },
+    )
+    agent = api("agent")
+    q = _quote(agent, young_north).json()
+    policy = _buy(agent, q["id"], idempotency_key="api-theft-buy").json()
+    url = f"/api/v1/young-driver/policies/{policy['id']}/theft-claims"
+    body = {"police_incident_number": "", "stolen_on": START.isoformat(), "idempotency_key": "t1"}
+    r = agent.post(url, body, content_type="application/json")
+    assert r.status_code in (400, 422), r.content
+    assert r.json()["field"] == "police_incident_number"
+    assert r.json()["rule"] == "YD-THEFT-1"
+    # another firm's broker cannot register on this policy
+    r = api("broker_harbour").post(
+        url, {**body, "police_incident_number": "CAD 1234/26"}, content_type="application/json"
+    )
+    assert r.status_code == 404
+    r = api("broker_north").post(
+        url, {**body, "police_incident_number": "CAD 1234/26"}, content_type="application/json"
+    )
+    assert (
+        r.status_code in (400, 422) and r.json()["field"] == "stolen_on"
+    )  # in scope; cover starts tomorrow
+    # a claim registered in cover: staff get the last known position, other firms get 404
+    from covernote.telematics.models import LastPosition
+    from covernote.young_driver.models import YDPolicy
+    from covernote.young_driver.services import yd_theft_claim_register
+
+    p = YDPolicy.objects.get(pk=policy["id"])
+    claim = yd_theft_claim_register(
+        actor=users["agent"],
+        policy=p,
+        police_incident_number="CAD 1234/26",
+        stolen_on=START + timedelta(days=2),
+        idempotency_key="t-ok",
+        today=START + timedelta(days=3),
+    )
+    LastPosition.objects.create(
+        device=claim.device, ts=timezone.now(), lat=51.5, lon=-0.12, speed_kmh=30.0
+    )
+    got = agent.get(f"/api/v1/young-driver/theft-claims/{claim.pk}")
+    assert got.status_code == 200, got.content
+    assert got.json()["last_position"]["lat"] == 51.5
+    assert (
+        api("broker_harbour").get(f"/api/v1/young-driver/theft-claims/{claim.pk}").status_code
+        == 404
+    )
+    closed = agent.post(
+        f"/api/v1/young-driver/theft-claims/{claim.pk}/close",
+        {"outcome": "Recovered"},
+        content_type="application/json",
+    )
+    assert closed.status_code == 200 and closed.json()["status"] == "closed"
+    assert (
+        agent.get(f"/api/v1/young-driver/theft-claims/{claim.pk}").json()["last_position"] is None
+    )

@@ -104,6 +104,9 @@ class YDPolicy(models.Model):
     notice_cancel_on = models.DateField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
     idempotency_key = models.CharField(max_length=100, unique=True)
+    renewed_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="renewals"
+    )  # YD-FEE-REN: a renewal is a new policy (new number, new term) linked to the old one
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -410,3 +413,76 @@ class YDCancellation(models.Model):
 
     def __str__(self) -> str:
         return f"YDCancellation {self.pk}"
+
+
+class TheftClaimStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    CLOSED = "closed", "Closed"
+
+
+class YDTheftClaim(models.Model):
+    """YD-THEFT-1: a theft claim; needs the police incident number. While it is open,
+    staff may see the Smartbox's last known position and track."""
+
+    reference = models.CharField(max_length=20, unique=True)
+    policy = models.ForeignKey(YDPolicy, on_delete=models.PROTECT, related_name="theft_claims")
+    device = models.ForeignKey(
+        Device, null=True, blank=True, on_delete=models.PROTECT, related_name="theft_claims"
+    )
+    police_incident_number = models.CharField(max_length=40)
+    stolen_on = models.DateField()
+    reported_on = models.DateField()
+    description = models.CharField(max_length=500, blank=True)
+    status = models.CharField(
+        max_length=10, choices=TheftClaimStatus.choices, default=TheftClaimStatus.OPEN
+    )
+    outcome = models.CharField(max_length=200, blank=True)
+    closed_on = models.DateField(null=True, blank=True)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    acknowledgement = models.ForeignKey(
+        "documents.Document", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    idempotency_key = models.CharField(max_length=120, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Theft claim {self.reference}"
+
+
+class RenewalStatus(models.TextChoices):
+    INVITED = "invited", "Invited"
+    RENEWED = "renewed", "Renewed"
+
+
+class YDRenewal(models.Model):
+    """YD-FEE-REN: the renewal invitation for a term and, once accepted, the new policy."""
+
+    policy = models.OneToOneField(YDPolicy, on_delete=models.PROTECT, related_name="renewal")
+    quote = models.OneToOneField(YDQuote, on_delete=models.PROTECT, related_name="renewal")
+    new_start = models.DateField()
+    renewal_premium = models.DecimalField(max_digits=12, decimal_places=2)
+    renewal_fee = models.DecimalField(max_digits=12, decimal_places=2)
+    total = models.DecimalField(max_digits=12, decimal_places=2)
+    decision = models.JSONField()
+    invited_on = models.DateField()
+    status = models.CharField(
+        max_length=10, choices=RenewalStatus.choices, default=RenewalStatus.INVITED
+    )
+    new_policy = models.OneToOneField(
+        YDPolicy, null=True, blank=True, on_delete=models.PROTECT, related_name="renewed_by"
+    )
+    document = models.ForeignKey(
+        "documents.Document", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Renewal of {self.policy}"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.db.models import Model, QuerySet
 
@@ -15,8 +15,10 @@ from covernote.young_driver.models import (
     InstallTask,
     InstallTaskStatus,
     PhotoStatus,
+    TheftClaimStatus,
     YDPolicy,
     YDQuote,
+    YDTheftClaim,
 )
 
 M = TypeVar("M", bound=Model)
@@ -123,3 +125,43 @@ def device_get_for(actor: User, device_id: int) -> Device:
         ).get(pk=device_id)
     except Device.DoesNotExist:
         raise DomainError(ErrorCode.NOT_FOUND, "no such device", "PLT-4", "device_id") from None
+
+
+def theft_claim_scope(actor: User) -> QuerySet[YDTheftClaim]:
+    return _scoped(
+        YDTheftClaim.objects.select_related("policy__customer", "device"),
+        actor,
+        "policy__customer__",
+    )
+
+
+def theft_claim_get_for(actor: User, claim_id: int) -> YDTheftClaim:
+    try:
+        return theft_claim_scope(actor).get(pk=claim_id)
+    except YDTheftClaim.DoesNotExist:
+        if YDTheftClaim.objects.filter(pk=claim_id).exists():
+            _denied(actor, "young_driver.ydtheftclaim", claim_id)
+        raise DomainError(ErrorCode.NOT_FOUND, "no such claim", "PLT-4", "claim_id") from None
+
+
+def theft_tracking(actor: User, claim: YDTheftClaim, *, trips: int = 5) -> dict[str, Any]:
+    """YD-THEFT-1: the Smartbox's last known position and recent track — staff only, and
+    only while the theft case is open. Each look is audited."""
+    if not actor.is_intermediary_staff:
+        raise DomainError(
+            ErrorCode.PERMISSION_DENIED, "only our staff see the tracking", "YD-THEFT-1"
+        )
+    if claim.status != TheftClaimStatus.OPEN or claim.device_id is None:
+        return {"open": False, "last_position": None, "trips": []}
+    from covernote.telematics.models import LastPosition, Trip
+
+    position = LastPosition.objects.filter(device_id=claim.device_id).first()
+    recent = list(Trip.objects.filter(device_id=claim.device_id).order_by("-start_at")[:trips])
+    audit_record(
+        actor=actor,
+        action="young_driver.theft.tracking_viewed",
+        obj=claim,
+        firm_id=claim.policy.firm_id,
+        after={"device": claim.device.serial if claim.device else None},
+    )
+    return {"open": True, "last_position": position, "trips": recent}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -16,7 +16,7 @@ from covernote.domain.errors import DomainError, ErrorCode
 from covernote.parties.selectors import customer_get_for
 from covernote.young_driver import selectors as sel
 from covernote.young_driver import services as svc
-from covernote.young_driver.models import YDPolicy, YDQuote
+from covernote.young_driver.models import YDPolicy, YDQuote, YDTheftClaim
 
 router = Router(tags=["young_driver"])
 
@@ -294,3 +294,85 @@ def review_photo(request: HttpRequest, photo_id: int, payload: ApproveIn) -> dic
     photo = sel.photo_get_for(actor, photo_id)
     task = svc.yd_install_approve(actor=actor, photo=photo, **payload.model_dump())
     return {"task": task.pk, "status": task.status, "device_state": task.device.state}
+
+
+# --------------------------------------------------------------------------- theft (YD-THEFT-1)
+
+
+class TheftIn(Schema):
+    model_config = {"extra": "forbid"}
+
+    police_incident_number: str
+    stolen_on: date
+    idempotency_key: str
+    description: str = ""
+
+
+class TheftCloseIn(Schema):
+    model_config = {"extra": "forbid"}
+
+    outcome: str
+
+
+class PositionOut(Schema):
+    ts: datetime
+    lat: float
+    lon: float
+    speed_kmh: float
+
+
+class TheftOut(Schema):
+    id: int
+    reference: str
+    policy_id: int
+    policy_number: str
+    police_incident_number: str
+    stolen_on: date
+    reported_on: date
+    status: str
+    outcome: str
+    device_serial: str | None
+    last_position: PositionOut | None = None
+
+
+def theft_out(claim: YDTheftClaim, tracking: dict[str, Any] | None = None) -> TheftOut:
+    pos = (tracking or {}).get("last_position")
+    return TheftOut(
+        id=claim.pk,
+        reference=claim.reference,
+        policy_id=claim.policy_id,
+        policy_number=claim.policy.number,
+        police_incident_number=claim.police_incident_number,
+        stolen_on=claim.stolen_on,
+        reported_on=claim.reported_on,
+        status=claim.status,
+        outcome=claim.outcome,
+        device_serial=claim.device.serial if claim.device else None,
+        last_position=PositionOut(ts=pos.ts, lat=pos.lat, lon=pos.lon, speed_kmh=pos.speed_kmh)
+        if pos is not None
+        else None,
+    )
+
+
+@router.post("/policies/{policy_id}/theft-claims", response={201: TheftOut})
+def register_theft(request: HttpRequest, policy_id: int, payload: TheftIn) -> Status[TheftOut]:
+    actor = request_user(request)
+    p = sel.policy_get_for(actor, policy_id)
+    claim = svc.yd_theft_claim_register(actor=actor, policy=p, **payload.model_dump())
+    return Status(201, theft_out(claim))
+
+
+@router.get("/theft-claims/{claim_id}", response=TheftOut)
+def get_theft(request: HttpRequest, claim_id: int) -> TheftOut:
+    """Staff also get the Smartbox's last known position while the case is open."""
+    actor = request_user(request)
+    claim = sel.theft_claim_get_for(actor, claim_id)
+    tracking = sel.theft_tracking(actor, claim) if actor.is_intermediary_staff else None
+    return theft_out(claim, tracking)
+
+
+@router.post("/theft-claims/{claim_id}/close", response=TheftOut)
+def close_theft(request: HttpRequest, claim_id: int, payload: TheftCloseIn) -> TheftOut:
+    actor = request_user(request)
+    claim = sel.theft_claim_get_for(actor, claim_id)
+    return theft_out(svc.yd_theft_claim_close(actor=actor, claim=claim, outcome=payload.outcome))

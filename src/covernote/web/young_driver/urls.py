@@ -23,4 +23,10 @@ urlpatterns = [
     path("backoffice/young-driver/policies/<int:policy_id>/", views.bo_policy, name="yd-bo-policy"),
     path("backoffice/young-driver/installs/", views.bo_installs, name="yd-bo-installs"),
     path("backoffice/young-driver/devices/<int:device_id>/", views.bo_device, name="yd-bo-device"),
+    path(
+        "backoffice/young-driver/policies/<int:policy_id>/theft/",
+        views.bo_theft_new,
+        name="yd-bo-theft-new",
+    ),
+    path("backoffice/young-driver/theft/<int:claim_id>/", views.bo_theft, name="yd-bo-theft"),
 ]
