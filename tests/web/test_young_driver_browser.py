@@ -98,3 +98,61 @@ def test_yd_journey_buy_dd_upload_photo_approve_cancel(
     assert policy.status == "cancelled"
     shown = phone_page.get_by_test_id("cancellation").inner_text()
     assert f"Refund £{policy.cancellation.refund}" in shown
+
+
+def test_yd_theft_1_staff_register_theft_see_last_position_and_close(page, users, customers):
+    from datetime import UTC, datetime
+
+    from covernote.products.services import product_configs_load
+    from covernote.telematics.models import LastPosition
+    from covernote.young_driver.services import yd_policy_buy, yd_quote_create
+    from tests.integration.young_driver.conftest import RATING
+
+    product_configs_load(actor="test")
+    today = date.today()
+    q = yd_quote_create(
+        actor=users["agent"],
+        customer=customers["own"],
+        start=today,
+        vehicle_reg="TH3 FT1",
+        rating=dict(RATING),
+        today=today,
+    )
+    policy = yd_policy_buy(
+        actor=users["agent"],
+        quote_obj=q,
+        payment_method="card",
+        card_token="tok_visa_theft",
+        card_last4="4242",
+        idempotency_key="browser-theft",
+        today=today,
+    )
+    LastPosition.objects.create(
+        device=policy.devices.get(),
+        ts=datetime.now(UTC),
+        lat=53.48081,
+        lon=-2.24263,
+        speed_kmh=52.0,
+    )
+
+    sign_in(page, "agent@coplus.example")
+    page.goto(f"/backoffice/young-driver/policies/{policy.pk}/")
+    page.get_by_test_id("theft-link").click()
+    page.get_by_label("Police incident number").fill("n/a")
+    page.get_by_label("Date of the theft").fill(today.isoformat())
+    page.get_by_role("button", name="Register theft claim").click()
+    assert page.get_by_text(re.compile(r"placeholder.*YD-THEFT-1")).is_visible()
+    page.get_by_label("Police incident number").fill("CAD 4519/12MAR26")
+    page.get_by_label("Date of the theft").fill(today.isoformat())
+    page.get_by_role("button", name="Register theft claim").click()
+    page.wait_for_url(re.compile(r"/backoffice/young-driver/theft/\d+/"))
+    assert page.get_by_test_id("incident").inner_text().startswith("CAD 4519/12MAR26")
+    assert "53.48081" in page.get_by_test_id("last-position").inner_text()
+    assert page.get_by_test_id("driving-link").get_attribute("href") == (
+        f"/backoffice/young-driver/policies/{policy.pk}/driving/"
+    )
+    page.get_by_label("Outcome").fill("Vehicle recovered by police")
+    page.get_by_role("button", name="Close theft claim").click()
+    assert page.get_by_test_id("claim-status").inner_text() == "Closed"
+    assert page.get_by_test_id("last-position").count() == 0
+    assert policy.theft_claims.get().acknowledgement is not None
