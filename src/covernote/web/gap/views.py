@@ -82,6 +82,80 @@ def _error(request: HttpRequest, exc: DomainError) -> None:
     messages.error(request, f"{exc.message}{where} — {exc.rule}")
 
 
+def _form_error(request: HttpRequest, exc: DomainError, fields: dict[str, str]) -> dict[str, str]:
+    """ARCHITECTURE §3.5: show a service's error next to the form field it names.
+
+    ``fields`` maps the service's field name to the form's input name; an error about
+    anything else (or no field) stays at the top of the page.
+    """
+    name = fields.get(exc.field or "")
+    if name:
+        return {name: f"{exc.message} ({exc.rule})"}
+    _error(request, exc)
+    return {}
+
+
+QUOTE_FIELDS = {
+    **{
+        f"vehicle.{k}": k
+        for k in (
+            "registration",
+            "make",
+            "model",
+            "valuation_code",
+            "first_registered_on",
+            "gross_weight_kg",
+            "built_for",
+            "uses",
+        )
+    },
+    "finance.lender": "finance_lender",
+    "finance.amount_advanced": "finance_amount_advanced",
+    "motor_policy.insurer": "motor_insurer",
+    "motor_policy.policy_number": "motor_policy_number",
+    "motor_policy.cover": "motor_cover",
+    **{
+        k: k
+        for k in (
+            "holder_relationship",
+            "ownership_date",
+            "term_months",
+            "limit_of_liability",
+            "start_on",
+            "prescribed_info_given_on",
+        )
+    },
+}
+CANCEL_FIELDS = {
+    "kind": "kind",
+    "reason": "reason",
+    "notice_on": "notice_on",
+    "cancel_on": "notice_on",
+    "disposed_on": "disposed_on",
+}
+CLAIM_FIELDS = {
+    k: k
+    for k in (
+        "event_at",
+        "notified_at",
+        "total_loss_on",
+        "written_notice_on",
+        "territory",
+        "motor_section",
+    )
+}
+
+
+def _quote_fields(post: Any) -> dict[str, str]:
+    """The quote form's field map, with invoice lines renumbered as the service sees them."""
+    used = [i for i in range(LINE_ROWS) if post.get(f"line_{i}_amount", "").strip()]
+    lines = {}
+    for n, i in enumerate(used):
+        lines[f"purchase_lines[{n}].amount"] = f"line_{i}_amount"
+        lines[f"purchase_lines[{n}].kind"] = f"line_{i}_amount"
+    return {**QUOTE_FIELDS, **lines}
+
+
 @login_required
 def policy_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
@@ -167,13 +241,14 @@ def quote_new(request: HttpRequest) -> HttpResponse:
             customer = _or_404(customer_get_for, user, int(customer_id))
         except ValueError as exc:
             raise Http404("no such customer") from exc
+    errors: dict[str, str] = {}
     if request.method == "POST" and customer is not None:
         try:
             quote = svc.gap_quote_create(
                 actor=user, customer=customer, data=_quote_data(request.POST)
             )
         except DomainError as exc:
-            _error(request, exc)
+            errors = _form_error(request, exc, _quote_fields(request.POST))
         else:
             return redirect(reverse(f"gap-{_area(user)}-quote", args=[quote.pk]))
     return render(
@@ -184,7 +259,11 @@ def quote_new(request: HttpRequest) -> HttpResponse:
             "adjustments": _adjustments(customer) if customer else [],
             "customers": customer_list_for(user)[:200],
             "v": request.POST,
-            "rows": range(LINE_ROWS),
+            "errors": errors,
+            "rows": [
+                (i, errors.get(f"line_{i}_amount", ""), request.POST.get(f"line_{i}_amount", ""))
+                for i in range(LINE_ROWS)
+            ],
             "line_kinds": _choices(PriceLineKind),
             "uses": _choices(VehicleUse),
             "markets": _choices(BuiltForMarket),
@@ -267,6 +346,7 @@ def document_pdf(request: HttpRequest, policy_id: int, document_id: int) -> File
 def policy_cancel(request: HttpRequest, policy_id: int) -> HttpResponse:
     user = _user(request)
     policy = _or_404(sel.policy_get_for, user, policy_id)
+    errors: dict[str, str] = {}
     if request.method == "POST":
         p = request.POST
         try:
@@ -274,13 +354,15 @@ def policy_cancel(request: HttpRequest, policy_id: int) -> HttpResponse:
                 actor=user,
                 policy=policy,
                 kind=p.get("kind", ""),
-                notice_on=_day(p.get("notice_on")),
+                notice_on=_day(p.get("notice_on"), "notice_on"),
                 reason=p.get("reason") or None,
-                disposed_on=_day(p.get("disposed_on")) if p.get("disposed_on") else None,
+                disposed_on=_day(p.get("disposed_on"), "disposed_on")
+                if p.get("disposed_on")
+                else None,
                 idempotency_key=p.get("idempotency_key") or None,
             )
         except DomainError as exc:
-            _error(request, exc)
+            errors = _form_error(request, exc, CANCEL_FIELDS)
         else:
             return redirect(reverse(f"gap-{_area(user)}-cancellation", args=[c.pk]))
     kinds = [
@@ -301,6 +383,7 @@ def policy_cancel(request: HttpRequest, policy_id: int) -> HttpResponse:
             "idempotency_key": uuid.uuid4().hex,
             "area": _area(user),
             "v": request.POST,
+            "errors": errors,
         },
     )
 
@@ -322,11 +405,11 @@ def cancellation_detail(request: HttpRequest, cancellation_id: int) -> HttpRespo
     )
 
 
-def _day(value: str | None) -> date:
+def _day(value: str | None, field: str = "date") -> date:
     try:
         return date.fromisoformat(value or "")
     except ValueError:
-        raise DomainError("invalid", "enter a date as YYYY-MM-DD", "G3", "date") from None
+        raise DomainError("invalid", "enter a date as YYYY-MM-DD", "G3", field) from None
 
 
 def _moment(value: str | None, field: str) -> datetime:
@@ -359,6 +442,7 @@ def claims_queue(request: HttpRequest) -> HttpResponse:
 def claim_new(request: HttpRequest, policy_id: int) -> HttpResponse:
     user = _staff(request)
     policy = _or_404(sel.policy_get_for, user, policy_id)
+    errors: dict[str, str] = {}
     if request.method == "POST":
         p = request.POST
         try:
@@ -369,8 +453,10 @@ def claim_new(request: HttpRequest, policy_id: int) -> HttpResponse:
                 notified_at=_moment(p.get("notified_at"), "notified_at")
                 if p.get("notified_at")
                 else None,
-                total_loss_on=_day(p.get("total_loss_on")) if p.get("total_loss_on") else None,
-                written_notice_on=_day(p.get("written_notice_on"))
+                total_loss_on=_day(p.get("total_loss_on"), "total_loss_on")
+                if p.get("total_loss_on")
+                else None,
+                written_notice_on=_day(p.get("written_notice_on"), "written_notice_on")
                 if p.get("written_notice_on")
                 else None,
                 territory=p.get("territory", "england"),
@@ -378,7 +464,7 @@ def claim_new(request: HttpRequest, policy_id: int) -> HttpResponse:
                 description=p.get("description", ""),
             )
         except DomainError as exc:
-            _error(request, exc)
+            errors = _form_error(request, exc, CLAIM_FIELDS)
         else:
             messages.success(request, f"Claim {claim.reference} registered.")
             return redirect("gap-claim", claim_id=claim.pk)
@@ -392,6 +478,7 @@ def claim_new(request: HttpRequest, policy_id: int) -> HttpResponse:
             "territories": _choices(Territory),
             "sections": _choices(MotorSection),
             "v": request.POST,
+            "errors": errors,
         },
     )
 
