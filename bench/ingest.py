@@ -27,9 +27,10 @@ from pathlib import Path
 
 import polars as pl
 
+from covernote.telematics_io.fixture import a10kw_dir
 from covernote.telematics_io.store import ingest_body
 
-FIXTURE = Path("/work/shared/data/telematics/a10kw")
+FIXTURE = a10kw_dir()
 TARGET = 1e6  # points/s, issue 6
 NOW = datetime(2026, 4, 1, tzinfo=UTC)
 WINDOW = (datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 12, 31, tzinfo=UTC))

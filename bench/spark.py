@@ -24,9 +24,10 @@ from covernote.domain.telematics.frames import POINTS_OUT, TRIPS_OUT
 from covernote.domain.telematics.kernel import score_points
 from covernote.domain.telematics.params import parse_params
 from covernote.domain.telematics.speed_limits import build_road_index
+from covernote.telematics_io.fixture import a10kw_dir
 
 ROOT = Path(__file__).resolve().parents[1]
-FIXTURE = Path("/work/shared/data/telematics/a10kw")
+FIXTURE = a10kw_dir()
 
 
 def _kernel_types(df: pl.DataFrame, schema: dict[str, object]) -> pl.DataFrame:

@@ -29,9 +29,10 @@ from covernote.domain.telematics.kernel import trips_and_indicators as kernel_tr
 from covernote.domain.telematics.params import parse_params
 from covernote.domain.telematics.segment import assign_trips
 from covernote.domain.telematics.speed_limits import build_road_index, match_limits
+from covernote.telematics_io.fixture import a10kw_dir
 
 ROOT = Path(__file__).resolve().parents[1]
-FIXTURE = Path("/work/shared/data/telematics/a10kw")
+FIXTURE = a10kw_dir()
 M_PER_DEG = 111_320.0
 
 

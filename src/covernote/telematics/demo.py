@@ -8,19 +8,17 @@ speeding alerts. The fixture lives in the steering repository's ``shared/data``;
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import polars as pl
-from django.conf import settings
 
 from covernote.domain.errors import DomainError, ErrorCode
+from covernote.telematics_io.fixture import a10kw_dir
 
 
 def fixture_dir() -> Path:
-    default = Path(settings.BASE_DIR).parent / "shared" / "data" / "telematics" / "a10kw"
-    return Path(os.environ.get("COVERNOTE_TELEMATICS_FIXTURE", default))
+    return a10kw_dir()
 
 
 def _require(path: Path) -> Path:

@@ -9,10 +9,11 @@ import polars as pl
 import pytest
 
 from covernote.domain.telematics.params import TelematicsParams, parse_params
+from covernote.telematics_io.fixture import a10kw_dir
 
 ROOT = Path(__file__).resolve().parents[3]
 TOML = ROOT / "config/products/young_driver/telematics.toml"
-FIXTURE = Path("/work/shared/data/telematics/a10kw")
+FIXTURE = a10kw_dir()
 
 
 @pytest.fixture(scope="session")
