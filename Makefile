@@ -43,6 +43,7 @@ check: env ## ruff, format check, mypy, import-linter, migrations check
 	$(RUN) ruff format --check src tests bench
 	$(RUN) mypy src
 	$(RUN) lint-imports
+	@mkdir -p var
 	DJANGO_SETTINGS_MODULE=covernote.settings.test $(RUN) covernote makemigrations --check --dry-run
 
 fmt: env ## apply ruff fixes and formatting
