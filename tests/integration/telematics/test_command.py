@@ -112,7 +112,9 @@ def test_yd_speed_1_score_against_an_osm_extract(tmp_path, capsys):
     pts = pl.DataFrame(
         {
             "device_id": ["D1"] * n,
-            "ts": [datetime(2026, 3, 2, 12, 0, tzinfo=UTC) + timedelta(seconds=i) for i in range(n)],
+            "ts": [
+                datetime(2026, 3, 2, 12, 0, tzinfo=UTC) + timedelta(seconds=i) for i in range(n)
+            ],
             "lat": [51.5] * n,
             "lon": [-0.1 + (i * 0.3) / k for i in range(n)],  # 0.3 m/s ~ 1.08 km/h
             "speed_kmh": [20.0] * n,
