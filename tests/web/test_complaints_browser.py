@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from covernote.complaints.models import Complaint
 from covernote.documents.models import Document
@@ -99,3 +100,82 @@ def test_comp_customer_complains_from_the_app(page, users, customers):
     assert page.get_by_role("heading", name="We have received your complaint").is_visible()
     c = Complaint.objects.get()
     assert c.customer == customers["own"] and c.channel == "web"
+
+
+def test_yd_complaint_logged_from_customer_page_holding_response_fos_referral_and_closure(
+    page, users, customers
+):
+    """YD-COMPLAINT, COMP-6, COMP-4: from the customer page an agent logs a Young Driver
+    claims complaint received 54 days ago, sends the holding response (the 8-week clock
+    is met), corrects the cause, records the FOS referral (flagged: before the window)
+    and closes it on the FOS outcome."""
+    harbour = customers["harbour"]
+    received = timezone.localtime() - timedelta(days=54)
+    sign_in(page, "agent@coplus.example")
+    page.wait_for_url(re.compile(r"/backoffice/$"))
+    page.goto(f"/backoffice/customers/{harbour.pk}/")
+    assert "No complaints." in page.get_by_test_id("customer-complaints").inner_text()
+    page.get_by_role("link", name="Log a complaint").click()
+    page.wait_for_url(re.compile(rf"/backoffice/complaints/new/\?customer={harbour.pk}$"))
+    assert page.get_by_label("Customer reference").input_value() == harbour.reference
+    page.get_by_label("Received (date and time, UK time)").fill(received.strftime("%Y-%m-%dT10:00"))
+    page.get_by_label("Procedure").select_option("young_driver")
+    page.get_by_label("Young Driver: what it is about").select_option("claim")
+    page.get_by_label("Product").select_option("young_driver_motor")
+    page.get_by_label("What the complaint is about").fill("The claim for my stolen car is stuck")
+    page.get_by_role("button", name="Log the complaint").click()
+    page.wait_for_url(re.compile(r"/backoffice/complaints/\d+/$"))
+    complaint = Complaint.objects.get()
+    assert complaint.route_subject == "claim"
+    assert "Customer Relations (claims complaints)" in page.get_by_test_id("owner").inner_text()
+    ack_row = page.get_by_test_id("clocks").locator("tr[data-clock=acknowledgement]")
+    assert "5 working days" in ack_row.inner_text() and "YD-COMPLAINT" in ack_row.inner_text()
+
+    page.get_by_text("Holding response (8 weeks, DISP 1.6.2R)").click()
+    page.get_by_label("Why a final response cannot be given yet").fill(
+        "the theft investigation is still open"
+    )
+    expected = timezone.localdate() + timedelta(days=21)
+    page.get_by_label("Final response expected by").fill(expected.isoformat())
+    page.get_by_role("button", name="Send the holding response").click()
+    expect(page.get_by_role("status").get_by_text("Holding response sent")).to_be_visible()
+    final_row = page.get_by_test_id("clocks").locator("tr[data-clock=final_response]")
+    assert "met" in final_row.inner_text() and "holding response" in final_row.inner_text()
+    assert "An update on your complaint" in page.get_by_test_id("letters").inner_text()
+    holding = Document.objects.get(kind="complaint_holding_response")
+    assert "refer it to the Financial Ombudsman Service now" in holding.html
+
+    page.get_by_text("Correct the classification").click()
+    page.get_by_label("Main cause (FCA taxonomy)").select_option("terms_disputes")
+    page.get_by_label("Why the classification is corrected").fill("It is about the claim terms")
+    page.get_by_role("button", name="Save the classification").click()
+    expect(page.get_by_role("status").get_by_text("Classification corrected")).to_be_visible()
+    assert "reclassified" in page.get_by_test_id("history").inner_text()
+
+    page.get_by_text("Record a referral to the Financial Ombudsman").click()
+    page.get_by_label("Date the complainant referred to the FOS").fill(
+        (timezone.localdate() - timedelta(days=1)).isoformat()
+    )
+    page.get_by_label("FOS reference").fill("PNX-7788")
+    page.get_by_role("button", name="Record the FOS referral").click()
+    expect(page.get_by_role("status").get_by_text("FOS referral recorded")).to_be_visible()
+    fos = page.get_by_test_id("fos").inner_text()
+    assert "PNX-7788" in fos and "before window" in fos
+    assert "DISP 2.8.1R" in page.get_by_test_id("fos-flags").inner_text()
+
+    page.get_by_label("FOS outcome").select_option("upheld")
+    page.get_by_label("Redress the FOS awarded (£)").fill("400")
+    page.get_by_label("FOS redress type").select_option("financial_loss")
+    page.get_by_role("button", name="Close the complaint").click()
+    expect(page.get_by_role("status").get_by_text("Closed after the FOS outcome")).to_be_visible()
+    assert "Upheld by the FOS" in page.get_by_test_id("fos").inner_text()
+    complaint.refresh_from_db()
+    assert (complaint.status, complaint.outcome, complaint.main_cause) == (
+        "closed",
+        "upheld",
+        "terms_disputes",
+    )
+
+    page.goto(f"/backoffice/customers/{harbour.pk}/")
+    listing = page.get_by_test_id("customer-complaints").inner_text()
+    assert complaint.reference in listing and "Closed" in listing

@@ -142,7 +142,7 @@ class ReturnForm(forms.Form):
     )
 
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 YES_NO = [("no", "No"), ("yes", "Yes")]
 
 
