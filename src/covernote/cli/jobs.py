@@ -61,6 +61,41 @@ def gap_expire_policies(as_of: date) -> str:
     return f"{gap_policies_expire(as_of=as_of)} GAP policies reached natural expiry"
 
 
+def young_driver_payments_settle(as_of: date) -> str:
+    """YD-PAY-2: collect/refund scheduled payments once their 14-day notice has run."""
+    from covernote.young_driver.services import yd_payments_settle
+
+    return yd_payments_settle(as_of)
+
+
+def young_driver_instalments_collect(as_of: date) -> str:
+    """YD-PAY-1: Direct Debit instalments due, collected for the finance provider."""
+    from covernote.young_driver.services import yd_instalments_collect
+
+    return yd_instalments_collect(as_of)
+
+
+def young_driver_renewals_invite(as_of: date) -> str:
+    """YD-FEE-REN: renewal invitations N days before the end (product setting, default 21)."""
+    from covernote.young_driver.services import yd_renewals_invite
+
+    return yd_renewals_invite(as_of)
+
+
+def young_driver_smartbox_faults(as_of: date) -> str:
+    """YD-BOX-FAULT: silent boxes suspected faulty; free replacement with a letter."""
+    from covernote.young_driver.services import yd_smartbox_faults
+
+    return yd_smartbox_faults(as_of)
+
+
+def young_driver_smartbox_deactivate(as_of: date) -> str:
+    """YD-DATA-1: deactivate boxes more than 14 days after the end of cover."""
+    from covernote.young_driver.services import yd_smartbox_deactivate
+
+    return yd_smartbox_deactivate(as_of)
+
+
 JOBS: list[tuple[str, Callable[[date], str]]] = [
     ("documents.retry_outbox", retry_outbox),
     ("young_driver.install_overdue", young_driver_install_overdue),
@@ -69,4 +104,9 @@ JOBS: list[tuple[str, Callable[[date], str]]] = [
     ("telematics.mileage", telematics_mileage),
     ("telematics.reviews", telematics_reviews),
     ("gap.expire_policies", gap_expire_policies),
+    ("young_driver.payments_settle", young_driver_payments_settle),
+    ("young_driver.instalments_collect", young_driver_instalments_collect),
+    ("young_driver.renewals_invite", young_driver_renewals_invite),
+    ("young_driver.smartbox_faults", young_driver_smartbox_faults),
+    ("young_driver.smartbox_deactivate", young_driver_smartbox_deactivate),
 ]

@@ -138,6 +138,7 @@ def post_purchase(
     fee: Decimal,
     payment_key: str,
     finance_amount: Decimal | None,
+    settled: bool = True,
 ) -> None:
     """New business or renewal: premium, IPT, add-ons, commission, fee; then the cash.
 
@@ -169,6 +170,8 @@ def post_purchase(
         posting=charge,
         description=f"Young Driver premium, IPT, add-ons and fee {policy.number}",
     )
+    if not settled:  # a renewal premium taken by CPA after its notice (yd_payments_settle)
+        return
     _post(
         actor=actor,
         reference=policy.number,
