@@ -61,6 +61,12 @@ def gap_expire_policies(as_of: date) -> str:
     return f"{gap_policies_expire(as_of=as_of)} GAP policies reached natural expiry"
 
 
+def gap_retry_fraud_db(as_of: date) -> str:
+    from covernote.gap.services import gap_fraud_db_retry
+
+    return f"{gap_fraud_db_retry()} failed MID/CUE submissions resent and accepted"
+
+
 def young_driver_payments_settle(as_of: date) -> str:
     """YD-PAY-2: collect/refund scheduled payments once their 14-day notice has run."""
     from covernote.young_driver.services import yd_payments_settle
@@ -104,6 +110,7 @@ JOBS: list[tuple[str, Callable[[date], str]]] = [
     ("telematics.mileage", telematics_mileage),
     ("telematics.reviews", telematics_reviews),
     ("gap.expire_policies", gap_expire_policies),
+    ("gap.retry_fraud_db", gap_retry_fraud_db),
     ("young_driver.payments_settle", young_driver_payments_settle),
     ("young_driver.instalments_collect", young_driver_instalments_collect),
     ("young_driver.renewals_invite", young_driver_renewals_invite),

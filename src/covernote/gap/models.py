@@ -330,6 +330,8 @@ class FraudDatabaseSubmission(models.Model):
     result = models.JSONField(default=dict)
     status = models.CharField(max_length=20)
     at = models.DateTimeField(default=timezone.now)
+    attempts = models.PositiveIntegerField(default=1)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering: ClassVar = ["at", "id"]

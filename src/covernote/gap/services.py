@@ -156,6 +156,46 @@ def _submit(
     )
 
 
+FRAUD_DB_MAX_ATTEMPTS = 10
+
+
+def gap_fraud_db_retry(*, actor: Any = "job:gap.retry_fraud_db") -> int:
+    """PLT-9: resend failed MID/CUE submissions; idempotent (only ``failed`` rows are
+    picked, each row locked while it is resent, so two runs never send one twice).
+    Returns how many were accepted this run; rows stop after FRAUD_DB_MAX_ATTEMPTS."""
+    accepted = 0
+    ids = list(
+        FraudDatabaseSubmission.objects.filter(
+            status="failed", attempts__lt=FRAUD_DB_MAX_ATTEMPTS
+        ).values_list("pk", flat=True)
+    )
+    client = fraud_database_client()
+    for pk in ids:
+        with transaction.atomic():
+            sub = FraudDatabaseSubmission.objects.select_for_update().get(pk=pk)
+            if sub.status != "failed":
+                continue
+            try:
+                result = client.submit(sub.database, sub.event, sub.payload)
+                status = str(result.get("status", "accepted"))
+            except Exception as exc:  # stays failed for the next run
+                result, status = {"error": str(exc)[:500]}, "failed"
+            before = sub.status
+            sub.result, sub.status, sub.adapter = result, status, client.name
+            sub.attempts += 1
+            sub.last_attempt_at = timezone.now()
+            sub.save()
+            accepted += status != "failed"
+            audit_record(
+                actor=actor,
+                action="gap.fraud_db.retry",
+                obj=sub,
+                before={"status": before},
+                after={"status": status, "attempts": sub.attempts, "rule": "PLT-9"},
+            )
+    return accepted
+
+
 def _money(value: Any, field: str, rule: str) -> Decimal:
     return non_negative_money(value, field=field, rule=rule)
 
