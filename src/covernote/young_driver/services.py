@@ -2042,7 +2042,7 @@ def yd_smartbox_faults(as_of: date) -> str:
     ).values_list("pk", flat=True)
     for pk in list(candidates):
         with transaction.atomic():
-            device = Device.objects.select_for_update().select_related("policy").get(pk=pk)
+            device = Device.objects.select_for_update().get(pk=pk)
             if device.state not in (
                 box.DeviceState.INSTALLED.value,
                 box.DeviceState.VERIFIED.value,

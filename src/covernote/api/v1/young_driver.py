@@ -376,3 +376,18 @@ def close_theft(request: HttpRequest, claim_id: int, payload: TheftCloseIn) -> T
     actor = request_user(request)
     claim = sel.theft_claim_get_for(actor, claim_id)
     return theft_out(svc.yd_theft_claim_close(actor=actor, claim=claim, outcome=payload.outcome))
+
+
+class RenewIn(Schema):
+    model_config = {"extra": "forbid"}
+
+    idempotency_key: str
+
+
+@router.post("/policies/{policy_id}/renew", response={201: PolicyOut})
+def renew(request: HttpRequest, policy_id: int, payload: RenewIn) -> Status[PolicyOut]:
+    """YD-FEE-REN: accept the renewal invitation; the new term is a new linked policy."""
+    actor = request_user(request)
+    p = sel.policy_get_for(actor, policy_id)
+    new = svc.yd_policy_renew(actor=actor, policy=p, idempotency_key=payload.idempotency_key)
+    return Status(201, policy_out(new))
