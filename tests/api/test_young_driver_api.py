@@ -225,3 +225,28 @@ def test_yd_theft_1_api_register_requires_incident_number_and_is_tenant_scoped(
     assert (
         agent.get(f"/api/v1/young-driver/theft-claims/{claim.pk}").json()["last_position"] is None
     )
+
+
+def test_yd_fee_ren_api_renew_makes_a_linked_policy(loaded, api, customers):
+    from covernote.young_driver.models import YDPolicy
+    from covernote.young_driver.services import yd_renewals_invite
+
+    agent = api("agent")
+    q = _quote(agent, customers["own"]).json()
+    old = _buy(agent, q["id"], idempotency_key="api-ren-buy").json()
+    url = f"/api/v1/young-driver/policies/{old['id']}/renew"
+    r = agent.post(url, {"idempotency_key": "api-ren"}, content_type="application/json")
+    assert r.status_code in (400, 409, 422) and r.json()["rule"] == "YD-FEE-REN"  # not invited
+    end = YDPolicy.objects.get(pk=old["id"]).end
+    yd_renewals_invite(end - timedelta(days=21))
+    r = agent.post(url, {"idempotency_key": "api-ren"}, content_type="application/json")
+    assert r.status_code == 201, r.content
+    new = YDPolicy.objects.get(pk=r.json()["id"])
+    assert new.renewed_from_id == old["id"]
+    assert new.start == end + timedelta(days=1)
+    assert (
+        api("broker_harbour")
+        .post(url, {"idempotency_key": "x"}, content_type="application/json")
+        .status_code
+        == 404
+    )
