@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from covernote.domain.telematics.indicators import lateral_expr
+from covernote.domain.telematics.indicators import lateral_mps2
 
 from .conftest import T0, stream
 
@@ -23,7 +23,7 @@ def test_yd_score_1_lateral_does_not_depend_on_where_north_is(params, headings, 
     base = stream("D1", T0, [50.0] * 12).with_columns(
         step_s=pl.Series([None] + [1.0] * 11, dtype=pl.Float64)
     )
-    a = base.with_columns(heading_deg=pl.Series(headings)).select(lateral_expr(params))
+    a = lateral_mps2(base.with_columns(heading_deg=pl.Series(headings)), params)
     rot = [(h + offset) % 360.0 for h in headings]
-    b = base.with_columns(heading_deg=pl.Series(rot)).select(lateral_expr(params))
-    assert a.to_series().to_list() == pytest.approx(b.to_series().to_list(), abs=1e-9, nan_ok=True)
+    b = lateral_mps2(base.with_columns(heading_deg=pl.Series(rot)), params)
+    assert a.to_list() == pytest.approx(b.to_list(), abs=1e-9, nan_ok=True)

@@ -83,30 +83,47 @@ def speeding_threshold_kmh(limit_kmh: pl.Expr, params: TelematicsParams) -> pl.E
     return limit_kmh * (1.0 + s.tolerance_pct / 100.0) + s.tolerance_mph * KMH_PER_MPH
 
 
-def lateral_expr(params: TelematicsParams) -> pl.Expr:
+def lateral_mps2(df: pl.DataFrame, params: TelematicsParams) -> pl.Series:
     """Lateral acceleration (m/s2) from a smoothed yaw rate (YD-SCORE-1 harsh cornering).
 
     Per step the heading change is wrapped to [-180, 180); its cumulative sum is an
     unwrapped heading. The yaw rate at fix i is the unwrapped change from fix i-k to
-    fix i+k over their time span (k = window // 2); lateral = v_i x |yaw rate|. Null
-    unless every step of the window is valid (within the trip: ``step_s`` not null,
-    ``0 < step_s <= max_step_s``, headings present) and every fix of the window is at
-    or above ``events.min_speed_kmh``. Linear scans only (cumulative sums and shifts).
+    fix i+k over their time span (k = ``yaw_window_fixes // 2``); lateral = v_i x |yaw
+    rate|. Null unless every step of the window (the steps ending at fixes i-k+1..i+k)
+    is valid -- within the trip (``step_s`` not null), ``0 < step_s <= max_step_s``,
+    headings present -- and every fix i-k..i+k is at or above ``events.min_speed_kmh``.
+    Linear scans only: one cumulative count of "blocking" rows (a bad step ending at
+    the row, or the row or its predecessor too slow) differenced across the window.
     """
     k = params.events.yaw_window_fixes // 2
     step = pl.col("step_s")
     dh = (pl.col("heading_deg") - pl.col("heading_deg").shift(1) + 540.0) % 360.0 - 180.0
     good = ((step > 0) & (step <= params.trips.max_step_s) & dh.is_not_null()).fill_null(False)
-    unwrapped = pl.when(good).then(dh).otherwise(0.0).cum_sum()
-    bad_steps = good.not_().cast(pl.Int64).cum_sum()
-    window_ok = (bad_steps.shift(-k) - bad_steps.shift(k)) == 0
-    span_s = (pl.col("ts").shift(-k) - pl.col("ts").shift(k)).dt.total_microseconds().cast(
-        pl.Float64
-    ) / 1e6
-    yaw = (unwrapped.shift(-k) - unwrapped.shift(k)) * (math.pi / 180.0) / span_s
-    slowest = pl.min_horizontal(pl.col("speed_kmh").shift(j) for j in range(-k, k + 1))
-    ok = (window_ok & (slowest >= params.events.min_speed_kmh)).fill_null(False)
-    return pl.when(ok).then(pl.col("speed_kmh") / 3.6 * yaw.abs())
+    slow = (pl.col("speed_kmh") < params.events.min_speed_kmh).fill_null(True)
+    block = good.not_() | slow | slow.shift(1).fill_null(True)
+    uh, nb, t = pl.col("_uh"), pl.col("_nb"), pl.col("_t")
+    return (
+        df.lazy()
+        .select(
+            _uh=pl.when(good).then(dh).otherwise(0.0).cum_sum(),
+            _nb=block.cast(pl.Int32).cum_sum(),
+            _t=pl.col("ts").to_physical(),
+            _v=pl.col("speed_kmh"),
+        )
+        .select(
+            pl.when((nb.shift(-k) - nb.shift(k)) == 0)
+            .then(
+                pl.col("_v")
+                / 3.6
+                * (uh.shift(-k) - uh.shift(k)).abs()
+                * (math.pi / 180.0 * 1e6)
+                / (t.shift(-k) - t.shift(k)).cast(pl.Float64)
+            )
+            .alias("lateral_mps2")
+        )
+        .collect(engine="in-memory")
+        .to_series()
+    )
 
 
 def add_point_indicators(df: pl.DataFrame, params: TelematicsParams) -> pl.DataFrame:
@@ -122,7 +139,7 @@ def add_point_indicators(df: pl.DataFrame, params: TelematicsParams) -> pl.DataF
     )
     df = df.with_columns(
         accel_mps2=pl.when(ok_step).then((v - v_prev) / step),
-        lateral_mps2=lateral_expr(params),
+        lateral_mps2=lateral_mps2(df, params),
         _fast=fast_enough.fill_null(False),
     )
     hour = local_hour(df, params.night.timezone)
