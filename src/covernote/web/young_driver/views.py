@@ -321,6 +321,21 @@ def bo_policy(request: HttpRequest, policy_id: int) -> HttpResponse:
                     returned_on=_date(p.get("returned_on", ""), "returned_on"),
                 )
                 messages.success(request, "Smartbox return recorded.")
+            elif action == "renewal_invite":
+                svc.yd_renewal_invite(actor=user, policy=policy, today=date.today())
+                messages.success(
+                    request, "Renewal invitation sent (with the 14-day payment notice)."
+                )
+            elif action == "renew":
+                new = svc.yd_policy_renew(
+                    actor=user,
+                    policy=policy,
+                    idempotency_key=p.get("idempotency_key") or uuid.uuid4().hex,
+                )
+                messages.success(
+                    request, f"Renewed: policy {new.number} starts {new.start:%d %B %Y}."
+                )
+                return redirect("yd-bo-policy", policy_id=new.pk)
             else:
                 raise DomainError("invalid", "unknown action", None, "action")
         except DomainError as exc:
