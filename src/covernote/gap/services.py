@@ -47,13 +47,13 @@ from covernote.domain.gap.eligibility import (
 )
 from covernote.domain.gap.eligibility import MotorPolicy as DomainMotorPolicy
 from covernote.domain.gap.eligibility import Vehicle as DomainVehicle
+from covernote.domain.gap.finance import outstanding_finance_balance
 from covernote.domain.gap.params import GapParams, parse_params
 from covernote.domain.gap.pricing import is_quote_valid, price_quote
 from covernote.domain.gap.purchase import PriceLine, PriceLineKind, purchase_price
 from covernote.domain.gap.sale import check_conclusion
 from covernote.domain.gap.settlement import ClaimInput, gap_benefit
 from covernote.domain.money import gbp, non_negative_money, round_money
-from covernote.gap.finance import outstanding_finance_balance
 from covernote.gap.fraud_databases import fraud_database_client
 from covernote.gap.lifecycle import policy_transition
 from covernote.gap.models import (

@@ -33,10 +33,10 @@ from covernote.domain.gap.eligibility import (
     MotorCover,
     VehicleUse,
 )
+from covernote.domain.gap.finance import KINDS as FINANCE_KINDS
 from covernote.domain.gap.purchase import PriceLineKind
 from covernote.gap import selectors as sel
 from covernote.gap import services as svc
-from covernote.gap.finance import KINDS as FINANCE_KINDS
 from covernote.gap.models import CancellationKind
 from covernote.parties.selectors import customer_get_for, customer_list_for
 from covernote.web.charts import bar_chart

@@ -1,8 +1,11 @@
 """Outstanding finance balance from the lender's statement lines (GAP-DEF-OFB).
 
-The pure domain takes OFB as a figure; the wording says what is *not* part of it,
-so the statement is captured as typed lines and the balance derived here, each
-line a step of the Decision. (Candidate to move into ``covernote.domain.gap``.)
+The settlement (``settlement.gap_benefit``) takes OFB as a figure; the wording says
+what is *not* part of it, so the lender's settlement statement is given as typed
+lines and the balance derived here: the balance for the insured vehicle counts;
+amounts carried over from a previous agreement, credit protection insurance, fees,
+additional interest, arrears and any other amount not for the insured vehicle are
+left out. Each line is a step of the Decision. Pure: no Django, no I/O.
 """
 
 from __future__ import annotations
@@ -16,8 +19,8 @@ from covernote.domain.money import ZERO, round_money
 
 RULE = "GAP-DEF-OFB"
 
-INCLUDED = {"vehicle_balance": "Balance for the insured vehicle"}
-EXCLUDED = {
+INCLUDED: dict[str, str] = {"vehicle_balance": "Balance for the insured vehicle"}
+EXCLUDED: dict[str, str] = {
     "carried_over": "amounts carried over from a previous agreement",
     "credit_protection": "credit protection insurance",
     "fees": "credit facility, title or documentation fees",
@@ -25,10 +28,15 @@ EXCLUDED = {
     "arrears": "arrears",
     "other_not_vehicle": "another amount not for the insured vehicle",
 }
-KINDS = {**INCLUDED, **EXCLUDED}
+KINDS: dict[str, str] = {**INCLUDED, **EXCLUDED}
 
 
 def outstanding_finance_balance(lines: Iterable[tuple[str, Decimal]]) -> Decision:
+    """GAP-DEF-OFB: outcome ``"outstanding_finance"``, ``amounts["outstanding_finance"]``.
+
+    Refuses an unknown line kind or a negative amount (``invalid``, field
+    ``finance_lines[i].kind`` / ``.amount``).
+    """
     d = Decision(outcome="outstanding_finance")
     total = ZERO
     for i, (kind, amount) in enumerate(lines):
