@@ -23,7 +23,7 @@ from covernote.domain.young_driver import smartbox as box
 from covernote.telematics.config import storage_root, telematics_params
 from covernote.telematics.models import CaseKind, DeviceCase, IngestBatch
 from covernote.telematics.services import ScoreResult, telematics_score
-from covernote.telematics_io.store import ingest_batch, read_points
+from covernote.telematics_io.store import ingest_batch, read_device_days
 from covernote.young_driver.models import Device, PolicyStatus, YDCancellation, YDPolicy
 
 #: Devices that may send data (a deactivated box never may, YD-DATA-1).
@@ -151,12 +151,7 @@ def _touched_days(frame: pl.DataFrame, allowed: dict[str, DataWindow]) -> dict[s
 
 
 def _device_days(root: Any, serial: str, days: set[date]) -> pl.DataFrame:
-    pts = read_points(root, device_id=serial)
-    if pts.height == 0:
-        return pts
-    if "device_id" not in pts.columns:
-        pts = pts.with_columns(device_id=pl.lit(serial))
-    return pts.filter(pl.col("ts").dt.date().is_in(sorted(days)))
+    return read_device_days(root, serial, [d.isoformat() for d in days])
 
 
 def _first_data(device: Device) -> None:

@@ -139,9 +139,10 @@ def _ways_from_osmium(path: Path, classes: Collection[str]) -> list[Way]:
 
     ways: list[Way] = []
     fp = osmium.FileProcessor(str(path), osmium.osm.NODE | osmium.osm.WAY).with_locations()
-    for w in fp:
-        if not w.is_way() or w.tags.get("highway") not in classes:
+    for obj in fp:
+        if not isinstance(obj, osmium.osm.Way) or obj.tags.get("highway") not in classes:
             continue
+        w = obj
         tags = {t.k: t.v for t in w.tags}
         coords = [(n.lon, n.lat) for n in w.nodes if n.location.valid()]
         ways.append((int(w.id), tags, [coords]))

@@ -311,6 +311,32 @@ def read_points(root: str | os.PathLike[str], *, device_id: str | None = None) -
     )
 
 
+def read_device_days(root: str | os.PathLike[str], device_id: str, days: list[str]) -> pl.DataFrame:
+    """One device's stored fixes on the given UTC days (``YYYY-MM-DD``), sorted by ts.
+
+    Reads only those partitions, so rescoring after a batch costs the days it
+    touched, not the device's whole history.
+    """
+    fs, base = filesystem(root)
+    dirs = [_partition_dir(base, device_id, day) for day in sorted(set(days))]
+    files = _files_under(fs, dirs)
+    if not files:
+        return pl.DataFrame(schema=CANONICAL)
+    ds = pads.dataset(
+        files,
+        filesystem=fs,
+        format="parquet",
+        partitioning=_hive(),
+        partition_base_dir=f"{base}/{POINTS_DIR}",
+    )
+    got = pl.DataFrame(pl.from_arrow(ds.to_table())).with_columns(device_id=pl.lit(device_id))
+    return (
+        got.select([pl.col(c).cast(t) for c, t in CANONICAL.items()])
+        .unique(["device_id", "ts"], keep="first")
+        .sort("ts")
+    )
+
+
 def read_quarantine(root: str | os.PathLike[str]) -> pl.DataFrame:
     """Every quarantined row with its reason and ``received_at``."""
     fs, base = filesystem(root)
