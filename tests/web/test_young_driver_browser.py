@@ -156,3 +156,38 @@ def test_yd_theft_1_staff_register_theft_see_last_position_and_close(page, users
     assert page.get_by_test_id("claim-status").inner_text() == "Closed"
     assert page.get_by_test_id("last-position").count() == 0
     assert policy.theft_claims.get().acknowledgement is not None
+
+
+def test_yd_fee_ren_customer_renews_on_a_phone(phone_page, users, customers):
+    from datetime import timedelta
+
+    from covernote.products.services import product_configs_load
+    from covernote.young_driver.services import yd_renewal_invite
+    from tests.integration.young_driver.conftest import buy
+
+    product_configs_load(actor="test")
+    policy = buy(users["agent"], customers["own"], method="card", key="browser-renew")
+    renewal = yd_renewal_invite(actor=None, policy=policy, today=policy.end - timedelta(days=21))
+
+    sign_in(phone_page, "jamie@example.com")
+    phone_page.goto(f"/app/young-driver/policies/{policy.pk}/")
+    offer = phone_page.get_by_test_id("renewal-offer")
+    assert phone_page.get_by_test_id("renewal-premium").inner_text() == (
+        f"£{renewal.renewal_premium}"
+    )
+    assert phone_page.get_by_test_id("renewal-fee").inner_text() == "£50.00"
+    assert phone_page.get_by_test_id("renewal-total").inner_text() == f"£{renewal.total}"
+    assert "no earlier than 14 days" in phone_page.get_by_test_id("renewal-notice").inner_text()
+    offer.locator("summary").click()
+    assert offer.locator("span.rule", has_text="YD-FEE-REN").first.is_visible()
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
+    phone_page.get_by_role("button", name="Renew my policy").click()
+    phone_page.wait_for_url(re.compile(r"/app/young-driver/policies/\d+/"))
+    renewal.refresh_from_db()
+    new = renewal.new_policy
+    assert new is not None and phone_page.url.endswith(f"/policies/{new.pk}/")
+    assert phone_page.get_by_text(f"your policy is renewed: {new.number}").is_visible()
+    assert phone_page.get_by_text(f"This policy renews {policy.number}").is_visible()
+    phone_page.goto("/app/young-driver/")
+    assert phone_page.get_by_text(new.number).first.is_visible()
+    assert YDPolicy.objects.filter(renewed_from=policy).count() == 1

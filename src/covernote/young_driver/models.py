@@ -343,6 +343,8 @@ class InstallTask(models.Model):
     )
     reminder_sent_on = models.DateField(null=True, blank=True)
     notice_sent_on = models.DateField(null=True, blank=True)
+    # YD-BOX-FAULT: a free replacement is never escalated to a notice; a last reminder instead
+    final_reminder_sent_on = models.DateField(null=True, blank=True)
     completed_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -406,6 +408,14 @@ class YDCancellation(models.Model):
     box_returned_on = models.DateField(null=True, blank=True)
     box_refund = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     box_decision = models.JSONField(null=True, blank=True)
+    # YD-PAY-1: Direct Debit premium finance settled at cancellation (refund set off first)
+    finance_owed = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    finance_set_off = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    finance_balance = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    finance_refund_to_customer = models.DecimalField(
+        max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    finance_decision = models.JSONField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -460,6 +470,7 @@ class YDTheftClaim(models.Model):
 class RenewalStatus(models.TextChoices):
     INVITED = "invited", "Invited"
     RENEWED = "renewed", "Renewed"
+    DECLINED = "declined", "Declined by the customer"
 
 
 class YDRenewal(models.Model):
@@ -475,6 +486,10 @@ class YDRenewal(models.Model):
     invited_on = models.DateField()
     status = models.CharField(
         max_length=10, choices=RenewalStatus.choices, default=RenewalStatus.INVITED
+    )
+    declined_on = models.DateField(null=True, blank=True)  # "No thanks": runs to its end
+    declined_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     new_policy = models.OneToOneField(
         YDPolicy, null=True, blank=True, on_delete=models.PROTECT, related_name="renewed_by"

@@ -1850,6 +1850,10 @@ def yd_policy_renew(
         raise DomainError(ErrorCode.CONFLICT, "no renewal invitation", "YD-FEE-REN", "policy")
     if renewal.new_policy_id is not None:
         return YDPolicy.objects.get(pk=renewal.new_policy_id)
+    if renewal.status == RenewalStatus.DECLINED:
+        raise DomainError(
+            ErrorCode.CONFLICT, "the renewal offer was declined", "YD-FEE-REN", "policy"
+        )
     _check_live(old, "YD-FEE-REN")
     if now > renewal.new_start:
         raise DomainError(ErrorCode.EXPIRED, "the renewal date has passed", "YD-FEE-REN")
@@ -2008,6 +2012,58 @@ def yd_policy_renew(
         after={"number": new.number, "renewal_of": old.number, "annual_premium": annual},
     )
     return new
+
+
+@transaction.atomic
+def yd_renewal_decline(*, actor: Any, policy: YDPolicy, today: date | None = None) -> YDRenewal:
+    """YD-FEE-REN "No thanks": record the decline; the policy runs to its end (nothing is
+    collected, no new policy). Idempotent; a renewed offer cannot be declined."""
+    if isinstance(actor, User) and actor.is_customer and policy.customer.user_id != actor.pk:
+        raise DomainError(ErrorCode.NOT_FOUND, "no such policy", "PLT-4", "policy")
+    now = _today(today)
+    p = _lock(policy)
+    renewal = YDRenewal.objects.select_for_update().filter(policy=p).first()
+    if renewal is None:
+        raise DomainError(ErrorCode.CONFLICT, "no renewal invitation", "YD-FEE-REN", "policy")
+    if renewal.status == RenewalStatus.DECLINED:
+        return renewal
+    if renewal.status == RenewalStatus.RENEWED:
+        raise DomainError(ErrorCode.CONFLICT, "the policy is already renewed", "YD-FEE-REN")
+    renewal.status, renewal.declined_on, renewal.declined_by = (
+        RenewalStatus.DECLINED,
+        now,
+        _user(actor),
+    )
+    renewal.save(update_fields=["status", "declined_on", "declined_by"])
+    _version(
+        p,
+        actor=actor,
+        kind="renewal_declined",
+        effective=now,
+        changes={"renewal": "declined", "cover_ends": p.end},
+    )
+    p.save()
+    _letter(
+        actor=actor,
+        policy=p,
+        kind="yd_renewal_declined",
+        title="You have chosen not to renew",
+        paragraphs=[
+            f"Thank you for letting us know. Your policy {p.number} stays in force until the end "
+            f"of {p.end.strftime('%d %B %Y')} and will not be renewed; nothing will be taken "
+            "for a renewal (YD-FEE-REN, YD-PAY-2).",
+            "Please return your Smartbox after your cover ends.",
+        ],
+        key=f"yd-renewal-declined-{p.number}",
+    )
+    audit_record(
+        actor=actor,
+        action="young_driver.renewal.decline",
+        obj=renewal,
+        firm_id=p.firm_id,
+        after={"policy": p.number, "declined_on": now, "cover_ends": p.end},
+    )
+    return renewal
 
 
 # --------------------------------------------------------------------------- Smartbox lifecycle jobs

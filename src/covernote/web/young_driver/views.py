@@ -93,6 +93,28 @@ def app_policy(request: HttpRequest, policy_id: int) -> HttpResponse:
         policy = sel.policy_get_for(user, policy_id)
     except DomainError as exc:
         raise Http404("no such policy") from exc
+    if request.method == "POST" and request.POST.get("action") in ("renew", "decline_renewal"):
+        try:
+            if request.POST["action"] == "renew":
+                new = svc.yd_policy_renew(
+                    actor=user,
+                    policy=policy,
+                    idempotency_key=request.POST.get("idempotency_key") or uuid.uuid4().hex,
+                )
+                messages.success(
+                    request,
+                    f"Thank you — your policy is renewed: {new.number} starts "
+                    f"{new.start:%-d %B %Y}. We have written to you.",
+                )
+                return redirect("yd-app-policy", policy_id=new.pk)
+            svc.yd_renewal_decline(actor=user, policy=policy)
+            messages.success(
+                request,
+                f"You have chosen not to renew. Your cover continues until {policy.end:%-d %B %Y}.",
+            )
+        except DomainError as exc:
+            _error(request, exc)
+        return redirect("yd-app-policy", policy_id=policy.pk)
     if request.method == "POST":
         task = sel.open_task(policy)
         upload = request.FILES.get("photo")
@@ -113,7 +135,9 @@ def app_policy(request: HttpRequest, policy_id: int) -> HttpResponse:
                 request, "Thank you — your photo is uploaded and waiting for our check."
             )
         return redirect("yd-app-policy", policy_id=policy.pk)
-    return render(request, "young_driver/app_policy.html", _policy_context(policy))
+    ctx = _policy_context(policy)
+    ctx.update(renewal=getattr(policy, "renewal", None), key=uuid.uuid4().hex)
+    return render(request, "young_driver/app_policy.html", ctx)
 
 
 @login_required
