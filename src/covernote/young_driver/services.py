@@ -66,6 +66,7 @@ from covernote.young_driver.models import (
 )
 
 QUOTE_VALID_DAYS = 30
+FAULT_REPLACEMENT = "fault_replacement"  # install task reason: never escalated (YD-BOX-FAULT)
 PHOTO_MAX_BYTES = 8 * 1024 * 1024
 PHOTO_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 RATED_FIELDS = ("licence_years", "vehicle_group", "annual_mileage", "no_claims_years")
@@ -1201,9 +1202,10 @@ def yd_install_overdue(as_of: date) -> str:
     """YD-BOX-INSTALL: reminder, then notice of cancellation, then cancel (idempotent).
 
     Tasks whose photo is awaiting our approval are not chased: the customer has
-    done their part.
+    done their part. A free replacement box's task (YD-BOX-FAULT) gets the reminder and,
+    where a notice would be due, one last reminder — never a notice of cancellation.
     """
-    reminders = notices = cancelled = 0
+    reminders = notices = cancelled = not_escalated = 0
     for task in InstallTask.objects.filter(status=InstallTaskStatus.OPEN).select_related("policy"):
         with transaction.atomic():
             t = InstallTask.objects.select_for_update().get(pk=task.pk)
@@ -1238,6 +1240,38 @@ def yd_install_overdue(as_of: date) -> str:
                     after={"as_of": as_of},
                 )
                 reminders += 1
+            elif (
+                d.outcome == box.InstallStatus.CANCELLATION_NOTICE_DUE
+                and t.reason == FAULT_REPLACEMENT
+            ):
+                # YD-BOX-FAULT: the customer did nothing wrong; never a notice of cancellation.
+                # One last reminder instead; staff follow up (a human decides, YD-CANCEL-5).
+                if t.final_reminder_sent_on:
+                    continue
+                _letter(
+                    actor=None,
+                    policy=policy,
+                    kind="yd_install_reminder",
+                    title="Please fit your replacement Smartbox",
+                    paragraphs=[
+                        "We sent you a free replacement Smartbox because your old one stopped "
+                        "sending data (YD-BOX-FAULT). It has not been fitted and approved yet.",
+                        "Please fit it and upload a photo in the app, or call us if you need "
+                        "help. Your cover is not affected by this letter.",
+                    ],
+                    steps=[s.as_dict() for s in d.steps],
+                    key=f"yd-install-final-reminder-{t.pk}",
+                )
+                t.final_reminder_sent_on = as_of
+                t.save(update_fields=["final_reminder_sent_on"])
+                audit_record(
+                    actor=None,
+                    action="young_driver.install.replacement_not_escalated",
+                    obj=t,
+                    firm_id=policy.firm_id,
+                    after={"as_of": as_of, "reason": t.reason, "rule": "YD-BOX-FAULT"},
+                )
+                not_escalated += 1
             elif d.outcome == box.InstallStatus.CANCELLATION_NOTICE_DUE and not t.notice_sent_on:
                 last_day = d.data["earliest_last_day_of_cover"]
                 _letter(
@@ -1288,7 +1322,10 @@ def yd_install_overdue(as_of: date) -> str:
             today=as_of,
         )
         cancelled += 1
-    return f"{reminders} reminders, {notices} notices of cancellation, {cancelled} cancelled"
+    return (
+        f"{reminders} reminders, {notices} notices of cancellation, {cancelled} cancelled, "
+        f"{not_escalated} free replacements reminded instead of a notice (YD-BOX-FAULT)"
+    )
 
 
 __all__ = [
@@ -2126,7 +2163,7 @@ def yd_smartbox_faults(as_of: date) -> str:
                 policy, actor=None, note="Free replacement (YD-BOX-FAULT)"
             )
             task = _install_task(
-                policy, new_device, anchor=as_of, reason="fault_replacement", params=params
+                policy, new_device, anchor=as_of, reason=FAULT_REPLACEMENT, params=params
             )
             _version(
                 policy,
