@@ -797,7 +797,13 @@ def complaint_final_response(
     now: datetime | None = None,
 ) -> Complaint:
     """The final response (DISP 1.6.2R): outcome with reasons and redress, the FOS
-    leaflet, six-month limit and Annex 3R wording; destinations per COMP-4."""
+    leaflet, six-month limit and Annex 3R wording; destinations per COMP-4.
+
+    Also sent when the complainant referred to the FOS before it (COMP-6): the letter
+    notes the referral, the complaint stays ``referred_fos`` (the FOS outcome is
+    recorded later) and the return counts our final response date and outcome.
+    Refused there if we had already responded (final response or summary resolution).
+    """
     _require_staff(actor, "issue a final response")
     moment = _now(now)
     result = _outcome(outcome)
@@ -814,7 +820,9 @@ def complaint_final_response(
         procedure=proc,
         received_at=c.received_at,
         at=moment,
+        responded=c.final_response_on is not None or c.summary_resolution_sent_at is not None,
     )
+    after_referral = target is S.REFERRED_FOS
     handler = _handler(c, proc)
     letter = final_response_letter(
         _facts(c, handler),
@@ -823,6 +831,8 @@ def complaint_final_response(
         wording=complaints_config().letters,
         redress=amount,
         consent_to_waive=consent_to_waive,
+        fos_referred_on=c.fos_referred_on if after_referral else None,
+        fos_reference=c.fos_reference if after_referral else "",
     )
     destinations = destinations_for(c)
     paragraphs = list(letter.paragraphs)
@@ -866,6 +876,7 @@ def complaint_final_response(
             "redress": str(amount or ""),
             "redress_type": kind,
             "destinations": [d.key for d in destinations],
+            "after_fos_referral": after_referral,
         },
         document=doc,
     )

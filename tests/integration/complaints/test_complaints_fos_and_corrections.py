@@ -25,6 +25,7 @@ from covernote.complaints.services import (
     complaint_holding_response,
     complaint_reclassify,
     complaint_refer_fos,
+    complaint_resolve_summary,
 )
 from covernote.domain.errors import DomainError
 from tests.integration.complaints.conftest import at
@@ -318,6 +319,95 @@ def test_comp4_fos_outcome_closes_a_complaint_referred_before_the_final_response
     assert (c.status, c.outcome, c.closed_on) == ("closed", "upheld", date(2026, 6, 1))
     row = totals(m, date(2026, 1, 1), date(2026, 6, 30))
     assert (row["closed"], row["upheld"], row["redress_paid_gbp"]) == ("1", "1", "300.00")
+
+
+def test_comp6_final_response_after_an_early_fos_referral_counts_our_response(register, users):
+    c = register("harbour", received=MONDAY)
+    m = users["manager"]
+    complaint_refer_fos(
+        actor=m,
+        complaint=c,
+        referred_on=date(2026, 3, 20),
+        fos_reference="F-9",
+        now=at(2026, 3, 20),
+    )
+    c = complaint_final_response(
+        actor=m,
+        complaint=c,
+        outcome="partly_upheld",
+        reasons="The renewal notice was sent late.",
+        redress_amount="80",
+        redress_type="distress_inconvenience",
+        now=at(2026, 4, 2),
+    )
+    # The complaint stays with the FOS; our response is recorded and closes it for the return.
+    assert (c.status, c.final_response_on, c.closed_on) == (
+        "referred_fos",
+        date(2026, 4, 2),
+        date(2026, 4, 2),
+    )
+    assert c.outcome == "partly_upheld"
+    doc = complaint_letters(c).get(kind="complaint_final_response")
+    assert "referred your complaint to the Financial Ombudsman Service on 20 March 2026" in doc.html
+    assert "F-9" in doc.html
+    event = c.events.get(kind="final_response")
+    assert (event.status_before, event.status_after) == ("referred_fos", "referred_fos")
+    assert event.detail["after_fos_referral"] is True
+    assert AuditRecord.objects.filter(
+        action="complaint.final_response", object_id=str(c.pk)
+    ).exists()
+    # Independent count: received 2 Mar, answered 2 Apr (day 31: after 3 days, within 8 weeks)
+    row = totals(m, date(2026, 1, 1), date(2026, 6, 30))
+    assert (row["closed"], row["upheld"], row["redress_paid_gbp"]) == ("1", "1", "80.00")
+    assert row["closed_after_3_business_days_within_8_weeks"] == "1"
+    # A second final response is refused.
+    with pytest.raises(DomainError) as err:
+        complaint_final_response(
+            actor=m, complaint=c, outcome="upheld", reasons="Again.", now=at(2026, 4, 3)
+        )
+    assert err.value.rule == "COMP-6"
+    # The FOS outcome is still recorded; the return keeps our closure, outcome and redress.
+    c = complaint_close_after_fos(
+        actor=m,
+        complaint=c,
+        fos_outcome="upheld",
+        decided_on=date(2026, 6, 1),
+        redress_amount="200",
+        redress_type="financial_loss",
+        now=at(2026, 6, 2),
+    )
+    assert (c.status, c.fos_outcome, c.fos_redress_amount) == (
+        "closed",
+        "upheld",
+        Decimal("200.00"),
+    )
+    assert (c.outcome, c.closed_on, c.redress_amount) == (
+        "partly_upheld",
+        date(2026, 4, 2),
+        Decimal("80.00"),
+    )
+    assert totals(m, date(2026, 1, 1), date(2026, 6, 30)) == row
+
+
+def test_comp6_no_final_response_after_a_summary_resolution_referred_to_the_fos(register, users):
+    c = register("harbour", received=MONDAY)
+    m = users["manager"]
+    complaint_resolve_summary(
+        actor=m, complaint=c, resolution="Refunded the fee.", now=at(2026, 3, 3)
+    )
+    c = complaint_refer_fos(
+        actor=m,
+        complaint=c,
+        referred_on=date(2026, 3, 20),
+        fos_reference="F-8",
+        now=at(2026, 3, 20),
+    )
+    with pytest.raises(DomainError) as err:
+        complaint_final_response(
+            actor=m, complaint=c, outcome="upheld", reasons="Refund.", now=at(2026, 3, 25)
+        )
+    assert err.value.rule == "COMP-6"
+    assert Complaint.objects.get(pk=c.pk).final_response_on is None
 
 
 def test_comp4_only_a_referred_complaint_is_closed_after_the_fos(register, users):

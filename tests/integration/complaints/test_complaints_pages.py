@@ -97,3 +97,29 @@ def test_plt4_attachment_download_is_tenant_scoped_and_audited(register, users, 
     assert client_for(users["broker_harbour"]).get(url).status_code == 200
     other = f"/backoffice/complaints/{c.pk}/attachments/{a.pk + 999}/"
     assert client_for(users["agent"]).get(other).status_code == 404
+
+
+def test_comp6_page_offers_the_final_response_after_an_early_fos_referral(register, users):
+    from covernote.complaints.services import complaint_refer_fos
+
+    c = register("harbour", received=timezone.now())
+    client = client_for(users["manager"])
+    complaint_refer_fos(
+        actor=users["manager"],
+        complaint=c,
+        referred_on=timezone.localdate(),
+        fos_reference="PNX-1",
+    )
+    page = client.get(f"/backoffice/complaints/{c.pk}/").content.decode()
+    assert "referred to the FOS before it" in page and "Issue the final response" in page
+    r = client.post(
+        f"/backoffice/complaints/{c.pk}/final-response/",
+        {"outcome": "rejected", "reasons": "No error was made."},
+        follow=True,
+    )
+    assert "Final response sent." in r.content.decode()
+    c.refresh_from_db()
+    assert c.status == "referred_fos" and c.final_response_on == timezone.localdate()
+    page = client.get(f"/backoffice/complaints/{c.pk}/").content.decode()
+    assert "referred to the FOS before it" not in page  # responded: only the FOS outcome is left
+    assert "Close after the FOS outcome" in page

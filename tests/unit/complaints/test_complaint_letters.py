@@ -106,3 +106,24 @@ def test_comp_6_letters_honour_the_response_format():
     letter = acknowledgement_letter(facts, final_response_by=date(2027, 3, 1))
     assert letter.response_format == "large_print"
     assert "large print" in text(letter)
+
+
+def test_comp_6_final_response_after_an_early_fos_referral_notes_the_referral():
+    plain = final_response_letter(
+        FACTS, outcome=Outcome.REJECTED, reasons=("No error.",), wording=CONFIG.letters
+    )
+    assert "referred your complaint to the Financial Ombudsman Service on" not in text(plain)
+    letter = final_response_letter(
+        FACTS,
+        outcome=Outcome.REJECTED,
+        reasons=("No error.",),
+        wording=CONFIG.letters,
+        fos_referred_on=date(2027, 2, 1),
+        fos_reference="FOS-123",
+    )
+    body = text(letter)
+    assert "referred your complaint to the Financial Ombudsman Service on 1 February 2027" in body
+    assert "FOS-123" in body
+    # Still a complete final response (DISP 1.6.2R(1)): leaflet, six months, FOS contact.
+    assert "six months" in body and "Exchange Tower" in body
+    assert CONFIG.letters.fos_leaflet_title in letter.enclosures

@@ -197,3 +197,43 @@ def test_comp_1_register_receipt_must_be_a_timezone_aware_timestamp():
             at=RECEIVED,
         )
     assert err.value.rule == "G2"
+
+
+def test_comp_6_final_response_after_an_early_fos_referral_keeps_the_complaint_with_the_fos():
+    proc = CONFIG.procedure("broker_platform")
+    assert TRANSITIONS[ComplaintStatus.REFERRED_FOS] == frozenset(
+        {ComplaintStatus.FINAL_RESPONSE_ISSUED, ComplaintStatus.CLOSED}
+    )
+    later = datetime(2027, 3, 10, 12, 0, tzinfo=UTC)
+    assert (
+        check_transition(
+            ComplaintStatus.REFERRED_FOS,
+            ComplaintStatus.FINAL_RESPONSE_ISSUED,
+            procedure=proc,
+            received_at=RECEIVED,
+            at=later,
+        )
+        is ComplaintStatus.REFERRED_FOS
+    )
+    with pytest.raises(ComplaintTransitionError) as err:  # we already responded
+        check_transition(
+            ComplaintStatus.REFERRED_FOS,
+            ComplaintStatus.FINAL_RESPONSE_ISSUED,
+            procedure=proc,
+            received_at=RECEIVED,
+            at=later,
+            responded=True,
+        )
+    assert err.value.rule == "COMP-6"
+    # Every other transition returns its target unchanged.
+    assert (
+        check_transition(
+            ComplaintStatus.STAGE1,
+            ComplaintStatus.FINAL_RESPONSE_ISSUED,
+            procedure=proc,
+            received_at=RECEIVED,
+            at=later,
+            responded=True,
+        )
+        is ComplaintStatus.FINAL_RESPONSE_ISSUED
+    )

@@ -217,8 +217,14 @@ def final_response_letter(
     wording: LetterWording,
     redress: Decimal | None = None,
     consent_to_waive: bool = False,
+    fos_referred_on: date | None = None,
+    fos_reference: str = "",
 ) -> Letter:
-    """Final response (DISP 1.6.2R(1)): outcome, reasons, redress, leaflet, 6 months, Annex 3R."""
+    """Final response (DISP 1.6.2R(1)): outcome, reasons, redress, leaflet, 6 months, Annex 3R.
+
+    ``fos_referred_on``: the complainant referred to the FOS before this response
+    (COMP-6): the letter notes the referral; everything else it must say is unchanged.
+    """
     decision = {
         Outcome.UPHELD: "We have upheld your complaint.",
         Outcome.PARTLY_UPHELD: "We have upheld part of your complaint.",
@@ -229,6 +235,14 @@ def final_response_letter(
     paragraphs = [_opening(facts), f"This is our final response. {decision}", *reasons]
     if redress is not None and redress > 0:
         paragraphs.append(f"We are offering you {gbp(redress)} to put things right.")
+    if fos_referred_on is not None:
+        ref = f" (their reference {fos_reference})" if fos_reference else ""
+        paragraphs.append(
+            "We understand that you referred your complaint to the Financial Ombudsman "
+            f"Service on {_fmt(fos_referred_on)}{ref}, before we sent this response. We are "
+            "still required to give you our final response. The Financial Ombudsman Service "
+            "will take it into account, and you do not need to refer your complaint again."
+        )
     paragraphs += [
         "If you remain dissatisfied, you may refer your complaint to the Financial "
         "Ombudsman Service. We enclose the Financial Ombudsman Service's standard "

@@ -79,7 +79,9 @@ TRANSITIONS: dict[ComplaintStatus, frozenset[ComplaintStatus]] = {
     S.FORWARDED: frozenset({S.FINAL_RESPONSE_ISSUED, S.REFERRED_FOS, S.CLOSED, S.WITHDRAWN}),
     S.RESOLVED_SUMMARY: frozenset({S.REFERRED_FOS, S.CLOSED}),
     S.FINAL_RESPONSE_ISSUED: frozenset({S.REFERRED_FOS, S.CLOSED}),
-    S.REFERRED_FOS: frozenset({S.CLOSED}),
+    # DISP 1.6.2R: a complainant who went to the FOS before our final response still gets
+    # one (COMP-6). The complaint stays with the FOS: see ``check_transition``.
+    S.REFERRED_FOS: frozenset({S.FINAL_RESPONSE_ISSUED, S.CLOSED}),
     S.CLOSED: frozenset(),
     S.WITHDRAWN: frozenset(),
 }
@@ -103,13 +105,20 @@ def check_transition(
     procedure: Procedure,
     received_at: datetime,
     at: datetime,
+    responded: bool = False,
 ) -> ComplaintStatus:
     """Validate a status change and return the new status.
 
     Refused: a transition not in :data:`TRANSITIONS`; escalation where the
     procedure has no stage 2 (COMP-3) or forwarding where it has no forwarding
     firm (COMP-5, DISP 1.7); any step timed before the complaint was received
-    (an escalation before receipt names ``escalated_at``).
+    (an escalation before receipt names ``escalated_at``); a final response on a
+    complaint referred to the FOS when the firm already responded (``responded``:
+    a final response or summary resolution was sent).
+
+    A final response on a complaint the complainant referred to the FOS before it
+    (COMP-6, DISP 1.6.2R) returns ``referred_fos``: the complaint stays with the FOS,
+    whose outcome is recorded later (COMP-4).
     """
     if at.tzinfo is None or received_at.tzinfo is None:
         raise DomainError(ErrorCode.INVALID, "timestamps must carry a time zone offset", "G2", "at")
@@ -132,6 +141,13 @@ def check_transition(
         raise ComplaintTransitionError(
             f"{target} cannot be recorded before the complaint was received", "COMP-2", "at"
         )
+    if current is S.REFERRED_FOS and target is S.FINAL_RESPONSE_ISSUED:
+        if responded:
+            raise ComplaintTransitionError(
+                "the firm has already responded: the FOS now deals with the complaint",
+                "COMP-6",
+            )
+        return S.REFERRED_FOS
     return target
 
 

@@ -236,6 +236,11 @@ def complaint_detail(request: HttpRequest, complaint_id: int) -> HttpResponse:
             "can_holding": staff and c.status in OPEN_STATUSES,
             "can_refer_fos": staff and c.status in FOS_REFERRABLE,
             "can_close_fos": staff and c.status == "referred_fos",
+            # COMP-6: referred to the FOS before we responded: our final response is still due.
+            "can_final_after_fos": staff
+            and c.status == "referred_fos"
+            and c.final_response_on is None
+            and c.summary_resolution_sent_at is None,
             "can_reclassify": staff,
             "holding_form": HoldingForm(),
             "fos_form": FosReferralForm(initial={"referred_on": timezone.localdate()}),
