@@ -338,3 +338,31 @@ class FraudDatabaseSubmission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.database} {self.event} {self.status}"
+
+
+class GapVehicleTransfer(models.Model):
+    """Policy history: cover moved to a new-for-old replacement vehicle (GAP-CLAIM-3,
+    exclusion 9). One row per policy version that changed the vehicle."""
+
+    policy = models.ForeignKey(GapPolicy, on_delete=models.PROTECT, related_name="transfers")
+    policy_version = models.PositiveIntegerField(help_text="Policy version after the transfer")
+    from_vehicle = models.ForeignKey(Vehicle, on_delete=models.PROTECT, related_name="+")
+    to_vehicle = models.ForeignKey(Vehicle, on_delete=models.PROTECT, related_name="+")
+    transferred_on = models.DateField(help_text="First day the replacement is insured")
+    previous_purchase_price = models.DecimalField(**MONEY)
+    purchase_price = models.DecimalField(**MONEY, help_text="The replacement's (GAP-DEF-PRICE)")
+    purchase = models.JSONField(default=dict, help_text="GAP-DEF-PRICE Decision")
+    eligibility = models.JSONField(default=dict, help_text="GAP-ELIG-2/3/5/7 Decision")
+    purchase_lines = models.JSONField(default=list)
+    note = models.TextField(blank=True)
+    idempotency_key = models.CharField(max_length=200, unique=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar = ["transferred_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.policy} v{self.policy_version} {self.transferred_on}"

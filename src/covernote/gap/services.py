@@ -44,6 +44,7 @@ from covernote.domain.gap.eligibility import (
     MotorCover,
     VehicleUse,
     check_eligibility,
+    require_eligible,
 )
 from covernote.domain.gap.eligibility import MotorPolicy as DomainMotorPolicy
 from covernote.domain.gap.eligibility import Vehicle as DomainVehicle
@@ -53,6 +54,7 @@ from covernote.domain.gap.pricing import is_quote_valid, price_quote
 from covernote.domain.gap.purchase import PriceLine, PriceLineKind, purchase_price
 from covernote.domain.gap.sale import check_conclusion
 from covernote.domain.gap.settlement import ClaimInput, gap_benefit
+from covernote.domain.gap.transfer import check_replacement_vehicle
 from covernote.domain.money import gbp, non_negative_money, round_money
 from covernote.gap.fraud_databases import fraud_database_client
 from covernote.gap.lifecycle import policy_transition
@@ -66,6 +68,7 @@ from covernote.gap.models import (
     GapClaim,
     GapPolicy,
     GapQuote,
+    GapVehicleTransfer,
     MotorPolicy,
     PolicyStatus,
     PurchaseLine,
@@ -225,24 +228,14 @@ def _date(value: Any, field: str, rule: str) -> date:
 
 
 @dataclass(frozen=True)
-class QuoteResult:
-    quote: GapQuote
-    eligible: bool
+class _ParsedVehicle:
+    domain: DomainVehicle
+    fields: dict[str, Any]  # Vehicle model fields (without customer/firm)
 
 
-@transaction.atomic
-def gap_quote_create(
-    *, actor: User, customer: Customer, data: dict[str, Any], today: date | None = None
-) -> GapQuote:
-    """GAP-DEF-PRICE → GAP-ELIG-1..7 → GAP-PRICE-1/PLT-8. A refusal is stored with every
-    failing rule id and reason; only an eligible quote is priced."""
-    _require(actor, SELLERS, "quote GAP")
-    _require_customer_in_scope(actor, customer)
-    today = today or timezone.localdate()
-    config = product_config_in_force(PRODUCT, today)
-    params = params_for(config)
-
-    v = data.get("vehicle") or {}
+def _parse_vehicle(v: dict[str, Any], today: date) -> _ParsedVehicle:
+    """Validate the vehicle part of a quote or a replacement (GAP-ELIG-3/5/7) and look
+    it up in Glass's Guide (GAP-ELIG-5, GAP-DEF-MV)."""
     for key in ("registration", "make", "model", "valuation_code", "first_registered_on"):
         if not v.get(key):
             raise DomainError(
@@ -261,7 +254,10 @@ def gap_quote_create(
         for u in v.get("uses") or ["social_domestic_pleasure"]
     )
     built_for = _enum(BuiltForMarket, v.get("built_for", "uk"), "vehicle.built_for", "GAP-ELIG-7")
-    weight = int(v.get("gross_weight_kg") or 1500)
+    try:
+        weight = int(v.get("gross_weight_kg") or 1500)
+    except (TypeError, ValueError):
+        weight = 0
     if weight <= 0:
         raise DomainError(
             ErrorCode.INVALID,
@@ -273,9 +269,39 @@ def gap_quote_create(
     source = valuation_source()
     listed = source.is_listed(code)
     market_value = source.retail_value(code) if listed else None
+    flags = {
+        "is_commercial": bool(v.get("is_commercial")),
+        "is_kit_car": bool(v.get("is_kit_car")),
+        "is_invalid_carriage": bool(v.get("is_invalid_carriage")),
+        "registered_in_uk": bool(v.get("registered_in_uk", True)),
+        "principally_used_in_uk": bool(v.get("principally_used_in_uk", True)),
+    }
+    domain = DomainVehicle(
+        first_registered_on=first_reg,
+        listed_in_valuation_source=listed,
+        uses=uses,
+        gross_weight_kg=weight,
+        built_for=built_for,
+        **flags,
+    )
+    fields = {
+        "registration": str(v["registration"]).upper().replace(" ", ""),
+        "make": v["make"],
+        "model": v["model"],
+        "valuation_code": code,
+        "first_registered_on": first_reg,
+        "uses": sorted(u.value for u in uses),
+        "gross_weight_kg": weight,
+        "built_for": built_for.value,
+        "listed_in_valuation_source": listed,
+        "market_value_at_purchase": market_value,
+        **flags,
+    }
+    return _ParsedVehicle(domain=domain, fields=fields)
 
-    raw_lines = data.get("purchase_lines") or []
-    lines = [
+
+def _parse_lines(raw_lines: list[dict[str, Any]]) -> list[PriceLine]:
+    return [
         PriceLine(
             kind=_enum(PriceLineKind, ln.get("kind"), f"purchase_lines[{i}].kind", "GAP-DEF-PRICE"),
             amount=_money(ln.get("amount"), f"purchase_lines[{i}].amount", "GAP-DEF-PRICE"),
@@ -283,6 +309,29 @@ def gap_quote_create(
         )
         for i, ln in enumerate(raw_lines)
     ]
+
+
+@dataclass(frozen=True)
+class QuoteResult:
+    quote: GapQuote
+    eligible: bool
+
+
+@transaction.atomic
+def gap_quote_create(
+    *, actor: User, customer: Customer, data: dict[str, Any], today: date | None = None
+) -> GapQuote:
+    """GAP-DEF-PRICE → GAP-ELIG-1..7 → GAP-PRICE-1/PLT-8. A refusal is stored with every
+    failing rule id and reason; only an eligible quote is priced."""
+    _require(actor, SELLERS, "quote GAP")
+    _require_customer_in_scope(actor, customer)
+    today = today or timezone.localdate()
+    config = product_config_in_force(PRODUCT, today)
+    params = params_for(config)
+
+    pv = _parse_vehicle(data.get("vehicle") or {}, today)
+
+    lines = _parse_lines(data.get("purchase_lines") or [])
     price_decision = purchase_price(lines)
     price = price_decision.amounts["purchase_price"]
 
@@ -345,18 +394,7 @@ def gap_quote_create(
 
     elig = check_eligibility(
         EligibilityInput(
-            vehicle=DomainVehicle(
-                first_registered_on=first_reg,
-                listed_in_valuation_source=listed,
-                uses=uses,
-                gross_weight_kg=weight,
-                is_commercial=bool(v.get("is_commercial")),
-                is_kit_car=bool(v.get("is_kit_car")),
-                is_invalid_carriage=bool(v.get("is_invalid_carriage")),
-                built_for=built_for,
-                registered_in_uk=bool(v.get("registered_in_uk", True)),
-                principally_used_in_uk=bool(v.get("principally_used_in_uk", True)),
-            ),
+            vehicle=pv.domain,
             holder_relationship=holder,
             motor_policy=motor,
             ownership_date=ownership,
@@ -376,25 +414,7 @@ def gap_quote_create(
             params=params,
         )
 
-    vehicle = Vehicle.objects.create(
-        customer=customer,
-        firm_id=customer.firm_id,
-        registration=str(v["registration"]).upper().replace(" ", ""),
-        make=v["make"],
-        model=v["model"],
-        valuation_code=code,
-        first_registered_on=first_reg,
-        uses=sorted(u.value for u in uses),
-        gross_weight_kg=weight,
-        is_commercial=bool(v.get("is_commercial")),
-        is_kit_car=bool(v.get("is_kit_car")),
-        is_invalid_carriage=bool(v.get("is_invalid_carriage")),
-        built_for=built_for.value,
-        registered_in_uk=bool(v.get("registered_in_uk", True)),
-        principally_used_in_uk=bool(v.get("principally_used_in_uk", True)),
-        listed_in_valuation_source=listed,
-        market_value_at_purchase=market_value,
-    )
+    vehicle = Vehicle.objects.create(customer=customer, firm_id=customer.firm_id, **pv.fields)
     quote = GapQuote.objects.create(
         reference=_ref("GQ"),
         customer=customer,
@@ -637,6 +657,182 @@ def gap_policy_bind(
         },
     )
     return policy
+
+
+# --------------------------------------------------------------------------- new-for-old
+
+
+def insured_vehicle_at(policy: GapPolicy, on: date) -> tuple[Vehicle, Decimal, bool]:
+    """The vehicle insured on ``on``, its purchase price (GAP-DEF-PRICE) and whether it was
+    later replaced new-for-old (the loss is then the new-for-old event: GAP-EXCL-9)."""
+    vehicle, price = policy.quote.vehicle, policy.quote.purchase_price
+    transfers = list(policy.transfers.select_related("to_vehicle").order_by("transferred_on", "id"))
+    for t in transfers:
+        if t.transferred_on <= on:
+            vehicle, price = t.to_vehicle, t.purchase_price
+    replaced = bool(transfers) and on < transfers[-1].transferred_on
+    return vehicle, price, replaced
+
+
+@transaction.atomic
+def gap_policy_transfer_vehicle(
+    *,
+    actor: User,
+    policy: GapPolicy,
+    vehicle: dict[str, Any],
+    purchase_lines: list[dict[str, Any]],
+    idempotency_key: str,
+    transfer_on: date | None = None,
+    note: str = "",
+    today: date | None = None,
+) -> GapVehicleTransfer:
+    """GAP-CLAIM-3 exclusion 9: on request, move the live policy to the new-for-old
+    replacement. GAP-ELIG-2/3/5/7 are checked again (every failing rule refused, nothing
+    changes); number, period, limit and premium stay; a new policy version, a history row,
+    a new schedule (PLT-7), a MID update (PLT-9) and an audit record (before/after)."""
+    _require(actor, SELLERS, "transfer GAP cover")
+    if not idempotency_key:
+        raise DomainError(
+            ErrorCode.REQUIRED,
+            "an idempotency key is required",
+            "API-IDEMPOTENCY",
+            "idempotency_key",
+        )
+
+    def replay() -> GapVehicleTransfer | None:
+        done = GapVehicleTransfer.objects.filter(idempotency_key=idempotency_key).first()
+        if done is not None and done.policy_id != policy.pk:
+            raise DomainError(
+                ErrorCode.CONFLICT,
+                "idempotency key used for another policy",
+                "API-IDEMPOTENCY",
+                "idempotency_key",
+            )
+        return done
+
+    if (done := replay()) is not None:
+        return done
+    today = today or timezone.localdate()
+    p = (
+        GapPolicy.objects.select_for_update()
+        .select_related("customer", "vehicle", "quote__vehicle", "config")
+        .get(pk=policy.pk)
+    )
+    _require_customer_in_scope(actor, p.customer)
+    if (done := replay()) is not None:
+        return done
+    if p.status != PolicyStatus.ACTIVE:
+        raise DomainError(
+            ErrorCode.CONFLICT,
+            f"only a live policy can move to a replacement vehicle (this one is {p.status})",
+            "GAP-TERM-1",
+            None,
+        )
+    transfer_on = transfer_on or today
+    if transfer_on > today:
+        raise DomainError(
+            ErrorCode.INVALID, "the transfer date is in the future", "GAP-EXCL-9", "transfer_on"
+        )
+    if not p.start_on <= transfer_on <= p.cover_ends_on:
+        raise DomainError(
+            ErrorCode.INVALID,
+            f"the transfer date must lie in the period {p.start_on} to {p.cover_ends_on}",
+            "GAP-EXCL-9",
+            "transfer_on",
+        )
+    last = p.transfers.order_by("-transferred_on", "-id").first()
+    if last is not None and transfer_on < last.transferred_on:
+        raise DomainError(
+            ErrorCode.INVALID,
+            f"cover already moved to {last.to_vehicle.registration} on {last.transferred_on}",
+            "GAP-EXCL-9",
+            "transfer_on",
+        )
+    pv = _parse_vehicle(vehicle, today)
+    if pv.fields["registration"] == p.vehicle.registration:
+        raise DomainError(
+            ErrorCode.INVALID,
+            "the replacement has the insured vehicle's registration",
+            "GAP-EXCL-9",
+            "vehicle.registration",
+        )
+    lines = _parse_lines(purchase_lines)
+    price_decision = purchase_price(lines)
+    price = price_decision.amounts["purchase_price"]
+    previous_price = last.purchase_price if last is not None else p.quote.purchase_price
+    check = check_replacement_vehicle(
+        vehicle=pv.domain,
+        purchase_price=price,
+        original_purchase_price=previous_price,
+        transfer_on=transfer_on,
+        params=params_for(p.config),
+    )
+    require_eligible(check)  # not_eligible naming every failing rule; nothing is written
+
+    old = p.vehicle
+    new = Vehicle.objects.create(customer=p.customer, firm_id=p.firm_id, **pv.fields)
+    before = {
+        "version": p.version,
+        "vehicle": str(old),
+        "registration": old.registration,
+        "purchase_price": previous_price,
+    }
+    p.vehicle = new
+    p.version += 1
+    p.save(update_fields=["vehicle", "version"])
+    t = GapVehicleTransfer.objects.create(
+        policy=p,
+        policy_version=p.version,
+        from_vehicle=old,
+        to_vehicle=new,
+        transferred_on=transfer_on,
+        previous_purchase_price=previous_price,
+        purchase_price=price,
+        purchase=price_decision.as_dict(),
+        eligibility=check.as_dict(),
+        purchase_lines=_jsonable_inputs({"lines": purchase_lines})["lines"],
+        note=note,
+        idempotency_key=idempotency_key,
+        requested_by=actor,
+    )
+    document_issue(
+        actor=actor,
+        customer=p.customer,
+        kind="gap_schedule",
+        title=f"Combined GAP policy schedule {p.number} (replacement vehicle {new.registration})",
+        template="gap/schedule_replacement.html",
+        context={"policy": p, "quote": p.quote, "vehicle": new, "old": old, "transfer": t},
+        related=p,
+        idempotency_key=f"gap-schedule:{p.number}:v{p.version}",
+    )
+    _submit(
+        database="MID",
+        event="vehicle_changed",
+        policy=p,
+        payload={
+            "policy": p.number,
+            "old_registration": old.registration,
+            "registration": new.registration,
+            "from": transfer_on.isoformat(),
+            "end": p.cover_ends_on.isoformat(),
+        },
+    )
+    audit_record(
+        actor=actor,
+        action="gap.policy.transfer_vehicle",
+        obj=p,
+        before=before,
+        after={
+            "version": p.version,
+            "vehicle": str(new),
+            "registration": new.registration,
+            "purchase_price": price,
+            "transferred_on": transfer_on,
+            "limit_of_liability": p.limit_of_liability,
+            "gross_premium": p.gross_premium,
+        },
+    )
+    return t
 
 
 # --------------------------------------------------------------------------- cancellation
@@ -1056,12 +1252,16 @@ def gap_claim_assess(
     for key in ("settlement", "motor_excess"):
         if figures.get(key) in (None, ""):
             raise DomainError(ErrorCode.REQUIRED, f"{key} is required", "GAP-COVER", key)
+    # The vehicle insured at the loss (a new-for-old transfer moves cover; GAP-EXCL-9).
+    insured, price, replaced = insured_vehicle_at(p, c.loss_on)
+    if replaced:
+        facts["new_for_old_taken"] = True
     market_value = opt("market_value", "GAP-DEF-MV")
     if market_value is None:
-        market_value = valuation_source().retail_value(q.vehicle.valuation_code)
-    mvp = q.vehicle.market_value_at_purchase
+        market_value = valuation_source().retail_value(insured.valuation_code)
+    mvp = insured.market_value_at_purchase
     claim_input = ClaimInput(
-        purchase_price=q.purchase_price,
+        purchase_price=price,
         settlement=_money(figures["settlement"], "settlement", "GAP-DEF-SETTLE"),
         motor_excess=_money(figures["motor_excess"], "motor_excess", "GAP-COVER-3"),
         limit_of_liability=p.limit_of_liability,
@@ -1091,7 +1291,7 @@ def gap_claim_assess(
             policy_start=p.start_on,
             policy_end=p.cover_ends_on,
             loss_on=c.loss_on,
-            first_registered_on=q.vehicle.first_registered_on,
+            first_registered_on=insured.first_registered_on,
             total_loss=dclaims.TotalLoss(
                 motor_claim_settled=bool(facts.get("motor_claim_settled", True)),
                 vehicle_surrendered_or_written_off=bool(

@@ -18,7 +18,13 @@ from pydantic import Field
 from covernote.accounts.selectors import request_user
 from covernote.gap import selectors as sel
 from covernote.gap import services as svc
-from covernote.gap.models import GapCancellation, GapClaim, GapPolicy, GapQuote
+from covernote.gap.models import (
+    GapCancellation,
+    GapClaim,
+    GapPolicy,
+    GapQuote,
+    GapVehicleTransfer,
+)
 from covernote.parties.models import Customer
 from covernote.parties.selectors import customer_get_for
 
@@ -85,6 +91,16 @@ class QuoteIn(Strict):
 class BindIn(Strict):
     idempotency_key: str = Field(min_length=8, max_length=200)
     documents_received_on: date | None = None
+
+
+class TransferIn(Strict):
+    """GAP-CLAIM-3 exclusion 9: move cover to the new-for-old replacement vehicle."""
+
+    vehicle: VehicleIn
+    purchase_lines: list[PurchaseLineIn]
+    idempotency_key: str = Field(min_length=8, max_length=200)
+    transfer_on: date | None = None
+    note: str = ""
 
 
 class CancelIn(Strict):
@@ -198,6 +214,15 @@ def policy_out(p: GapPolicy) -> dict[str, Any]:
         "terminated_on": p.terminated_on,
         "termination_reason": p.termination_reason or None,
         "version": p.version,
+        "vehicle_transfers": [
+            {
+                "policy_version": t.policy_version,
+                "transferred_on": t.transferred_on,
+                "from_registration": t.from_vehicle.registration,
+                "to_registration": t.to_vehicle.registration,
+            }
+            for t in p.transfers.select_related("from_vehicle", "to_vehicle")
+        ],
     }
 
 
@@ -280,6 +305,40 @@ def cancel_policy(
     policy = sel.policy_get_for(actor, policy_id)
     c = svc.gap_policy_cancel(actor=actor, policy=policy, **payload.model_dump())
     return Status(201, cancellation_out(c))
+
+
+def transfer_out(t: GapVehicleTransfer) -> dict[str, Any]:
+    return {
+        "id": t.pk,
+        "policy": policy_out(t.policy),
+        "policy_version": t.policy_version,
+        "transferred_on": t.transferred_on,
+        "from_registration": t.from_vehicle.registration,
+        "to_registration": t.to_vehicle.registration,
+        "previous_purchase_price": _m(t.previous_purchase_price),
+        "purchase_price": _m(t.purchase_price),
+        "purchase": t.purchase,
+        "eligibility": t.eligibility,
+    }
+
+
+@router.post("/policies/{policy_id}/transfer-vehicle", response={201: dict[str, Any]})
+def transfer_vehicle(
+    request: HttpRequest, policy_id: int, payload: TransferIn
+) -> Status[dict[str, Any]]:
+    actor = request_user(request)
+    policy = sel.policy_get_for(actor, policy_id)
+    data = payload.model_dump()
+    t = svc.gap_policy_transfer_vehicle(
+        actor=actor,
+        policy=policy,
+        vehicle=data["vehicle"],
+        purchase_lines=data["purchase_lines"],
+        idempotency_key=payload.idempotency_key,
+        transfer_on=payload.transfer_on,
+        note=payload.note,
+    )
+    return Status(201, transfer_out(t))
 
 
 @router.post("/policies/{policy_id}/claims", response={201: dict[str, Any]})
