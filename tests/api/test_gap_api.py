@@ -198,3 +198,64 @@ def test_gap_claim_flow_over_the_api_pays_once_and_terminates(api, loaded):
     assert account_balance("gap.claims_paid") == 7850  # paid once
     policy = api("broker_north").get(f"/api/v1/gap/policies/{policy_id}").json()
     assert policy["status"] == "terminated" and policy["termination_reason"] == "claim_paid"
+
+
+def transfer_body(key="nfo-key-0001", **vehicle):
+    today = timezone.localdate()
+    return {
+        "vehicle": {
+            "registration": "YK26 NEW",
+            "make": "Volkswagen",
+            "model": "Golf Life",
+            "valuation_code": "GOLF-LIFE-23",
+            "first_registered_on": today.isoformat(),
+            **vehicle,
+        },
+        "purchase_lines": [{"kind": "vehicle", "amount": "21500.00"}],
+        "idempotency_key": key,
+    }
+
+
+def test_gap_excl_9_transfer_vehicle_over_the_api(api, loaded):
+    broker = api("broker_north")
+    _, bind = quote_and_bind(broker, loaded["north"])
+    policy = bind.json()
+    url = f"/api/v1/gap/policies/{policy['id']}/transfer-vehicle"
+    r = post(broker, url, transfer_body())
+    assert r.status_code == 201, r.content
+    body = r.json()
+    assert body["to_registration"] == "YK26NEW"
+    assert body["policy"]["number"] == policy["number"]
+    assert body["policy"]["gross_premium"] == policy["gross_premium"]
+    assert body["policy"]["version"] == policy["version"] + 1
+    assert body["purchase_price"] == "21500.00"
+    again = post(broker, url, transfer_body())  # same idempotency key: one transfer
+    assert again.status_code == 201 and again.json()["id"] == body["id"]
+    assert broker.get(f"/api/v1/gap/policies/{policy['id']}").json()["version"] == (
+        policy["version"] + 1
+    )
+
+
+def test_gap_excl_9_ineligible_replacement_is_422_with_the_rule_ids(api, loaded):
+    broker = api("broker_north")
+    _, bind = quote_and_bind(broker, loaded["north"])
+    policy = bind.json()
+    r = post(
+        broker,
+        f"/api/v1/gap/policies/{policy['id']}/transfer-vehicle",
+        transfer_body(valuation_code="NOT-LISTED", built_for="usa"),
+    )
+    assert r.status_code == 422
+    assert r.json()["rule"] == "GAP-ELIG-5, GAP-ELIG-7"
+    assert broker.get(f"/api/v1/gap/policies/{policy['id']}").json()["registration"] == "YK23ABC"
+
+
+def test_plt4_second_firm_gets_404_on_transfer_vehicle(api, loaded):
+    _, bind = quote_and_bind(api("broker_north"), loaded["north"])
+    r = post(
+        api("broker_harbour"),
+        f"/api/v1/gap/policies/{bind.json()['id']}/transfer-vehicle",
+        transfer_body(),
+    )
+    assert r.status_code == 404
+    assert GapPolicy.objects.get().version == 1
