@@ -246,6 +246,19 @@ def post_box_refund(*, actor: Any, policy: Any, amount: Decimal, key: str) -> No
     )
 
 
+def post_finance_settlement(*, actor: Any, policy: Any, amount: Decimal, key: str) -> None:
+    """YD-PAY-1 at cancellation: the part of the refund set against what the customer still
+    owes the finance provider is paid to the provider, not the customer (Dr customer /
+    Cr finance provider payable); paying the provider over is not modelled."""
+    _post(
+        actor=actor,
+        reference=policy.number,
+        key=f"yd-ledger:finance-settlement:{key}",
+        posting=_Posting().dr(CUSTOMER, amount).cr(FINANCE_PROVIDER, amount),
+        description=f"Refund set against the premium finance balance {policy.number}",
+    )
+
+
 def post_settlement(*, actor: Any, policy: Any, amount: Decimal, key: str) -> None:
     """Cash for a scheduled payment after its CPA notice (positive in, negative out)."""
     _post(

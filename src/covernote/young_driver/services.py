@@ -239,7 +239,7 @@ def _letter(
     )
 
 
-def _collect_or_refund(
+def _raise_on_ledger(
     policy: YDPolicy,
     *,
     actor: Any,
@@ -248,15 +248,9 @@ def _collect_or_refund(
     kind: str,
     reason: str,
     key: str,
-    today: date,
     params: YoungDriverParams,
-) -> Payment | None:
-    """YD-PAY-2/3: 14 days' written notice, then collect/refund (card) or re-spread (DD).
-
-    The charge or refund is raised on the ledger here (even when it nets to zero,
-    e.g. a premium reduction equal to the fee); the cash moves on settlement.
-    """
-    amount = round_money(amount)
+) -> None:
+    """Raise a charge or refund on ``yd.customer`` (YD-PAY-2): the ledger side of a payment."""
     if kind == PaymentKind.ADJUSTMENT:
         yd_ledger.post_adjustment(
             actor=actor,
@@ -278,6 +272,39 @@ def _collect_or_refund(
         )
     elif kind == PaymentKind.BOX_REFUND:
         yd_ledger.post_box_refund(actor=actor, policy=policy, amount=-amount, key=key)
+
+
+def _collect_or_refund(
+    policy: YDPolicy,
+    *,
+    actor: Any,
+    amount: Decimal,
+    premium_part: Decimal,
+    kind: str,
+    reason: str,
+    key: str,
+    today: date,
+    params: YoungDriverParams,
+    post_ledger: bool = True,
+) -> Payment | None:
+    """YD-PAY-2/3: 14 days' written notice, then collect/refund (card) or re-spread (DD).
+
+    The charge or refund is raised on the ledger here (even when it nets to zero,
+    e.g. a premium reduction equal to the fee); the cash moves on settlement.
+    ``post_ledger=False`` when the caller has posted it (DD cancellation settlement).
+    """
+    amount = round_money(amount)
+    if post_ledger:
+        _raise_on_ledger(
+            policy,
+            actor=actor,
+            amount=amount,
+            premium_part=premium_part,
+            kind=kind,
+            reason=reason,
+            key=key,
+            params=params,
+        )
     if amount == ZERO:
         return None
     earliest = pay.earliest_collection_date(today, params)
@@ -982,6 +1009,56 @@ def cancellation_preview(
     return canx.cancellation_refund(request, params)
 
 
+def finance_settlement(policy: YDPolicy, *, refund: Decimal) -> Decision:
+    """YD-PAY-1 on cancellation: what the customer still owes the finance provider
+    (amount financed + adjustments re-spread over the instalments − instalments collected,
+    not below £0) and the refund set against it first; the rest of the refund goes to the
+    customer, any shortfall stays owed to the provider. Read before instalments are cancelled.
+    Interest not yet collected is not added (early settlement; the provider's own settlement
+    figure governs any difference — product decision)."""
+    plan = policy.plan
+    rows = list(plan.instalments.all())
+    respread = sum((i.amount for i in rows), ZERO) - plan.total_payable
+    collected_rows = [i for i in rows if i.status == InstalmentStatus.COLLECTED]
+    collected = sum((i.amount for i in collected_rows), ZERO)
+    d = Decision(outcome="settled")
+    d.step(
+        "YD-PAY-1",
+        f"Amount financed under agreement {plan.agreement_reference} ({plan.provider})",
+        plan.amount_financed,
+    )
+    if respread:
+        d.step("YD-PAY-3", "Adjustments spread over the instalments", respread)
+    d.step(
+        "YD-PAY-1",
+        f"Less instalments collected ({len(collected_rows)} of {len(rows)})",
+        ZERO - collected,
+    )
+    owed = max(ZERO, plan.amount_financed + respread - collected)
+    d.step(
+        "YD-PAY-1",
+        "Owed to the finance provider at settlement (not below £0; interest not yet "
+        "collected is not added)",
+        owed,
+    )
+    d.step("YD-CANCEL-1", "Refund due on cancellation", refund)
+    set_off = min(refund, owed)
+    d.step("YD-PAY-1", "Refund set against the provider balance first", set_off)
+    d.step("YD-CANCEL-1", "Refund paid to the customer", refund - set_off)
+    d.step("YD-PAY-1", "Balance the customer still owes the provider", owed - set_off)
+    d.amounts.update(
+        financed=plan.amount_financed,
+        respread=respread,
+        collected=collected,
+        owed=owed,
+        refund=refund,
+        set_off=set_off,
+        refund_to_customer=refund - set_off,
+        balance=owed - set_off,
+    )
+    return d
+
+
 @transaction.atomic
 def yd_policy_cancel(
     *,
@@ -1062,21 +1139,51 @@ def yd_policy_cancel(
             reason="Cancellation fee (after the cooling off), deducted from the refund",
         )
     params = params_for(p.config)
+    settlement: Decision | None = None
+    set_off = ZERO
+    if p.payment_method == PaymentMethod.DIRECT_DEBIT:
+        settlement = finance_settlement(p, refund=result.refund)
+        set_off = settlement.amounts["set_off"]
+        c.finance_owed = settlement.amounts["owed"]
+        c.finance_set_off = set_off
+        c.finance_balance = settlement.amounts["balance"]
+        c.finance_refund_to_customer = settlement.amounts["refund_to_customer"]
+        c.finance_decision = settlement.as_dict()
+        c.save()
+        # The agreement is settled now: no further instalments are collected.
+        p.plan.instalments.filter(status=InstalmentStatus.SCHEDULED).update(
+            status=InstalmentStatus.CANCELLED
+        )
     if result.premium_refund > 0:
+        reason = "Your policy has been cancelled"
+        if settlement is not None:
+            _raise_on_ledger(
+                p,
+                actor=actor,
+                amount=-result.refund,
+                premium_part=-result.premium_refund,
+                kind=PaymentKind.REFUND,
+                reason=reason,
+                key=f"yd-refund-{p.number}",
+                params=params,
+            )
+            yd_ledger.post_finance_settlement(actor=actor, policy=p, amount=set_off, key=p.number)
+            if set_off > 0:
+                reason += (
+                    f"; £{set_off} of your refund goes to {p.plan.provider} to settle your "
+                    "credit agreement (YD-PAY-1)"
+                )
         _collect_or_refund(
             p,
             actor=actor,
-            amount=-result.refund,
+            amount=-(result.refund - set_off),
             premium_part=-result.premium_refund,
             kind=PaymentKind.REFUND,
-            reason="Your policy has been cancelled",
+            reason=reason,
             key=f"yd-refund-{p.number}",
             today=now,
             params=params,
-        )
-    if p.payment_method == PaymentMethod.DIRECT_DEBIT:
-        p.plan.instalments.filter(status=InstalmentStatus.SCHEDULED, due__gt=cancel_on).update(
-            status=InstalmentStatus.CANCELLED
+            post_ledger=settlement is None,
         )
     p.install_tasks.filter(
         status__in=[InstallTaskStatus.OPEN, InstallTaskStatus.AWAITING_APPROVAL]
@@ -1104,13 +1211,36 @@ def yd_policy_cancel(
             f"will refund up to £{result.box_credit} more.",
         ]
     )
+    rows: list[tuple[str, str]] = []
+    steps = list(c.decision["steps"])
+    if settlement is not None:
+        a = settlement.amounts
+        rows = [
+            (f"Still owed to {p.plan.provider} before settlement", f"£{a['owed']}"),
+            ("Refund set against it (paid to the provider)", f"£{a['set_off']}"),
+            ("Refund paid to you", f"£{a['refund_to_customer']}"),
+            (f"Balance you still owe {p.plan.provider}", f"£{a['balance']}"),
+        ]
+        steps += [s.as_dict() for s in settlement.steps]
+        if not result.void:
+            paragraphs[1] = (
+                f"Your Direct Debit credit agreement is settled: £{a['set_off']} of your refund "
+                f"goes to {p.plan.provider}, and we will refund £{a['refund_to_customer']} to you "
+                f"by {result.refund_due_by.strftime('%d %B %Y')}."
+            )
+        if a["balance"] > 0:
+            paragraphs.append(
+                f"You still owe {p.plan.provider} £{a['balance']}; they will write to you about "
+                "paying it. No further Direct Debit instalments will be taken."
+            )
     _letter(
         actor=actor,
         policy=p,
         kind="yd_cancellation",
         title=title,
         paragraphs=paragraphs,
-        steps=c.decision["steps"],
+        rows=rows,
+        steps=steps,
         key=f"yd-cancel-{p.number}",
     )
     audit_record(

@@ -15,7 +15,7 @@ from covernote.billing.models import Entry, Transaction
 from covernote.billing.selectors import ledger_totals
 from covernote.domain.errors import DomainError
 from covernote.young_driver import ledger as L
-from covernote.young_driver.models import Payment, PaymentStatus, PolicyStatus
+from covernote.young_driver.models import InstalmentStatus, Payment, PaymentStatus, PolicyStatus
 from covernote.young_driver.services import (
     params_for,
     yd_instalments_collect,
@@ -132,6 +132,7 @@ EVENTS = st.lists(
         st.tuples(st.just("cancel"), st.integers(0, 40), st.sampled_from(["customer", "us"])),
         st.tuples(st.just("box_return"), st.integers(0, 30)),
         st.tuples(st.just("void"), st.integers(0, 40)),
+        st.tuples(st.just("collect"), st.integers(0, 70)),
     ),
     max_size=6,
 )
@@ -151,7 +152,7 @@ def _paid_and_refunded(policy) -> tuple[Decimal, Decimal]:
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(method=st.sampled_from(["card", "direct_debit"]), events=EVENTS)
-def test_yd_pay_yd_cancel_1_ledger_balances_and_refunds_never_exceed_payments(
+def test_yd_pay_yd_cancel_1_ledger_balances_refunds_never_exceed_payments_dd_settled(
     yd_config, users, customers, method, events
 ):
     staff, agent = users["manager"], users["agent"]
@@ -187,6 +188,8 @@ def test_yd_pay_yd_cancel_1_ledger_balances_and_refunds_never_exceed_payments(
                     )
                 elif kind == "settle":
                     yd_payments_settle(day)
+                elif kind == "collect":
+                    yd_instalments_collect(day)
                 elif kind == "cancel":
                     by = event[2]
                     last = day + timedelta(days=7 if by == "us" else 0)
@@ -221,6 +224,20 @@ def test_yd_pay_yd_cancel_1_ledger_balances_and_refunds_never_exceed_payments(
             charged = cust.aggregate(s=Sum("debit"))["s"] or Decimal(0)
             credited = cust.aggregate(s=Sum("credit"))["s"] or Decimal(0)
             assert credited <= charged
+            c = getattr(policy, "cancellation", None)
+            if method == "direct_debit" and c is not None:
+                # YD-PAY-1: the refund is set against the provider balance first.
+                assert c.finance_set_off == min(c.refund, c.finance_owed)
+                assert c.finance_set_off + c.finance_refund_to_customer == c.refund
+                assert c.finance_balance == c.finance_owed - c.finance_set_off >= 0
+                collected = sum(
+                    i.amount
+                    for i in policy.plan.instalments.all()
+                    if i.status == InstalmentStatus.COLLECTED
+                )
+                assert -_balance(policy.number, L.FINANCE_PROVIDER) == (
+                    collected + c.finance_set_off
+                )
         # After every notice has run, the cash kept on the policy is never negative.
         yd_payments_settle(day + timedelta(days=60))
         assert _balance(policy.number, L.BANK) >= 0
