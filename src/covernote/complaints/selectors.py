@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from covernote.accounts.models import Role, User
+from covernote.accounts.models import Firm, FirmKind, Role, User
 from covernote.audit.services import audit_record
 from covernote.calculators.complaint_clock import load_complaints_config
 from covernote.complaints.models import (
@@ -281,7 +281,20 @@ def complaint_tasks(actor: User, *, open_only: bool = True) -> QuerySet[Complain
 # --- Return (COMP-7) -------------------------------------------------------------
 
 
-def complaint_record(complaint: Complaint) -> ComplaintRecord:
+def _direct_frn() -> str:
+    """The respondent for complaints from direct customers (no broker firm): the
+    intermediary, when exactly one intermediary firm has an FCA reference number."""
+    frns = list(
+        Firm.objects.filter(kind=FirmKind.INTERMEDIARY.value)
+        .exclude(fca_number="")
+        .values_list("fca_number", flat=True)[:2]
+    )
+    return frns[0] if len(frns) == 1 else ""
+
+
+def complaint_record(complaint: Complaint, *, direct_frn: str = "") -> ComplaintRecord:
+    """One complaint as the return counts it. The respondent firm (PS25/19: one return
+    per legal entity) is the broker firm whose sale it concerns, else ``direct_frn``."""
     redress: dict[RedressType, Decimal] = {}
     if complaint.redress_amount and complaint.redress_type:
         redress[RedressType(complaint.redress_type)] = complaint.redress_amount
@@ -298,17 +311,52 @@ def complaint_record(complaint: Complaint) -> ComplaintRecord:
         nation=nation_for(complaint),
         vulnerability_identified=complaint.vulnerability_identified,
         vulnerability_related_cause=complaint.vulnerability_related_cause,
+        respondent_firm_frn=complaint.firm.fca_number if complaint.firm else direct_frn,
     )
 
 
+def return_firms(actor: User) -> list[Firm]:
+    """The firms (with an FCA reference number) whose return the actor may produce:
+    a broker its own firm only (PLT-4), the intermediary's staff every firm."""
+    qs = Firm.objects.exclude(fca_number="")
+    if actor.role == Role.BROKER:
+        return list(qs.filter(pk=actor.firm_id)) if actor.firm_id else []
+    if actor.is_intermediary_staff:
+        return list(qs)
+    return []
+
+
 def complaints_return_for(
-    actor: User, *, start: date, end: date, shape: ReturnShape | str
+    actor: User,
+    *,
+    start: date,
+    end: date,
+    shape: ReturnShape | str,
+    frn: str | None = None,
 ) -> ComplaintsReturn:
+    """The complaints return (COMP-7) over the actor's scope, optionally for one firm by
+    its FCA reference number (PS25/19: one return per legal entity), in either shape.
+
+    A broker always gets its own firm's figures: ``frn`` is ignored (PLT-4). Staff
+    asking for an FRN no firm holds get ``field=frn``.
+    """
     rshape = shape if isinstance(shape, ReturnShape) else return_shape(shape)
     period = ReportingPeriod(start, end)
+    wanted = (frn or "").strip() or None
+    if actor.role == Role.BROKER:
+        own = actor.firm.fca_number if actor.firm is not None else ""
+        wanted = own or None
+    elif wanted is not None and not Firm.objects.filter(fca_number=wanted).exists():
+        raise DomainError(ErrorCode.INVALID, f"no firm has the FRN {wanted}", "COMP-7", "frn")
     qs = complaint_scope(actor).filter(received_at__date__lte=end)
-    records = [complaint_record(c) for c in qs]
-    return complaints_return(records, period, rshape)
+    direct_frn = _direct_frn()
+    records = [complaint_record(c, direct_frn=direct_frn) for c in qs]
+    ret = complaints_return(records, period, rshape, respondent_firm_frn=wanted)
+    if actor.role == Role.BROKER:
+        ret.decision.step(
+            "PLT-4", "A broker's return covers its own firm's complaints only", value=own or None
+        )
+    return ret
 
 
 RETURN_SHAPE_ALIASES = {

@@ -247,6 +247,7 @@ class ReturnQuery(Schema):
     start: date = Field(alias="from")
     end: date = Field(alias="to")
     shape: str = "annex1r"
+    frn: str = ""  # one firm by its FCA reference number; ignored for brokers (PLT-4)
 
 
 @router.get("", response=list[ComplaintOut])
@@ -267,11 +268,16 @@ def create_complaint(request: HttpRequest, payload: ComplaintIn) -> Status[Compl
 @router.get("/return", response={200: None})
 def complaints_return(request: HttpRequest, q: Query[ReturnQuery]) -> HttpResponse:
     ret = complaints_return_for(
-        request_user(request), start=q.start, end=q.end, shape=return_shape(q.shape)
+        request_user(request),
+        start=q.start,
+        end=q.end,
+        shape=return_shape(q.shape),
+        frn=q.frn or None,
     )
     response = HttpResponse(return_csv(ret), content_type="text/csv; charset=utf-8")
+    frn = f"frn{ret.respondent_firm_frn}-" if ret.respondent_firm_frn else ""
     response["Content-Disposition"] = (
-        f'attachment; filename="complaints-return-{q.shape}-{q.start}-{q.end}.csv"'
+        f'attachment; filename="complaints-return-{q.shape}-{frn}{q.start}-{q.end}.csv"'
     )
     return response
 

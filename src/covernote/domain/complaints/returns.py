@@ -223,6 +223,7 @@ class ComplaintsReturn:
     totals: dict[str, str | int]
     nil_return: bool
     decision: Decision
+    respondent_firm_frn: str | None = None  # the one legal entity reported, if filtered
 
     def summary_text(self) -> str:
         title = {
@@ -233,6 +234,8 @@ class ComplaintsReturn:
             title,
             f"Period: {self.period.start.isoformat()} to {self.period.end.isoformat()}",
         ]
+        if self.respondent_firm_frn is not None:
+            lines.append(f"Firm: FRN {self.respondent_firm_frn}")
         if self.nil_return:
             lines.append("Nil return: no complaints from eligible complainants in the period.")
             return "\n".join(lines)
@@ -274,8 +277,8 @@ def complaints_return(
 ) -> ComplaintsReturn:
     """Aggregate complaint records into a return of the given shape (COMP-7).
 
-    ``respondent_firm_frn`` restricts the consolidated return to one legal
-    entity (PS25/19: no group reporting).
+    ``respondent_firm_frn`` restricts the return (either shape) to one legal
+    entity (PS25/19: no group reporting; the Annex 1R return is also per firm).
     """
     d = Decision(outcome=shape.value)
     tallies: dict[tuple[str, str, str], _Tally] = {}
@@ -362,5 +365,11 @@ def complaints_return(
     nil = not rows
     d.step("COMP-7", "Nil return" if nil else f"{len(rows)} product/cause rows", value=len(rows))
     return ComplaintsReturn(
-        shape=shape, period=period, rows=rows, totals=totals, nil_return=nil, decision=d
+        shape=shape,
+        period=period,
+        rows=rows,
+        totals=totals,
+        nil_return=nil,
+        decision=d,
+        respondent_firm_frn=respondent_firm_frn,
     )

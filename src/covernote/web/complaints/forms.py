@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from covernote.complaints.models import (
@@ -140,6 +142,13 @@ class ReturnForm(forms.Form):
             ("consolidated_2027", "Consolidated return (PS25/19, from 2027)"),
         ]
     )
+    frn = forms.ChoiceField(label="Firm (FCA reference number)", required=False, choices=[])
+
+    def __init__(self, *args: Any, firms: list[tuple[str, str]] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        field = self.fields["frn"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "All firms in my scope"), *(firms or [])]
 
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

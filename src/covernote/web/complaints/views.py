@@ -13,7 +13,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
@@ -34,6 +34,7 @@ from covernote.complaints.selectors import (
     complaints_return_for,
     procedure_for,
     return_csv,
+    return_firms,
     return_shape,
 )
 from covernote.complaints.services import (
@@ -502,19 +503,29 @@ def complaint_dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def complaint_return(request: HttpRequest) -> HttpResponse:
-    user = _user(request, *STAFF)
+    user = _user(request, *VIEWERS)
     today = timezone.localdate()
     default_start = date(today.year, 1, 1) if today.month > 6 else date(today.year - 1, 7, 1)
-    data = request.GET if "start" in request.GET else None
-    form = ReturnForm(data, initial={"start": default_start, "end": today, "shape": "annex1r"})
+    data: QueryDict | None = request.GET.copy() if "start" in request.GET else None
+    firms = [(f.fca_number, f"{f.name} (FRN {f.fca_number})") for f in return_firms(user)]
+    if user.role == Role.BROKER and data is not None:
+        # PLT-4: a broker's return is its own firm's, whatever the parameter says.
+        data["frn"] = firms[0][0] if firms else ""
+    form = ReturnForm(
+        data,
+        initial={"start": default_start, "end": today, "shape": "annex1r"},
+        firms=firms,
+    )
     ret = None
     if form.is_bound and form.is_valid():
+        frn = form.cleaned_data.get("frn") or ""
         try:
             ret = complaints_return_for(
                 user,
                 start=form.cleaned_data["start"],
                 end=form.cleaned_data["end"],
                 shape=return_shape(form.cleaned_data["shape"]),
+                frn=frn or None,
             )
         except DomainError as exc:
             _form_error(form, exc)
@@ -523,14 +534,15 @@ def complaint_return(request: HttpRequest) -> HttpResponse:
                 response = HttpResponse(return_csv(ret), content_type="text/csv; charset=utf-8")
                 name = (
                     f"complaints-return-{form.cleaned_data['shape']}-"
-                    f"{form.cleaned_data['start']}-{form.cleaned_data['end']}.csv"
+                    + (f"frn{ret.respondent_firm_frn}-" if ret.respondent_firm_frn else "")
+                    + f"{form.cleaned_data['start']}-{form.cleaned_data['end']}.csv"
                 )
                 response["Content-Disposition"] = f'attachment; filename="{name}"'
                 return response
     return render(
         request,
         "complaints/return.html",
-        {"form": form, "ret": ret, "query": request.GET.urlencode()},
+        {"form": form, "ret": ret, "query": (data or request.GET).urlencode()},
     )
 
 
