@@ -75,3 +75,22 @@ def test_yd_pay_1_card_policy_has_no_finance_settlement(card_policy, users):
     day = START + timedelta(days=40)
     c = yd_policy_cancel(actor=users["agent"], policy=card_policy, cancel_on=day, today=day)
     assert c.finance_decision is None and c.finance_set_off is None
+
+
+def test_yd_pay_ledger_postings_shown_read_only_to_staff_not_brokers(dd_policy, users, client):
+    from covernote.billing.models import Transaction
+
+    client.force_login(users["agent"])
+    url = reverse("yd-bo-policy", args=[dd_policy.pk])
+    page = client.get(url).content.decode()
+    assert 'data-testid="ledger"' in page
+    for t in Transaction.objects.filter(reference=dd_policy.number):
+        assert t.description in page
+    assert L.FIN_COMM_RECEIVABLE in page and f"£{dd_policy.plan.amount_financed}" in page
+    broker = users["broker_north"]
+    dd_policy.customer.firm = broker.firm
+    dd_policy.customer.save()
+    client.force_login(broker)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert 'data-testid="ledger"' not in response.content.decode()

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from covernote.accounts.models import Role, User
 from covernote.accounts.selectors import request_user
+from covernote.billing.selectors import transactions_for
 from covernote.documents.selectors import documents_for_customer
 from covernote.domain.errors import DomainError
 from covernote.parties.selectors import customer_get_for, customer_list_for
@@ -367,6 +368,11 @@ def bo_policy(request: HttpRequest, policy_id: int) -> HttpResponse:
         return redirect("yd-bo-policy", policy_id=policy.pk)
     ctx = _policy_context(policy)
     ctx.update(is_staff=user.is_intermediary_staff, key=uuid.uuid4().hex, today=date.today())
+    if user.is_intermediary_staff:  # ledger postings: read-only, staff only
+        ctx["ledger"] = [
+            (t, sorted(t.entries.all(), key=lambda e: (-e.debit, e.account_id)))
+            for t in transactions_for(policy.number)
+        ]
     return render(request, "young_driver/bo_policy.html", ctx)
 
 
