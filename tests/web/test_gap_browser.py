@@ -136,3 +136,109 @@ def test_gap_claims_handler_settles_a_total_loss(page, gap_loaded, users):
     claim.policy.refresh_from_db()
     assert claim.policy.status == PolicyStatus.TERMINATED
     assert claim.policy.termination_reason == "claim_paid"
+
+
+def _bound_policy(users, customer, **kw):
+    from covernote.gap.services import gap_policy_bind, gap_quote_create
+    from tests.integration.gap.conftest import quote_data
+
+    today = timezone.localdate()
+    quote = gap_quote_create(
+        actor=users["broker_north"] if customer.firm_id else users["agent"],
+        customer=customer,
+        data=quote_data(
+            ownership_date=(today - timedelta(days=5)).isoformat(),
+            start_on=today.isoformat(),
+            purchase_lines=[{"kind": "vehicle", "amount": "20000.00"}],
+            finance=None,
+            **kw,
+        ),
+        today=today,
+    )
+    return gap_policy_bind(actor=users["agent"], quote=quote, idempotency_key=f"b-{quote.pk}")
+
+
+def test_gap_excl_9_broker_moves_cover_to_the_new_for_old_replacement(page, gap_loaded, users):
+    policy = _bound_policy(users, gap_loaded["north"])
+    today = timezone.localdate()
+    sign_in(page, "broker@north.example")
+    page.goto(f"/broker/gap/policies/{policy.pk}/")
+    page.get_by_role("link", name="Move to a replacement vehicle").click()
+    assert page.get_by_test_id("adjustments").is_visible()  # PLT-2
+    # An ineligible replacement first: every failing vehicle rule is shown, nothing moves.
+    page.get_by_label("Registration").fill("YK26 NEW")
+    page.get_by_label("Glass's Guide code").fill("NOT-LISTED")
+    page.get_by_label("Make").fill("Volkswagen")
+    page.get_by_label("Model", exact=True).fill("Golf Life")
+    page.get_by_label("First registered").fill(today.isoformat())
+    page.get_by_label("Kit car").check()
+    page.get_by_label("Vehicle price £").fill("22400")
+    page.get_by_role("button", name="Move cover to the replacement").click()
+    refused = page.get_by_test_id("transfer-refused").inner_text()
+    assert "GAP-ELIG-5" in refused and "GAP-ELIG-7" in refused
+    policy.refresh_from_db()
+    assert policy.version == 1
+    # Corrected: cover moves, same number and premium, a new schedule is listed.
+    page.get_by_label("Glass's Guide code").fill("GOLF-LIFE-23")
+    page.get_by_label("Kit car").uncheck()
+    page.get_by_role("button", name="Move cover to the replacement").click()
+    page.wait_for_url(re.compile(rf"/broker/gap/policies/{policy.pk}/$"))
+    history = page.get_by_test_id("vehicle-history").inner_text()
+    assert "YK23ABC" in history and "YK26NEW" in history and "£22400.00" in history
+    assert page.get_by_role(
+        "link",
+        name=re.compile(r"Download Combined GAP policy schedule .*\(replacement vehicle YK26NEW\)"),
+    ).is_visible()
+    before_premium = policy.gross_premium
+    policy.refresh_from_db()
+    assert policy.version == 2 and policy.vehicle.registration == "YK26NEW"
+    assert policy.gross_premium == before_premium
+
+
+def test_gap_value_1_underwriter_opens_the_fair_value_report_and_downloads_csv(
+    page, gap_loaded, users
+):
+    _bound_policy(users, gap_loaded["north"])
+    _bound_policy(users, gap_loaded["own"])  # direct business, no broker
+    sign_in(page, "admin@coplus.example")  # underwriter
+    page.goto("/backoffice/gap/value/")
+    table = page.locator("#value-table")
+    rows = table.locator("tbody tr")
+    names = [rows.nth(i).locator("th").inner_text() for i in range(rows.count())]
+    assert "Northgate" in names and "Direct (no broker)" in names
+    assert "All distributors" in table.locator("tfoot").inner_text()
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Download CSV").click()
+    text = Path(info.value.path()).read_text(encoding="utf-8")
+    lines = text.strip().splitlines()
+    assert lines[0].startswith("Distributor,From,To")
+    assert any(line.startswith("Northgate,") for line in lines)
+    assert any(line.startswith("Direct (no broker),") for line in lines)
+
+
+def test_plt2_large_print_customers_claim_letters_appear_on_the_customer_page(
+    page, gap_loaded, users
+):
+    customer = gap_loaded["north"]  # letter-only, large print adjustment
+    policy = _bound_policy(users, customer)
+    today = timezone.localdate()
+    sign_in(page, "claims@coplus.example")
+    page.goto(f"/backoffice/gap/policies/{policy.pk}/")
+    page.get_by_role("link", name="Register a claim").click()
+    page.get_by_label("Date and time of the total loss").fill(f"{today.isoformat()}T00:05")
+    page.get_by_role("button", name="Register claim").click()
+    page.wait_for_url(re.compile(r"/backoffice/gap/claims/\d+/$"))
+    page.get_by_label("Motor insurer's valuation before deductions").fill("12500")
+    page.get_by_label("Glass's retail value at loss").fill("12500")
+    page.get_by_label("Motor excess £").fill("350")
+    page.get_by_role("button", name="Calculate settlement").click()
+    page.get_by_role("button", name="Approve claim").click()
+    claim = GapClaim.objects.get()
+    page.goto(f"/backoffice/customers/{customer.pk}/")
+    assert page.get_by_test_id("adjustments").is_visible()
+    docs = page.locator("li", has_text=f"Combined GAP claim {claim.reference}")
+    texts = [docs.nth(i).inner_text() for i in range(docs.count())]
+    assert any("We have received" in t for t in texts)  # acknowledgement
+    assert any("has been approved" in t for t in texts)
+    letters = [t for t in texts if "·" in t]  # the documents list, not the outbox
+    assert letters and all("Large print" in t for t in letters)

@@ -13,6 +13,11 @@ urlpatterns = [
         name="gap-broker-document",
     ),
     path(
+        "broker/gap/policies/<int:policy_id>/transfer/",
+        views.policy_transfer,
+        name="gap-broker-transfer",
+    ),
+    path(
         "broker/gap/policies/<int:policy_id>/cancel/",
         views.policy_cancel,
         name="gap-broker-cancel",
@@ -34,6 +39,11 @@ urlpatterns = [
         "backoffice/gap/policies/<int:policy_id>/documents/<int:document_id>.pdf",
         views.document_pdf,
         name="gap-backoffice-document",
+    ),
+    path(
+        "backoffice/gap/policies/<int:policy_id>/transfer/",
+        views.policy_transfer,
+        name="gap-backoffice-transfer",
     ),
     path(
         "backoffice/gap/policies/<int:policy_id>/cancel/",

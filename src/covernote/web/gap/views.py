@@ -9,6 +9,7 @@ selector, so another firm's id is a 404.
 from __future__ import annotations
 
 import csv
+import re
 import uuid
 from datetime import date, datetime
 from typing import Any
@@ -325,6 +326,8 @@ def policy_detail(request: HttpRequest, policy_id: int) -> HttpResponse:
             "area": _area(user),
             "can_claim": user.role in svc.CLAIMS_STAFF | {Role.AGENT},
             "submissions": policy.submissions.all(),
+            "transfers": policy.transfers.select_related("from_vehicle", "to_vehicle"),
+            "can_transfer": user.role in svc.SELLERS,
         },
     )
 
@@ -384,6 +387,84 @@ def policy_cancel(request: HttpRequest, policy_id: int) -> HttpResponse:
             "area": _area(user),
             "v": request.POST,
             "errors": errors,
+        },
+    )
+
+
+TRANSFER_FIELDS = {
+    **{
+        f"vehicle.{k}": k
+        for k in (
+            "registration",
+            "make",
+            "model",
+            "valuation_code",
+            "first_registered_on",
+            "gross_weight_kg",
+            "built_for",
+            "uses",
+        )
+    },
+    "transfer_on": "transfer_on",
+    "purchase_lines[0].amount": "line_0_amount",
+    "purchase_lines[0].kind": "line_0_amount",
+}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def policy_transfer(request: HttpRequest, policy_id: int) -> HttpResponse:
+    """GAP-CLAIM-3 exclusion 9: move cover to the new-for-old replacement vehicle."""
+    user = _user(request)
+    policy = _or_404(sel.policy_get_for, user, policy_id)
+    errors: dict[str, str] = {}
+    failures: list[dict[str, str]] = []
+    if request.method == "POST":
+        p = request.POST
+        data = _quote_data(p)
+        try:
+            t = svc.gap_policy_transfer_vehicle(
+                actor=user,
+                policy=policy,
+                vehicle=data["vehicle"],
+                purchase_lines=data["purchase_lines"],
+                idempotency_key=p.get("idempotency_key", ""),
+                transfer_on=_day(p.get("transfer_on"), "transfer_on")
+                if p.get("transfer_on")
+                else None,
+                note=p.get("note", ""),
+            )
+        except DomainError as exc:
+            if exc.code == "not_eligible":
+                failures = [
+                    {"rule": part.split(": ", 1)[0], "reason": part.split(": ", 1)[-1]}
+                    for part in re.split(r" (?=GAP-ELIG-\d+: )", exc.message)
+                ]
+                messages.error(request, f"The replacement is not eligible — {exc.rule}")
+            else:
+                errors = _form_error(request, exc, TRANSFER_FIELDS)
+        else:
+            messages.success(
+                request,
+                f"Cover moved to {t.to_vehicle.registration}. The new schedule has been issued.",
+            )
+            return redirect(reverse(f"gap-{_area(user)}-policy", args=[policy.pk]))
+    return render(
+        request,
+        "gap/transfer_form.html",
+        {
+            "policy": policy,
+            "customer": policy.customer,
+            "adjustments": _adjustments(policy.customer),
+            "uses": _choices(VehicleUse),
+            "markets": _choices(BuiltForMarket),
+            "codes": sel.valuation_codes(),
+            "today": timezone.localdate(),
+            "idempotency_key": request.POST.get("idempotency_key") or uuid.uuid4().hex,
+            "area": _area(user),
+            "v": request.POST,
+            "errors": errors,
+            "failures": failures,
         },
     )
 
