@@ -205,3 +205,77 @@ def test_yd_complaint_api_routes_claims_to_customer_relations(api, customers):
     assert r.json()["stage_owner"] == "markerstudy_customer_relations"
     ack = next(k for k in r.json()["clocks"] if k["kind"] == "acknowledgement")
     assert ack["rule"] == "YD-COMPLAINT" and ack["status"] == "met"
+
+
+def test_plt4_api_attachment_download_is_tenant_scoped_and_every_download_audited(
+    api, customers, users, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from covernote.audit.models import AuditRecord
+    from covernote.complaints.models import Complaint
+    from covernote.complaints.services import complaint_attach
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    received = timezone.now() - timedelta(hours=1)
+    agent = api("agent")
+    body = post(agent, "/api/v1/complaints", payload(customers["harbour"], received)).json()
+    other = post(agent, "/api/v1/complaints", payload(customers["harbour"], received)).json()
+    a = complaint_attach(
+        actor=users["agent"],
+        complaint=Complaint.objects.get(pk=body["id"]),
+        upload=SimpleUploadedFile(
+            "letter.pdf", b"%PDF-1.4 evidence", content_type="application/pdf"
+        ),
+    )
+    url = f"/api/v1/complaints/{body['id']}/attachments/{a.pk}"
+    listed = agent.get(f"/api/v1/complaints/{body['id']}").json()["attachments"]
+    assert [(x["id"], x["name"], x["url"]) for x in listed] == [(a.pk, "letter.pdf", url)]
+
+    def downloads():
+        return AuditRecord.objects.filter(
+            action="complaint.attachment_download", object_id=str(a.pk)
+        ).count()
+
+    for expected in (1, 2):  # every download is audited, not only the first
+        r = agent.get(url)
+        assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
+        assert b"".join(r.streaming_content) == b"%PDF-1.4 evidence"
+        assert 'attachment; filename="letter.pdf"' in r["Content-Disposition"]
+        assert downloads() == expected
+    # the broker whose customer it is may read the evidence
+    assert api("broker_harbour").get(url).status_code == 200
+    assert downloads() == 3
+    # another firm: 404, and the attempt is audited; nothing is downloaded
+    r = api("broker_north").get(url)
+    assert r.status_code == 404 and r["Content-Type"].startswith("application/problem+json")
+    assert AuditRecord.objects.filter(
+        action="access.denied", actor=users["broker_north"], object_id=str(body["id"])
+    ).exists()
+    assert downloads() == 3
+    # the attachment through another complaint's id, or an unknown id: 404
+    assert agent.get(f"/api/v1/complaints/{other['id']}/attachments/{a.pk}").status_code == 404
+    assert agent.get(f"{url}999").status_code == 404
+    assert downloads() == 3
+
+
+def test_plt4_api_customer_cannot_download_complaint_evidence(
+    api, customers, users, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from covernote.audit.models import AuditRecord
+    from covernote.complaints.models import Complaint
+    from covernote.complaints.services import complaint_attach
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    received = timezone.now() - timedelta(hours=1)
+    body = post(api("agent"), "/api/v1/complaints", payload(customers["own"], received)).json()
+    a = complaint_attach(
+        actor=users["agent"],
+        complaint=Complaint.objects.get(pk=body["id"]),
+        upload=SimpleUploadedFile("notes.txt", b"call notes", content_type="text/plain"),
+    )
+    r = api("customer").get(f"/api/v1/complaints/{body['id']}/attachments/{a.pk}")
+    assert r.status_code == 403
+    assert not AuditRecord.objects.filter(action="complaint.attachment_download").exists()

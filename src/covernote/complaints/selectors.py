@@ -247,7 +247,16 @@ def complaint_attachment_for(
     actor: User, complaint_id: int, attachment_id: int
 ) -> ComplaintAttachment:
     """An attachment of a complaint the actor may see; the download is audited
-    (REGULATION §10 personal data). Another firm's complaint is NOT_FOUND (audited)."""
+    (REGULATION §10 personal data). Another firm's complaint is NOT_FOUND (audited).
+    Evidence is for the complaints team and the broker (as on the pages); a customer
+    is refused (decision 50)."""
+    if actor.role == Role.CUSTOMER:
+        raise DomainError(
+            ErrorCode.PERMISSION_DENIED,
+            "complaint evidence is downloaded by the complaints team",
+            "PLT-4",
+            "attachment_id",
+        )
     complaint = complaint_get_for(actor, complaint_id)
     try:
         attachment = complaint.attachments.get(pk=attachment_id)

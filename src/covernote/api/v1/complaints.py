@@ -6,12 +6,13 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal
 
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from ninja import Body, Field, Query, Router, Schema, Status
 
 from covernote.accounts.selectors import request_user
 from covernote.complaints.models import Complaint
 from covernote.complaints.selectors import (
+    complaint_attachment_for,
     complaint_clocks,
     complaint_get_for,
     complaint_letters,
@@ -55,6 +56,15 @@ class EventOut(Schema):
     status_before: str
     status_after: str
     detail: dict[str, Any]
+
+
+class AttachmentOut(Schema):
+    id: int
+    name: str
+    content_type: str
+    size: int
+    uploaded_at: datetime
+    url: str
 
 
 class ComplaintOut(Schema):
@@ -102,6 +112,7 @@ class ComplaintOut(Schema):
     clocks: list[ClockOut] = []
     events: list[EventOut] = []
     letters: list[str] = []
+    attachments: list[AttachmentOut] = []
 
 
 def complaint_out(c: Complaint, *, full: bool = False) -> ComplaintOut:
@@ -162,6 +173,17 @@ def complaint_out(c: Complaint, *, full: bool = False) -> ComplaintOut:
             for e in c.events.all()
         ]
         out.letters = [d.kind for d in complaint_letters(c)]
+        out.attachments = [
+            AttachmentOut(
+                id=a.pk,
+                name=a.name,
+                content_type=a.content_type,
+                size=a.size,
+                uploaded_at=a.uploaded_at,
+                url=f"/api/v1/complaints/{c.pk}/attachments/{a.pk}",
+            )
+            for a in c.attachments.all()
+        ]
     return out
 
 
@@ -285,6 +307,21 @@ def complaints_return(request: HttpRequest, q: Query[ReturnQuery]) -> HttpRespon
 @router.get("/{complaint_id}", response=ComplaintOut)
 def get_complaint(request: HttpRequest, complaint_id: int) -> ComplaintOut:
     return complaint_out(complaint_get_for(request_user(request), complaint_id), full=True)
+
+
+@router.get("/{complaint_id}/attachments/{attachment_id}", response={200: None})
+def download_attachment(
+    request: HttpRequest, complaint_id: int, attachment_id: int
+) -> FileResponse:
+    """The evidence file, for anyone who may read the complaint; every download is
+    audited, another firm's complaint is 404 and the attempt audited (PLT-4)."""
+    attachment = complaint_attachment_for(request_user(request), complaint_id, attachment_id)
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.name,
+        content_type=attachment.content_type,
+    )
 
 
 @router.post("/{complaint_id}/escalate", response=ComplaintOut)
