@@ -179,3 +179,80 @@ def test_yd_complaint_logged_from_customer_page_holding_response_fos_referral_an
     page.goto(f"/backoffice/customers/{harbour.pk}/")
     listing = page.get_by_test_id("customer-complaints").inner_text()
     assert complaint.reference in listing and "Closed" in listing
+
+
+def test_comp6_final_response_after_early_fos_referral_then_fos_outcome_and_return_by_firm(
+    page, users, customers, firms
+):
+    """COMP-6, COMP-4, COMP-7: the complainant went to the FOS before our final
+    response; the manager still sends it (the letter notes the referral), records the
+    FOS outcome, and the Harbour Lane return by FRN counts our response."""
+    from covernote.complaints.services import complaint_refer_fos, complaint_register
+
+    firms["harbour"].fca_number = "200002"
+    firms["harbour"].save()
+    firms["north"].fca_number = "100001"
+    firms["north"].save()
+    received = timezone.localtime() - timedelta(days=20)
+    complaint = complaint_register(
+        actor=users["agent"],
+        customer=customers["harbour"],
+        data={
+            "received_at": received,
+            "channel": "phone",
+            "procedure": "broker_platform",
+            "product": "motor_other",
+            "main_cause": "general_admin",
+            "description": "My no-claims discount was not applied at renewal",
+        },
+        now=received,
+    )
+    complaint_refer_fos(
+        actor=users["agent"],
+        complaint=complaint,
+        referred_on=timezone.localdate() - timedelta(days=2),
+        fos_reference="PNX-5150",
+    )
+    sign_in(page, "manager@coplus.example")
+    page.wait_for_url(re.compile(r"/backoffice/$"))
+    page.goto(f"/backoffice/complaints/{complaint.pk}/")
+    page.get_by_label("Outcome", exact=True).select_option("partly_upheld")
+    page.get_by_label("Reasons (blank line between paragraphs)").fill(
+        "The discount was applied late."
+    )
+    page.get_by_label("Redress (£)").fill("60")
+    page.get_by_label("Redress type", exact=True).select_option("distress_inconvenience")
+    page.get_by_role("button", name="Issue the final response").click()
+    expect(page.get_by_role("status").get_by_text("Final response sent")).to_be_visible()
+    assert "Our final response to your complaint" in page.get_by_test_id("letters").inner_text()
+    final = Document.objects.get(kind="complaint_final_response")
+    assert "PNX-5150" in final.html and "before we sent this response" in final.html
+    expect(page.get_by_role("button", name="Issue the final response")).to_have_count(0)
+
+    page.get_by_label("FOS outcome").select_option("not_upheld")
+    page.get_by_role("button", name="Close the complaint").click()
+    expect(page.get_by_role("status").get_by_text("Closed after the FOS outcome")).to_be_visible()
+    complaint.refresh_from_db()
+    assert (complaint.status, complaint.outcome, complaint.fos_outcome) == (
+        "closed",
+        "partly_upheld",
+        "not_upheld",
+    )
+
+    today = timezone.localdate()
+    page.goto("/backoffice/complaints/return/")
+    page.get_by_label("From").fill(str(today - timedelta(days=60)))
+    page.get_by_label("To").fill(str(today))
+    page.get_by_label("Firm (FCA reference number)").select_option("200002")
+    page.get_by_role("button", name="Show the return").click()
+    summary = page.get_by_test_id("return-summary").inner_text()
+    assert "Firm: FRN 200002" in summary
+    assert "Closed: 1" in summary and "Upheld: 1" in summary
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Download CSV").click()
+    assert "frn200002" in info.value.suggested_filename
+    total = list(csv.DictReader(io.StringIO(Path(info.value.path()).read_text("utf-8"))))[-1]
+    assert (total["closed"], total["redress_paid_gbp"]) == ("1", "60.00")
+    page.get_by_label("Firm (FCA reference number)").select_option("100001")
+    page.get_by_role("button", name="Show the return").click()
+    assert "Nil return" in page.get_by_test_id("return-summary").inner_text()
