@@ -43,6 +43,7 @@ check: env ## ruff, format check, mypy, import-linter, migrations check
 	$(RUN) ruff format --check src tests bench
 	$(RUN) mypy src
 	$(RUN) lint-imports
+	$(RUN) python scripts/rules_index.py --check
 	@mkdir -p var
 	DJANGO_SETTINGS_MODULE=covernote.settings.test $(RUN) covernote makemigrations --check --dry-run
 
