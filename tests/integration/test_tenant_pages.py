@@ -58,3 +58,15 @@ def test_plt2_broker_cannot_record_adjustments(broker_client, customers):
     response = broker_client.post(url, {"kind": "other", "note": "x"})
     assert response.status_code == 403
     assert customers["north"].adjustments.count() == 2
+
+
+def test_plt4_customer_home_shows_only_own_policies_and_the_install_task(client, users, customers):
+    from covernote.products.services import product_configs_load
+    from tests.integration.young_driver.conftest import buy
+
+    product_configs_load(actor="test")
+    own = buy(users["agent"], customers["own"])
+    client.force_login(users["customer"])
+    page = client.get(reverse("customer-app")).content.decode()
+    assert own.number in page and "fit your Smartbox" in page
+    assert page.count('data-testid="policy-card"') == 1

@@ -19,7 +19,9 @@ from covernote.documents.selectors import documents_for_customer, outbox_for_cus
 from covernote.domain.errors import DomainError
 from covernote.parties.selectors import adjustment_history, customer_get_for, customer_list_for
 from covernote.parties.services import adjustment_record
+from covernote.telematics.selectors import score_summary
 from covernote.web.forms import AdjustmentForm, EmailAuthenticationForm
+from covernote.young_driver.selectors import open_task, policies_for_customer_user
 
 
 class SignInView(LoginView):
@@ -160,5 +162,15 @@ def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
 @login_required
 def customer_app(request: HttpRequest) -> HttpResponse:
     _role_required(request, Role.CUSTOMER)
-    customer = getattr(request_user(request), "customer", None)
-    return render(request, "web/customer_app.html", {"customer": customer})
+    user = request_user(request)
+    customer = getattr(user, "customer", None)
+    policies = [
+        {"policy": p, "task": open_task(p), "driving": score_summary(p)}
+        for p in policies_for_customer_user(user)[:5]
+    ]
+    documents = customer.documents.all()[:5] if customer is not None else []
+    return render(
+        request,
+        "web/customer_app.html",
+        {"customer": customer, "policies": policies, "documents": documents},
+    )
