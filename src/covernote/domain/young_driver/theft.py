@@ -17,7 +17,17 @@ RULE = "YD-THEFT-1"
 FIELD = "police_incident_number"
 _ALLOWED = re.compile(r"^[A-Z0-9][A-Z0-9 /.\-]{3,38}[A-Z0-9]$")
 _PLACEHOLDERS = frozenset(
-    {"NA", "NONE", "TBC", "TBA", "UNKNOWN", "PENDING", "NOTREPORTED", "NIL", "NULL", "XXXX"}
+    {
+        "NA",
+        "NONE",
+        "TBC",
+        "TBA",
+        "UNKNOWN",
+        "PENDING",
+        "NOTREPORTED",
+        "NIL",
+        "NULL",
+    }  # all-one-letter fillers fail the digits check below
 )
 
 
