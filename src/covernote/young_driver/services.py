@@ -380,6 +380,52 @@ def _rating_mapping(customer: Customer, start: date, rating: dict[str, Any]) -> 
 
 
 @transaction.atomic
+def _policy_from_quote(
+    q: YDQuote,
+    *,
+    start: date,
+    vehicle_reg: str,
+    vehicle_description: str,
+    payment_method: str,
+    idempotency_key: str,
+    now: date,
+    fee_rule: str,
+    fee_reason: str,
+    renewed_from: YDPolicy | None = None,
+) -> YDPolicy:
+    """A year's policy priced by ``q`` (new business or renewal), with its YD-FEE-ARR or
+    YD-FEE-REN fee; the annual premium is also the YD-REVIEW-3 cap base for the term."""
+    annual = q.premium_gross + q.add_ons_gross
+    policy = YDPolicy.objects.create(
+        number=_ref("YD"),
+        customer=q.customer,
+        firm=q.firm,
+        quote=q,
+        config=q.config,
+        start=start,
+        end=add_months(start, 12) - timedelta(days=1),
+        vehicle_reg=vehicle_reg,
+        vehicle_description=vehicle_description,
+        rating_inputs={**q.rating_inputs, "add_ons": q.add_ons},
+        annual_premium=annual,
+        renewal_premium=annual,
+        premium_paid=annual,
+        status=PolicyStatus.LIVE,
+        payment_method=payment_method,
+        documents_received_on=now,
+        idempotency_key=idempotency_key,
+        renewed_from=renewed_from,
+    )
+    Fee.objects.create(
+        policy=policy,
+        rule=fee_rule,
+        amount=q.arrangement_fee,
+        charged_on=now,
+        reason=fee_reason,
+    )
+    return policy
+
+
 def yd_quote_create(
     *,
     actor: User,
@@ -461,7 +507,6 @@ def yd_policy_buy(
     if payment_method not in PaymentMethod.values:
         raise DomainError(ErrorCode.INVALID, "card or direct_debit", "YD-PAY-1", "payment_method")
     params = params_for(q.config)
-    end = add_months(q.start, 12) - timedelta(days=1)
     annual = q.premium_gross + q.add_ons_gross
     card = None
     bank = None
@@ -471,31 +516,16 @@ def yd_policy_buy(
         bank = pay.validate_bank_account(sort_code, account_number)
         if not account_name.strip():
             raise DomainError(ErrorCode.REQUIRED, "name on the account", "YD-PAY-1", "account_name")
-    policy = YDPolicy.objects.create(
-        number=_ref("YD"),
-        customer=q.customer,
-        firm=q.firm,
-        quote=q,
-        config=q.config,
+    policy = _policy_from_quote(
+        q,
         start=q.start,
-        end=end,
         vehicle_reg=q.vehicle_reg,
         vehicle_description=q.vehicle_description,
-        rating_inputs={**q.rating_inputs, "add_ons": q.add_ons},
-        annual_premium=annual,
-        renewal_premium=annual,
-        premium_paid=annual,
-        status=PolicyStatus.LIVE,
         payment_method=payment_method,
-        documents_received_on=now,
         idempotency_key=idempotency_key,
-    )
-    Fee.objects.create(
-        policy=policy,
-        rule="YD-FEE-ARR",
-        amount=q.arrangement_fee,
-        charged_on=now,
-        reason="Arrangement fee (new policy, includes the Smartbox)",
+        now=now,
+        fee_rule="YD-FEE-ARR",
+        fee_reason="Arrangement fee (new policy, includes the Smartbox)",
     )
     if card is not None:
         ref = adapters.payment_provider.charge(
@@ -2027,32 +2057,17 @@ def yd_policy_renew(
     q = renewal.quote
     params = params_for(q.config)
     annual = q.premium_gross + q.add_ons_gross
-    new = YDPolicy.objects.create(
-        number=_ref("YD"),
-        customer=old.customer,
-        firm=old.firm,
-        quote=q,
-        config=q.config,
+    new = _policy_from_quote(
+        q,
         start=renewal.new_start,
-        end=add_months(renewal.new_start, 12) - timedelta(days=1),
         vehicle_reg=old.vehicle_reg,
         vehicle_description=old.vehicle_description,
-        rating_inputs={**q.rating_inputs, "add_ons": q.add_ons},
-        annual_premium=annual,
-        renewal_premium=annual,
-        premium_paid=annual,
-        status=PolicyStatus.LIVE,
         payment_method=old.payment_method,
-        documents_received_on=now,
         idempotency_key=idempotency_key,
+        now=now,
+        fee_rule="YD-FEE-REN",
+        fee_reason="Renewal fee",
         renewed_from=old,
-    )
-    Fee.objects.create(
-        policy=new,
-        rule="YD-FEE-REN",
-        amount=q.arrangement_fee,
-        charged_on=now,
-        reason="Renewal fee",
     )
     if old.payment_method == PaymentMethod.CARD:
         collect_on = max(now, renewal.invited_on + timedelta(days=params.periods.cpa_notice_days))
