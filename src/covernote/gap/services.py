@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import transaction
 from django.utils import timezone
@@ -496,6 +496,32 @@ def _jsonable_inputs(data: dict[str, Any]) -> dict[str, Any]:
 # --------------------------------------------------------------------------- bind
 
 
+def _require_key(idempotency_key: str) -> None:
+    """Binds, transfers and payments are retried safely only with a key."""
+    if not idempotency_key:
+        raise DomainError(
+            ErrorCode.REQUIRED,
+            "an idempotency key is required",
+            "API-IDEMPOTENCY",
+            "idempotency_key",
+        )
+
+
+_R = TypeVar("_R")
+
+
+def _replayed(done: _R, same_target: bool, target: str) -> _R:
+    """A retry with a used key returns the first result; the key on another object is refused."""
+    if not same_target:
+        raise DomainError(
+            ErrorCode.CONFLICT,
+            f"idempotency key used for another {target}",
+            "API-IDEMPOTENCY",
+            "idempotency_key",
+        )
+    return done
+
+
 @transaction.atomic
 def gap_policy_bind(
     *,
@@ -508,23 +534,10 @@ def gap_policy_bind(
     """Sell the quoted policy: GAP-PRICE-1 validity, GAP-SALE-1 deferral, PLT-8/PLT-11
     figures, ledger posting, schedule and statement of insurance (PLT-7), MID (PLT-9)."""
     _require(actor, SELLERS, "sell GAP")
-    if not idempotency_key:
-        raise DomainError(
-            ErrorCode.REQUIRED,
-            "an idempotency key is required",
-            "API-IDEMPOTENCY",
-            "idempotency_key",
-        )
+    _require_key(idempotency_key)
     existing = GapPolicy.objects.filter(bind_idempotency_key=idempotency_key).first()
     if existing is not None:
-        if existing.quote_id != quote.pk:
-            raise DomainError(
-                ErrorCode.CONFLICT,
-                "idempotency key used for another quote",
-                "API-IDEMPOTENCY",
-                "idempotency_key",
-            )
-        return existing
+        return _replayed(existing, existing.quote_id == quote.pk, "quote")
     today = today or timezone.localdate()
     q = (
         GapQuote.objects.select_for_update()
@@ -691,24 +704,11 @@ def gap_policy_transfer_vehicle(
     changes); number, period, limit and premium stay; a new policy version, a history row,
     a new schedule (PLT-7), a MID update (PLT-9) and an audit record (before/after)."""
     _require(actor, SELLERS, "transfer GAP cover")
-    if not idempotency_key:
-        raise DomainError(
-            ErrorCode.REQUIRED,
-            "an idempotency key is required",
-            "API-IDEMPOTENCY",
-            "idempotency_key",
-        )
+    _require_key(idempotency_key)
 
     def replay() -> GapVehicleTransfer | None:
         done = GapVehicleTransfer.objects.filter(idempotency_key=idempotency_key).first()
-        if done is not None and done.policy_id != policy.pk:
-            raise DomainError(
-                ErrorCode.CONFLICT,
-                "idempotency key used for another policy",
-                "API-IDEMPOTENCY",
-                "idempotency_key",
-            )
-        return done
+        return None if done is None else _replayed(done, done.policy_id == policy.pk, "policy")
 
     if (done := replay()) is not None:
         return done
@@ -1499,23 +1499,10 @@ def gap_claim_pay(
 ) -> GapClaim:
     """Pay an approved claim: ledger posting, GAP-CLAIM-4 termination, letter, CUE."""
     _require(actor, CLAIMS_STAFF, "pay claims")
-    if not idempotency_key:
-        raise DomainError(
-            ErrorCode.REQUIRED,
-            "an idempotency key is required",
-            "API-IDEMPOTENCY",
-            "idempotency_key",
-        )
+    _require_key(idempotency_key)
     done = GapClaim.objects.filter(payment_idempotency_key=idempotency_key).first()
     if done is not None:
-        if done.pk != claim.pk:
-            raise DomainError(
-                ErrorCode.CONFLICT,
-                "idempotency key used for another claim",
-                "API-IDEMPOTENCY",
-                "idempotency_key",
-            )
-        return done
+        return _replayed(done, done.pk == claim.pk, "claim")
     c = GapClaim.objects.select_for_update().select_related("customer").get(pk=claim.pk)
     if c.payment_idempotency_key == idempotency_key:
         return c
