@@ -87,7 +87,7 @@ def main() -> int:
     except ImportError:
         print("movingpandas is not installed: run with `uv run --with movingpandas`")
         return 0
-    with (ROOT / "config/products/young_driver/telematics.toml").open("rb") as fh:
+    with (ROOT / "config/products/telematics/2026-01-01.toml").open("rb") as fh:
         params = parse_params(tomllib.load(fh))
     pts = pl.read_parquet(FIXTURE / "points.parquet").sort("device_id", "ts").head(args.points)
     n = pts.height

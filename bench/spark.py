@@ -46,7 +46,7 @@ def main() -> None:
 
     from covernote.telematics_io.spark import SPARK_CONF, score_with_spark
 
-    with (ROOT / "config/products/young_driver/telematics.toml").open("rb") as fh:
+    with (ROOT / "config/products/telematics/2026-01-01.toml").open("rb") as fh:
         params = parse_params(tomllib.load(fh))
     index = build_road_index(
         pl.read_parquet(FIXTURE / "roads.parquet"), params.speed_limits, default_oneway=True

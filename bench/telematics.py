@@ -88,7 +88,7 @@ def main() -> None:
     ap.add_argument("--noise-m", type=float, default=5.0)
     args = ap.parse_args()
 
-    with (ROOT / "config/products/young_driver/telematics.toml").open("rb") as fh:
+    with (ROOT / "config/products/telematics/2026-01-01.toml").open("rb") as fh:
         params = parse_params(tomllib.load(fh))
     pts = pl.read_parquet(FIXTURE / "points.parquet")
     truth = pl.read_parquet(FIXTURE / "truth.parquet")["speed_limit_kmh"]

@@ -22,7 +22,7 @@ def test_every_shipped_product_file_is_valid():
     assert REPO_FILES, "no product configuration files found"
     for path in REPO_FILES:
         cfg = parse_config_bytes(path.read_bytes(), str(path))
-        assert cfg.product in {"gap", "young_driver"}
+        assert cfg.product in {"gap", "young_driver", "telematics", "complaints"}
 
 
 def test_load_is_idempotent_and_pins_versions():

@@ -27,7 +27,7 @@ from covernote.domain.telematics.speed_limits import RoadIndex, build_road_index
 from covernote.telematics_io.fixture import a10kw_dir
 
 ROOT = Path(__file__).resolve().parents[2]
-TOML = ROOT / "config/products/young_driver/telematics.toml"
+TOML = ROOT / "config/products/telematics/2026-01-01.toml"
 FIXTURE = a10kw_dir()
 SAMPLE_DEVICES = 200
 NOW = datetime(2026, 3, 10, tzinfo=UTC)  # after every fixture fix: no future-timestamp flags

@@ -16,18 +16,14 @@ with a QA stage), ``final_response_by``, ``fos_referral_from``, ``fos_referral_u
 
 from __future__ import annotations
 
-import tomllib
 from datetime import date, datetime
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from covernote.domain.calendar import Nation
 from covernote.domain.complaints.clocks import ClockEvents, complaint_timeline
-from covernote.domain.complaints.config import ComplaintsConfig, parse_complaints_config
+from covernote.domain.complaints.config import ComplaintsConfig
 from covernote.domain.errors import DomainError, ErrorCode
-
-CONFIG_PATH = Path(__file__).resolve().parents[3] / "config" / "complaints" / "procedures.toml"
+from covernote.products.loader import shipped_params
 
 NATIONS = {
     n.value: n for n in (Nation.ENGLAND, Nation.WALES, Nation.SCOTLAND, Nation.NORTHERN_IRELAND)
@@ -36,21 +32,10 @@ REQUIRED = ("received_at", "nation", "procedure")
 OPTIONAL = ("escalated_at", "final_response_on")
 
 
-@lru_cache(maxsize=4)
-def load_complaints_config(path: Path = CONFIG_PATH) -> ComplaintsConfig:
-    """Read and validate the complaints configuration TOML (file reading stays out of domain)."""
-    try:
-        with path.open("rb") as fh:
-            data = tomllib.load(fh)
-    except FileNotFoundError as exc:
-        raise DomainError(
-            ErrorCode.CONFIGURATION, f"{path}: file not found", "COMP-5", str(path)
-        ) from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise DomainError(
-            ErrorCode.CONFIGURATION, f"{path}: invalid TOML: {exc}", "COMP-5", str(path)
-        ) from exc
-    return parse_complaints_config(data, source=str(path))
+def load_complaints_config(on: date | None = None) -> ComplaintsConfig:
+    """The complaints procedures in force on ``on`` (the newest when None), COMP-5."""
+    config: ComplaintsConfig = shipped_params("complaints", on)
+    return config
 
 
 def check_fields(

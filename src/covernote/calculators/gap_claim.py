@@ -18,43 +18,25 @@ payload fields with errors that name the field and rule.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from covernote.domain.errors import DomainError, ErrorCode
-from covernote.domain.gap.params import GapParams, parse_params
+from covernote.domain.gap.params import GapParams
 from covernote.domain.gap.settlement import ClaimInput, gap_benefit
 from covernote.domain.money import format_money, non_negative_money
-
-CONFIG_DIR = Path(__file__).resolve().parents[3] / "config" / "products" / "gap"
-
-
-@lru_cache(maxsize=8)
-def _load_all(config_dir: str) -> tuple[GapParams, ...]:
-    versions = []
-    for path in sorted(Path(config_dir).glob("*.toml")):
-        with path.open("rb") as fh:
-            versions.append(parse_params(tomllib.load(fh), str(path)))
-    return tuple(sorted(versions, key=lambda p: p.effective_from))
+from covernote.products.loader import shipped_params
 
 
-def load_gap_params(on: date | None = None, config_dir: Path = CONFIG_DIR) -> GapParams:
-    """The GAP configuration in force on ``on`` (the newest when ``on`` is None)."""
-    versions = _load_all(str(config_dir))
-    if not versions:
-        raise DomainError(
-            ErrorCode.CONFIGURATION, f"no GAP configuration in {config_dir}", "PLT-CONFIG", None
-        )
-    if on is None:
-        return versions[-1]
-    in_force = [v for v in versions if v.effective_from <= on]
-    # A date before the first version falls back to the first (the product's launch terms).
-    return in_force[-1] if in_force else versions[0]
+def load_gap_params(on: date | None = None) -> GapParams:
+    """The GAP configuration in force on ``on`` (the newest when ``on`` is None).
+
+    A date before the first version gets the first (the product's launch terms).
+    """
+    params: GapParams = shipped_params("gap", on, launch_terms_before_first=True)
+    return params
 
 
 class Payload:

@@ -18,11 +18,8 @@ configuration in force on ``start`` is loaded from ``config/products/young_drive
 
 from __future__ import annotations
 
-import tomllib
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from covernote.domain.errors import DomainError, ErrorCode
@@ -35,9 +32,8 @@ from covernote.domain.young_driver.cancellation import (
     single_premium,
     smartbox_return_refund,
 )
-from covernote.domain.young_driver.params import YoungDriverParams, parse_params
-
-CONFIG_DIR = Path(__file__).resolve().parents[3] / "config" / "products" / "young_driver"
+from covernote.domain.young_driver.params import YoungDriverParams
+from covernote.products.loader import shipped_params
 
 # Product versions are named by their effective date; other files in the directory
 # (e.g. the telematics thresholds, telematics.toml) belong to other modules.
@@ -61,24 +57,10 @@ RULE = "YD-CANCEL-1"
 # --------------------------------------------------------------------------- configuration
 
 
-@lru_cache(maxsize=8)
-def _load(path: Path) -> YoungDriverParams:
-    with path.open("rb") as fh:
-        return parse_params(tomllib.load(fh), str(path.name))
-
-
-def params_in_force(on: date, config_dir: Path = CONFIG_DIR) -> YoungDriverParams:
+def params_in_force(on: date) -> YoungDriverParams:
     """The Young Driver configuration version in force on ``on`` (latest effective_from <= on)."""
-    versions = [_load(p) for p in sorted(config_dir.glob(VERSION_GLOB))]
-    in_force = [v for v in versions if v.effective_from <= on]
-    if not in_force:
-        raise DomainError(
-            ErrorCode.CONFIGURATION,
-            f"no Young Driver configuration in force on {on.isoformat()}",
-            "YD-CONFIG",
-            "start",
-        )
-    return max(in_force, key=lambda v: v.effective_from)
+    params: YoungDriverParams = shipped_params("young_driver", on)
+    return params
 
 
 # --------------------------------------------------------------------------- payload helpers

@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from covernote.accounts.models import Firm, FirmKind, Role, User
 from covernote.audit.services import audit_record
-from covernote.calculators.complaint_clock import load_complaints_config
 from covernote.complaints.models import (
     OPEN_STATUSES,
     PRODUCT_GROUP,
@@ -42,6 +41,7 @@ from covernote.domain.complaints.returns import (
 )
 from covernote.domain.errors import DomainError, ErrorCode
 from covernote.parties.models import Customer
+from covernote.products.loader import shipped_params
 
 UK_NATIONS = (Nation.ENGLAND, Nation.WALES, Nation.SCOTLAND, Nation.NORTHERN_IRELAND)
 
@@ -54,7 +54,9 @@ CLOCK_LABELS = {
 
 
 def complaints_config() -> ComplaintsConfig:
-    return load_complaints_config()
+    """The complaints procedures (COMP-5), through the configuration door."""
+    config: ComplaintsConfig = shipped_params("complaints")
+    return config
 
 
 def procedure_for(complaint: Complaint) -> Procedure:

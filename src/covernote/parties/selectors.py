@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from covernote.accounts.models import Role, User
-from covernote.audit.services import audit_record
-from covernote.domain.errors import DomainError, ErrorCode
+from covernote.accounts.models import User
+from covernote.accounts.scoping import get_in_scope, scoped
 from covernote.parties.models import Customer, ReasonableAdjustment
 
 
@@ -19,15 +18,7 @@ def customer_scope(actor: User) -> QuerySet[Customer]:
             to_attr="active_adjustment_list",
         )
     )
-    if actor.role == Role.BROKER:
-        if actor.firm_id is None:
-            return qs.none()
-        return qs.filter(firm_id=actor.firm_id)
-    if actor.role == Role.CUSTOMER:
-        return qs.filter(user=actor)
-    if actor.is_intermediary_staff:
-        return qs
-    return qs.none()
+    return scoped(actor, qs, customer_user="user")
 
 
 def customer_list_for(actor: User, *, search: str = "") -> QuerySet[Customer]:
@@ -45,18 +36,7 @@ def customer_list_for(actor: User, *, search: str = "") -> QuerySet[Customer]:
 
 def customer_get_for(actor: User, customer_id: int) -> Customer:
     """One customer, or NOT_FOUND — also for another firm's customer, which is audited."""
-    try:
-        return customer_scope(actor).get(pk=customer_id)
-    except Customer.DoesNotExist:
-        if Customer.objects.filter(pk=customer_id).exists():
-            audit_record(
-                actor=actor,
-                action="access.denied",
-                object_type="parties.customer",
-                object_id=str(customer_id),
-                after={"reason": "outside the actor's scope (PLT-4)"},
-            )
-        raise DomainError(ErrorCode.NOT_FOUND, "no such customer", "PLT-4", "customer_id") from None
+    return get_in_scope(actor, customer_scope(actor), customer_id, label="customer")
 
 
 def adjustment_history(customer: Customer) -> QuerySet[ReasonableAdjustment]:

@@ -7,18 +7,26 @@ import re
 import tomllib
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from importlib import import_module
 from pathlib import Path
 from typing import Any
+
+from django.conf import settings
 
 from covernote.domain.errors import DomainError, ErrorCode
 
 VERSION_FILE = re.compile(r"^\d{4}-\d{2}-\d{2}.*\.toml$")
 
-# Product-specific checks live in the pure domain: ``parse_params(mapping, source)``.
-_PARAM_PARSERS = {
-    "gap": "covernote.domain.gap.params",
-    "young_driver": "covernote.domain.young_driver.params",
+# Every configured product and the pure-domain parser that checks its file and
+# turns it into typed parameters: ``(content, source) -> params``. This registry is
+# the one list of what `covernote products load` accepts and what the door in
+# ``covernote.products.selectors`` resolves (ADR 0005).
+_PARAM_PARSERS: dict[str, tuple[str, str]] = {
+    "gap": ("covernote.domain.gap.params", "parse_params"),
+    "young_driver": ("covernote.domain.young_driver.params", "parse_params"),
+    "telematics": ("covernote.domain.telematics.params", "parse_params"),
+    "complaints": ("covernote.domain.complaints.config", "parse_complaints_config"),
 }
 
 
@@ -79,20 +87,27 @@ def parse_config_bytes(raw: bytes, source: str) -> ConfigFile:
     )
 
 
-def _check_product(code: str, content: dict[str, Any], source: str) -> None:
+def parse_params_for(code: str, content: dict[str, Any], source: str) -> Any:
+    """The typed parameters of one product file, or ConfigurationError naming file and key."""
+    if code not in _PARAM_PARSERS:
+        raise ConfigurationError(source, "product.code", f"unknown product {code!r}")
+    module_name, function = _PARAM_PARSERS[code]
+    parser = getattr(import_module(module_name), function)
     try:
-        module = import_module(_PARAM_PARSERS[code])
-    except ModuleNotFoundError:
-        return
-    parser = getattr(module, "parse_params", None)
-    if parser is None:
-        return
-    try:
-        parser(content, source)
+        if code == "telematics":
+            return parser(content)
+        if code == "complaints":
+            return parser(content, source=source)
+        return parser(content, source)
     except ConfigurationError:
         raise
     except DomainError as exc:
-        raise ConfigurationError(source, exc.field or "(content)", exc.message) from exc
+        message = exc.message if exc.message.startswith(source) else f"{source}: {exc.message}"
+        raise ConfigurationError(source, exc.field or "(content)", message) from exc
+
+
+def _check_product(code: str, content: dict[str, Any], source: str) -> None:
+    parse_params_for(code, content, source)
 
 
 def parse_config_file(path: Path, root: Path | None = None) -> ConfigFile:
@@ -113,3 +128,73 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
     return value
+
+
+def shipped_config(
+    product: str,
+    on: date | None = None,
+    directory: Path | None = None,
+    *,
+    launch_terms_before_first: bool = False,
+) -> ConfigFile:
+    """The shipped file of ``product`` in force on ``on`` (the newest when ``on`` is None).
+
+    For tools that work without a loaded database (calculators, data-team scoring,
+    benchmarks). ``directory`` defaults to ``settings.CONFIG_DIR / "products"``. A
+    date before the first version is a CONFIGURATION error, unless
+    ``launch_terms_before_first`` asks for the first version (the launch terms).
+    """
+    if directory is None:
+        directory = Path(settings.CONFIG_DIR) / "products"
+    return _shipped(str(directory), product, on, launch_terms_before_first)
+
+
+@lru_cache(maxsize=64)
+def _shipped(directory: str, product: str, on: date | None, launch: bool) -> ConfigFile:
+    files = sorted((Path(directory) / product).glob("*.toml"))
+    versions = sorted(
+        (parse_config_file(p) for p in files if VERSION_FILE.match(p.name)),
+        key=lambda c: c.effective_from,
+    )
+    if not versions:
+        raise ConfigurationError(
+            str(Path(directory) / product), "(directory)", f"no {product} configuration file"
+        )
+    if on is None:
+        return versions[-1]
+    in_force = [v for v in versions if v.effective_from <= on]
+    if in_force:
+        return in_force[-1]
+    if launch:
+        return versions[0]
+    raise DomainError(
+        ErrorCode.CONFIGURATION,
+        f"no {product} configuration is in force on {on.isoformat()}",
+        "PLT-CONFIG",
+        "product",
+    )
+
+
+def shipped_params(
+    product: str,
+    on: date | None = None,
+    directory: Path | None = None,
+    *,
+    launch_terms_before_first: bool = False,
+) -> Any:
+    """The typed parameters of the shipped file in force (see :func:`shipped_config`)."""
+    cfg = shipped_config(
+        product, on, directory, launch_terms_before_first=launch_terms_before_first
+    )
+    return params_cached(cfg.product, cfg.sha256, cfg.content, cfg.source)
+
+
+_PARSED: dict[tuple[str, str], Any] = {}
+
+
+def params_cached(product: str, sha256: str, content: dict[str, Any], source: str) -> Any:
+    """Parse a product file's content once per (product, content hash): versions never change."""
+    key = (product, sha256)
+    if key not in _PARSED:
+        _PARSED[key] = parse_params_for(product, content, source)
+    return _PARSED[key]

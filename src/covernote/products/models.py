@@ -16,6 +16,8 @@ from django.utils import timezone
 class ProductCode(models.TextChoices):
     GAP = "gap", "Combined GAP"
     YOUNG_DRIVER = "young_driver", "Young Driver telematics"
+    TELEMATICS = "telematics", "Young Driver telematics thresholds"
+    COMPLAINTS = "complaints", "Complaints procedures"
 
 
 class ProductConfiguration(models.Model):

@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import tomllib
-from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
 
-from covernote.domain.errors import DomainError, ErrorCode
-from covernote.domain.telematics.params import TelematicsParams, parse_params
-
-
-def params_path() -> Path:
-    return Path(settings.CONFIG_DIR) / "products" / "young_driver" / "telematics.toml"
+from covernote.domain.telematics.params import TelematicsParams
+from covernote.products.loader import shipped_params
 
 
 def storage_root() -> Path:
@@ -27,21 +21,7 @@ def storage_root() -> Path:
     return path
 
 
-@lru_cache(maxsize=4)
-def _params(path: str, mtime: float) -> TelematicsParams:
-    try:
-        doc = tomllib.loads(Path(path).read_text())
-    except tomllib.TOMLDecodeError as exc:
-        raise DomainError(
-            ErrorCode.CONFIGURATION, f"{path}: {exc}", "YD-SCORE-3", "(syntax)"
-        ) from exc
-    try:
-        return parse_params(doc)
-    except DomainError as exc:
-        raise DomainError(exc.code, f"{path}: {exc.message}", exc.rule, exc.field) from exc
-
-
 def telematics_params() -> TelematicsParams:
-    """The thresholds in force (YD-SCORE-3), re-read when the file changes."""
-    path = params_path()
-    return _params(str(path), path.stat().st_mtime)
+    """The thresholds in force (YD-SCORE-3), through the configuration door."""
+    params: TelematicsParams = shipped_params("telematics")
+    return params

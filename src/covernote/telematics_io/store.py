@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -35,13 +34,13 @@ import pyarrow.fs as pafs
 
 from covernote.domain.errors import DomainError, ErrorCode
 from covernote.domain.telematics.frames import TS
-from covernote.domain.telematics.params import PlausibilityParams, parse_params
+from covernote.domain.telematics.params import PlausibilityParams, TelematicsParams
 from covernote.domain.telematics.plausibility import DataWindow
+from covernote.products.loader import shipped_params
 from covernote.telematics_io.ingest import CANONICAL, QUARANTINE, parse_body, validate
 
 POINTS_DIR = "points"
 QUARANTINE_DIR = "quarantine"
-TOML = Path(__file__).resolve().parents[3] / "config/products/young_driver/telematics.toml"
 
 SAFE_DEVICE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")  # path-safe partition value
 
@@ -50,8 +49,8 @@ Window = DataWindow | tuple[datetime, datetime]
 
 def default_plausibility() -> PlausibilityParams:
     """The product configuration's plausibility parameters (YD-SCORE-3)."""
-    with TOML.open("rb") as fh:
-        return parse_params(tomllib.load(fh)).plausibility
+    params: TelematicsParams = shipped_params("telematics")
+    return params.plausibility
 
 
 def filesystem(root: str | os.PathLike[str]) -> tuple[pafs.FileSystem, str]:

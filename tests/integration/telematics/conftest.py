@@ -12,7 +12,7 @@ from covernote.domain.telematics.params import TelematicsParams, parse_params
 from covernote.telematics_io.fixture import a10kw_dir
 
 ROOT = Path(__file__).resolve().parents[3]
-TOML = ROOT / "config/products/young_driver/telematics.toml"
+TOML = ROOT / "config/products/telematics/2026-01-01.toml"
 FIXTURE = a10kw_dir()
 
 

@@ -3,10 +3,11 @@
 import copy
 import tomllib
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
-from covernote.calculators.complaint_clock import CONFIG_PATH, load_complaints_config
+from covernote.calculators.complaint_clock import load_complaints_config
 from covernote.domain.complaints.config import DestinationKind, LapseAction, ProcedureKind
 from covernote.domain.complaints.procedures import (
     TRANSITIONS,
@@ -20,7 +21,9 @@ from covernote.domain.complaints.procedures import (
 from covernote.domain.errors import DomainError, ErrorCode
 
 CONFIG = load_complaints_config()
-RAW = tomllib.loads(CONFIG_PATH.read_text())
+RAW = tomllib.loads(
+    (Path(__file__).resolve().parents[3] / "config/products/complaints/2019-04-01.toml").read_text()
+)
 RECEIVED = datetime(2027, 1, 4, 9, 0, tzinfo=UTC)
 
 

@@ -4,14 +4,15 @@ import copy
 import tomllib
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
-from covernote.calculators.gap_claim import CONFIG_DIR, load_gap_params
+from covernote.calculators.gap_claim import load_gap_params
 from covernote.domain.errors import DomainError, ErrorCode
 from covernote.domain.gap.params import parse_params
 
-PATH = CONFIG_DIR / "2026-01-01.toml"
+PATH = Path(__file__).resolve().parents[3] / "config/products/gap/2026-01-01.toml"
 RAW = tomllib.loads(PATH.read_text())
 
 

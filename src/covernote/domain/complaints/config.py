@@ -1,4 +1,4 @@
-"""Complaints configuration: frozen dataclasses parsed from ``config/complaints/procedures.toml``.
+"""Complaints configuration: frozen dataclasses parsed from ``config/products/complaints/<date>.toml``.
 
 Deadlines, stage owners, contacts, destinations, eligibility thresholds and the
 DISP 1 Annex 3R wording are data, not code (ARCHITECTURE §3.2; COMP-3, COMP-4,
@@ -457,9 +457,10 @@ def parse_complaints_config(data: Mapping[str, Any], *, source: str) -> Complain
         annex_3r_consent=letters_r.strings("annex_3r_consent"),
     )
 
+    header = root.sub("product") if root.has("product") else root
     return ComplaintsConfig(
-        version=root.string("version"),
-        effective_from=root.iso_date("effective_from"),
+        version=header.string("version"),
+        effective_from=header.iso_date("effective_from"),
         clock=clock,
         retention=retention,
         eligibility=eligibility,

@@ -5,7 +5,7 @@ after the firm: FOS; panel-solicitor conduct -> the solicitor's procedure, then
 the Legal Ombudsman; claims management -> FOS since April 2019), COMP-5 (routing
 per product: GAP-COMPLAINT, YD-COMPLAINT; forwarding under DISP 1.7).
 
-The procedures themselves are configuration (``config/complaints/procedures.toml``,
+The procedures themselves are configuration (``config/products/complaints/<date>.toml``,
 parsed by :func:`parse_complaints_config`); this module holds the lifecycle.
 """
 

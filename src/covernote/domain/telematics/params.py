@@ -199,7 +199,7 @@ def parse_params(doc: Mapping[str, Any]) -> TelematicsParams:
     night_start = _int(doc, "night.start_hour", hi=23)
     night_end = _int(doc, "night.end_hour", hi=23)
     return TelematicsParams(
-        version=_str(doc, "version"),
+        version=_str(doc, "product.version" if "product" in doc else "version"),
         trips=TripParams(
             stop_min_s=_int(doc, "trips.stop_min_s", lo=1),
             gap_max_s=_int(doc, "trips.gap_max_s", lo=1),

@@ -37,13 +37,13 @@ from tqdm import tqdm
 from covernote.domain.errors import DomainError, ErrorCode
 from covernote.domain.telematics.frames import as_points_frame
 from covernote.domain.telematics.kernel import score_points
-from covernote.domain.telematics.params import TelematicsParams, parse_params
+from covernote.domain.telematics.params import TelematicsParams
 from covernote.domain.telematics.speed_limits import build_road_index
+from covernote.products.loader import parse_params_for, shipped_params
 from covernote.telematics_io.ingest import parse_body, parse_parquet
 from covernote.telematics_io.osm import read_osm_roads
 from covernote.telematics_io.store import ingest_body
 
-TOML = Path(__file__).resolve().parents[5] / "config/products/young_driver/telematics.toml"
 CHUNK_POINTS = 500_000  # points per progress step (chunks end on device boundaries)
 CONTENT_TYPES = {
     ".parquet": "application/vnd.apache.parquet",
@@ -54,8 +54,13 @@ CONTENT_TYPES = {
 
 
 def load_params(path: Path | None = None) -> TelematicsParams:
-    with (path or TOML).open("rb") as fh:
-        return parse_params(tomllib.load(fh))
+    if path is None:
+        params: TelematicsParams = shipped_params("telematics")
+        return params
+    custom: TelematicsParams = parse_params_for(
+        "telematics", tomllib.loads(path.read_text()), str(path)
+    )
+    return custom
 
 
 def device_chunks(points: pl.DataFrame, size: int) -> list[pl.DataFrame]:
