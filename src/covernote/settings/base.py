@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    "ninja",  # serves Swagger UI and ReDoc from its own static files: the docs work offline
     "django_tasks",
     "django_tasks_db",
     "covernote.accounts",
@@ -43,6 +44,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "covernote.api.limits.ApiDoorMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -136,6 +138,12 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Smartbox uploads are read whole (YD-DATA-1); the API refuses bodies over 16 MB.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024 * 1024
+# The API door (issue 10): body sizes (413), JSON depth, request rates (429).
+COVERNOTE_API_MAX_BODY_BYTES = 1 * 1024 * 1024
+COVERNOTE_UPLOAD_MAX_BODY_BYTES = DATA_UPLOAD_MAX_MEMORY_SIZE  # telematics uploads
+COVERNOTE_API_MAX_JSON_DEPTH = 32
+COVERNOTE_API_THROTTLE_RATES = {"user": "600/min", "anon": "1200/min"}
+COVERNOTE_PASSWORD_RESET_RATES = {"email": "3/h", "ip": "20/h"}
 COVERNOTE_TELEMATICS_ROOT = os.environ.get("COVERNOTE_TELEMATICS_ROOT", "")
 
 SESSION_COOKIE_HTTPONLY = True

@@ -13,3 +13,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Suites send many requests from one address and one user: the rate limits are tested
+# by tests that set their own (tests/api/test_api_doors.py).
+COVERNOTE_API_THROTTLE_RATES = {"user": "100000/min", "anon": "100000/min"}
+COVERNOTE_PASSWORD_RESET_RATES = {"email": "1000/h", "ip": "1000/h"}

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from covernote.web import views
+from covernote.web.password_reset import ThrottledPasswordResetView
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -10,10 +11,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password-reset/",
-        auth_views.PasswordResetView.as_view(
-            email_template_name="registration/password_reset_email.txt",
-            subject_template_name="registration/password_reset_subject.txt",
-        ),
+        ThrottledPasswordResetView.as_view(),
         name="password_reset",
     ),
     path(

@@ -6,6 +6,8 @@ from ninja import NinjaAPI
 
 from covernote.api import errors
 from covernote.api.auth import AUTH
+from covernote.api.limits import THROTTLES
+from covernote.api.parser import JsonParser
 from covernote.api.v1 import (
     calculators,
     complaints,
@@ -25,6 +27,8 @@ api = NinjaAPI(
     ),
     urls_namespace="api-v1",
     auth=AUTH,
+    parser=JsonParser(),
+    throttle=THROTTLES,
     docs_url="/docs",
 )
 errors.install(api)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from ninja import Router
 
 from covernote import calculators
 from covernote.api.errors import problem
+from covernote.api.parser import parse_json_body
 from covernote.domain.errors import DomainError
 
 router = Router(tags=["calculators"])
@@ -31,17 +31,7 @@ def run_calculator(request: HttpRequest, name: str) -> Any:
             code="not_found",
             field="name",
         )
-    try:
-        payload = json.loads(request.body or b"null")
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        return problem(
-            request,
-            status=400,
-            title="Malformed JSON",
-            detail=str(exc),
-            code="invalid",
-            rule="API-INPUT",
-        )
+    payload = parse_json_body(request)  # BodyError -> 400/415 problem+json
     if not isinstance(payload, dict):
         return problem(
             request,
@@ -54,7 +44,15 @@ def run_calculator(request: HttpRequest, name: str) -> Any:
     try:
         result = calculators.get(name)(payload)
     except DomainError as exc:
-        body = {"error": exc.as_dict()}
         status = 409 if exc.code == "claim_pending" else 422
-        return HttpResponse(json.dumps(body), status=status, content_type="application/json")
+        return problem(
+            request,
+            status=status,
+            title="Invalid request",
+            detail=exc.message,
+            code=str(exc.code),
+            rule=exc.rule,
+            field=exc.field,
+            extra={"error": exc.as_dict()},  # the calculators' original error member, kept
+        )
     return result
