@@ -34,6 +34,7 @@ from covernote.domain.telematics.indicators import add_point_indicators
 from covernote.domain.telematics.params import parse_params
 from covernote.domain.telematics.plausibility import EARTH_RADIUS_M
 from covernote.domain.telematics.segment import assign_trips
+from covernote.products.loader import shipped_config_path
 from covernote.telematics_io.fixture import a10kw_dir
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -87,7 +88,7 @@ def main() -> int:
     except ImportError:
         print("movingpandas is not installed: run with `uv run --with movingpandas`")
         return 0
-    with (ROOT / "config/products/telematics/2026-01-01.toml").open("rb") as fh:
+    with shipped_config_path("telematics", directory=ROOT / "config/products").open("rb") as fh:
         params = parse_params(tomllib.load(fh))
     pts = pl.read_parquet(FIXTURE / "points.parquet").sort("device_id", "ts").head(args.points)
     n = pts.height

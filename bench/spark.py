@@ -24,6 +24,7 @@ from covernote.domain.telematics.frames import POINTS_OUT, TRIPS_OUT
 from covernote.domain.telematics.kernel import score_points
 from covernote.domain.telematics.params import parse_params
 from covernote.domain.telematics.speed_limits import build_road_index
+from covernote.products.loader import shipped_config_path
 from covernote.telematics_io.fixture import a10kw_dir
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,7 +47,7 @@ def main() -> None:
 
     from covernote.telematics_io.spark import SPARK_CONF, score_with_spark
 
-    with (ROOT / "config/products/telematics/2026-01-01.toml").open("rb") as fh:
+    with shipped_config_path("telematics", directory=ROOT / "config/products").open("rb") as fh:
         params = parse_params(tomllib.load(fh))
     index = build_road_index(
         pl.read_parquet(FIXTURE / "roads.parquet"), params.speed_limits, default_oneway=True

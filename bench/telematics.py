@@ -29,6 +29,7 @@ from covernote.domain.telematics.kernel import trips_and_indicators as kernel_tr
 from covernote.domain.telematics.params import parse_params
 from covernote.domain.telematics.segment import assign_trips
 from covernote.domain.telematics.speed_limits import build_road_index, match_limits
+from covernote.products.loader import shipped_config_path
 from covernote.telematics_io.fixture import a10kw_dir
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -88,7 +89,7 @@ def main() -> None:
     ap.add_argument("--noise-m", type=float, default=5.0)
     args = ap.parse_args()
 
-    with (ROOT / "config/products/telematics/2026-01-01.toml").open("rb") as fh:
+    with shipped_config_path("telematics", directory=ROOT / "config/products").open("rb") as fh:
         params = parse_params(tomllib.load(fh))
     pts = pl.read_parquet(FIXTURE / "points.parquet")
     truth = pl.read_parquet(FIXTURE / "truth.parquet")["speed_limit_kmh"]

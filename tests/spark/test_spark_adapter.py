@@ -24,10 +24,11 @@ from covernote.domain.telematics.frames import POINTS_IN, POINTS_OUT, TRIPS_OUT
 from covernote.domain.telematics.kernel import score_points
 from covernote.domain.telematics.params import TelematicsParams, parse_params
 from covernote.domain.telematics.speed_limits import RoadIndex, build_road_index
+from covernote.products.loader import shipped_config_path
 from covernote.telematics_io.fixture import a10kw_dir
 
 ROOT = Path(__file__).resolve().parents[2]
-TOML = ROOT / "config/products/telematics/2026-01-01.toml"
+TOML = shipped_config_path("telematics", directory=ROOT / "config/products")
 FIXTURE = a10kw_dir()
 SAMPLE_DEVICES = 200
 NOW = datetime(2026, 3, 10, tzinfo=UTC)  # after every fixture fix: no future-timestamp flags

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 import tomllib
@@ -46,6 +47,7 @@ class ConfigFile:
     content: dict[str, Any]
     source: str
     sha256: str
+    path: str = ""
 
 
 def parse_config_bytes(raw: bytes, source: str) -> ConfigFile:
@@ -112,7 +114,7 @@ def _check_product(code: str, content: dict[str, Any], source: str) -> None:
 
 def parse_config_file(path: Path, root: Path | None = None) -> ConfigFile:
     source = str(path.relative_to(root)) if root and path.is_relative_to(root) else str(path)
-    return parse_config_bytes(path.read_bytes(), source)
+    return dataclasses.replace(parse_config_bytes(path.read_bytes(), source), path=str(path))
 
 
 def config_files(directory: Path) -> list[Path]:
@@ -173,6 +175,14 @@ def _shipped(directory: str, product: str, on: date | None, launch: bool) -> Con
         "PLT-CONFIG",
         "product",
     )
+
+
+def shipped_config_path(
+    product: str, on: date | None = None, directory: Path | None = None
+) -> Path:
+    """The path of the shipped file in force (for tests and benchmarks that read the file)."""
+    cfg = shipped_config(product, on, directory)
+    return Path(cfg.path)
 
 
 def shipped_params(

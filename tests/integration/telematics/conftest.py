@@ -9,10 +9,11 @@ import polars as pl
 import pytest
 
 from covernote.domain.telematics.params import TelematicsParams, parse_params
+from covernote.products.loader import shipped_config_path
 from covernote.telematics_io.fixture import a10kw_dir
 
 ROOT = Path(__file__).resolve().parents[3]
-TOML = ROOT / "config/products/telematics/2026-01-01.toml"
+TOML = shipped_config_path("telematics", directory=ROOT / "config/products")
 FIXTURE = a10kw_dir()
 
 

@@ -47,6 +47,14 @@ class SpeedLimitParams:
     smoothing_window: int
     maxspeed_type_mph: Mapping[str, float]
     road_class_mph: Mapping[str, float]
+    #: "hmm" (hidden-Markov matching along the trip) or "heading" (per-fix cost + mode)
+    match_method: str = "heading"  # a version without the key keeps the method it was scored with
+    hmm_candidates: int = 4  # roads kept per fix
+    hmm_sigma_m: float = 0.0  # GPS noise sigma, m; 0 = estimate from the batch (N&K)
+    hmm_sigma_min_m: float = 3.0  # floor of the estimated sigma, m
+    hmm_beta_m: float = 3.0  # transition scale, m (N&K exponential)
+    hmm_heading_weight_per_deg: float = 0.05  # emission cost per degree of heading disagreement
+    hmm_travel: str = "speed"  # "speed" (mean speed x dt) or "gps" (distance between fixes)
 
 
 @dataclass(frozen=True)
@@ -182,6 +190,31 @@ def _bands(doc: Mapping[str, Any], key: str) -> tuple[tuple[float, float], ...]:
     return tuple(sorted(bands))
 
 
+def _hmm_params(doc: Mapping[str, Any]) -> dict[str, Any]:
+    """Optional ``speed_limits`` keys of the matcher (defaults = the dataclass's)."""
+    sl = _get(doc, "speed_limits")
+    out: dict[str, Any] = {}
+    if "match_method" in sl:
+        method = _str(doc, "speed_limits.match_method")
+        if method not in ("hmm", "heading"):
+            raise _err("speed_limits.match_method", f"expected hmm or heading, got {method!r}")
+        out["match_method"] = method
+    if "hmm_travel" in sl:
+        travel = _str(doc, "speed_limits.hmm_travel")
+        if travel not in ("speed", "gps"):
+            raise _err("speed_limits.hmm_travel", f"expected speed or gps, got {travel!r}")
+        out["hmm_travel"] = travel
+    if "hmm_candidates" in sl:
+        out["hmm_candidates"] = _int(doc, "speed_limits.hmm_candidates", lo=1, hi=16)
+    for key in ("hmm_sigma_m", "hmm_heading_weight_per_deg"):
+        if key in sl:
+            out[key] = _num(doc, f"speed_limits.{key}")
+    for key in ("hmm_sigma_min_m", "hmm_beta_m"):
+        if key in sl:
+            out[key] = _num(doc, f"speed_limits.{key}", positive=True)
+    return out
+
+
 def parse_params(doc: Mapping[str, Any]) -> TelematicsParams:
     """Parse the telematics product configuration (YD-SCORE-3)."""
     weights = _num_table(doc, "score.weights")
@@ -219,6 +252,7 @@ def parse_params(doc: Mapping[str, Any]) -> TelematicsParams:
             smoothing_window=_int(doc, "speed_limits.smoothing_window", lo=1),
             maxspeed_type_mph=_num_table(doc, "speed_limits.maxspeed_type_mph"),
             road_class_mph=_num_table(doc, "speed_limits.road_class_mph"),
+            **_hmm_params(doc),
         ),
         speeding=SpeedingParams(
             tolerance_pct=_num(doc, "speeding.tolerance_pct"),

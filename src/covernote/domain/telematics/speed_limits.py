@@ -26,10 +26,12 @@ import math
 from dataclasses import dataclass
 from enum import StrEnum
 
+import numpy as np
 import polars as pl
 import pyarrow as pa
 
 from covernote.domain.errors import DomainError, ErrorCode
+from covernote.domain.telematics.matching import HmmParams, MatchGrid, match_roads
 from covernote.domain.telematics.params import KMH_PER_MPH, SpeedLimitParams
 
 M_PER_DEG_LAT = 111_320.0  # m per degree of latitude (mean; 0.5% tolerance is fine at 25 m)
@@ -58,6 +60,8 @@ class RoadIndex:
     cell_deg_lon: float
     map_version: str
     params: SpeedLimitParams
+    #: NumPy form of ``cells`` plus road lengths/ends for the HMM matcher (None: not built)
+    grid: MatchGrid | None = None
 
 
 _NUM_RE = r"^\s*([0-9]+(?:\.[0-9]+)?)\s*(mph|km/h|kmh|kph)?\s*$"
@@ -228,6 +232,8 @@ def build_road_index(
             % 360.0,
         )
         .filter(pl.col("len2") > 0)
+        .with_columns(seglen=pl.col("len2").sqrt())
+        .with_columns(s0=pl.col("seglen").cum_sum().over("road_idx") - pl.col("seglen"))
     )
     lat_max = segs.select(pl.col("lat0").abs().max()).item() if segs.height else None
     lat_ref = float(lat_max) if lat_max is not None else 0.0
@@ -277,9 +283,11 @@ def build_road_index(
             "len2",
             "bearing",
             "oneway",
+            "s0",
         )
         .sort("cell")
     )
+    grid = _match_grid(norm, pts, segs, cells, cell_deg_lat, cell_deg_lon)
     return RoadIndex(
         roads=norm.drop("geometry_wkt", "reversed"),
         cells=cells,
@@ -287,6 +295,59 @@ def build_road_index(
         cell_deg_lon=cell_deg_lon,
         map_version=map_version,
         params=params,
+        grid=grid,
+    )
+
+
+def _match_grid(
+    norm: pl.DataFrame,
+    pts: pl.DataFrame,
+    segs: pl.DataFrame,
+    cells: pl.DataFrame,
+    cell_deg_lat: float,
+    cell_deg_lon: float,
+) -> MatchGrid:
+    """NumPy arrays for :mod:`matching`: cells as CSR, road lengths and end points."""
+    n_roads = norm.height
+    ends = pts.group_by("road_idx").agg(
+        pl.col("lon").first().alias("lon_s"),
+        pl.col("lat").first().alias("lat_s"),
+        pl.col("lon").last().alias("lon_e"),
+        pl.col("lat").last().alias("lat_e"),
+    )
+    lens = segs.group_by("road_idx").agg(pl.col("seglen").sum().alias("length"))
+    road = (
+        norm.select(pl.col("road_idx"), "reversed")
+        .join(ends, on="road_idx", how="left")
+        .join(lens, on="road_idx", how="left")
+        .sort("road_idx")
+        .fill_null(0.0)
+    )
+    keys, start, count = np.unique(cells["cell"].to_numpy(), return_index=True, return_counts=True)
+    seg = cells.select(
+        "lon0",
+        "lat0",
+        "kx",
+        "dx",
+        "dy",
+        "len2",
+        "s0",
+        "bearing",
+        pl.col("road_idx").cast(pl.Float64),
+    ).to_numpy()
+    assert road.height == n_roads
+    return MatchGrid(
+        cell_keys=keys.astype(np.int64),
+        cell_start=start.astype(np.int64),
+        cell_count=count.astype(np.int64),
+        seg=np.ascontiguousarray(seg, dtype=np.float64),
+        seg_oneway=cells["oneway"].to_numpy().astype(np.bool_),
+        road_len=road["length"].to_numpy().astype(np.float64),
+        road_rev=road["reversed"].to_numpy().astype(np.bool_),
+        road_start=road.select("lon_s", "lat_s").to_numpy().astype(np.float64),
+        road_end=road.select("lon_e", "lat_e").to_numpy().astype(np.float64),
+        cell_deg_lat=cell_deg_lat,
+        cell_deg_lon=cell_deg_lon,
     )
 
 
@@ -323,13 +384,99 @@ def _rolling_mode(df: pl.DataFrame, value: str, group: str, window: int) -> pl.S
     return tmp.select(expr.alias(value)).to_series()
 
 
-def match_limits(df: pl.DataFrame, index: RoadIndex, *, along: str | None = None) -> pl.DataFrame:
+class MatchMethod(StrEnum):
+    HMM = "hmm"  # hidden-Markov matching along the trip (matching.py), the default
+    HEADING = "heading"  # per fix: distance + heading cost, then a rolling mode of the limit
+
+
+def hmm_params(p: SpeedLimitParams) -> HmmParams:
+    """The matcher's parameters from the product configuration (YD-SCORE-3)."""
+    return HmmParams(
+        search_radius_m=p.search_radius_m,
+        candidates=p.hmm_candidates,
+        sigma_m=p.hmm_sigma_m,
+        sigma_min_m=p.hmm_sigma_min_m,
+        beta_m=p.hmm_beta_m,
+        heading_weight_per_deg=p.hmm_heading_weight_per_deg,
+        heading_min_speed_kmh=p.heading_min_speed_kmh,
+        travel=p.hmm_travel,
+    )
+
+
+def match_limits(
+    df: pl.DataFrame,
+    index: RoadIndex,
+    *,
+    along: str | None = None,
+    method: MatchMethod | str | None = None,
+) -> pl.DataFrame:
     """Add ``speed_limit_kmh``, ``limit_source``, ``road_id``, ``road_name``, ``map_version``.
 
-    ``df`` needs ``lat``, ``lon``, ``heading_deg``, ``speed_kmh``. When ``along`` names
-    a column (e.g. the trip), rows must be in time order within it and the limit is
-    smoothed with a rolling mode over runs of equal ``along`` values.
+    ``df`` needs ``lat``, ``lon``, ``heading_deg``, ``speed_kmh`` (and ``ts`` for the
+    HMM's speed-based travel distance). ``method`` (default: ``params.match_method``):
+
+    * ``hmm``: hidden-Markov matching (:mod:`matching`) over each run of equal
+      ``along`` values (a trip), rows in time order within it; without ``along``
+      every fix is matched on its own (emission only).
+    * ``heading``: the cheapest segment by distance + heading cost per fix, the limit
+      then smoothed with a rolling mode over runs of equal ``along`` values.
     """
+    m = MatchMethod(method if method is not None else index.params.match_method)
+    if m is MatchMethod.HMM:
+        return _match_hmm(df, index, along)
+    return _match_heading(df, index, along)
+
+
+def _match_hmm(df: pl.DataFrame, index: RoadIndex, along: str | None) -> pl.DataFrame:
+    grid = index.grid
+    if grid is None:  # an index built elsewhere without the grid
+        raise DomainError(ErrorCode.CONFIGURATION, "road index has no match grid", RULE, "grid")
+    n = df.height
+    arr = df.select(
+        pl.col(c).cast(pl.Float64).fill_null(float("nan"))
+        for c in ("lat", "lon", "speed_kmh", "heading_deg")
+    )
+    lat, lon, spd, hdg = (arr[c].to_numpy().astype(np.float64) for c in arr.columns)
+    if "ts" in df.columns:
+        ts_s = df.select(pl.col("ts").to_physical().cast(pl.Float64) / 1e6).to_series().to_numpy()
+    else:
+        ts_s = np.arange(n, dtype=np.float64)
+    if along is not None:
+        g = df.select(pl.col(along).ne_missing(pl.col(along).shift(1)).fill_null(True))
+        new_chain = g.to_series().to_numpy().astype(np.bool_)
+    else:
+        new_chain = np.ones(n, np.bool_)
+    if n:
+        new_chain[0] = True
+    road_idx, _ = match_roads(
+        grid, lat, lon, np.nan_to_num(spd), hdg, ts_s, new_chain, hmm_params(index.params)
+    )
+    return _attach_roads(df, pl.Series("road_idx", road_idx).replace(-1, None), index)
+
+
+def _attach_roads(df: pl.DataFrame, road_idx: pl.Series, index: RoadIndex) -> pl.DataFrame:
+    roads = index.roads.select(
+        pl.col("road_idx").cast(pl.Int64),
+        "road_id",
+        "road_name",
+        pl.col("limit_kmh").alias("_lim"),
+        "limit_source",
+    )
+    m = (
+        road_idx.cast(pl.Int64)
+        .to_frame("road_idx")
+        .join(roads, on="road_idx", how="left", maintain_order="left")
+    )
+    return df.with_columns(
+        m["_lim"].alias("speed_limit_kmh"),
+        m["limit_source"].fill_null(LimitSource.UNMATCHED.value).alias("limit_source"),
+        m["road_id"].alias("road_id"),
+        m["road_name"].alias("road_name"),
+        pl.lit(index.map_version).alias("map_version"),
+    )
+
+
+def _match_heading(df: pl.DataFrame, index: RoadIndex, along: str | None) -> pl.DataFrame:
     p = index.params
     q = df.select(
         pl.int_range(pl.len(), dtype=pl.Int64).alias("_pid"),
