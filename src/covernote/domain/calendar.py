@@ -151,3 +151,19 @@ def whole_months_between(start: date, end_exclusive: date) -> int:
         return 0
     delta = relativedelta(end_exclusive, start)
     return delta.years * 12 + delta.months
+
+
+def long_date(day: date) -> str:
+    """A date as people in the UK write it: ``3 December 2026`` (no leading zero)."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def short_date(day: date) -> str:
+    """A compact en-GB date for tables: ``03/12/2026``."""
+    return f"{day:%d/%m/%Y}"
+
+
+def long_datetime(moment: datetime) -> str:
+    """An instant in London time: ``3 December 2026 at 11:47`` (aware datetimes only)."""
+    local = moment.astimezone(LONDON)
+    return f"{long_date(local.date())} at {local:%H:%M}"

@@ -70,6 +70,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "covernote.web.context.platform",
             ],
+            # One money and date format everywhere: {{ x|money }}, {{ d|ukdate }}.
+            "builtins": ["covernote.documents.templatetags.covernote_format"],
         },
     },
 ]
