@@ -1185,7 +1185,7 @@ def yd_policy_cancel(
             status=InstalmentStatus.CANCELLED
         )
     if result.premium_refund > 0:
-        reason = "Your policy has been cancelled"
+        payment_reason = "Your policy has been cancelled"
         if settlement is not None:
             _raise_on_ledger(
                 p,
@@ -1193,13 +1193,13 @@ def yd_policy_cancel(
                 amount=-result.refund,
                 premium_part=-result.premium_refund,
                 kind=PaymentKind.REFUND,
-                reason=reason,
+                reason=payment_reason,
                 key=f"yd-refund-{p.number}",
                 params=params,
             )
             yd_ledger.post_finance_settlement(actor=actor, policy=p, amount=set_off, key=p.number)
             if set_off > 0:
-                reason += (
+                payment_reason += (
                     f"; £{set_off} of your refund goes to {p.plan.provider} to settle your "
                     "credit agreement (YD-PAY-1)"
                 )
@@ -1209,7 +1209,7 @@ def yd_policy_cancel(
             amount=-(result.refund - set_off),
             premium_part=-result.premium_refund,
             kind=PaymentKind.REFUND,
-            reason=reason,
+            reason=payment_reason,
             key=f"yd-refund-{p.number}",
             today=now,
             params=params,

@@ -435,3 +435,17 @@ def test_tick_job_registered():
     from covernote.cli.jobs import JOBS
 
     assert "young_driver.install_overdue" in dict(JOBS)
+
+
+def test_yd_cancel_1_version_keeps_the_given_reason(card_policy, users):
+    """The cancellation's reason is stored as given, not the refund letter's wording."""
+    day = START + timedelta(days=60)
+    yd_policy_cancel(
+        actor=users["agent"],
+        policy=card_policy,
+        cancel_on=day,
+        reason="Customer sold the car",
+        today=day,
+    )
+    version = card_policy.versions.get(kind="cancellation")
+    assert version.changes["reason"] == "Customer sold the car"
