@@ -1,0 +1,172 @@
+"""Smartbox lifecycle (YD-BOX-STATE, YD-BOX-FAULT, YD-DATA-1)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from covernote.audit.services import audit_record
+from covernote.domain.money import ZERO
+from covernote.domain.young_driver import smartbox as box
+from covernote.young_driver.models import (
+    Device,
+    PolicyStatus,
+)
+from covernote.young_driver.services._common import (
+    FAULT_REPLACEMENT,
+    _device_allocate,
+    _device_move,
+    _install_task,
+    _letter,
+    _lock,
+    _version,
+    params_for,
+)
+
+
+def _last_data_on(device: Device) -> date | None:
+    """The day of the box's latest data: LastPosition or latest trip (telematics)."""
+    from covernote.telematics.models import LastPosition, Trip
+
+    days: list[date] = []
+    pos = LastPosition.objects.filter(device=device).values_list("ts", flat=True).first()
+    if pos is not None:
+        days.append(timezone.localdate(pos))
+    trip = (
+        Trip.objects.filter(device=device)
+        .order_by("-end_at")
+        .values_list("end_at", flat=True)
+        .first()
+    )
+    if trip is not None:
+        days.append(timezone.localdate(trip))
+    return max(days) if days else None
+
+
+def yd_smartboxes_fault_replace(*, as_of: date) -> str:
+    """YD-BOX-FAULT: an installed/verified box silent for ``fault_no_data_days`` is suspected
+    faulty; a replacement is dispatched free of charge with a letter (idempotent)."""
+    replaced = 0
+    candidates = Device.objects.filter(
+        state__in=[box.DeviceState.INSTALLED.value, box.DeviceState.VERIFIED.value],
+        policy__status__in=[PolicyStatus.LIVE, PolicyStatus.NOTICE],
+    ).values_list("pk", flat=True)
+    for pk in list(candidates):
+        with transaction.atomic():
+            device = Device.objects.select_for_update().get(pk=pk)
+            if device.state not in (
+                box.DeviceState.INSTALLED.value,
+                box.DeviceState.VERIFIED.value,
+            ):
+                continue
+            assert device.policy is not None
+            policy = _lock(device.policy)
+            params = params_for(policy.config)
+            last = _last_data_on(device)
+            if last is None:  # never sent data: count from when it was fitted / verified
+                at = device.events.order_by("-at", "-id").values_list("at", flat=True).first()
+                last = timezone.localdate(at) if at else device.created_at.date()
+            if not box.is_suspected_faulty(last, as_of, params):
+                continue
+            _device_move(
+                device,
+                box.DeviceState.SUSPECTED_FAULTY,
+                actor=None,
+                note=f"No data since {last.isoformat()}",
+            )
+            d = box.fault_replacement(box.DeviceState(device.state))
+            d.data["last_data_on"] = last
+            _device_move(device, box.DeviceState.REPLACED, actor=None, note="Free replacement sent")
+            new_device = _device_allocate(
+                policy, actor=None, note="Free replacement (YD-BOX-FAULT)"
+            )
+            task = _install_task(
+                policy, new_device, anchor=as_of, reason=FAULT_REPLACEMENT, params=params
+            )
+            _version(
+                policy,
+                actor=None,
+                kind="smartbox_fault_replacement",
+                effective=as_of,
+                changes={"old": device.serial, "new": new_device.serial, "fee": ZERO},
+                decision=d.as_dict(),
+            )
+            policy.save()
+            _letter(
+                actor=None,
+                policy=policy,
+                kind="yd_smartbox_replacement",
+                title="We are sending you a replacement Smartbox",
+                paragraphs=[
+                    f"We have not received data from your Smartbox {device.serial} since "
+                    f"{last.strftime('%d %B %Y')}, so we think it may be faulty (YD-BOX-FAULT).",
+                    f"A replacement Smartbox ({new_device.serial}) is on its way, free of charge. "
+                    f"Please fit it and upload a photo in the app by "
+                    f"{task.deadline.strftime('%d %B %Y')}, then return the old box.",
+                ],
+                steps=[s.as_dict() for s in d.steps],
+                key=f"yd-fault-replacement-{device.serial}",
+            )
+            audit_record(
+                actor=None,
+                action="young_driver.smartbox.fault_replacement",
+                obj=device,
+                firm_id=policy.firm_id,
+                after={"last_data_on": last, "replacement": new_device.serial, "fee": ZERO},
+            )
+            replaced += 1
+    return f"{replaced} suspected faulty Smartboxes replaced free of charge"
+
+
+def yd_smartboxes_deactivate(*, as_of: date) -> str:
+    """YD-DATA-1: deactivate every box whose policy ended (expired, cancelled or void) more
+    than 14 days ago; the telematics ingest then rejects its data (idempotent)."""
+    deactivated = 0
+    rows = (
+        Device.objects.exclude(state=box.DeviceState.DEACTIVATED.value)
+        .filter(policy__isnull=False)
+        .select_related("policy__config", "policy__cancellation")
+    )
+    for device in list(rows):
+        policy = device.policy
+        assert policy is not None
+        ended = policy.end
+        if policy.status in (PolicyStatus.CANCELLED, PolicyStatus.VOID):
+            c = getattr(policy, "cancellation", None)
+            ended = c.cancel_on if c is not None else policy.end
+        window = params_for(policy.config).periods.data_window_days
+        if (as_of - ended).days <= window:
+            continue
+        with transaction.atomic():
+            d = Device.objects.select_for_update().get(pk=device.pk)
+            if d.state == box.DeviceState.DEACTIVATED.value or d.policy_id != policy.pk:
+                continue
+            _device_move(
+                d,
+                box.DeviceState.DEACTIVATED,
+                actor=None,
+                note=f"Cover ended {ended.isoformat()}; data window closed (YD-DATA-1)",
+            )
+            audit_record(
+                actor=None,
+                action="young_driver.smartbox.deactivate",
+                obj=d,
+                firm_id=policy.firm_id,
+                after={"policy": policy.number, "cover_ended": ended, "as_of": as_of},
+            )
+            deactivated += 1
+    return f"{deactivated} Smartboxes deactivated after the end of cover (YD-DATA-1)"
+
+
+@transaction.atomic
+def yd_device_first_data(*, device: Device, actor: Any) -> None:
+    """YD-BOX-STATE: the box's first data marks it installed (the photo then verifies it)."""
+    device = Device.objects.select_for_update().get(pk=device.pk)
+    if device.state == box.DeviceState.DISPATCHED.value:
+        _device_move(device, box.DeviceState.INSTALLED, actor=actor, note="First data received")
+        audit_record(
+            actor=actor, action="device.first_data", obj=device, after={"serial": device.serial}
+        )

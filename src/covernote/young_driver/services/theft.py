@@ -1,0 +1,142 @@
+"""Theft claims (YD-THEFT-1)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+
+from covernote.accounts.models import User
+from covernote.audit.services import audit_record
+from covernote.domain.errors import DomainError, ErrorCode
+from covernote.young_driver.inputs import TheftClaimInput, TheftCloseInput
+from covernote.young_driver.models import (
+    TheftClaimStatus,
+    YDPolicy,
+    YDTheftClaim,
+)
+from covernote.young_driver.services._common import (
+    _letter,
+    _lock,
+    _ref,
+    _require_staff,
+    _today,
+    current_device,
+)
+
+
+@transaction.atomic
+def yd_theft_claim_register(
+    *,
+    actor: User,
+    policy: YDPolicy,
+    data: TheftClaimInput,
+    today: date | None = None,
+) -> YDTheftClaim:
+    """YD-THEFT-1: register a theft claim (police incident number required); the customer
+    gets an acknowledgement letter; staff may track the Smartbox while the case is open."""
+    stolen_on, idempotency_key, incident = (
+        data.stolen_on,
+        data.idempotency_key,
+        data.police_incident_number,
+    )
+    existing = YDTheftClaim.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return existing
+    if not (
+        isinstance(actor, User)
+        and (actor.is_intermediary_staff or actor.is_broker or actor.is_customer)
+    ):
+        raise DomainError(ErrorCode.PERMISSION_DENIED, "not allowed", "YD-THEFT-1")
+    if actor.is_customer and policy.customer.user_id != actor.pk:
+        raise DomainError(ErrorCode.NOT_FOUND, "no such policy", "PLT-4", "policy")
+    if actor.is_broker and policy.firm_id != actor.firm_id:
+        raise DomainError(ErrorCode.NOT_FOUND, "no such policy", "PLT-4", "policy")
+    now = _today(today)
+    p = _lock(policy)
+    cover_end = p.cancellation.cancel_on if hasattr(p, "cancellation") else p.end
+    if stolen_on > now:
+        raise DomainError(
+            ErrorCode.INVALID, "the theft date is in the future", "YD-THEFT-1", "stolen_on"
+        )
+    if not (p.start <= stolen_on <= cover_end):
+        raise DomainError(
+            ErrorCode.INVALID,
+            "the theft date is outside the period of cover",
+            "YD-THEFT-1",
+            "stolen_on",
+        )
+    if p.theft_claims.filter(status=TheftClaimStatus.OPEN).exists():
+        raise DomainError(
+            ErrorCode.CONFLICT, "a theft claim is already open on this policy", "YD-THEFT-1"
+        )
+    device = current_device(p) or p.devices.order_by("-created_at", "-id").first()
+    claim = YDTheftClaim.objects.create(
+        reference=_ref("YDT"),
+        policy=p,
+        device=device,
+        police_incident_number=incident,
+        stolen_on=stolen_on,
+        reported_on=now,
+        description=data.description[:500],
+        opened_by=actor,
+        idempotency_key=idempotency_key,
+    )
+    claim.acknowledgement = _letter(
+        actor=actor,
+        policy=p,
+        kind="yd_theft_ack",
+        title="We have received your theft claim",
+        paragraphs=[
+            f"We have registered your claim {claim.reference} for the theft of "
+            f"{p.vehicle_reg} on {stolen_on.strftime('%d %B %Y')}.",
+            f"Police incident number: {incident} (YD-THEFT-1).",
+            "While your claim is open we may use your Smartbox's last known position and "
+            "recent journeys to help the police recover the vehicle.",
+            "We will write to you again when we have a decision.",
+        ],
+        rows=[("Claim", claim.reference), ("Police incident number", incident)],
+        key=f"yd-theft-ack-{claim.reference}",
+    )
+    claim.save(update_fields=["acknowledgement"])
+    audit_record(
+        actor=actor,
+        action="young_driver.theft.register",
+        obj=claim,
+        firm_id=p.firm_id,
+        after={
+            "reference": claim.reference,
+            "policy": p.number,
+            "police_incident_number": incident,
+            "stolen_on": stolen_on,
+            "device": device.serial if device else None,
+        },
+    )
+    return claim
+
+
+@transaction.atomic
+def yd_theft_claim_close(
+    *, actor: User, claim: YDTheftClaim, data: TheftCloseInput, today: date | None = None
+) -> YDTheftClaim:
+    """Close the theft case (staff); tracking stops being shown (YD-THEFT-1)."""
+    _require_staff(actor, "close a theft claim", "YD-THEFT-1")
+    c = YDTheftClaim.objects.select_for_update().get(pk=claim.pk)
+    if c.status != TheftClaimStatus.OPEN:
+        raise DomainError(
+            ErrorCode.ILLEGAL_TRANSITION, "the claim is already closed", "YD-THEFT-1", "status"
+        )
+    c.status = TheftClaimStatus.CLOSED
+    c.outcome = data.outcome
+    c.closed_on = _today(today)
+    c.closed_by = actor
+    c.save()
+    audit_record(
+        actor=actor,
+        action="young_driver.theft.close",
+        obj=c,
+        firm_id=c.policy.firm_id,
+        before={"status": TheftClaimStatus.OPEN},
+        after={"status": c.status, "outcome": c.outcome},
+    )
+    return c
