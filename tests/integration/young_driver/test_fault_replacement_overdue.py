@@ -6,12 +6,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from covernote.products.selectors import params_of
 from covernote.telematics.models import LastPosition
 from covernote.young_driver.inputs import PhotoReviewInput, PhotoUploadInput
 from covernote.young_driver.models import InstallTaskStatus, PolicyStatus
 from covernote.young_driver.services import (
     current_device,
-    params_for,
     yd_install_photo_review,
     yd_install_photo_upload,
     yd_install_tasks_chase,
@@ -38,7 +38,7 @@ def test_yd_box_fault_replacement_reminded_but_never_noticed_or_cancelled(dd_pol
         lon=-0.1,
         speed_kmh=0,
     )
-    params = params_for(dd_policy.config)
+    params = params_of(dd_policy.config)
     yd_smartboxes_fault_replace(as_of=last + timedelta(days=params.periods.fault_no_data_days))
     replacement = dd_policy.install_tasks.get(status=InstallTaskStatus.OPEN)
     assert replacement.reason == "fault_replacement"

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from covernote.billing.models import Entry, Transaction
 from covernote.billing.selectors import ledger_totals
 from covernote.domain.errors import DomainError
+from covernote.products.selectors import params_of
 from covernote.young_driver import ledger as L
 from covernote.young_driver.inputs import (
     AdjustInput,
@@ -23,7 +24,6 @@ from covernote.young_driver.inputs import (
 )
 from covernote.young_driver.models import InstalmentStatus, Payment, PaymentStatus, PolicyStatus
 from covernote.young_driver.services import (
-    params_for,
     yd_instalments_collect,
     yd_payments_settle,
     yd_policy_adjust,
@@ -57,7 +57,7 @@ def test_yd_pay_card_purchase_posts_premium_ipt_commission_fee_and_cash(card_pol
     assert _balance(n, L.CUSTOMER) == 0  # paid in full at purchase
     assert -_balance(n, L.FEES) == q.arrangement_fee
     # IPT on motor and add-ons only (PLT-8), never on the fee
-    params = params_for(card_policy.config)
+    params = params_of(card_policy.config)
     add_on_net = sum(params.add_ons[c].price for c in q.add_ons)
     assert -_balance(n, L.IPT) == q.ipt + (q.add_ons_gross - add_on_net)
     # PLT-11: commission on the motor premium and the add-ons, kept from the premium
@@ -79,7 +79,7 @@ def test_yd_pay_buy_is_posted_once_even_when_repeated(yd_config, users, customer
 def test_yd_pay_1_finance_drawdown_commission_and_instalments(dd_policy):
     n = dd_policy.number
     plan = dd_policy.plan
-    params = params_for(dd_policy.config)
+    params = params_of(dd_policy.config)
     assert _balance(n, L.BANK) == plan.amount_financed
     fin = (plan.amount_financed * params.premium_finance.commission_rate).quantize(Decimal("0.01"))
     assert _balance(n, L.FIN_COMM_RECEIVABLE) == fin
@@ -278,7 +278,7 @@ def test_yd_pay_yd_cancel_1_ledger_balances_refunds_never_exceed_payments_dd_set
 def test_yd_pay_premium_split_adds_back_to_the_gross(yd_config, pence):
     from covernote.products.selectors import product_config_in_force
 
-    params = params_for(product_config_in_force("young_driver", START))
+    params = params_of(product_config_in_force("young_driver", START))
     gross = Decimal(pence) / 100
     insurer, ipt, commission = L.premium_split(gross, params)
     assert insurer + ipt + commission == gross

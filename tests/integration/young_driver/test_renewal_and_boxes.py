@@ -8,6 +8,7 @@ from decimal import Decimal
 from covernote.billing.models import Entry
 from covernote.cli.jobs import JOBS
 from covernote.domain.young_driver.smartbox import DeviceState
+from covernote.products.selectors import params_of
 from covernote.telematics.ingest import SENDING_STATES
 from covernote.young_driver import ledger as L
 from covernote.young_driver.inputs import CancelInput, PhotoReviewInput, PhotoUploadInput
@@ -22,7 +23,6 @@ from covernote.young_driver.models import (
 )
 from covernote.young_driver.services import (
     current_device,
-    params_for,
     yd_cancellation_preview,
     yd_install_photo_review,
     yd_install_photo_upload,
@@ -33,7 +33,6 @@ from covernote.young_driver.services import (
     yd_smartboxes_deactivate,
     yd_smartboxes_fault_replace,
 )
-from covernote.young_driver.services.renewals import renewal_invite_days
 from tests.integration.young_driver.conftest import START, png_bytes
 
 
@@ -48,7 +47,7 @@ def _verify(policy, users, day):
 
 
 def test_yd_fee_ren_invitation_21_days_before_end_with_fee_and_rating(card_policy):
-    days = renewal_invite_days(card_policy.config)
+    days = params_of(card_policy.config).periods.renewal_invite_days
     assert days == 21
     too_early = card_policy.end - timedelta(days=days + 1)
     assert yd_renewals_invite(as_of=too_early).startswith("0 ")
@@ -56,7 +55,7 @@ def test_yd_fee_ren_invitation_21_days_before_end_with_fee_and_rating(card_polic
     assert yd_renewals_invite(as_of=on_time).startswith("1 ")
     assert yd_renewals_invite(as_of=on_time).startswith("0 ")  # idempotent
     r = YDRenewal.objects.get(policy=card_policy)
-    params = params_for(r.quote.config)
+    params = params_of(r.quote.config)
     assert r.renewal_fee == params.fees.renewal == Decimal("50.00")
     assert r.total == r.renewal_premium + r.renewal_fee
     assert r.new_start == card_policy.end + timedelta(days=1)
@@ -105,7 +104,7 @@ def test_yd_fee_ren_renew_new_policy_linked_new_cap_base_cooling_off_fee_retaine
     assert q.in_cooling_off is True
     assert q.cancellation_fee == 0
     assert q.box_credit == (
-        r.renewal_fee * params_for(new.config).fees.box_return_refund_rate
+        r.renewal_fee * params_of(new.config).fees.box_return_refund_rate
     ).quantize(Decimal("0.01"))
 
 
@@ -114,7 +113,7 @@ def test_yd_box_fault_silent_box_replaced_free_with_letter(dd_policy, users):
 
     _verify(dd_policy, users, START)
     old = current_device(dd_policy)
-    params = params_for(dd_policy.config)
+    params = params_of(dd_policy.config)
     last = START + timedelta(days=10)
     LastPosition.objects.create(
         device=old,

@@ -18,6 +18,7 @@ from covernote.billing.selectors import transactions_for
 from covernote.documents.selectors import documents_for_customer
 from covernote.domain.errors import DomainError
 from covernote.parties.selectors import customer_get_for, customer_list_for
+from covernote.products.selectors import params_in_force
 from covernote.young_driver import selectors as sel
 from covernote.young_driver import services as svc
 from covernote.young_driver.inputs import (
@@ -264,9 +265,7 @@ def bo_quote(request: HttpRequest, customer_id: int) -> HttpResponse:
         else:
             return redirect("yd-bo-quote-detail", quote_id=q.pk)
     try:
-        from covernote.products.selectors import product_config_in_force
-
-        params = svc.params_for(product_config_in_force("young_driver", date.today()))
+        params = params_in_force("young_driver", date.today())
     except DomainError:
         params = None
     return render(

@@ -5,7 +5,8 @@ domain, persists, audits and writes the letters. Only what callers outside the
 package use is re-exported here.
 """
 
-from covernote.young_driver.services._common import current_device, params_for
+from covernote.products.selectors import params_of as params_for  # telematics' old name
+from covernote.young_driver.services._common import current_device
 from covernote.young_driver.services.cancellation import (
     yd_cancellation_preview,
     yd_policy_cancel,

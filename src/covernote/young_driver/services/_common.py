@@ -14,8 +14,7 @@ from covernote.accounts.models import User
 from covernote.documents.services import document_issue
 from covernote.domain.errors import DomainError, ErrorCode
 from covernote.domain.young_driver import smartbox as box
-from covernote.domain.young_driver.params import YoungDriverParams, parse_params
-from covernote.products.models import ProductConfiguration
+from covernote.domain.young_driver.params import YoungDriverParams
 from covernote.young_driver.models import (
     POLICY_TRANSITIONS,
     Device,
@@ -28,10 +27,6 @@ from covernote.young_driver.models import (
 )
 
 FAULT_REPLACEMENT = "fault_replacement"  # install task reason: never escalated (YD-BOX-FAULT)
-
-
-def params_for(config: ProductConfiguration) -> YoungDriverParams:
-    return parse_params(config.content, config.source)
 
 
 def _json(value: Any) -> Any:

@@ -17,6 +17,7 @@ from covernote.domain.money import ZERO
 from covernote.domain.young_driver import adjustments as adj
 from covernote.domain.young_driver import cancellation as canx
 from covernote.domain.young_driver import smartbox as box
+from covernote.products.selectors import params_of
 from covernote.young_driver import ledger as yd_ledger
 from covernote.young_driver.inputs import CancelInput, SmartboxReturnInput
 from covernote.young_driver.models import (
@@ -39,7 +40,6 @@ from covernote.young_driver.services._common import (
     _today,
     _user,
     _version,
-    params_for,
 )
 from covernote.young_driver.services.payments import (
     _collect_or_refund,
@@ -82,7 +82,7 @@ def yd_cancellation_preview(
     notice_date: date | None = None,
 ) -> canx.CancellationQuote:
     """The refund a cancellation would give now (no write) — the customer sees it first."""
-    params = params_for(policy.config)
+    params = params_of(policy.config)
     request = canx.CancellationRequest(
         start=policy.start,
         end=policy.end,
@@ -222,7 +222,7 @@ def yd_policy_cancel(
             charged_on=now,
             reason="Cancellation fee (after the cooling off), deducted from the refund",
         )
-    params = params_for(p.config)
+    params = params_of(p.config)
     settlement: Decision | None = None
     set_off = ZERO
     if p.payment_method == PaymentMethod.DIRECT_DEBIT:
@@ -392,7 +392,7 @@ def yd_smartbox_return_record(
             reason="We have received your Smartbox back",
             key=f"yd-box-refund-{p.number}",
             today=now,
-            params=params_for(p.config),
+            params=params_of(p.config),
         )
     for device in p.devices.select_for_update().exclude(state=box.DeviceState.DEACTIVATED.value):
         _device_move(device, box.DeviceState.DEACTIVATED, actor=actor, note="Returned")

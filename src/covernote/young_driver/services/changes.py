@@ -16,6 +16,7 @@ from covernote.domain.young_driver import adjustments as adj
 from covernote.domain.young_driver import smartbox as box
 from covernote.domain.young_driver.params import YoungDriverParams
 from covernote.domain.young_driver.rating import quote, rating_input_from_mapping
+from covernote.products.selectors import params_of
 from covernote.young_driver.inputs import AdjustInput, VehicleChangeInput
 from covernote.young_driver.models import (
     Device,
@@ -35,7 +36,6 @@ from covernote.young_driver.services._common import (
     _today,
     _version,
     current_device,
-    params_for,
 )
 from covernote.young_driver.services.payments import (
     _collect_or_refund,
@@ -61,7 +61,7 @@ def _adjust(
     extra_decision: dict[str, Any] | None = None,
     key: str,
 ) -> tuple[YDPolicy, Decision]:
-    params = params_for(policy.config)
+    params = params_of(policy.config)
     rating = _rerate(policy, updates, params)
     new_annual = rating.amounts["premium_gross"] + rating.amounts["add_ons_gross"]
     d = adj.mid_term_adjustment(
@@ -181,7 +181,7 @@ def yd_policy_vehicle_change(
     now = _today(today)
     p = _lock(policy)
     _check_live(p, "YD-BOX-VEHICLE")
-    params = params_for(p.config)
+    params = params_of(p.config)
     device = current_device(p)
     if device is None:
         raise DomainError(ErrorCode.CONFLICT, "no Smartbox on the policy", "YD-BOX-VEHICLE")
@@ -252,7 +252,7 @@ def yd_premium_review_apply(
     (YD-PAY-2/3). Driving changes are tracked apart from MTAs (YD-REVIEW-3)."""
     policy = _lock(policy)
     _check_live(policy, "YD-REVIEW-4")
-    params = params_for(policy.config)
+    params = params_of(policy.config)
     before = policy.annual_premium
     policy.annual_premium = new_annual_premium
     policy.premium_paid += adjustment

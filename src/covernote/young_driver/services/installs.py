@@ -15,6 +15,7 @@ from covernote.audit.services import audit_record
 from covernote.domain.errors import DomainError, ErrorCode
 from covernote.domain.young_driver import smartbox as box
 from covernote.domain.young_driver.cancellation import CancelledBy
+from covernote.products.selectors import params_of
 from covernote.young_driver.inputs import CancelInput, PhotoReviewInput, PhotoUploadInput
 from covernote.young_driver.models import (
     Device,
@@ -34,7 +35,6 @@ from covernote.young_driver.services._common import (
     _require_staff,
     _today,
     _version,
-    params_for,
 )
 from covernote.young_driver.services.cancellation import (
     yd_policy_cancel,
@@ -188,7 +188,7 @@ def yd_install_tasks_chase(*, as_of: date) -> str:
             policy = _lock(t.policy)
             if policy.status != PolicyStatus.LIVE or t.status != InstallTaskStatus.OPEN:
                 continue
-            params = params_for(policy.config)
+            params = params_of(policy.config)
             d = box.install_status(
                 anchor=t.anchor, today=as_of, params=params, reminder_sent_on=t.reminder_sent_on
             )

@@ -11,6 +11,7 @@ from covernote.accounts.models import User
 from covernote.audit.services import audit_record
 from covernote.domain.errors import DomainError, ErrorCode
 from covernote.domain.young_driver.cancellation import NOTICE_REASONS, CancelledBy
+from covernote.products.selectors import params_of
 from covernote.young_driver.inputs import CancelInput
 from covernote.young_driver.models import (
     PolicyStatus,
@@ -24,7 +25,6 @@ from covernote.young_driver.services._common import (
     _require_staff,
     _today,
     _version,
-    params_for,
 )
 from covernote.young_driver.services.cancellation import (
     yd_policy_cancel,
@@ -49,7 +49,7 @@ def yd_cancellation_notice_issue(
     _check_live(p, "YD-CANCEL-5")
     if p.status == PolicyStatus.NOTICE:
         return p
-    params = params_for(p.config)
+    params = params_of(p.config)
     last_day = now + timedelta(days=params.periods.our_cancellation_notice_days)
     _policy_transition(p, PolicyStatus.NOTICE)
     p.notice_cancel_on = last_day

@@ -14,6 +14,7 @@ from covernote.domain.errors import DomainError
 from covernote.domain.money import ZERO, round_money
 from covernote.domain.young_driver import payments as pay
 from covernote.domain.young_driver.params import YoungDriverParams
+from covernote.products.selectors import params_of
 from covernote.young_driver import adapters
 from covernote.young_driver import ledger as yd_ledger
 from covernote.young_driver.models import (
@@ -34,7 +35,6 @@ from covernote.young_driver.services._common import (
     _lock,
     _today,
     _version,
-    params_for,
 )
 
 
@@ -182,7 +182,7 @@ def yd_additional_premium(
     now = _today(today)
     p = _lock(policy)
     _check_live(p, "YD-PAY-2")
-    params = params_for(p.config)
+    params = params_of(p.config)
     p.premium_paid += amount
     _version(
         p,

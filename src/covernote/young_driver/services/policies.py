@@ -13,6 +13,7 @@ from covernote.documents.services import document_issue
 from covernote.domain.calendar import add_months
 from covernote.domain.errors import DomainError, ErrorCode
 from covernote.domain.young_driver import payments as pay
+from covernote.products.selectors import params_of
 from covernote.young_driver import adapters
 from covernote.young_driver import ledger as yd_ledger
 from covernote.young_driver.inputs import BuyInput
@@ -37,7 +38,6 @@ from covernote.young_driver.services._common import (
     _require_intermediary,
     _today,
     _version,
-    params_for,
 )
 
 
@@ -108,7 +108,7 @@ def yd_policy_buy(
         raise DomainError(ErrorCode.CONFLICT, "this quote is already bought", "YD-RATE", "quote")
     if q.expires_on < now:
         raise DomainError(ErrorCode.EXPIRED, "the quote has expired", "YD-RATE", "quote")
-    params = params_for(q.config)
+    params = params_of(q.config)
     annual = q.premium_gross + q.add_ons_gross
     card = data.card if payment_method == PaymentMethod.CARD else None
     bank = data.bank if card is None else None

@@ -11,7 +11,7 @@ from covernote.audit.services import audit_record
 from covernote.domain.errors import DomainError, ErrorCode
 from covernote.domain.young_driver.rating import age_on, quote, rating_input_from_mapping
 from covernote.parties.models import Customer
-from covernote.products.selectors import product_config_in_force
+from covernote.products.selectors import params_of, product_config_in_force
 from covernote.young_driver.inputs import QuoteInput
 from covernote.young_driver.models import (
     YDQuote,
@@ -20,10 +20,7 @@ from covernote.young_driver.services._common import (
     _ref,
     _require_intermediary,
     _today,
-    params_for,
 )
-
-QUOTE_VALID_DAYS = 30
 
 
 def _rating_mapping(customer: Customer, start: date, rating: Mapping[str, Any]) -> dict[str, Any]:
@@ -48,7 +45,7 @@ def yd_quote_create(
     if start < now:
         raise DomainError(ErrorCode.INVALID, "cover cannot start in the past", "YD-RATE", "start")
     config = product_config_in_force("young_driver", start)
-    params = params_for(config)
+    params = params_of(config)
     mapping = _rating_mapping(customer, start, {**data.rating, "add_ons": list(data.add_ons)})
     rating_input = rating_input_from_mapping(mapping)
     decision = quote(rating_input, params)
@@ -70,7 +67,7 @@ def yd_quote_create(
         add_ons_gross=a["add_ons_gross"],
         arrangement_fee=a["arrangement_fee"],
         total=a["total"],
-        expires_on=now + timedelta(days=QUOTE_VALID_DAYS),
+        expires_on=now + timedelta(days=params.periods.quote_valid_days),
         created_by=actor,
     )
     audit_record(

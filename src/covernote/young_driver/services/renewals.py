@@ -18,7 +18,7 @@ from covernote.domain.young_driver import payments as pay
 from covernote.domain.young_driver import smartbox as box
 from covernote.domain.young_driver.rating import age_on, quote, rating_input_from_mapping
 from covernote.products.models import ProductConfiguration
-from covernote.products.selectors import product_config_in_force
+from covernote.products.selectors import params_of, product_config_in_force
 from covernote.young_driver import adapters
 from covernote.young_driver import ledger as yd_ledger
 from covernote.young_driver.models import (
@@ -49,21 +49,10 @@ from covernote.young_driver.services._common import (
     _user,
     _version,
     current_device,
-    params_for,
 )
 from covernote.young_driver.services.policies import (
     _policy_from_quote,
 )
-
-RENEWAL_INVITE_DAYS = 21  # product setting [renewal] invite_days_before_end; default
-
-
-def renewal_invite_days(config: ProductConfiguration) -> int:
-    """Days before the end of the term the invitation goes out (product setting, default 21)."""
-    section = config.content.get("renewal") if isinstance(config.content, dict) else None
-    if isinstance(section, dict) and "invite_days_before_end" in section:
-        return int(section["invite_days_before_end"])
-    return RENEWAL_INVITE_DAYS
 
 
 def _renewal_rating(
@@ -77,7 +66,7 @@ def _renewal_rating(
     inputs["licence_years"] = int(inputs.get("licence_years", 0)) + 1
     if not policy.theft_claims.exists():
         inputs["no_claims_years"] = int(inputs.get("no_claims_years", 0)) + 1
-    return config, quote(rating_input_from_mapping(inputs), params_for(config)), inputs
+    return config, quote(rating_input_from_mapping(inputs), params_of(config)), inputs
 
 
 @transaction.atomic
@@ -91,7 +80,7 @@ def yd_renewal_invite(*, actor: Any, policy: YDPolicy, today: date) -> YDRenewal
     _check_live(p, "YD-FEE-REN")
     new_start = p.end + timedelta(days=1)
     config, rating, rating_inputs = _renewal_rating(p, new_start)
-    params = params_for(config)
+    params = params_of(config)
     a = rating.amounts
     annual = a["premium_gross"] + a["add_ons_gross"]
     charge = adj.renewal_charge(annual, params)
@@ -181,7 +170,7 @@ def yd_renewals_invite(*, as_of: date) -> str:
         end__lte=horizon,
         renewal__isnull=True,
     ).select_related("config", "customer"):
-        if (policy.end - as_of).days > renewal_invite_days(policy.config):
+        if (policy.end - as_of).days > params_of(policy.config).periods.renewal_invite_days:
             continue
         if policy.status != PolicyStatus.LIVE:
             continue
@@ -221,7 +210,7 @@ def yd_policy_renew(
     if now > renewal.new_start:
         raise DomainError(ErrorCode.EXPIRED, "the renewal date has passed", "YD-FEE-REN")
     q = renewal.quote
-    params = params_for(q.config)
+    params = params_of(q.config)
     annual = q.premium_gross + q.add_ons_gross
     new = _policy_from_quote(
         q,

@@ -11,6 +11,7 @@ from django.utils import timezone
 from covernote.audit.services import audit_record
 from covernote.domain.money import ZERO
 from covernote.domain.young_driver import smartbox as box
+from covernote.products.selectors import params_of
 from covernote.young_driver.models import (
     Device,
     PolicyStatus,
@@ -23,7 +24,6 @@ from covernote.young_driver.services._common import (
     _letter,
     _lock,
     _version,
-    params_for,
 )
 
 
@@ -64,7 +64,7 @@ def yd_smartboxes_fault_replace(*, as_of: date) -> str:
                 continue
             assert device.policy is not None
             policy = _lock(device.policy)
-            params = params_for(policy.config)
+            params = params_of(policy.config)
             last = _last_data_on(device)
             if last is None:  # never sent data: count from when it was fitted / verified
                 at = device.events.order_by("-at", "-id").values_list("at", flat=True).first()
@@ -137,7 +137,7 @@ def yd_smartboxes_deactivate(*, as_of: date) -> str:
         if policy.status in (PolicyStatus.CANCELLED, PolicyStatus.VOID):
             c = getattr(policy, "cancellation", None)
             ended = c.cancel_on if c is not None else policy.end
-        window = params_for(policy.config).periods.data_window_days
+        window = params_of(policy.config).periods.data_window_days
         if (as_of - ended).days <= window:
             continue
         with transaction.atomic():
