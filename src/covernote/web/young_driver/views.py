@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from covernote.accounts.models import Role, User
+from covernote.accounts.permissions import SELLERS, STAFF
 from covernote.accounts.selectors import request_user
 from covernote.billing.selectors import transactions_for
 from covernote.documents.selectors import documents_for_customer
@@ -35,8 +36,6 @@ from covernote.young_driver.inputs import (
     build,
 )
 from covernote.young_driver.models import InstalmentStatus, PaymentMethod
-
-STAFF = (Role.AGENT, Role.MANAGER, Role.CLAIMS_HANDLER, Role.QA, Role.UNDERWRITER)
 
 
 def _user(request: HttpRequest, *roles: Role) -> User:
@@ -214,7 +213,7 @@ def photo_file(request: HttpRequest, photo_id: int) -> FileResponse:
 
 @login_required
 def bo_home(request: HttpRequest) -> HttpResponse:
-    user = _user(request, *STAFF, Role.BROKER)
+    user = _user(request, *SELLERS)
     search = request.GET.get("q", "").strip()
     return render(
         request,
@@ -232,7 +231,7 @@ def bo_home(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def bo_quote(request: HttpRequest, customer_id: int) -> HttpResponse:
-    user = _user(request, *STAFF, Role.BROKER)
+    user = _user(request, *SELLERS)
     try:
         customer = customer_get_for(user, customer_id)
     except DomainError as exc:
@@ -283,7 +282,7 @@ def bo_quote(request: HttpRequest, customer_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def bo_quote_detail(request: HttpRequest, quote_id: int) -> HttpResponse:
-    user = _user(request, *STAFF, Role.BROKER)
+    user = _user(request, *SELLERS)
     try:
         q = sel.quote_get_for(user, quote_id)
     except DomainError as exc:
@@ -326,7 +325,7 @@ def bo_quote_detail(request: HttpRequest, quote_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def bo_policy(request: HttpRequest, policy_id: int) -> HttpResponse:
-    user = _user(request, *STAFF, Role.BROKER)
+    user = _user(request, *SELLERS)
     try:
         policy = sel.policy_get_for(user, policy_id)
     except DomainError as exc:
@@ -442,7 +441,7 @@ def bo_installs(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def bo_device(request: HttpRequest, device_id: int) -> HttpResponse:
-    user = _user(request, *STAFF, Role.BROKER)
+    user = _user(request, *SELLERS)
     try:
         device = sel.device_get_for(user, device_id)
     except DomainError as exc:
@@ -460,7 +459,7 @@ def bo_device(request: HttpRequest, device_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def bo_theft_new(request: HttpRequest, policy_id: int) -> HttpResponse:
-    user = _user(request, *STAFF, Role.BROKER)
+    user = _user(request, *SELLERS)
     try:
         policy = sel.policy_get_for(user, policy_id)
     except DomainError as exc:
@@ -502,7 +501,7 @@ def bo_theft_new(request: HttpRequest, policy_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def bo_theft(request: HttpRequest, claim_id: int) -> HttpResponse:
-    user = _user(request, *STAFF, Role.BROKER)
+    user = _user(request, *SELLERS)
     try:
         claim = sel.theft_claim_get_for(user, claim_id)
     except DomainError as exc:

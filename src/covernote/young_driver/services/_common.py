@@ -11,6 +11,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
 from covernote.accounts.models import User
+from covernote.accounts.scoping import get_in_scope
 from covernote.documents.services import document_issue
 from covernote.domain.errors import DomainError, ErrorCode
 from covernote.domain.young_driver import smartbox as box
@@ -25,6 +26,7 @@ from covernote.young_driver.models import (
     PolicyVersion,
     YDPolicy,
 )
+from covernote.young_driver.selectors import policy_scope
 
 FAULT_REPLACEMENT = "fault_replacement"  # install task reason: never escalated (YD-BOX-FAULT)
 
@@ -45,14 +47,10 @@ def _user(actor: Any) -> User | None:
     return actor if isinstance(actor, User) else None
 
 
-def _require_staff(actor: Any, what: str, rule: str) -> None:
-    if not (isinstance(actor, User) and actor.is_intermediary_staff):
-        raise DomainError(ErrorCode.PERMISSION_DENIED, f"only our staff {what}", rule)
-
-
-def _require_intermediary(actor: Any, rule: str) -> None:
-    if not (isinstance(actor, User) and (actor.is_intermediary_staff or actor.is_broker)):
-        raise DomainError(ErrorCode.PERMISSION_DENIED, "staff or broker users only", rule)
+def _policy_in_scope(actor: Any, policy: YDPolicy) -> None:
+    """A person may act only on a policy they can see (PLT-4); jobs (no user) always can."""
+    if isinstance(actor, User):
+        get_in_scope(actor, policy_scope(actor), policy.pk, label="policy", field="policy")
 
 
 def _ref(prefix: str) -> str:

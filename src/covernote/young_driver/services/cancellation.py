@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Sum
 
 from covernote.accounts.models import User
+from covernote.accounts.permissions import SELLERS, require_role, require_staff
 from covernote.audit.services import audit_record
 from covernote.domain.decisions import Decision
 from covernote.domain.errors import DomainError, ErrorCode
@@ -35,8 +36,8 @@ from covernote.young_driver.services._common import (
     _device_move,
     _letter,
     _lock,
+    _policy_in_scope,
     _policy_transition,
-    _require_staff,
     _today,
     _user,
     _version,
@@ -164,21 +165,13 @@ def yd_policy_cancel(
     if existing is not None:
         return existing
     if isinstance(actor, User):
-        if actor.is_customer:
-            if p.customer.user_id != actor.pk:
-                raise DomainError(ErrorCode.NOT_FOUND, "no such policy", "PLT-4", "policy")
-            if by != "customer" or void_for_fraud:
-                raise DomainError(
-                    ErrorCode.PERMISSION_DENIED, "customers cancel as themselves", "YD-CANCEL-1"
-                )
-        elif void_for_fraud and not actor.is_intermediary_staff:
-            raise DomainError(
-                ErrorCode.PERMISSION_DENIED, "only our staff void a policy", "YD-VOID-1"
-            )
-        elif actor.is_broker and by == "us":
-            raise DomainError(
-                ErrorCode.PERMISSION_DENIED, "only we cancel by notice", "YD-CANCEL-5"
-            )
+        _policy_in_scope(actor, p)
+        if by != "customer" or void_for_fraud:  # customers cancel as themselves
+            require_role(actor, SELLERS, what="cancel for someone else", rule="YD-CANCEL-1")
+        if void_for_fraud:
+            require_staff(actor, what="void a policy", rule="YD-VOID-1")
+        elif by == "us":
+            require_staff(actor, what="cancel by notice", rule="YD-CANCEL-5")
     _check_live(p, "YD-CANCEL-1")
     notice = data.notice_date or now
     if not void_for_fraud and cancel_on < notice and cancel_on >= p.start:
@@ -354,7 +347,7 @@ def yd_smartbox_return_record(
 ) -> YDCancellation:
     """YD-CANCEL-4: the second transaction when the Smartbox comes back."""
     returned_on = data.returned_on
-    _require_staff(actor, "record a returned Smartbox", "YD-CANCEL-4")
+    require_staff(actor, what="record a returned Smartbox", rule="YD-CANCEL-4")
     now = _today(today)
     p = _lock(policy)
     c = YDCancellation.objects.select_for_update().filter(policy=p).first()

@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 
 from covernote.accounts.models import User
+from covernote.accounts.permissions import SELLERS, require_role
 from covernote.audit.services import audit_record
 from covernote.domain.decisions import Decision
 from covernote.domain.errors import DomainError, ErrorCode
@@ -32,7 +33,6 @@ from covernote.young_driver.services._common import (
     _device_move,
     _install_task,
     _lock,
-    _require_intermediary,
     _today,
     _version,
     current_device,
@@ -133,7 +133,7 @@ def yd_policy_adjust(
 ) -> YDPolicy:
     """YD-FEE-MTA: re-rate, pro-rata premium adjustment plus the £25 fee."""
     changes, idempotency_key = dict(data.changes), data.idempotency_key
-    _require_intermediary(actor, "YD-FEE-MTA")
+    require_role(actor, SELLERS, what="change a policy", rule="YD-FEE-MTA")
     if (
         Payment.objects.filter(idempotency_key=idempotency_key).exists()
         or PolicyVersion.objects.filter(
@@ -173,7 +173,7 @@ def yd_policy_vehicle_change(
 ) -> YDPolicy:
     """YD-BOX-VEHICLE: new cradle (YD-FEE-COV-KEEP) or new box (YD-FEE-COV-NEW); clock restarts."""
     new_box, idempotency_key = data.new_box, data.idempotency_key
-    _require_intermediary(actor, "YD-BOX-VEHICLE")
+    require_role(actor, SELLERS, what="change the vehicle", rule="YD-BOX-VEHICLE")
     if PolicyVersion.objects.filter(
         policy=policy, changes__idempotency_key=idempotency_key
     ).exists():

@@ -11,6 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from covernote.accounts.models import User
+from covernote.accounts.permissions import require_staff
+from covernote.accounts.scoping import get_in_scope, scoped
 from covernote.audit.services import audit_record
 from covernote.domain.errors import DomainError, ErrorCode
 from covernote.domain.young_driver import smartbox as box
@@ -32,7 +34,6 @@ from covernote.young_driver.services._common import (
     _letter,
     _lock,
     _policy_transition,
-    _require_staff,
     _today,
     _version,
 )
@@ -75,8 +76,13 @@ def yd_install_photo_upload(
     """YD-BOX-INSTALL: the customer's photo of the fitted Smartbox."""
     content = data.content
     t = InstallTask.objects.select_for_update().select_related("policy").get(pk=task.pk)
-    if actor.is_customer and t.policy.customer.user_id != actor.pk:
-        raise DomainError(ErrorCode.NOT_FOUND, "no such task", "PLT-4", "task")
+    scope = scoped(
+        actor,
+        InstallTask.objects.all(),
+        firm="policy__firm_id",
+        customer_user="policy__customer__user",
+    )
+    get_in_scope(actor, scope, t.pk, label="task", field="task")
     if t.status != InstallTaskStatus.OPEN:
         raise DomainError(
             ErrorCode.CONFLICT,
@@ -132,7 +138,7 @@ def yd_install_photo_review(
 ) -> InstallTask:
     """Staff review the photo: approved → device verified (YD-BOX-STATE), task complete."""
     approve, note = data.approve, data.note
-    _require_staff(actor, "approve installations", "YD-BOX-INSTALL")
+    require_staff(actor, what="approve installations", rule="YD-BOX-INSTALL")
     now = _today(today)
     p = InstallPhoto.objects.select_for_update().get(pk=photo.pk)
     t = InstallTask.objects.select_for_update().select_related("device", "policy").get(pk=p.task_id)

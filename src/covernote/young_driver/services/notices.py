@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 
 from covernote.accounts.models import User
+from covernote.accounts.permissions import require_staff
 from covernote.audit.services import audit_record
 from covernote.domain.errors import DomainError, ErrorCode
 from covernote.domain.young_driver.cancellation import NOTICE_REASONS, CancelledBy
@@ -22,7 +23,6 @@ from covernote.young_driver.services._common import (
     _letter,
     _lock,
     _policy_transition,
-    _require_staff,
     _today,
     _version,
 )
@@ -43,7 +43,7 @@ def yd_cancellation_notice_issue(
     if rule not in NOTICE_REASONS:
         raise DomainError(ErrorCode.INVALID, f"no notice reason for {rule}", "YD-CANCEL-5", "rule")
     if isinstance(actor, User):
-        _require_staff(actor, "give notice of cancellation", "YD-CANCEL-5")
+        require_staff(actor, what="give notice of cancellation", rule="YD-CANCEL-5")
     now = _today(today)
     p = _lock(policy)
     _check_live(p, "YD-CANCEL-5")

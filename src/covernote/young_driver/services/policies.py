@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from covernote.accounts.models import User
+from covernote.accounts.permissions import SELLERS, require_role
 from covernote.audit.services import audit_record
 from covernote.documents.services import document_issue
 from covernote.domain.calendar import add_months
@@ -35,7 +36,6 @@ from covernote.young_driver.services._common import (
     _device_allocate,
     _install_task,
     _ref,
-    _require_intermediary,
     _today,
     _version,
 )
@@ -101,7 +101,7 @@ def yd_policy_buy(
     existing = YDPolicy.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
         return existing
-    _require_intermediary(actor, "YD-PAY-1")
+    require_role(actor, SELLERS, what="buy a policy", rule="YD-PAY-1")
     now = _today(today)
     q = YDQuote.objects.select_for_update().get(pk=quote_obj.pk)
     if YDPolicy.objects.filter(quote=q).exists():

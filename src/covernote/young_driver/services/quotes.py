@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from covernote.accounts.models import User
+from covernote.accounts.permissions import SELLERS, require_role
 from covernote.audit.services import audit_record
 from covernote.domain.errors import DomainError, ErrorCode
 from covernote.domain.young_driver.rating import age_on, quote, rating_input_from_mapping
@@ -18,7 +19,6 @@ from covernote.young_driver.models import (
 )
 from covernote.young_driver.services._common import (
     _ref,
-    _require_intermediary,
     _today,
 )
 
@@ -39,7 +39,7 @@ def yd_quote_create(
     today: date | None = None,
 ) -> YDQuote:
     """Price a policy (YD rating, PLT-3 refused inputs, PLT-8, PLT-11, YD-SALE-1)."""
-    _require_intermediary(actor, "YD-SALE-1")
+    require_role(actor, SELLERS, what="quote", rule="YD-SALE-1")
     now = _today(today)
     start = data.start
     if start < now:

@@ -8,7 +8,6 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from covernote.accounts.models import User
 from covernote.audit.services import audit_record
 from covernote.domain.calendar import add_months
 from covernote.domain.decisions import Decision
@@ -44,6 +43,7 @@ from covernote.young_driver.services._common import (
     _label,
     _letter,
     _lock,
+    _policy_in_scope,
     _ref,
     _today,
     _user,
@@ -193,8 +193,7 @@ def yd_policy_renew(
     existing = YDPolicy.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
         return existing
-    if isinstance(actor, User) and actor.is_customer and policy.customer.user_id != actor.pk:
-        raise DomainError(ErrorCode.NOT_FOUND, "no such policy", "PLT-4", "policy")
+    _policy_in_scope(actor, policy)
     now = _today(today)
     old = _lock(policy)
     renewal = YDRenewal.objects.select_for_update().filter(policy=old).first()
@@ -355,8 +354,7 @@ def yd_policy_renew(
 def yd_renewal_decline(*, actor: Any, policy: YDPolicy, today: date | None = None) -> YDRenewal:
     """YD-FEE-REN "No thanks": record the decline; the policy runs to its end (nothing is
     collected, no new policy). Idempotent; a renewed offer cannot be declined."""
-    if isinstance(actor, User) and actor.is_customer and policy.customer.user_id != actor.pk:
-        raise DomainError(ErrorCode.NOT_FOUND, "no such policy", "PLT-4", "policy")
+    _policy_in_scope(actor, policy)
     now = _today(today)
     p = _lock(policy)
     renewal = YDRenewal.objects.select_for_update().filter(policy=p).first()

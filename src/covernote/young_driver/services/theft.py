@@ -6,7 +6,8 @@ from datetime import date
 
 from django.db import transaction
 
-from covernote.accounts.models import User
+from covernote.accounts.models import Role, User
+from covernote.accounts.permissions import SELLERS, require_role, require_staff
 from covernote.audit.services import audit_record
 from covernote.domain.errors import DomainError, ErrorCode
 from covernote.young_driver.inputs import TheftClaimInput, TheftCloseInput
@@ -18,8 +19,8 @@ from covernote.young_driver.models import (
 from covernote.young_driver.services._common import (
     _letter,
     _lock,
+    _policy_in_scope,
     _ref,
-    _require_staff,
     _today,
     current_device,
 )
@@ -43,15 +44,8 @@ def yd_theft_claim_register(
     existing = YDTheftClaim.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
         return existing
-    if not (
-        isinstance(actor, User)
-        and (actor.is_intermediary_staff or actor.is_broker or actor.is_customer)
-    ):
-        raise DomainError(ErrorCode.PERMISSION_DENIED, "not allowed", "YD-THEFT-1")
-    if actor.is_customer and policy.customer.user_id != actor.pk:
-        raise DomainError(ErrorCode.NOT_FOUND, "no such policy", "PLT-4", "policy")
-    if actor.is_broker and policy.firm_id != actor.firm_id:
-        raise DomainError(ErrorCode.NOT_FOUND, "no such policy", "PLT-4", "policy")
+    require_role(actor, SELLERS | {Role.CUSTOMER}, what="register a theft claim", rule="YD-THEFT-1")
+    _policy_in_scope(actor, policy)
     now = _today(today)
     p = _lock(policy)
     cover_end = p.cancellation.cancel_on if hasattr(p, "cancellation") else p.end
@@ -120,7 +114,7 @@ def yd_theft_claim_close(
     *, actor: User, claim: YDTheftClaim, data: TheftCloseInput, today: date | None = None
 ) -> YDTheftClaim:
     """Close the theft case (staff); tracking stops being shown (YD-THEFT-1)."""
-    _require_staff(actor, "close a theft claim", "YD-THEFT-1")
+    require_staff(actor, what="close a theft claim", rule="YD-THEFT-1")
     c = YDTheftClaim.objects.select_for_update().get(pk=claim.pk)
     if c.status != TheftClaimStatus.OPEN:
         raise DomainError(
