@@ -14,6 +14,7 @@ from django.db import models
 from django.utils import timezone
 
 from covernote.accounts.models import Firm
+from covernote.domain.young_driver import lifecycle
 from covernote.parties.models import Customer
 from covernote.products.models import ProductConfiguration
 
@@ -58,19 +59,16 @@ class YDQuote(models.Model):
 
 
 class PolicyStatus(models.TextChoices):
-    LIVE = "live", "Live"
-    NOTICE = "notice", "Notice of cancellation issued"
-    CANCELLED = "cancelled", "Cancelled"
-    VOID = "void", "Void"
+    """The stored values of the domain's policy lifecycle
+    (:mod:`covernote.domain.young_driver.lifecycle`, which holds the transitions)."""
 
-
-#: The policy lifecycle (explicit state machine; every transition is a PolicyVersion).
-POLICY_TRANSITIONS: dict[str, frozenset[str]] = {
-    PolicyStatus.LIVE: frozenset({PolicyStatus.NOTICE, PolicyStatus.CANCELLED, PolicyStatus.VOID}),
-    PolicyStatus.NOTICE: frozenset({PolicyStatus.LIVE, PolicyStatus.CANCELLED, PolicyStatus.VOID}),
-    PolicyStatus.CANCELLED: frozenset({PolicyStatus.VOID}),
-    PolicyStatus.VOID: frozenset(),
-}
+    LIVE = lifecycle.PolicyStatus.LIVE.value, lifecycle.LABELS[lifecycle.PolicyStatus.LIVE]
+    NOTICE = lifecycle.PolicyStatus.NOTICE.value, lifecycle.LABELS[lifecycle.PolicyStatus.NOTICE]
+    CANCELLED = (
+        lifecycle.PolicyStatus.CANCELLED.value,
+        lifecycle.LABELS[lifecycle.PolicyStatus.CANCELLED],
+    )
+    VOID = lifecycle.PolicyStatus.VOID.value, lifecycle.LABELS[lifecycle.PolicyStatus.VOID]
 
 
 class PaymentMethod(models.TextChoices):

@@ -14,15 +14,14 @@ from covernote.accounts.models import User
 from covernote.accounts.scoping import get_in_scope
 from covernote.documents.services import document_issue
 from covernote.domain.errors import DomainError, ErrorCode
+from covernote.domain.young_driver import lifecycle
 from covernote.domain.young_driver import smartbox as box
 from covernote.domain.young_driver.params import YoungDriverParams
 from covernote.young_driver.models import (
-    POLICY_TRANSITIONS,
     Device,
     DeviceEvent,
     InstallTask,
     InstallTaskStatus,
-    PolicyStatus,
     PolicyVersion,
     YDPolicy,
 )
@@ -62,14 +61,8 @@ def _lock(policy: YDPolicy) -> YDPolicy:
 
 
 def _policy_transition(policy: YDPolicy, target: str) -> None:
-    if target not in POLICY_TRANSITIONS[policy.status]:
-        raise DomainError(
-            ErrorCode.ILLEGAL_TRANSITION,
-            f"a {policy.get_status_display().lower()} policy cannot become {target}",
-            "YD-CANCEL-1",
-            "status",
-        )
-    policy.status = target
+    """Move the policy along the domain's lifecycle (YD-CANCEL-1): illegal moves are refused."""
+    policy.status = lifecycle.check_transition(policy.status, target).value
 
 
 def _version(
@@ -181,5 +174,5 @@ def _letter(
 
 
 def _check_live(policy: YDPolicy, rule: str) -> None:
-    if policy.status not in (PolicyStatus.LIVE, PolicyStatus.NOTICE):
+    if policy.status not in lifecycle.IN_FORCE:
         raise DomainError(ErrorCode.CONFLICT, "the policy is not in force", rule, "policy")
