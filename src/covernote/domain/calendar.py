@@ -151,3 +151,8 @@ def whole_months_between(start: date, end_exclusive: date) -> int:
         return 0
     delta = relativedelta(end_exclusive, start)
     return delta.years * 12 + delta.months
+
+
+def format_date(day: date) -> str:
+    """A date as customers read it in our letters, en-GB: ``03 March 2026``."""
+    return day.strftime("%d %B %Y")

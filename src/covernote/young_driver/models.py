@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from covernote.accounts.models import Firm
 from covernote.domain.young_driver import lifecycle
+from covernote.domain.young_driver.stored import StoredDecision
 from covernote.parties.models import Customer
 from covernote.products.models import ProductConfiguration
 
@@ -51,6 +52,11 @@ class YDQuote(models.Model):
 
     def __str__(self) -> str:
         return f"Young Driver quote {self.reference}"
+
+    @property
+    def stored_decision(self) -> StoredDecision:
+        """The rating decision, read back typed."""
+        return StoredDecision.from_json(self.decision)
 
     @property
     def annual_premium(self) -> Decimal:
@@ -138,6 +144,12 @@ class PolicyVersion(models.Model):
 
     def __str__(self) -> str:
         return f"PolicyVersion {self.pk}"
+
+    @property
+    def notice_rule(self) -> str | None:
+        """The rule of our notice of cancellation (YD-CANCEL-5), if this version gave one."""
+        rule = (self.changes or {}).get("rule")
+        return str(rule) if rule else None
 
 
 class DirectDebitMandate(models.Model):
@@ -422,6 +434,21 @@ class YDCancellation(models.Model):
     def __str__(self) -> str:
         return f"YDCancellation {self.pk}"
 
+    @property
+    def stored_decision(self) -> StoredDecision:
+        """The refund decision (YD-CANCEL-1..4), read back typed."""
+        return StoredDecision.from_json(self.decision)
+
+    @property
+    def stored_finance_decision(self) -> StoredDecision:
+        """The premium-finance settlement (YD-PAY-1), read back typed."""
+        return StoredDecision.from_json(self.finance_decision)
+
+    @property
+    def stored_box_decision(self) -> StoredDecision:
+        """The Smartbox-return refund (YD-CANCEL-4), read back typed."""
+        return StoredDecision.from_json(self.box_decision)
+
 
 class TheftClaimStatus(models.TextChoices):
     OPEN = "open", "Open"
@@ -499,3 +526,8 @@ class YDRenewal(models.Model):
 
     def __str__(self) -> str:
         return f"Renewal of {self.policy}"
+
+    @property
+    def stored_decision(self) -> StoredDecision:
+        """The renewal pricing decision (YD-FEE-REN), read back typed."""
+        return StoredDecision.from_json(self.decision)

@@ -193,7 +193,7 @@ def app_cancel(request: HttpRequest, policy_id: int) -> HttpResponse:
             "adjustments": policy.customer.active_adjustments(),
             "cancel_on": cancel_on,
             "preview": preview,
-            "steps": preview.decision.as_dict()["steps"] if preview else [],
+            "steps": [s.as_dict() for s in preview.decision.steps] if preview else [],
         },
     )
 
@@ -315,7 +315,7 @@ def bo_quote_detail(request: HttpRequest, quote_id: int) -> HttpResponse:
             "quote": q,
             "customer": q.customer,
             "adjustments": q.customer.active_adjustments(),
-            "steps": q.decision.get("steps", []),
+            "steps": list(q.stored_decision.steps),
             "key": uuid.uuid4().hex,
             "bought": hasattr(q, "policy"),
         },

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -14,7 +15,7 @@ from covernote.accounts.models import User
 from covernote.accounts.scoping import get_in_scope
 from covernote.documents.services import document_issue
 from covernote.domain.errors import DomainError, ErrorCode
-from covernote.domain.young_driver import lifecycle
+from covernote.domain.young_driver import letters, lifecycle
 from covernote.domain.young_driver import smartbox as box
 from covernote.domain.young_driver.params import YoungDriverParams
 from covernote.young_driver.models import (
@@ -147,26 +148,22 @@ def _letter(
     actor: Any,
     policy: YDPolicy,
     kind: str,
-    title: str,
-    paragraphs: list[str],
-    rows: list[tuple[str, str]] | None = None,
-    steps: list[dict[str, Any]] | None = None,
+    letter: letters.Letter,
+    steps: Sequence[Mapping[str, Any]] | None = None,
     key: str,
-    template: str = "documents/yd_letter.html",
-    extra: dict[str, Any] | None = None,
 ) -> Any:
+    """Issue a letter whose words the domain wrote, through the one Young Driver template."""
     return document_issue(
         actor=actor,
         customer=policy.customer,
         kind=kind,
-        title=title,
-        template=template,
+        title=letter.title,
+        template="documents/yd_letter.html",
         context={
             "policy": policy,
-            "paragraphs": paragraphs,
-            "rows": rows or [],
+            "paragraphs": letter.paragraphs,
+            "rows": letter.rows,
             "steps": steps or [],
-            **(extra or {}),
         },
         related=policy,
         idempotency_key=key,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -17,6 +18,7 @@ from covernote.domain.errors import DomainError, ErrorCode
 from covernote.domain.money import ZERO
 from covernote.domain.young_driver import adjustments as adj
 from covernote.domain.young_driver import cancellation as canx
+from covernote.domain.young_driver import letters
 from covernote.domain.young_driver import smartbox as box
 from covernote.products.selectors import params_of
 from covernote.young_driver import ledger as yd_ledger
@@ -232,7 +234,7 @@ def yd_policy_cancel(
             status=InstalmentStatus.CANCELLED
         )
     if result.premium_refund > 0:
-        payment_reason = "Your policy has been cancelled"
+        provider = p.plan.provider if settlement is not None else None
         if settlement is not None:
             _raise_on_ledger(
                 p,
@@ -240,23 +242,18 @@ def yd_policy_cancel(
                 amount=-result.refund,
                 premium_part=-result.premium_refund,
                 kind=PaymentKind.REFUND,
-                reason=payment_reason,
+                reason=letters.cancellation_refund_reason(set_off=ZERO, provider=None),
                 key=f"yd-refund-{p.number}",
                 params=params,
             )
             yd_ledger.post_finance_settlement(actor=actor, policy=p, amount=set_off, key=p.number)
-            if set_off > 0:
-                payment_reason += (
-                    f"; £{set_off} of your refund goes to {p.plan.provider} to settle your "
-                    "credit agreement (YD-PAY-1)"
-                )
         _collect_or_refund(
             p,
             actor=actor,
             amount=-(result.refund - set_off),
             premium_part=-result.premium_refund,
             kind=PaymentKind.REFUND,
-            reason=payment_reason,
+            reason=letters.cancellation_refund_reason(set_off=set_off, provider=provider),
             key=f"yd-refund-{p.number}",
             today=now,
             params=params,
@@ -282,46 +279,31 @@ def yd_policy_cancel(
         decision=result.decision.as_dict(),
     )
     p.save()
-    title = "Your policy has been declared void" if result.void else "Your policy is cancelled"
-    paragraphs = (
-        ["We have declared your policy void on the grounds of fraud. We keep the premium paid."]
-        if result.void
-        else [
-            f"Your cover ends at the end of {cancel_on.strftime('%d %B %Y')}.",
-            f"We will refund £{result.refund} by {result.refund_due_by.strftime('%d %B %Y')}.",
-            f"Return your Smartbox by {result.box_return_deadline.strftime('%d %B %Y')} and we "
-            f"will refund up to £{result.box_credit} more.",
-        ]
-    )
-    rows: list[tuple[str, str]] = []
-    steps = list(c.decision["steps"])
+    steps: list[Mapping[str, Any]] = list(c.stored_decision.steps)
+    finance = None
     if settlement is not None:
         a = settlement.amounts
-        rows = [
-            (f"Still owed to {p.plan.provider} before settlement", f"£{a['owed']}"),
-            ("Refund set against it (paid to the provider)", f"£{a['set_off']}"),
-            ("Refund paid to you", f"£{a['refund_to_customer']}"),
-            (f"Balance you still owe {p.plan.provider}", f"£{a['balance']}"),
-        ]
+        finance = letters.FinanceSettlement(
+            provider=p.plan.provider,
+            owed=a["owed"],
+            set_off=a["set_off"],
+            refund_to_customer=a["refund_to_customer"],
+            balance=a["balance"],
+        )
         steps += [s.as_dict() for s in settlement.steps]
-        if not result.void:
-            paragraphs[1] = (
-                f"Your Direct Debit credit agreement is settled: £{a['set_off']} of your refund "
-                f"goes to {p.plan.provider}, and we will refund £{a['refund_to_customer']} to you "
-                f"by {result.refund_due_by.strftime('%d %B %Y')}."
-            )
-        if a["balance"] > 0:
-            paragraphs.append(
-                f"You still owe {p.plan.provider} £{a['balance']}; they will write to you about "
-                "paying it. No further Direct Debit instalments will be taken."
-            )
     _letter(
         actor=actor,
         policy=p,
         kind="yd_cancellation",
-        title=title,
-        paragraphs=paragraphs,
-        rows=rows,
+        letter=letters.cancellation(
+            void=result.void,
+            cancel_on=cancel_on,
+            refund=result.refund,
+            refund_due_by=result.refund_due_by,
+            box_return_deadline=result.box_return_deadline,
+            box_credit=result.box_credit,
+            finance=finance,
+        ),
         steps=steps,
         key=f"yd-cancel-{p.number}",
     )

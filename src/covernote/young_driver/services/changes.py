@@ -14,6 +14,7 @@ from covernote.audit.services import audit_record
 from covernote.domain.decisions import Decision
 from covernote.domain.errors import DomainError, ErrorCode
 from covernote.domain.young_driver import adjustments as adj
+from covernote.domain.young_driver import letters
 from covernote.domain.young_driver import smartbox as box
 from covernote.domain.young_driver.params import YoungDriverParams
 from covernote.domain.young_driver.rating import quote, rating_input_from_mapping
@@ -114,8 +115,7 @@ def _adjust(
         amount=d.amounts["total"],
         premium_part=premium_adj,
         kind=PaymentKind.ADJUSTMENT,
-        reason=f"Your policy was changed ({kind.value.replace('_', ' ')}): premium adjustment "
-        f"£{premium_adj} plus fee £{fee}",
+        reason=letters.adjustment_reason(kind.value, premium_adj, fee),
         key=key,
         today=today,
         params=params,
@@ -271,8 +271,7 @@ def yd_premium_review_apply(
         amount=adjustment,
         premium_part=adjustment,
         kind=PaymentKind.ADJUSTMENT,
-        reason=f"Your driving review of {review_date.strftime('%d %B %Y')} changed your premium "
-        f"from £{before} to £{new_annual_premium} a year",
+        reason=letters.review_reason(review_date, before, new_annual_premium),
         key=key,
         today=today,
         params=params,

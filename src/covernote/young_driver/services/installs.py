@@ -15,6 +15,7 @@ from covernote.accounts.permissions import require_staff
 from covernote.accounts.scoping import get_in_scope, scoped
 from covernote.audit.services import audit_record
 from covernote.domain.errors import DomainError, ErrorCode
+from covernote.domain.young_driver import letters
 from covernote.domain.young_driver import smartbox as box
 from covernote.domain.young_driver.cancellation import CancelledBy
 from covernote.products.selectors import params_of
@@ -203,12 +204,7 @@ def yd_install_tasks_chase(*, as_of: date) -> str:
                     actor=None,
                     policy=policy,
                     kind="yd_install_reminder",
-                    title="Reminder: fit your Smartbox and upload a photo",
-                    paragraphs=[
-                        f"Your Smartbox had to be fitted and photographed by "
-                        f"{t.deadline.strftime('%d %B %Y')}. Please do it now in the app.",
-                        "If it is not done, we may not continue your insurance.",
-                    ],
+                    letter=letters.install_reminder(deadline=t.deadline),
                     steps=[s.as_dict() for s in d.steps],
                     key=f"yd-install-reminder-{t.pk}",
                 )
@@ -234,13 +230,7 @@ def yd_install_tasks_chase(*, as_of: date) -> str:
                     actor=None,
                     policy=policy,
                     kind="yd_install_reminder",
-                    title="Please fit your replacement Smartbox",
-                    paragraphs=[
-                        "We sent you a free replacement Smartbox because your old one stopped "
-                        "sending data (YD-BOX-FAULT). It has not been fitted and approved yet.",
-                        "Please fit it and upload a photo in the app, or call us if you need "
-                        "help. Your cover is not affected by this letter.",
-                    ],
+                    letter=letters.replacement_final_reminder(),
                     steps=[s.as_dict() for s in d.steps],
                     key=f"yd-install-final-reminder-{t.pk}",
                 )
@@ -260,12 +250,7 @@ def yd_install_tasks_chase(*, as_of: date) -> str:
                     actor=None,
                     policy=policy,
                     kind="yd_cancellation_notice",
-                    title="Notice of cancellation: Smartbox not fitted",
-                    paragraphs=[
-                        "Your Smartbox has still not been fitted and approved.",
-                        f"Your cover will end at the end of {last_day.strftime('%d %B %Y')} "
-                        "unless the fitted box is approved before then.",
-                    ],
+                    letter=letters.install_notice(last_day=last_day),
                     steps=[s.as_dict() for s in d.steps],
                     key=f"yd-install-notice-{t.pk}",
                 )

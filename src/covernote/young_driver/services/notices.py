@@ -11,6 +11,7 @@ from covernote.accounts.models import User
 from covernote.accounts.permissions import require_staff
 from covernote.audit.services import audit_record
 from covernote.domain.errors import DomainError, ErrorCode
+from covernote.domain.young_driver import letters
 from covernote.domain.young_driver.cancellation import NOTICE_REASONS, CancelledBy
 from covernote.products.selectors import params_of
 from covernote.young_driver.inputs import CancelInput
@@ -72,13 +73,9 @@ def yd_cancellation_notice_issue(
         actor=actor,
         policy=p,
         kind="yd_cancellation_notice",
-        title="Notice of cancellation",
-        paragraphs=[
-            f"We are giving you notice that we will cancel your policy because of {reason} ({rule}).",
-            *([detail] if detail else []),
-            f"Your cover will end at the end of {last_day.strftime('%d %B %Y')}. Any refund follows "
-            "your policy's cancellation terms. If you think we have this wrong, call us before then.",
-        ],
+        letter=letters.notice_of_cancellation(
+            reason=reason, rule=rule, detail=detail, last_day=last_day
+        ),
         key=f"yd-notice-{p.pk}-{rule}-{now.isoformat()}",
     )
     audit_record(
@@ -96,7 +93,7 @@ def yd_notices_expire(*, as_of: date) -> str:
     cancelled = 0
     for policy in YDPolicy.objects.filter(status=PolicyStatus.NOTICE, notice_cancel_on__lte=as_of):
         notice = policy.versions.filter(kind="notice_of_cancellation").order_by("-version").first()
-        if notice is None or "rule" not in (notice.changes or {}):
+        if notice is None or notice.notice_rule is None:
             continue
         assert policy.notice_cancel_on is not None
         yd_policy_cancel(
@@ -105,7 +102,7 @@ def yd_notices_expire(*, as_of: date) -> str:
             data=CancelInput(
                 cancel_on=policy.notice_cancel_on,
                 by=CancelledBy.US,
-                reason=f"Notice of cancellation ({notice.changes['rule']})",
+                reason=f"Notice of cancellation ({notice.notice_rule})",
                 notice_date=notice.effective,
             ),
             today=as_of,

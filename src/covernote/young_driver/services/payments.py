@@ -12,6 +12,7 @@ from covernote.audit.services import audit_record
 from covernote.domain.decisions import Decision
 from covernote.domain.errors import DomainError
 from covernote.domain.money import ZERO, round_money
+from covernote.domain.young_driver import letters
 from covernote.domain.young_driver import payments as pay
 from covernote.domain.young_driver.params import YoungDriverParams
 from covernote.products.selectors import params_of
@@ -136,23 +137,16 @@ def _collect_or_refund(
         collect_on=earliest,
         idempotency_key=key,
     )
-    verb = "collect" if amount > 0 else "refund"
-    how = (
-        "spread over your remaining Direct Debit instalments"
-        if status == PaymentStatus.RESPREAD
-        else f"{'taken from' if amount > 0 else 'paid back to'} the payment method we hold"
-    )
     doc = _letter(
         actor=actor,
         policy=policy,
         kind="yd_cpa_notice",
-        title="Notice of a payment on your Young Driver policy",
-        paragraphs=[
-            f"{reason}. We will {verb} £{abs(amount)}, {how}, no earlier than "
-            f"{earliest.strftime('%d %B %Y')} (14 days' written notice under your continuous "
-            "payment authority, YD-PAY-2).",
-            "If you do not agree, call us before that date.",
-        ],
+        letter=letters.payment_notice(
+            reason=reason,
+            amount=amount,
+            respread=status == PaymentStatus.RESPREAD,
+            earliest=earliest,
+        ),
         steps=steps,
         key=f"{key}-cpa",
     )

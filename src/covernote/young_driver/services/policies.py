@@ -215,7 +215,7 @@ def yd_policy_buy(
         context={
             "policy": policy,
             "quote": q,
-            "steps": q.decision.get("steps", []),
+            "steps": list(q.stored_decision.steps),
             "plan": getattr(policy, "plan", None),
             "instalments": list(policy.plan.instalments.all())
             if payment_method == PaymentMethod.DIRECT_DEBIT

@@ -13,6 +13,7 @@ from covernote.domain.calendar import add_months
 from covernote.domain.decisions import Decision
 from covernote.domain.errors import DomainError, ErrorCode
 from covernote.domain.young_driver import adjustments as adj
+from covernote.domain.young_driver import letters
 from covernote.domain.young_driver import payments as pay
 from covernote.domain.young_driver import smartbox as box
 from covernote.domain.young_driver.rating import age_on, quote, rating_input_from_mapping
@@ -127,26 +128,19 @@ def yd_renewal_invite(*, actor: Any, policy: YDPolicy, today: date) -> YDRenewal
         decision=q.decision,
         invited_on=today,
     )
-    how = (
-        "taken from the card we hold"
-        if p.payment_method == PaymentMethod.CARD
-        else "financed again by monthly Direct Debit from the account we hold"
-    )
     renewal.document = _letter(
         actor=actor,
         policy=p,
         kind="yd_renewal_invitation",
-        title="Your Young Driver renewal",
-        paragraphs=[
-            f"Your policy ends on {p.end.strftime('%d %B %Y')}. We can renew it from "
-            f"{new_start.strftime('%d %B %Y')}.",
-            f"Renewal premium £{annual} a year (including IPT) plus the renewal fee "
-            f"£{charge.amounts['fee']}: £{charge.amounts['total']} in total, {how} "
-            "(continuous payment authority, YD-PAY-2) no earlier than 14 days from this letter.",
-            "Your new term has a new 14-day cooling off period; the renewal fee is treated like "
-            "the arrangement fee if you cancel (YD-CANCEL-2).",
-        ],
-        steps=decision["steps"],
+        letter=letters.renewal_invitation(
+            end=p.end,
+            new_start=new_start,
+            annual=annual,
+            fee=charge.amounts["fee"],
+            total=charge.amounts["total"],
+            by_card=p.payment_method == PaymentMethod.CARD,
+        ),
+        steps=[s.as_dict() for s in steps],
         key=f"yd-renewal-invite-{p.number}",
     )
     renewal.save(update_fields=["document"])
@@ -325,19 +319,16 @@ def yd_policy_renew(
         actor=actor,
         policy=new,
         kind="yd_renewal_schedule",
-        title="Your renewed Young Driver policy",
-        paragraphs=[
-            f"Your policy {new.number} runs from {new.start.strftime('%d %B %Y')} to "
-            f"{new.end.strftime('%d %B %Y')} (renewal of {old.number}).",
-            "You have 14 days from the later of the start and receiving these documents to "
-            "cancel without a cancellation fee (YD-CANCEL-2).",
-        ],
-        rows=[
-            ("Renewal premium (incl. IPT)", f"£{annual}"),
-            ("Renewal fee (YD-FEE-REN)", f"£{q.arrangement_fee}"),
-            ("Total", f"£{q.total}"),
-        ],
-        steps=q.decision.get("steps", []),
+        letter=letters.renewal_schedule(
+            number=new.number,
+            start=new.start,
+            end=new.end,
+            renewal_of=old.number,
+            annual=annual,
+            fee=q.arrangement_fee,
+            total=q.total,
+        ),
+        steps=list(q.stored_decision.steps),
         key=f"yd-renewal-schedule-{new.number}",
     )
     audit_record(
@@ -382,13 +373,7 @@ def yd_renewal_decline(*, actor: Any, policy: YDPolicy, today: date | None = Non
         actor=actor,
         policy=p,
         kind="yd_renewal_declined",
-        title="You have chosen not to renew",
-        paragraphs=[
-            f"Thank you for letting us know. Your policy {p.number} stays in force until the end "
-            f"of {p.end.strftime('%d %B %Y')} and will not be renewed; nothing will be taken "
-            "for a renewal (YD-FEE-REN, YD-PAY-2).",
-            "Please return your Smartbox after your cover ends.",
-        ],
+        letter=letters.renewal_declined(number=p.number, end=p.end),
         key=f"yd-renewal-declined-{p.number}",
     )
     audit_record(

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from covernote.audit.services import audit_record
 from covernote.domain.money import ZERO
+from covernote.domain.young_driver import letters
 from covernote.domain.young_driver import smartbox as box
 from covernote.products.selectors import params_of
 from covernote.young_driver.models import (
@@ -99,14 +100,12 @@ def yd_smartboxes_fault_replace(*, as_of: date) -> str:
                 actor=None,
                 policy=policy,
                 kind="yd_smartbox_replacement",
-                title="We are sending you a replacement Smartbox",
-                paragraphs=[
-                    f"We have not received data from your Smartbox {device.serial} since "
-                    f"{last.strftime('%d %B %Y')}, so we think it may be faulty (YD-BOX-FAULT).",
-                    f"A replacement Smartbox ({new_device.serial}) is on its way, free of charge. "
-                    f"Please fit it and upload a photo in the app by "
-                    f"{task.deadline.strftime('%d %B %Y')}, then return the old box.",
-                ],
+                letter=letters.fault_replacement(
+                    old_serial=device.serial,
+                    last_data_on=last,
+                    new_serial=new_device.serial,
+                    deadline=task.deadline,
+                ),
                 steps=[s.as_dict() for s in d.steps],
                 key=f"yd-fault-replacement-{device.serial}",
             )

@@ -10,6 +10,7 @@ from covernote.accounts.models import Role, User
 from covernote.accounts.permissions import SELLERS, require_role, require_staff
 from covernote.audit.services import audit_record
 from covernote.domain.errors import DomainError, ErrorCode
+from covernote.domain.young_driver import letters
 from covernote.young_driver.inputs import TheftClaimInput, TheftCloseInput
 from covernote.young_driver.models import (
     TheftClaimStatus,
@@ -80,16 +81,12 @@ def yd_theft_claim_register(
         actor=actor,
         policy=p,
         kind="yd_theft_ack",
-        title="We have received your theft claim",
-        paragraphs=[
-            f"We have registered your claim {claim.reference} for the theft of "
-            f"{p.vehicle_reg} on {stolen_on.strftime('%d %B %Y')}.",
-            f"Police incident number: {incident} (YD-THEFT-1).",
-            "While your claim is open we may use your Smartbox's last known position and "
-            "recent journeys to help the police recover the vehicle.",
-            "We will write to you again when we have a decision.",
-        ],
-        rows=[("Claim", claim.reference), ("Police incident number", incident)],
+        letter=letters.theft_acknowledgement(
+            reference=claim.reference,
+            vehicle_reg=p.vehicle_reg,
+            stolen_on=stolen_on,
+            incident=incident,
+        ),
         key=f"yd-theft-ack-{claim.reference}",
     )
     claim.save(update_fields=["acknowledgement"])
