@@ -90,9 +90,9 @@ def young_driver_renewals_invite(as_of: date) -> str:
 
 def young_driver_smartbox_faults(as_of: date) -> str:
     """YD-BOX-FAULT: silent boxes suspected faulty; free replacement with a letter."""
-    from covernote.young_driver.services import yd_smartboxes_fault_replace
+    from covernote.telematics.smartbox_faults import smartboxes_fault_replace
 
-    return yd_smartboxes_fault_replace(as_of=as_of)
+    return smartboxes_fault_replace(as_of=as_of)
 
 
 def young_driver_smartbox_deactivate(as_of: date) -> str:

@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import QuerySet
 
 from covernote.accounts.models import User
-from covernote.accounts.permissions import require_staff
 from covernote.accounts.scoping import get_in_scope, scoped
-from covernote.audit.services import audit_record
 from covernote.young_driver.models import (
     Device,
     InstallPhoto,
     InstallTask,
     InstallTaskStatus,
     PhotoStatus,
-    TheftClaimStatus,
     YDPolicy,
     YDQuote,
     YDTheftClaim,
@@ -94,23 +89,3 @@ def theft_claim_scope(actor: User) -> QuerySet[YDTheftClaim]:
 
 def theft_claim_get_for(actor: User, claim_id: int) -> YDTheftClaim:
     return get_in_scope(actor, theft_claim_scope(actor), claim_id, label="claim")
-
-
-def theft_tracking(actor: User, claim: YDTheftClaim, *, trips: int = 5) -> dict[str, Any]:
-    """YD-THEFT-1: the Smartbox's last known position and recent track — staff only, and
-    only while the theft case is open. Each look is audited."""
-    require_staff(actor, what="see the tracking", rule="YD-THEFT-1")
-    if claim.status != TheftClaimStatus.OPEN or claim.device_id is None:
-        return {"open": False, "last_position": None, "trips": []}
-    from covernote.telematics.models import LastPosition, Trip
-
-    position = LastPosition.objects.filter(device_id=claim.device_id).first()
-    recent = list(Trip.objects.filter(device_id=claim.device_id).order_by("-start_at")[:trips])
-    audit_record(
-        actor=actor,
-        action="young_driver.theft.tracking_viewed",
-        obj=claim,
-        firm_id=claim.policy.firm_id,
-        after={"device": claim.device.serial if claim.device else None},
-    )
-    return {"open": True, "last_position": position, "trips": recent}

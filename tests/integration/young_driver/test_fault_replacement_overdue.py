@@ -8,6 +8,7 @@ import pytest
 
 from covernote.products.selectors import params_of
 from covernote.telematics.models import LastPosition
+from covernote.telematics.smartbox_faults import smartboxes_fault_replace
 from covernote.young_driver.inputs import PhotoReviewInput, PhotoUploadInput
 from covernote.young_driver.models import InstallTaskStatus, PolicyStatus
 from covernote.young_driver.services import (
@@ -15,7 +16,6 @@ from covernote.young_driver.services import (
     yd_install_photo_review,
     yd_install_photo_upload,
     yd_install_tasks_chase,
-    yd_smartboxes_fault_replace,
 )
 from tests.integration.young_driver.conftest import START, png_bytes
 
@@ -39,7 +39,7 @@ def test_yd_box_fault_replacement_reminded_but_never_noticed_or_cancelled(dd_pol
         speed_kmh=0,
     )
     params = params_of(dd_policy.config)
-    yd_smartboxes_fault_replace(as_of=last + timedelta(days=params.periods.fault_no_data_days))
+    smartboxes_fault_replace(as_of=last + timedelta(days=params.periods.fault_no_data_days))
     replacement = dd_policy.install_tasks.get(status=InstallTaskStatus.OPEN)
     assert replacement.reason == "fault_replacement"
 

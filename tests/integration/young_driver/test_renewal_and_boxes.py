@@ -10,6 +10,7 @@ from covernote.cli.jobs import JOBS
 from covernote.domain.young_driver.smartbox import DeviceState
 from covernote.products.selectors import params_of
 from covernote.telematics.ingest import SENDING_STATES
+from covernote.telematics.smartbox_faults import smartboxes_fault_replace
 from covernote.young_driver import ledger as L
 from covernote.young_driver.inputs import CancelInput, PhotoReviewInput, PhotoUploadInput
 from covernote.young_driver.models import (
@@ -31,7 +32,6 @@ from covernote.young_driver.services import (
     yd_policy_renew,
     yd_renewals_invite,
     yd_smartboxes_deactivate,
-    yd_smartboxes_fault_replace,
 )
 from tests.integration.young_driver.conftest import START, png_bytes
 
@@ -124,10 +124,10 @@ def test_yd_box_fault_silent_box_replaced_free_with_letter(dd_policy, users):
     )
     before_fees = Fee.objects.filter(policy=dd_policy).count()
     quiet = last + timedelta(days=params.periods.fault_no_data_days - 1)
-    assert yd_smartboxes_fault_replace(as_of=quiet).startswith("0 ")
+    assert smartboxes_fault_replace(as_of=quiet).startswith("0 ")
     due = last + timedelta(days=params.periods.fault_no_data_days)
-    assert yd_smartboxes_fault_replace(as_of=due).startswith("1 ")
-    assert yd_smartboxes_fault_replace(as_of=due).startswith("0 ")  # idempotent
+    assert smartboxes_fault_replace(as_of=due).startswith("1 ")
+    assert smartboxes_fault_replace(as_of=due).startswith("0 ")  # idempotent
     old.refresh_from_db()
     assert old.state == DeviceState.REPLACED
     assert DeviceState.SUSPECTED_FAULTY in list(old.events.values_list("to_state", flat=True))

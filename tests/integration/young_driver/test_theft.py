@@ -10,9 +10,10 @@ from covernote.audit.models import AuditRecord
 from covernote.documents.models import Document
 from covernote.domain.errors import DomainError
 from covernote.domain.young_driver.theft import police_incident_number
+from covernote.telematics.positions import theft_tracking
 from covernote.young_driver.inputs import TheftClaimInput, TheftCloseInput
 from covernote.young_driver.models import TheftClaimStatus
-from covernote.young_driver.selectors import theft_claim_get_for, theft_tracking
+from covernote.young_driver.selectors import theft_claim_get_for
 from covernote.young_driver.services import (
     current_device,
     yd_theft_claim_close,

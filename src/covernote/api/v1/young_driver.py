@@ -14,6 +14,7 @@ from ninja import Router, Schema, Status
 from covernote.accounts.selectors import request_user
 from covernote.domain.errors import DomainError, ErrorCode
 from covernote.parties.selectors import customer_get_for
+from covernote.telematics.positions import theft_tracking
 from covernote.young_driver import selectors as sel
 from covernote.young_driver import services as svc
 from covernote.young_driver.inputs import (
@@ -395,7 +396,7 @@ def get_theft(request: HttpRequest, claim_id: int) -> TheftOut:
     """Staff also get the Smartbox's last known position while the case is open."""
     actor = request_user(request)
     claim = sel.theft_claim_get_for(actor, claim_id)
-    tracking = sel.theft_tracking(actor, claim) if actor.is_intermediary_staff else None
+    tracking = theft_tracking(actor, claim) if actor.is_intermediary_staff else None
     return theft_out(claim, tracking)
 
 

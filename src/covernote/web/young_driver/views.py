@@ -20,6 +20,7 @@ from covernote.documents.selectors import documents_for_customer
 from covernote.domain.errors import DomainError
 from covernote.parties.selectors import customer_get_for, customer_list_for
 from covernote.products.selectors import params_in_force
+from covernote.telematics.positions import theft_tracking
 from covernote.young_driver import selectors as sel
 from covernote.young_driver import services as svc
 from covernote.young_driver.inputs import (
@@ -518,7 +519,7 @@ def bo_theft(request: HttpRequest, claim_id: int) -> HttpResponse:
         else:
             messages.success(request, "Theft claim closed; tracking is no longer shown.")
         return redirect("yd-bo-theft", claim_id=claim.pk)
-    tracking = sel.theft_tracking(user, claim) if user.is_intermediary_staff else None
+    tracking = theft_tracking(user, claim) if user.is_intermediary_staff else None
     return render(
         request,
         "young_driver/bo_theft.html",

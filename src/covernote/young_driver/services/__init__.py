@@ -38,14 +38,16 @@ from covernote.young_driver.services.renewals import (
     yd_renewals_invite,
 )
 from covernote.young_driver.services.smartbox import (
+    SENDING_STATES,
     yd_device_first_data,
+    yd_smartbox_fault_replace,
     yd_smartboxes_deactivate,
-    yd_smartboxes_fault_replace,
 )
 from covernote.young_driver.services.theft import yd_theft_claim_close, yd_theft_claim_register
 
 __all__ = [
     "PHOTO_MAX_BYTES",
+    "SENDING_STATES",
     "current_device",
     "params_for",
     "yd_additional_premium",
@@ -68,9 +70,9 @@ __all__ = [
     "yd_renewal_decline",
     "yd_renewal_invite",
     "yd_renewals_invite",
+    "yd_smartbox_fault_replace",
     "yd_smartbox_return_record",
     "yd_smartboxes_deactivate",
-    "yd_smartboxes_fault_replace",
     "yd_theft_claim_close",
     "yd_theft_claim_register",
 ]

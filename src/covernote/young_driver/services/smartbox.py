@@ -27,97 +27,69 @@ from covernote.young_driver.services._common import (
     _version,
 )
 
+#: Device states a silent box can be in when it is suspected faulty (YD-BOX-FAULT).
+SENDING_STATES = (box.DeviceState.INSTALLED.value, box.DeviceState.VERIFIED.value)
 
-def _last_data_on(device: Device) -> date | None:
-    """The day of the box's latest data: LastPosition or latest trip (telematics)."""
-    from covernote.telematics.models import LastPosition, Trip
 
-    days: list[date] = []
-    pos = LastPosition.objects.filter(device=device).values_list("ts", flat=True).first()
-    if pos is not None:
-        days.append(timezone.localdate(pos))
-    trip = (
-        Trip.objects.filter(device=device)
-        .order_by("-end_at")
-        .values_list("end_at", flat=True)
-        .first()
+@transaction.atomic
+def yd_smartbox_fault_replace(*, device: Device, last_data_on: date | None, as_of: date) -> bool:
+    """YD-BOX-FAULT: a box silent for ``fault_no_data_days`` since ``last_data_on`` (its
+    latest data, which the telematics app knows) is suspected faulty; a replacement is
+    dispatched free of charge with a letter. False when the box is not (or no longer) due.
+    """
+    device = Device.objects.select_for_update().get(pk=device.pk)
+    if device.state not in SENDING_STATES:
+        return False
+    assert device.policy is not None
+    policy = _lock(device.policy)
+    params = params_of(policy.config)
+    last = last_data_on
+    if last is None:  # never sent data: count from when it was fitted / verified
+        at = device.events.order_by("-at", "-id").values_list("at", flat=True).first()
+        last = timezone.localdate(at) if at else device.created_at.date()
+    if not box.is_suspected_faulty(last, as_of, params):
+        return False
+    _device_move(
+        device,
+        box.DeviceState.SUSPECTED_FAULTY,
+        actor=None,
+        note=f"No data since {last.isoformat()}",
     )
-    if trip is not None:
-        days.append(timezone.localdate(trip))
-    return max(days) if days else None
-
-
-def yd_smartboxes_fault_replace(*, as_of: date) -> str:
-    """YD-BOX-FAULT: an installed/verified box silent for ``fault_no_data_days`` is suspected
-    faulty; a replacement is dispatched free of charge with a letter (idempotent)."""
-    replaced = 0
-    candidates = Device.objects.filter(
-        state__in=[box.DeviceState.INSTALLED.value, box.DeviceState.VERIFIED.value],
-        policy__status__in=[PolicyStatus.LIVE, PolicyStatus.NOTICE],
-    ).values_list("pk", flat=True)
-    for pk in list(candidates):
-        with transaction.atomic():
-            device = Device.objects.select_for_update().get(pk=pk)
-            if device.state not in (
-                box.DeviceState.INSTALLED.value,
-                box.DeviceState.VERIFIED.value,
-            ):
-                continue
-            assert device.policy is not None
-            policy = _lock(device.policy)
-            params = params_of(policy.config)
-            last = _last_data_on(device)
-            if last is None:  # never sent data: count from when it was fitted / verified
-                at = device.events.order_by("-at", "-id").values_list("at", flat=True).first()
-                last = timezone.localdate(at) if at else device.created_at.date()
-            if not box.is_suspected_faulty(last, as_of, params):
-                continue
-            _device_move(
-                device,
-                box.DeviceState.SUSPECTED_FAULTY,
-                actor=None,
-                note=f"No data since {last.isoformat()}",
-            )
-            d = box.fault_replacement(box.DeviceState(device.state))
-            d.data["last_data_on"] = last
-            _device_move(device, box.DeviceState.REPLACED, actor=None, note="Free replacement sent")
-            new_device = _device_allocate(
-                policy, actor=None, note="Free replacement (YD-BOX-FAULT)"
-            )
-            task = _install_task(
-                policy, new_device, anchor=as_of, reason=FAULT_REPLACEMENT, params=params
-            )
-            _version(
-                policy,
-                actor=None,
-                kind="smartbox_fault_replacement",
-                effective=as_of,
-                changes={"old": device.serial, "new": new_device.serial, "fee": ZERO},
-                decision=d.as_dict(),
-            )
-            policy.save()
-            _letter(
-                actor=None,
-                policy=policy,
-                kind="yd_smartbox_replacement",
-                letter=letters.fault_replacement(
-                    old_serial=device.serial,
-                    last_data_on=last,
-                    new_serial=new_device.serial,
-                    deadline=task.deadline,
-                ),
-                steps=[s.as_dict() for s in d.steps],
-                key=f"yd-fault-replacement-{device.serial}",
-            )
-            audit_record(
-                actor=None,
-                action="young_driver.smartbox.fault_replacement",
-                obj=device,
-                firm_id=policy.firm_id,
-                after={"last_data_on": last, "replacement": new_device.serial, "fee": ZERO},
-            )
-            replaced += 1
-    return f"{replaced} suspected faulty Smartboxes replaced free of charge"
+    d = box.fault_replacement(box.DeviceState(device.state))
+    d.data["last_data_on"] = last
+    _device_move(device, box.DeviceState.REPLACED, actor=None, note="Free replacement sent")
+    new_device = _device_allocate(policy, actor=None, note="Free replacement (YD-BOX-FAULT)")
+    task = _install_task(policy, new_device, anchor=as_of, reason=FAULT_REPLACEMENT, params=params)
+    _version(
+        policy,
+        actor=None,
+        kind="smartbox_fault_replacement",
+        effective=as_of,
+        changes={"old": device.serial, "new": new_device.serial, "fee": ZERO},
+        decision=d.as_dict(),
+    )
+    policy.save()
+    _letter(
+        actor=None,
+        policy=policy,
+        kind="yd_smartbox_replacement",
+        letter=letters.fault_replacement(
+            old_serial=device.serial,
+            last_data_on=last,
+            new_serial=new_device.serial,
+            deadline=task.deadline,
+        ),
+        steps=[s.as_dict() for s in d.steps],
+        key=f"yd-fault-replacement-{device.serial}",
+    )
+    audit_record(
+        actor=None,
+        action="young_driver.smartbox.fault_replacement",
+        obj=device,
+        firm_id=policy.firm_id,
+        after={"last_data_on": last, "replacement": new_device.serial, "fee": ZERO},
+    )
+    return True
 
 
 def yd_smartboxes_deactivate(*, as_of: date) -> str:
