@@ -46,7 +46,7 @@ def build(cls: type[InputT], **values: Any) -> InputT:
         raise DomainError(ErrorCode.INVALID, first["msg"], cls.RULE, field) from None
 
 
-def _required(value: str, what: str, rule: str, field: str) -> str:
+def _non_blank(value: str, what: str, rule: str, field: str) -> str:
     if not value.strip():
         raise DomainError(ErrorCode.REQUIRED, what, rule, field)
     return value.strip()
@@ -65,7 +65,7 @@ class QuoteInput(_Input):
     @field_validator("vehicle_reg")
     @classmethod
     def _reg(cls, value: str) -> str:
-        return _required(value, "vehicle registration", "YD-RATE", "vehicle_reg").upper()
+        return _non_blank(value, "vehicle registration", "YD-RATE", "vehicle_reg").upper()
 
 
 class BuyInput(_Input):
@@ -99,7 +99,7 @@ class BuyInput(_Input):
     def bank(self) -> pay.BankAccount:
         """YD-PAY-1: the Direct Debit account, with the name on it required."""
         account = pay.validate_bank_account(self.sort_code, self.account_number)
-        _required(self.account_name, "name on the account", "YD-PAY-1", "account_name")
+        _non_blank(self.account_name, "name on the account", "YD-PAY-1", "account_name")
         return account
 
 
@@ -141,7 +141,7 @@ class VehicleChangeInput(_Input):
     @field_validator("vehicle_reg")
     @classmethod
     def _reg(cls, value: str) -> str:
-        return _required(value, "new registration", "YD-BOX-VEHICLE", "vehicle_reg").upper()
+        return _non_blank(value, "new registration", "YD-BOX-VEHICLE", "vehicle_reg").upper()
 
 
 class CancelInput(_Input):
@@ -216,4 +216,4 @@ class TheftCloseInput(_Input):
     @field_validator("outcome")
     @classmethod
     def _outcome(cls, value: str) -> str:
-        return _required(value, "the outcome", "YD-THEFT-1", "outcome")[:200]
+        return _non_blank(value, "the outcome", "YD-THEFT-1", "outcome")[:200]
