@@ -10,6 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from covernote.accounts.services import api_token_create
+from covernote.young_driver.inputs import TheftClaimInput
 from tests.integration.young_driver.conftest import RATING, png_bytes
 
 pytestmark = pytest.mark.django_db
@@ -201,10 +202,12 @@ def test_yd_theft_1_api_register_requires_incident_number_and_is_tenant_scoped(
     claim = yd_theft_claim_register(
         actor=users["agent"],
         policy=p,
-        police_incident_number="CAD 1234/26",
-        stolen_on=START + timedelta(days=2),
-        idempotency_key="t-ok",
         today=START + timedelta(days=3),
+        data=TheftClaimInput(
+            police_incident_number="CAD 1234/26",
+            stolen_on=START + timedelta(days=2),
+            idempotency_key="t-ok",
+        ),
     )
     LastPosition.objects.create(
         device=claim.device, ts=timezone.now(), lat=51.5, lon=-0.12, speed_kmh=30.0
@@ -238,7 +241,7 @@ def test_yd_fee_ren_api_renew_makes_a_linked_policy(loaded, api, customers):
     r = agent.post(url, {"idempotency_key": "api-ren"}, content_type="application/json")
     assert r.status_code in (400, 409, 422) and r.json()["rule"] == "YD-FEE-REN"  # not invited
     end = YDPolicy.objects.get(pk=old["id"]).end
-    yd_renewals_invite(end - timedelta(days=21))
+    yd_renewals_invite(as_of=end - timedelta(days=21))
     r = agent.post(url, {"idempotency_key": "api-ren"}, content_type="application/json")
     assert r.status_code == 201, r.content
     new = YDPolicy.objects.get(pk=r.json()["id"])

@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 
+from covernote.young_driver.inputs import BuyInput, QuoteInput
 from covernote.young_driver.models import Device, InstallPhoto, YDPolicy
 from tests.conftest import PASSWORD
 from tests.integration.young_driver.conftest import png_bytes
@@ -113,19 +114,19 @@ def test_yd_theft_1_staff_register_theft_see_last_position_and_close(page, users
     q = yd_quote_create(
         actor=users["agent"],
         customer=customers["own"],
-        start=today,
-        vehicle_reg="TH3 FT1",
-        rating=dict(RATING),
         today=today,
+        data=QuoteInput(start=today, vehicle_reg="TH3 FT1", rating=dict(RATING)),
     )
     policy = yd_policy_buy(
         actor=users["agent"],
         quote_obj=q,
-        payment_method="card",
-        card_token="tok_visa_theft",
-        card_last4="4242",
-        idempotency_key="browser-theft",
         today=today,
+        data=BuyInput(
+            payment_method="card",
+            card_token="tok_visa_theft",
+            card_last4="4242",
+            idempotency_key="browser-theft",
+        ),
     )
     LastPosition.objects.create(
         device=policy.devices.get(),

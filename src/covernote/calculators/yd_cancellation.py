@@ -57,12 +57,6 @@ RULE = "YD-CANCEL-1"
 # --------------------------------------------------------------------------- configuration
 
 
-def params_in_force(on: date) -> YoungDriverParams:
-    """The Young Driver configuration version in force on ``on`` (latest effective_from <= on)."""
-    params: YoungDriverParams = shipped_params("young_driver", on)
-    return params
-
-
 # --------------------------------------------------------------------------- payload helpers
 
 
@@ -157,7 +151,7 @@ def run(payload: dict[str, Any]) -> dict[str, Any]:
         vehicle_change_new_box=fee_values["vehicle_change_new_box"],
     )
 
-    params = params_in_force(start)
+    params: YoungDriverParams = shipped_params("young_driver", start)
     request = CancellationRequest(
         start=start,
         end=end,

@@ -22,13 +22,14 @@ from typing import Any
 from covernote.calculators.yd_cancellation import (
     check_fields,
     check_period,
-    params_in_force,
     parse_date,
     parse_money,
 )
 from covernote.domain.errors import DomainError, ErrorCode
 from covernote.domain.money import format_money, to_money
+from covernote.domain.young_driver.params import YoungDriverParams
 from covernote.domain.young_driver.review import premium_review
+from covernote.products.loader import shipped_params
 
 FIELDS = {
     "renewal_premium",
@@ -71,7 +72,7 @@ def run(payload: dict[str, Any]) -> dict[str, Any]:
             RULE,
             "proposed_premium",
         )
-    params = params_in_force(start)
+    params: YoungDriverParams = shipped_params("young_driver", start)
     outcome = premium_review(
         renewal_premium=renewal,
         current_premium=current,

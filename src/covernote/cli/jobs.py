@@ -26,16 +26,16 @@ def complaints_clock_check(as_of: date) -> str:
 
 def young_driver_install_overdue(as_of: date) -> str:
     """YD-BOX-INSTALL: reminder, then notice of cancellation, then cancellation (idempotent)."""
-    from covernote.young_driver.services import yd_install_overdue
+    from covernote.young_driver.services import yd_install_tasks_chase
 
-    return yd_install_overdue(as_of)
+    return yd_install_tasks_chase(as_of=as_of)
 
 
 def young_driver_notices_due(as_of: date) -> str:
     """YD-CANCEL-5: cancel at the end of our notice (speeding, mileage, tamper, CPA)."""
-    from covernote.young_driver.services import yd_notices_due
+    from covernote.young_driver.services import yd_notices_expire
 
-    return yd_notices_due(as_of)
+    return yd_notices_expire(as_of=as_of)
 
 
 def telematics_mileage(as_of: date) -> str:
@@ -71,35 +71,35 @@ def young_driver_payments_settle(as_of: date) -> str:
     """YD-PAY-2: collect/refund scheduled payments once their 14-day notice has run."""
     from covernote.young_driver.services import yd_payments_settle
 
-    return yd_payments_settle(as_of)
+    return yd_payments_settle(as_of=as_of)
 
 
 def young_driver_instalments_collect(as_of: date) -> str:
     """YD-PAY-1: Direct Debit instalments due, collected for the finance provider."""
     from covernote.young_driver.services import yd_instalments_collect
 
-    return yd_instalments_collect(as_of)
+    return yd_instalments_collect(as_of=as_of)
 
 
 def young_driver_renewals_invite(as_of: date) -> str:
     """YD-FEE-REN: renewal invitations N days before the end (product setting, default 21)."""
     from covernote.young_driver.services import yd_renewals_invite
 
-    return yd_renewals_invite(as_of)
+    return yd_renewals_invite(as_of=as_of)
 
 
 def young_driver_smartbox_faults(as_of: date) -> str:
     """YD-BOX-FAULT: silent boxes suspected faulty; free replacement with a letter."""
-    from covernote.young_driver.services import yd_smartbox_faults
+    from covernote.telematics.smartbox_faults import smartboxes_fault_replace
 
-    return yd_smartbox_faults(as_of)
+    return smartboxes_fault_replace(as_of=as_of)
 
 
 def young_driver_smartbox_deactivate(as_of: date) -> str:
     """YD-DATA-1: deactivate boxes more than 14 days after the end of cover."""
-    from covernote.young_driver.services import yd_smartbox_deactivate
+    from covernote.young_driver.services import yd_smartboxes_deactivate
 
-    return yd_smartbox_deactivate(as_of)
+    return yd_smartboxes_deactivate(as_of=as_of)
 
 
 JOBS: list[tuple[str, Callable[[date], str]]] = [

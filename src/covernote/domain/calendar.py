@@ -167,3 +167,8 @@ def long_datetime(moment: datetime) -> str:
     """An instant in London time: ``3 December 2026 at 11:47`` (aware datetimes only)."""
     local = moment.astimezone(LONDON)
     return f"{long_date(local.date())} at {local:%H:%M}"
+
+
+def format_date(day: date) -> str:
+    """A date in a letter: the one en-GB long form (see :func:`long_date`)."""
+    return long_date(day)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from covernote.accounts.models import Role, User
 from covernote.parties.models import Customer
 from covernote.products.services import product_configs_load
+from covernote.young_driver.inputs import BuyInput, QuoteInput
 from covernote.young_driver.models import YDPolicy
 from covernote.young_driver.services import yd_policy_buy, yd_quote_create
 
@@ -29,26 +30,30 @@ def load_demo() -> str:
     quote = yd_quote_create(
         actor=agent,
         customer=customer,
-        start=today,
-        vehicle_reg="YD26 DMO",
-        vehicle_description="Vauxhall Corsa 1.2",
-        rating={
-            "licence_years": 1,
-            "vehicle_group": 8,
-            "annual_mileage": 6000,
-            "no_claims_years": 0,
-        },
-        add_ons=["rac_breakdown", "legal_expenses"],
         today=today,
+        data=QuoteInput(
+            start=today,
+            vehicle_reg="YD26 DMO",
+            vehicle_description="Vauxhall Corsa 1.2",
+            rating={
+                "licence_years": 1,
+                "vehicle_group": 8,
+                "annual_mileage": 6000,
+                "no_claims_years": 0,
+            },
+            add_ons=("rac_breakdown", "legal_expenses"),
+        ),
     )
     policy = yd_policy_buy(
         actor=agent,
         quote_obj=quote,
-        payment_method="direct_debit",
-        idempotency_key=DEMO_KEY,
-        sort_code="20-00-00",
-        account_number="55779911",
-        account_name=customer.full_name,
         today=today,
+        data=BuyInput(
+            payment_method="direct_debit",
+            idempotency_key=DEMO_KEY,
+            sort_code="20-00-00",
+            account_number="55779911",
+            account_name=customer.full_name,
+        ),
     )
     return f"Young Driver demo policy {policy.number} with a pending Smartbox install task"

@@ -145,10 +145,10 @@ def post_purchase(
     Card: the customer pays the total now. Direct Debit: the finance provider pays the
     total at drawdown (YD-PAY-1) and owes us its commission on the amount financed.
     """
-    amounts = quote.decision
-    commission = Decimal(str(amounts.get("commission", "0")))
-    add_on_commission = Decimal(str(amounts.get("add_on_commission", "0")))
-    add_on_fees = Decimal(str(amounts.get("add_on_per_policy_fees", "0")))
+    stored = quote.stored_decision
+    commission = stored.amount("commission")
+    add_on_commission = stored.amount("add_on_commission")
+    add_on_fees = stored.amount("add_on_per_policy_fees")
     add_on_net = sum(
         (round_money(params.add_ons[c].price) for c in quote.add_ons if c in params.add_ons), ZERO
     )

@@ -14,6 +14,8 @@ from django.db import models
 from django.utils import timezone
 
 from covernote.accounts.models import Firm
+from covernote.domain.young_driver import lifecycle
+from covernote.domain.young_driver.stored import StoredDecision
 from covernote.parties.models import Customer
 from covernote.products.models import ProductConfiguration
 
@@ -52,25 +54,27 @@ class YDQuote(models.Model):
         return f"Young Driver quote {self.reference}"
 
     @property
+    def stored_decision(self) -> StoredDecision:
+        """The rating decision, read back typed."""
+        return StoredDecision.from_json(self.decision)
+
+    @property
     def annual_premium(self) -> Decimal:
         """Insurance premium incl. IPT: motor + add-ons (fees are separate, PLT-8)."""
         return self.premium_gross + self.add_ons_gross
 
 
 class PolicyStatus(models.TextChoices):
-    LIVE = "live", "Live"
-    NOTICE = "notice", "Notice of cancellation issued"
-    CANCELLED = "cancelled", "Cancelled"
-    VOID = "void", "Void"
+    """The stored values of the domain's policy lifecycle
+    (:mod:`covernote.domain.young_driver.lifecycle`, which holds the transitions)."""
 
-
-#: The policy lifecycle (explicit state machine; every transition is a PolicyVersion).
-POLICY_TRANSITIONS: dict[str, frozenset[str]] = {
-    PolicyStatus.LIVE: frozenset({PolicyStatus.NOTICE, PolicyStatus.CANCELLED, PolicyStatus.VOID}),
-    PolicyStatus.NOTICE: frozenset({PolicyStatus.LIVE, PolicyStatus.CANCELLED, PolicyStatus.VOID}),
-    PolicyStatus.CANCELLED: frozenset({PolicyStatus.VOID}),
-    PolicyStatus.VOID: frozenset(),
-}
+    LIVE = lifecycle.PolicyStatus.LIVE.value, lifecycle.LABELS[lifecycle.PolicyStatus.LIVE]
+    NOTICE = lifecycle.PolicyStatus.NOTICE.value, lifecycle.LABELS[lifecycle.PolicyStatus.NOTICE]
+    CANCELLED = (
+        lifecycle.PolicyStatus.CANCELLED.value,
+        lifecycle.LABELS[lifecycle.PolicyStatus.CANCELLED],
+    )
+    VOID = lifecycle.PolicyStatus.VOID.value, lifecycle.LABELS[lifecycle.PolicyStatus.VOID]
 
 
 class PaymentMethod(models.TextChoices):
@@ -140,6 +144,12 @@ class PolicyVersion(models.Model):
 
     def __str__(self) -> str:
         return f"PolicyVersion {self.pk}"
+
+    @property
+    def notice_rule(self) -> str | None:
+        """The rule of our notice of cancellation (YD-CANCEL-5), if this version gave one."""
+        rule = (self.changes or {}).get("rule")
+        return str(rule) if rule else None
 
 
 class DirectDebitMandate(models.Model):
@@ -424,6 +434,21 @@ class YDCancellation(models.Model):
     def __str__(self) -> str:
         return f"YDCancellation {self.pk}"
 
+    @property
+    def stored_decision(self) -> StoredDecision:
+        """The refund decision (YD-CANCEL-1..4), read back typed."""
+        return StoredDecision.from_json(self.decision)
+
+    @property
+    def stored_finance_decision(self) -> StoredDecision:
+        """The premium-finance settlement (YD-PAY-1), read back typed."""
+        return StoredDecision.from_json(self.finance_decision)
+
+    @property
+    def stored_box_decision(self) -> StoredDecision:
+        """The Smartbox-return refund (YD-CANCEL-4), read back typed."""
+        return StoredDecision.from_json(self.box_decision)
+
 
 class TheftClaimStatus(models.TextChoices):
     OPEN = "open", "Open"
@@ -501,3 +526,8 @@ class YDRenewal(models.Model):
 
     def __str__(self) -> str:
         return f"Renewal of {self.policy}"
+
+    @property
+    def stored_decision(self) -> StoredDecision:
+        """The renewal pricing decision (YD-FEE-REN), read back typed."""
+        return StoredDecision.from_json(self.decision)

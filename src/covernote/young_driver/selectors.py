@@ -2,76 +2,40 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from django.db.models import QuerySet
 
-from django.db.models import Model, QuerySet
-
-from covernote.accounts.models import Role, User
-from covernote.audit.services import audit_record
-from covernote.domain.errors import DomainError, ErrorCode
+from covernote.accounts.models import User
+from covernote.accounts.scoping import get_in_scope, scoped
 from covernote.young_driver.models import (
     Device,
     InstallPhoto,
     InstallTask,
     InstallTaskStatus,
     PhotoStatus,
-    TheftClaimStatus,
     YDPolicy,
     YDQuote,
     YDTheftClaim,
 )
 
-M = TypeVar("M", bound=Model)
-
-
-def _scoped(qs: QuerySet[M], actor: User, customer_path: str) -> QuerySet[M]:
-    if actor.role == Role.BROKER:
-        if actor.firm_id is None:
-            return qs.none()
-        return qs.filter(**{f"{customer_path}firm_id": actor.firm_id})
-    if actor.role == Role.CUSTOMER:
-        return qs.filter(**{f"{customer_path}user": actor})
-    if actor.is_intermediary_staff:
-        return qs
-    return qs.none()
+#: The customer's login and the selling firm, seen from each model (PLT-4).
+_POLICY = {"firm": "customer__firm_id", "customer_user": "customer__user"}
+_VIA_POLICY = {"firm": "policy__customer__firm_id", "customer_user": "policy__customer__user"}
 
 
 def policy_scope(actor: User) -> QuerySet[YDPolicy]:
-    return _scoped(
-        YDPolicy.objects.select_related("customer", "firm", "config"), actor, "customer__"
-    )
+    return scoped(actor, YDPolicy.objects.select_related("customer", "firm", "config"), **_POLICY)
 
 
 def quote_scope(actor: User) -> QuerySet[YDQuote]:
-    return _scoped(YDQuote.objects.select_related("customer", "config"), actor, "customer__")
-
-
-def _denied(actor: User, object_type: str, object_id: int) -> None:
-    audit_record(
-        actor=actor,
-        action="access.denied",
-        object_type=object_type,
-        object_id=str(object_id),
-        after={"reason": "outside the actor's scope (PLT-4)"},
-    )
+    return scoped(actor, YDQuote.objects.select_related("customer", "config"), **_POLICY)
 
 
 def policy_get_for(actor: User, policy_id: int) -> YDPolicy:
-    try:
-        return policy_scope(actor).get(pk=policy_id)
-    except YDPolicy.DoesNotExist:
-        if YDPolicy.objects.filter(pk=policy_id).exists():
-            _denied(actor, "young_driver.ydpolicy", policy_id)
-        raise DomainError(ErrorCode.NOT_FOUND, "no such policy", "PLT-4", "policy_id") from None
+    return get_in_scope(actor, policy_scope(actor), policy_id, label="policy")
 
 
 def quote_get_for(actor: User, quote_id: int) -> YDQuote:
-    try:
-        return quote_scope(actor).get(pk=quote_id)
-    except YDQuote.DoesNotExist:
-        if YDQuote.objects.filter(pk=quote_id).exists():
-            _denied(actor, "young_driver.ydquote", quote_id)
-        raise DomainError(ErrorCode.NOT_FOUND, "no such quote", "PLT-4", "quote_id") from None
+    return get_in_scope(actor, quote_scope(actor), quote_id, label="quote")
 
 
 def policies_for_customer_user(actor: User) -> QuerySet[YDPolicy]:
@@ -79,14 +43,8 @@ def policies_for_customer_user(actor: User) -> QuerySet[YDPolicy]:
 
 
 def task_get_for(actor: User, task_id: int) -> InstallTask:
-    try:
-        return _scoped(
-            InstallTask.objects.select_related("policy", "device"), actor, "policy__customer__"
-        ).get(pk=task_id)
-    except InstallTask.DoesNotExist:
-        if InstallTask.objects.filter(pk=task_id).exists():
-            _denied(actor, "young_driver.installtask", task_id)
-        raise DomainError(ErrorCode.NOT_FOUND, "no such task", "PLT-4", "task_id") from None
+    qs = scoped(actor, InstallTask.objects.select_related("policy", "device"), **_VIA_POLICY)
+    return get_in_scope(actor, qs, task_id, label="task")
 
 
 def open_task(policy: YDPolicy) -> InstallTask | None:
@@ -110,58 +68,24 @@ def install_queue(actor: User) -> QuerySet[InstallPhoto]:
 
 
 def photo_get_for(actor: User, photo_id: int) -> InstallPhoto:
-    try:
-        return _scoped(
-            InstallPhoto.objects.select_related("task__policy"), actor, "task__policy__customer__"
-        ).get(pk=photo_id)
-    except InstallPhoto.DoesNotExist:
-        raise DomainError(ErrorCode.NOT_FOUND, "no such photo", "PLT-4", "photo_id") from None
+    qs = scoped(
+        actor,
+        InstallPhoto.objects.select_related("task__policy"),
+        firm="task__policy__customer__firm_id",
+        customer_user="task__policy__customer__user",
+    )
+    return get_in_scope(actor, qs, photo_id, label="photo")
 
 
 def device_get_for(actor: User, device_id: int) -> Device:
-    try:
-        return _scoped(
-            Device.objects.select_related("policy__customer"), actor, "policy__customer__"
-        ).get(pk=device_id)
-    except Device.DoesNotExist:
-        raise DomainError(ErrorCode.NOT_FOUND, "no such device", "PLT-4", "device_id") from None
+    qs = scoped(actor, Device.objects.select_related("policy__customer"), **_VIA_POLICY)
+    return get_in_scope(actor, qs, device_id, label="device")
 
 
 def theft_claim_scope(actor: User) -> QuerySet[YDTheftClaim]:
-    return _scoped(
-        YDTheftClaim.objects.select_related("policy__customer", "device"),
-        actor,
-        "policy__customer__",
-    )
+    qs = YDTheftClaim.objects.select_related("policy__customer", "device")
+    return scoped(actor, qs, **_VIA_POLICY)
 
 
 def theft_claim_get_for(actor: User, claim_id: int) -> YDTheftClaim:
-    try:
-        return theft_claim_scope(actor).get(pk=claim_id)
-    except YDTheftClaim.DoesNotExist:
-        if YDTheftClaim.objects.filter(pk=claim_id).exists():
-            _denied(actor, "young_driver.ydtheftclaim", claim_id)
-        raise DomainError(ErrorCode.NOT_FOUND, "no such claim", "PLT-4", "claim_id") from None
-
-
-def theft_tracking(actor: User, claim: YDTheftClaim, *, trips: int = 5) -> dict[str, Any]:
-    """YD-THEFT-1: the Smartbox's last known position and recent track — staff only, and
-    only while the theft case is open. Each look is audited."""
-    if not actor.is_intermediary_staff:
-        raise DomainError(
-            ErrorCode.PERMISSION_DENIED, "only our staff see the tracking", "YD-THEFT-1"
-        )
-    if claim.status != TheftClaimStatus.OPEN or claim.device_id is None:
-        return {"open": False, "last_position": None, "trips": []}
-    from covernote.telematics.models import LastPosition, Trip
-
-    position = LastPosition.objects.filter(device_id=claim.device_id).first()
-    recent = list(Trip.objects.filter(device_id=claim.device_id).order_by("-start_at")[:trips])
-    audit_record(
-        actor=actor,
-        action="young_driver.theft.tracking_viewed",
-        obj=claim,
-        firm_id=claim.policy.firm_id,
-        after={"device": claim.device.serial if claim.device else None},
-    )
-    return {"open": True, "last_position": position, "trips": recent}
+    return get_in_scope(actor, theft_claim_scope(actor), claim_id, label="claim")

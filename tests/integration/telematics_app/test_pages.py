@@ -57,7 +57,7 @@ def test_yd_cancel_5_staff_issue_the_proposed_notice_and_the_policy_is_cancelled
 ):
     from datetime import timedelta
 
-    from covernote.young_driver.services import yd_notices_due
+    from covernote.young_driver.services import yd_notices_expire
 
     client.force_login(users["agent"])
     page = client.get(reverse("driving-staff", args=[driven.pk])).content.decode()
@@ -67,7 +67,7 @@ def test_yd_cancel_5_staff_issue_the_proposed_notice_and_the_policy_is_cancelled
     driven.refresh_from_db()
     assert driven.status == "notice" and driven.notice_cancel_on is not None
     assert driven.customer.documents.filter(kind="yd_cancellation_notice").exists()
-    assert "0 policies" in yd_notices_due(driven.notice_cancel_on - timedelta(days=1))
-    assert "1 policies" in yd_notices_due(driven.notice_cancel_on)
+    assert "0 policies" in yd_notices_expire(as_of=driven.notice_cancel_on - timedelta(days=1))
+    assert "1 policies" in yd_notices_expire(as_of=driven.notice_cancel_on)
     driven.refresh_from_db()
     assert driven.status == "cancelled"

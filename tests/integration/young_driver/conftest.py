@@ -26,21 +26,25 @@ def yd_config(db):
 
 
 def make_quote(actor, customer, *, add_ons=("rac_breakdown", "legal_expenses"), start=START):
+    from covernote.young_driver.inputs import QuoteInput
     from covernote.young_driver.services import yd_quote_create
 
     return yd_quote_create(
         actor=actor,
         customer=customer,
-        start=start,
-        vehicle_reg="AB12 CDE",
-        vehicle_description="Ford Fiesta 1.0",
-        rating=dict(RATING),
-        add_ons=list(add_ons),
         today=TODAY,
+        data=QuoteInput(
+            start=start,
+            vehicle_reg="AB12 CDE",
+            vehicle_description="Ford Fiesta 1.0",
+            rating=dict(RATING),
+            add_ons=list(add_ons),
+        ),
     )
 
 
 def buy(actor, customer, *, method="direct_debit", key="buy-1", today=TODAY, **kw):
+    from covernote.young_driver.inputs import BuyInput
     from covernote.young_driver.services import yd_policy_buy
 
     q = make_quote(actor, customer)
@@ -50,9 +54,8 @@ def buy(actor, customer, *, method="direct_debit", key="buy-1", today=TODAY, **k
         else {"card_token": "tok_visa_abc", "card_last4": "4242"}
     )
     extra.update(kw)
-    return yd_policy_buy(
-        actor=actor, quote_obj=q, payment_method=method, idempotency_key=key, today=today, **extra
-    )
+    data = BuyInput(payment_method=method, idempotency_key=key, **extra)
+    return yd_policy_buy(actor=actor, quote_obj=q, data=data, today=today)
 
 
 def png_bytes(colour=(200, 10, 10), size=(40, 30)) -> bytes:

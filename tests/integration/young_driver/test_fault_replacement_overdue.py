@@ -6,15 +6,16 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from covernote.products.selectors import params_of
 from covernote.telematics.models import LastPosition
+from covernote.telematics.smartbox_faults import smartboxes_fault_replace
+from covernote.young_driver.inputs import PhotoReviewInput, PhotoUploadInput
 from covernote.young_driver.models import InstallTaskStatus, PolicyStatus
 from covernote.young_driver.services import (
     current_device,
-    params_for,
-    yd_install_approve,
-    yd_install_overdue,
-    yd_photo_upload,
-    yd_smartbox_faults,
+    yd_install_photo_review,
+    yd_install_photo_upload,
+    yd_install_tasks_chase,
 )
 from tests.integration.young_driver.conftest import START, png_bytes
 
@@ -23,10 +24,12 @@ pytestmark = pytest.mark.django_db
 
 def test_yd_box_fault_replacement_reminded_but_never_noticed_or_cancelled(dd_policy, users):
     task = dd_policy.install_tasks.get()
-    photo = yd_photo_upload(
-        actor=users["customer"], task=task, filename="b.png", content=png_bytes()
+    photo = yd_install_photo_upload(
+        actor=users["customer"],
+        task=task,
+        data=PhotoUploadInput(filename="b.png", content=png_bytes()),
     )
-    yd_install_approve(actor=users["agent"], photo=photo, today=START)
+    yd_install_photo_review(actor=users["agent"], photo=photo, data=PhotoReviewInput(), today=START)
     last = START + timedelta(days=10)
     LastPosition.objects.create(
         device=current_device(dd_policy),
@@ -35,17 +38,19 @@ def test_yd_box_fault_replacement_reminded_but_never_noticed_or_cancelled(dd_pol
         lon=-0.1,
         speed_kmh=0,
     )
-    params = params_for(dd_policy.config)
-    yd_smartbox_faults(last + timedelta(days=params.periods.fault_no_data_days))
+    params = params_of(dd_policy.config)
+    smartboxes_fault_replace(as_of=last + timedelta(days=params.periods.fault_no_data_days))
     replacement = dd_policy.install_tasks.get(status=InstallTaskStatus.OPEN)
     assert replacement.reason == "fault_replacement"
 
-    assert yd_install_overdue(replacement.deadline + timedelta(days=1)).startswith("1 reminders")
+    assert yd_install_tasks_chase(as_of=replacement.deadline + timedelta(days=1)).startswith(
+        "1 reminders"
+    )
     would_notice = replacement.deadline + timedelta(days=8)
-    out = yd_install_overdue(would_notice)
+    out = yd_install_tasks_chase(as_of=would_notice)
     assert "0 notices" in out and "1 free replacements reminded" in out
-    assert "0 free replacements" in yd_install_overdue(would_notice)  # idempotent
-    assert "0 cancelled" in yd_install_overdue(would_notice + timedelta(days=30))
+    assert "0 free replacements" in yd_install_tasks_chase(as_of=would_notice)  # idempotent
+    assert "0 cancelled" in yd_install_tasks_chase(as_of=would_notice + timedelta(days=30))
 
     dd_policy.refresh_from_db()
     replacement.refresh_from_db()
@@ -59,7 +64,7 @@ def test_yd_box_fault_replacement_reminded_but_never_noticed_or_cancelled(dd_pol
 
 def test_yd_box_install_new_business_task_is_still_escalated(dd_policy):
     task = dd_policy.install_tasks.get()
-    yd_install_overdue(task.deadline + timedelta(days=1))
-    assert "1 notices" in yd_install_overdue(task.deadline + timedelta(days=8))
+    yd_install_tasks_chase(as_of=task.deadline + timedelta(days=1))
+    assert "1 notices" in yd_install_tasks_chase(as_of=task.deadline + timedelta(days=8))
     dd_policy.refresh_from_db()
     assert dd_policy.status == PolicyStatus.NOTICE

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from covernote.billing.models import Entry
 from covernote.young_driver import ledger as L
+from covernote.young_driver.inputs import CancelInput
 from covernote.young_driver.models import InstalmentStatus, Payment
 from covernote.young_driver.services import (
     yd_instalments_collect,
@@ -32,10 +33,12 @@ def _balance(reference: str, code: str) -> Decimal:
 def test_yd_pay_1_refund_set_against_the_provider_balance_first(dd_policy, users):
     plan = dd_policy.plan
     rows = list(plan.instalments.order_by("number"))
-    yd_instalments_collect(rows[1].due)  # two instalments collected
+    yd_instalments_collect(as_of=rows[1].due)  # two instalments collected
     collected = rows[0].amount + rows[1].amount
     day = rows[1].due + timedelta(days=3)
-    c = yd_policy_cancel(actor=users["agent"], policy=dd_policy, cancel_on=day, today=day)
+    c = yd_policy_cancel(
+        actor=users["agent"], policy=dd_policy, today=day, data=CancelInput(cancel_on=day)
+    )
     owed = plan.amount_financed - collected
     assert c.finance_owed == owed
     assert c.finance_set_off == min(c.refund, owed)
@@ -50,14 +53,16 @@ def test_yd_pay_1_refund_set_against_the_provider_balance_first(dd_policy, users
     n = dd_policy.number
     # Ledger: the provider is owed the collected instalments plus the set-off.
     assert -_balance(n, L.FINANCE_PROVIDER) == collected + c.finance_set_off
-    yd_payments_settle(day + timedelta(days=30))
+    yd_payments_settle(as_of=day + timedelta(days=30))
     assert _balance(n, L.CUSTOMER) == 0
     assert _balance(n, L.BANK) == plan.amount_financed + collected - c.finance_refund_to_customer
 
 
 def test_yd_pay_1_settlement_shown_on_the_policy_pages(dd_policy, users, client):
     day = START + timedelta(days=40)
-    c = yd_policy_cancel(actor=users["agent"], policy=dd_policy, cancel_on=day, today=day)
+    c = yd_policy_cancel(
+        actor=users["agent"], policy=dd_policy, today=day, data=CancelInput(cancel_on=day)
+    )
     assert c.finance_set_off == c.refund  # nothing collected yet: the whole refund is set off
     assert c.finance_refund_to_customer == 0 and c.finance_balance > 0
     client.force_login(users["agent"])
@@ -73,7 +78,9 @@ def test_yd_pay_1_settlement_shown_on_the_policy_pages(dd_policy, users, client)
 
 def test_yd_pay_1_card_policy_has_no_finance_settlement(card_policy, users):
     day = START + timedelta(days=40)
-    c = yd_policy_cancel(actor=users["agent"], policy=card_policy, cancel_on=day, today=day)
+    c = yd_policy_cancel(
+        actor=users["agent"], policy=card_policy, today=day, data=CancelInput(cancel_on=day)
+    )
     assert c.finance_decision is None and c.finance_set_off is None
 
 

@@ -9,6 +9,15 @@ import pytest
 
 from covernote.domain.errors import DomainError
 from covernote.domain.young_driver.smartbox import DeviceState
+from covernote.young_driver.inputs import (
+    AdjustInput,
+    CancelInput,
+    PhotoReviewInput,
+    PhotoUploadInput,
+    QuoteInput,
+    SmartboxReturnInput,
+    VehicleChangeInput,
+)
 from covernote.young_driver.models import (
     CPANotice,
     Device,
@@ -20,13 +29,13 @@ from covernote.young_driver.models import (
     YDPolicy,
 )
 from covernote.young_driver.services import (
-    yd_install_approve,
-    yd_install_overdue,
-    yd_mta,
-    yd_photo_upload,
+    yd_install_photo_review,
+    yd_install_photo_upload,
+    yd_install_tasks_chase,
+    yd_policy_adjust,
     yd_policy_cancel,
+    yd_policy_vehicle_change,
     yd_smartbox_return_record,
-    yd_vehicle_change,
 )
 from tests.integration.young_driver.conftest import START, TODAY, buy, make_quote, png_bytes
 
@@ -40,16 +49,18 @@ def test_plt3_quote_refuses_a_protected_characteristic(yd_config, users, custome
         yd_quote_create(
             actor=users["agent"],
             customer=customers["own"],
-            start=START,
-            vehicle_reg="AB12CDE",
-            rating={
-                "licence_years": 1,
-                "vehicle_group": 8,
-                "annual_mileage": 6000,
-                "no_claims_years": 0,
-                "gender": "f",
-            },
             today=TODAY,
+            data=QuoteInput(
+                start=START,
+                vehicle_reg="AB12CDE",
+                rating={
+                    "licence_years": 1,
+                    "vehicle_group": 8,
+                    "annual_mileage": 6000,
+                    "no_claims_years": 0,
+                    "gender": "f",
+                },
+            ),
         )
     assert err.value.rule == "PLT-3"
 
@@ -113,12 +124,16 @@ def test_yd_box_state_buy_dispatches_box_and_opens_14_day_task(dd_policy):
 
 def test_yd_box_install_upload_and_approve_verifies_device(dd_policy, users):
     task = dd_policy.install_tasks.get()
-    photo = yd_photo_upload(
-        actor=users["customer"], task=task, filename="box.png", content=png_bytes()
+    photo = yd_install_photo_upload(
+        actor=users["customer"],
+        task=task,
+        data=PhotoUploadInput(filename="box.png", content=png_bytes()),
     )
     task.refresh_from_db()
     assert task.status == InstallTaskStatus.AWAITING_APPROVAL
-    yd_install_approve(actor=users["agent"], photo=photo, today=START + timedelta(days=3))
+    yd_install_photo_review(
+        actor=users["agent"], photo=photo, data=PhotoReviewInput(), today=START + timedelta(days=3)
+    )
     task.refresh_from_db()
     assert task.status == InstallTaskStatus.COMPLETE
     assert Device.objects.get(pk=task.device_id).state == DeviceState.VERIFIED
@@ -127,23 +142,32 @@ def test_yd_box_install_upload_and_approve_verifies_device(dd_policy, users):
 def test_yd_box_install_rejects_non_image_big_file_and_duplicate(dd_policy, users):
     task = dd_policy.install_tasks.get()
     with pytest.raises(DomainError) as err:
-        yd_photo_upload(
-            actor=users["customer"], task=task, filename="x.png", content=b"%PDF-1.4 not an image"
+        yd_install_photo_upload(
+            actor=users["customer"],
+            task=task,
+            data=PhotoUploadInput(filename="x.png", content=b"%PDF-1.4 not an image"),
         )
     assert err.value.field == "photo"
     with pytest.raises(DomainError):
-        yd_photo_upload(
+        yd_install_photo_upload(
             actor=users["customer"],
             task=task,
-            filename="x.png",
-            content=b"\x89PNG" + b"0" * (9 * 1024 * 1024),
+            data=PhotoUploadInput(filename="x.png", content=b"\x89PNG" + b"0" * (9 * 1024 * 1024)),
         )
-    photo = yd_photo_upload(
-        actor=users["customer"], task=task, filename="a.png", content=png_bytes()
+    photo = yd_install_photo_upload(
+        actor=users["customer"],
+        task=task,
+        data=PhotoUploadInput(filename="a.png", content=png_bytes()),
     )
-    yd_install_approve(actor=users["agent"], photo=photo, approve=False, note="blurred")
+    yd_install_photo_review(
+        actor=users["agent"], photo=photo, data=PhotoReviewInput(approve=False, note="blurred")
+    )
     with pytest.raises(DomainError) as dup:
-        yd_photo_upload(actor=users["customer"], task=task, filename="a.png", content=png_bytes())
+        yd_install_photo_upload(
+            actor=users["customer"],
+            task=task,
+            data=PhotoUploadInput(filename="a.png", content=png_bytes()),
+        )
     assert dup.value.code == "conflict"
 
 
@@ -153,24 +177,25 @@ def test_another_customer_cannot_upload(dd_policy, users):
 
     stranger = make_user("other@example.com", Role.CUSTOMER)
     with pytest.raises(DomainError) as err:
-        yd_photo_upload(
+        yd_install_photo_upload(
             actor=stranger,
             task=dd_policy.install_tasks.get(),
-            filename="a.png",
-            content=png_bytes(),
+            data=PhotoUploadInput(filename="a.png", content=png_bytes()),
         )
     assert err.value.code == "not_found"
 
 
 def test_yd_fee_mta_pro_rata_and_cpa_notice(card_policy, users):
     before = card_policy.annual_premium
-    p = yd_mta(
+    p = yd_policy_adjust(
         actor=users["agent"],
         policy=card_policy,
-        changes={"annual_mileage": 10000},
-        effective=START + timedelta(days=100),
-        idempotency_key="mta-1",
         today=START + timedelta(days=100),
+        data=AdjustInput(
+            changes={"annual_mileage": 10000},
+            effective=START + timedelta(days=100),
+            idempotency_key="mta-1",
+        ),
     )
     assert p.annual_premium > before
     assert Fee.objects.filter(policy=p, rule="YD-FEE-MTA").get().amount == Decimal("25.00")
@@ -187,13 +212,15 @@ def test_yd_fee_mta_pro_rata_and_cpa_notice(card_policy, users):
 def test_yd_pay_3_dd_change_respreads_remaining_instalments(dd_policy, users):
     plan = dd_policy.plan
     total_before = sum(i.amount for i in plan.instalments.all())
-    p = yd_mta(
+    p = yd_policy_adjust(
         actor=users["agent"],
         policy=dd_policy,
-        changes={"annual_mileage": 10000},
-        effective=START + timedelta(days=40),
-        idempotency_key="mta-dd",
         today=START + timedelta(days=40),
+        data=AdjustInput(
+            changes={"annual_mileage": 10000},
+            effective=START + timedelta(days=40),
+            idempotency_key="mta-dd",
+        ),
     )
     pay = Payment.objects.get(policy=p, kind=PaymentKind.ADJUSTMENT)
     assert pay.status == "respread"
@@ -206,20 +233,24 @@ def test_yd_pay_3_dd_change_respreads_remaining_instalments(dd_policy, users):
 
 def test_yd_box_vehicle_keep_box_new_cradle_restarts_clock(dd_policy, users):
     task = dd_policy.install_tasks.get()
-    photo = yd_photo_upload(
-        actor=users["customer"], task=task, filename="a.png", content=png_bytes()
+    photo = yd_install_photo_upload(
+        actor=users["customer"],
+        task=task,
+        data=PhotoUploadInput(filename="a.png", content=png_bytes()),
     )
-    yd_install_approve(actor=users["agent"], photo=photo)
+    yd_install_photo_review(actor=users["agent"], photo=photo, data=PhotoReviewInput())
     day = START + timedelta(days=30)
-    p = yd_vehicle_change(
+    p = yd_policy_vehicle_change(
         actor=users["agent"],
         policy=dd_policy,
-        vehicle_reg="XY70 ZZZ",
-        vehicle_group=15,
-        new_box=False,
-        effective=day,
-        idempotency_key="vc-1",
         today=day,
+        data=VehicleChangeInput(
+            vehicle_reg="XY70 ZZZ",
+            vehicle_group=15,
+            new_box=False,
+            effective=day,
+            idempotency_key="vc-1",
+        ),
     )
     assert Fee.objects.filter(policy=p, rule="YD-FEE-COV-KEEP").get().amount == Decimal("50.00")
     device = Device.objects.get(policy=p)
@@ -231,15 +262,17 @@ def test_yd_box_vehicle_keep_box_new_cradle_restarts_clock(dd_policy, users):
 
 def test_yd_fee_cov_new_new_box_deactivates_old(dd_policy, users):
     day = START + timedelta(days=5)
-    p = yd_vehicle_change(
+    p = yd_policy_vehicle_change(
         actor=users["agent"],
         policy=dd_policy,
-        vehicle_reg="XY70 ZZZ",
-        vehicle_group=8,
-        new_box=True,
-        effective=day,
-        idempotency_key="vc-2",
         today=day,
+        data=VehicleChangeInput(
+            vehicle_reg="XY70 ZZZ",
+            vehicle_group=8,
+            new_box=True,
+            effective=day,
+            idempotency_key="vc-2",
+        ),
     )
     assert Fee.objects.filter(policy=p, rule="YD-FEE-COV-NEW").get().amount == Decimal("75.00")
     states = sorted(Device.objects.filter(policy=p).values_list("state", flat=True))
@@ -248,7 +281,9 @@ def test_yd_fee_cov_new_new_box_deactivates_old(dd_policy, users):
 
 def test_yd_cancel_2_cooling_off_no_fee_then_box_refund_second_transaction(card_policy, users):
     day = START + timedelta(days=5)
-    c = yd_policy_cancel(actor=users["customer"], policy=card_policy, cancel_on=day, today=day)
+    c = yd_policy_cancel(
+        actor=users["customer"], policy=card_policy, today=day, data=CancelInput(cancel_on=day)
+    )
     assert c.in_cooling_off and c.cancellation_fee == 0
     days = 6
     charge = (card_policy.annual_premium * days / 365).quantize(Decimal("0.01"))
@@ -261,8 +296,8 @@ def test_yd_cancel_2_cooling_off_no_fee_then_box_refund_second_transaction(card_
     c2 = yd_smartbox_return_record(
         actor=users["agent"],
         policy=card_policy,
-        returned_on=day + timedelta(days=3),
         today=day + timedelta(days=3),
+        data=SmartboxReturnInput(returned_on=day + timedelta(days=3)),
     )
     assert c2.box_refund == Decimal("50.00")
     box_pay = Payment.objects.get(policy=card_policy, kind=PaymentKind.BOX_REFUND)
@@ -274,7 +309,9 @@ def test_yd_cancel_2_cooling_off_no_fee_then_box_refund_second_transaction(card_
 
 def test_yd_cancel_3_after_cooling_off_fee_and_half_back(card_policy, users):
     day = START + timedelta(days=60)
-    c = yd_policy_cancel(actor=users["customer"], policy=card_policy, cancel_on=day, today=day)
+    c = yd_policy_cancel(
+        actor=users["customer"], policy=card_policy, today=day, data=CancelInput(cancel_on=day)
+    )
     assert not c.in_cooling_off and c.cancellation_fee == Decimal("50.00")
     assert c.refund == c.premium_refund - Decimal("50.00")
     assert Fee.objects.filter(policy=card_policy, rule="YD-FEE-CANX").get().amount == Decimal(
@@ -283,20 +320,22 @@ def test_yd_cancel_3_after_cooling_off_fee_and_half_back(card_policy, users):
     c2 = yd_smartbox_return_record(
         actor=users["agent"],
         policy=card_policy,
-        returned_on=day + timedelta(days=14),
         today=day + timedelta(days=20),
+        data=SmartboxReturnInput(returned_on=day + timedelta(days=14)),
     )
     assert c2.box_refund == Decimal("25.00")
 
 
 def test_yd_cancel_4_late_box_return_refunds_nothing(card_policy, users):
     day = START + timedelta(days=60)
-    yd_policy_cancel(actor=users["customer"], policy=card_policy, cancel_on=day, today=day)
+    yd_policy_cancel(
+        actor=users["customer"], policy=card_policy, today=day, data=CancelInput(cancel_on=day)
+    )
     c2 = yd_smartbox_return_record(
         actor=users["agent"],
         policy=card_policy,
-        returned_on=day + timedelta(days=15),
         today=day + timedelta(days=20),
+        data=SmartboxReturnInput(returned_on=day + timedelta(days=15)),
     )
     assert c2.box_refund == 0
     assert not Payment.objects.filter(policy=card_policy, kind=PaymentKind.BOX_REFUND).exists()
@@ -306,10 +345,10 @@ def test_yd_void_1_fraud_keeps_everything(card_policy, users):
     c = yd_policy_cancel(
         actor=users["manager"],
         policy=card_policy,
-        cancel_on=START + timedelta(days=20),
-        void_for_fraud=True,
-        reason="false claim",
         today=START + timedelta(days=20),
+        data=CancelInput(
+            cancel_on=START + timedelta(days=20), void_for_fraud=True, reason="false claim"
+        ),
     )
     assert c.void and c.refund == 0
     card_policy.refresh_from_db()
@@ -322,9 +361,8 @@ def test_yd_void_1_customer_cannot_void(card_policy, users):
         yd_policy_cancel(
             actor=users["customer"],
             policy=card_policy,
-            cancel_on=START,
-            void_for_fraud=True,
             today=START,
+            data=CancelInput(cancel_on=START, void_for_fraud=True),
         )
 
 
@@ -333,8 +371,8 @@ def test_yd_cancel_1_cancellation_before_start_refused(card_policy, users):
         yd_policy_cancel(
             actor=users["agent"],
             policy=card_policy,
-            cancel_on=START - timedelta(days=1),
             today=TODAY,
+            data=CancelInput(cancel_on=START - timedelta(days=1)),
         )
     assert err.value.field == "cancel_on"
 
@@ -345,17 +383,15 @@ def test_yd_cancel_5_by_us_needs_7_days_notice(card_policy, users):
         yd_policy_cancel(
             actor=users["agent"],
             policy=card_policy,
-            by="us",
-            cancel_on=day + timedelta(days=3),
             today=day,
+            data=CancelInput(by="us", cancel_on=day + timedelta(days=3)),
         )
     assert err.value.rule == "YD-CANCEL-5"
     c = yd_policy_cancel(
         actor=users["agent"],
         policy=card_policy,
-        by="us",
-        cancel_on=day + timedelta(days=7),
         today=day,
+        data=CancelInput(by="us", cancel_on=day + timedelta(days=7)),
     )
     assert c.cancellation_fee == Decimal("50.00")
 
@@ -363,16 +399,18 @@ def test_yd_cancel_5_by_us_needs_7_days_notice(card_policy, users):
 def test_yd_cancel_1_segments_after_mta(card_policy, users):
     eff = START + timedelta(days=100)
     before = card_policy.annual_premium
-    p = yd_mta(
+    p = yd_policy_adjust(
         actor=users["agent"],
         policy=card_policy,
-        changes={"annual_mileage": 10000},
-        effective=eff,
-        idempotency_key="mta-seg",
         today=eff,
+        data=AdjustInput(
+            changes={"annual_mileage": 10000}, effective=eff, idempotency_key="mta-seg"
+        ),
     )
     day = START + timedelta(days=200)
-    c = yd_policy_cancel(actor=users["customer"], policy=p, cancel_on=day, today=day)
+    c = yd_policy_cancel(
+        actor=users["customer"], policy=p, today=day, data=CancelInput(cancel_on=day)
+    )
     charge = (before * 100 / 365).quantize(Decimal("0.01")) + (
         p.annual_premium * 101 / 365
     ).quantize(Decimal("0.01"))
@@ -381,16 +419,18 @@ def test_yd_cancel_1_segments_after_mta(card_policy, users):
 
 def test_yd_box_install_overdue_job_reminds_then_notices_then_cancels(dd_policy):
     deadline = START + timedelta(days=14)
-    assert yd_install_overdue(deadline).startswith("0 reminders")
-    assert yd_install_overdue(deadline + timedelta(days=1)).startswith("1 reminders")
-    assert yd_install_overdue(deadline + timedelta(days=2)).startswith("0 reminders, 0 notices")
+    assert yd_install_tasks_chase(as_of=deadline).startswith("0 reminders")
+    assert yd_install_tasks_chase(as_of=deadline + timedelta(days=1)).startswith("1 reminders")
+    assert yd_install_tasks_chase(as_of=deadline + timedelta(days=2)).startswith(
+        "0 reminders, 0 notices"
+    )
     notice_day = deadline + timedelta(days=8)
-    assert "1 notices" in yd_install_overdue(notice_day)
-    assert "0 notices" in yd_install_overdue(notice_day)  # idempotent
+    assert "1 notices" in yd_install_tasks_chase(as_of=notice_day)
+    assert "0 notices" in yd_install_tasks_chase(as_of=notice_day)  # idempotent
     dd_policy.refresh_from_db()
     assert dd_policy.status == PolicyStatus.NOTICE
     assert dd_policy.notice_cancel_on == notice_day + timedelta(days=7)
-    assert "1 cancelled" in yd_install_overdue(notice_day + timedelta(days=7))
+    assert "1 cancelled" in yd_install_tasks_chase(as_of=notice_day + timedelta(days=7))
     dd_policy.refresh_from_db()
     assert dd_policy.status == PolicyStatus.CANCELLED
     assert dd_policy.cancellation.by == "us" and dd_policy.cancellation.cancellation_fee == 50
@@ -398,24 +438,32 @@ def test_yd_box_install_overdue_job_reminds_then_notices_then_cancels(dd_policy)
 
 def test_yd_box_install_approval_withdraws_the_notice(dd_policy, users):
     deadline = START + timedelta(days=14)
-    yd_install_overdue(deadline + timedelta(days=1))
-    yd_install_overdue(deadline + timedelta(days=8))
-    photo = yd_photo_upload(
+    yd_install_tasks_chase(as_of=deadline + timedelta(days=1))
+    yd_install_tasks_chase(as_of=deadline + timedelta(days=8))
+    photo = yd_install_photo_upload(
         actor=users["customer"],
         task=dd_policy.install_tasks.get(),
-        filename="a.png",
-        content=png_bytes(),
+        data=PhotoUploadInput(filename="a.png", content=png_bytes()),
     )
-    yd_install_approve(actor=users["agent"], photo=photo, today=deadline + timedelta(days=9))
+    yd_install_photo_review(
+        actor=users["agent"],
+        photo=photo,
+        data=PhotoReviewInput(),
+        today=deadline + timedelta(days=9),
+    )
     dd_policy.refresh_from_db()
     assert dd_policy.status == PolicyStatus.LIVE
-    assert "0 cancelled" in yd_install_overdue(deadline + timedelta(days=20))
+    assert "0 cancelled" in yd_install_tasks_chase(as_of=deadline + timedelta(days=20))
 
 
 def test_concurrent_safe_second_cancel_returns_the_first(card_policy, users):
     day = START + timedelta(days=20)
-    a = yd_policy_cancel(actor=users["customer"], policy=card_policy, cancel_on=day, today=day)
-    b = yd_policy_cancel(actor=users["customer"], policy=card_policy, cancel_on=day, today=day)
+    a = yd_policy_cancel(
+        actor=users["customer"], policy=card_policy, today=day, data=CancelInput(cancel_on=day)
+    )
+    b = yd_policy_cancel(
+        actor=users["customer"], policy=card_policy, today=day, data=CancelInput(cancel_on=day)
+    )
     assert a.pk == b.pk
 
 
@@ -435,3 +483,16 @@ def test_tick_job_registered():
     from covernote.cli.jobs import JOBS
 
     assert "young_driver.install_overdue" in dict(JOBS)
+
+
+def test_yd_cancel_1_version_keeps_the_given_reason(card_policy, users):
+    """The cancellation's reason is stored as given, not the refund letter's wording."""
+    day = START + timedelta(days=60)
+    yd_policy_cancel(
+        actor=users["agent"],
+        policy=card_policy,
+        today=day,
+        data=CancelInput(cancel_on=day, reason="Customer sold the car"),
+    )
+    version = card_policy.versions.get(kind="cancellation")
+    assert version.changes["reason"] == "Customer sold the car"

@@ -14,16 +14,22 @@ from hypothesis import strategies as st
 from covernote.billing.models import Entry, Transaction
 from covernote.billing.selectors import ledger_totals
 from covernote.domain.errors import DomainError
+from covernote.products.selectors import params_of
 from covernote.young_driver import ledger as L
+from covernote.young_driver.inputs import (
+    AdjustInput,
+    CancelInput,
+    SmartboxReturnInput,
+    VehicleChangeInput,
+)
 from covernote.young_driver.models import InstalmentStatus, Payment, PaymentStatus, PolicyStatus
 from covernote.young_driver.services import (
-    params_for,
     yd_instalments_collect,
-    yd_mta,
     yd_payments_settle,
+    yd_policy_adjust,
     yd_policy_cancel,
+    yd_policy_vehicle_change,
     yd_smartbox_return_record,
-    yd_vehicle_change,
 )
 from tests.integration.young_driver.conftest import START, buy
 
@@ -51,7 +57,7 @@ def test_yd_pay_card_purchase_posts_premium_ipt_commission_fee_and_cash(card_pol
     assert _balance(n, L.CUSTOMER) == 0  # paid in full at purchase
     assert -_balance(n, L.FEES) == q.arrangement_fee
     # IPT on motor and add-ons only (PLT-8), never on the fee
-    params = params_for(card_policy.config)
+    params = params_of(card_policy.config)
     add_on_net = sum(params.add_ons[c].price for c in q.add_ons)
     assert -_balance(n, L.IPT) == q.ipt + (q.add_ons_gross - add_on_net)
     # PLT-11: commission on the motor premium and the add-ons, kept from the premium
@@ -73,35 +79,37 @@ def test_yd_pay_buy_is_posted_once_even_when_repeated(yd_config, users, customer
 def test_yd_pay_1_finance_drawdown_commission_and_instalments(dd_policy):
     n = dd_policy.number
     plan = dd_policy.plan
-    params = params_for(dd_policy.config)
+    params = params_of(dd_policy.config)
     assert _balance(n, L.BANK) == plan.amount_financed
     fin = (plan.amount_financed * params.premium_finance.commission_rate).quantize(Decimal("0.01"))
     assert _balance(n, L.FIN_COMM_RECEIVABLE) == fin
     first = plan.instalments.order_by("number").first()
-    msg = yd_instalments_collect(first.due)
+    msg = yd_instalments_collect(as_of=first.due)
     assert msg.startswith("1 ")
     assert -_balance(n, L.FINANCE_PROVIDER) == first.amount
-    assert yd_instalments_collect(first.due).startswith("0 ")  # idempotent
+    assert yd_instalments_collect(as_of=first.due).startswith("0 ")  # idempotent
     _assert_balanced()
 
 
 def test_yd_pay_2_mta_charge_raised_then_cash_after_14_days(card_policy, users):
     n = card_policy.number
     bank_before = _balance(n, L.BANK)
-    yd_mta(
+    yd_policy_adjust(
         actor=users["agent"],
         policy=card_policy,
-        changes={"annual_mileage": 15000},
-        effective=START + timedelta(days=30),
-        idempotency_key="mta-ledger",
         today=START + timedelta(days=30),
+        data=AdjustInput(
+            changes={"annual_mileage": 15000},
+            effective=START + timedelta(days=30),
+            idempotency_key="mta-ledger",
+        ),
     )
     payment = Payment.objects.get(idempotency_key="mta-ledger")
     assert _balance(n, L.CUSTOMER) == payment.amount  # owed, not yet collected
     assert _balance(n, L.BANK) == bank_before
-    yd_payments_settle(payment.collect_on - timedelta(days=1))
+    yd_payments_settle(as_of=payment.collect_on - timedelta(days=1))
     assert _balance(n, L.BANK) == bank_before  # nothing before the notice has run
-    yd_payments_settle(payment.collect_on)
+    yd_payments_settle(as_of=payment.collect_on)
     payment.refresh_from_db()
     assert payment.status == PaymentStatus.SETTLED
     assert _balance(n, L.BANK) == bank_before + payment.amount
@@ -112,9 +120,16 @@ def test_yd_pay_2_mta_charge_raised_then_cash_after_14_days(card_policy, users):
 def test_yd_cancel_4_box_refund_is_a_refund_of_fees(card_policy, users):
     n = card_policy.number
     day = START + timedelta(days=5)
-    c = yd_policy_cancel(actor=users["agent"], policy=card_policy, cancel_on=day, today=day)
+    c = yd_policy_cancel(
+        actor=users["agent"], policy=card_policy, today=day, data=CancelInput(cancel_on=day)
+    )
     fees_before = _balance(n, L.FEES)
-    yd_smartbox_return_record(actor=users["agent"], policy=card_policy, returned_on=day, today=day)
+    yd_smartbox_return_record(
+        actor=users["agent"],
+        policy=card_policy,
+        today=day,
+        data=SmartboxReturnInput(returned_on=day),
+    )
     c.refresh_from_db()
     assert c.box_refund > 0
     assert _balance(n, L.FEES) - fees_before == c.box_refund
@@ -167,48 +182,58 @@ def test_yd_pay_yd_cancel_1_ledger_balances_refunds_never_exceed_payments_dd_set
                 break
             try:
                 if kind == "mta":
-                    yd_mta(
+                    yd_policy_adjust(
                         actor=agent,
                         policy=policy,
-                        changes={"annual_mileage": event[2]},
-                        effective=day,
-                        idempotency_key=f"p-mta-{i}",
                         today=day,
+                        data=AdjustInput(
+                            changes={"annual_mileage": event[2]},
+                            effective=day,
+                            idempotency_key=f"p-mta-{i}",
+                        ),
                     )
                 elif kind == "vehicle":
-                    yd_vehicle_change(
+                    yd_policy_vehicle_change(
                         actor=agent,
                         policy=policy,
-                        vehicle_reg=f"NEW {i}",
-                        vehicle_group=event[2],
-                        new_box=event[3],
-                        effective=day,
-                        idempotency_key=f"p-veh-{i}",
                         today=day,
+                        data=VehicleChangeInput(
+                            vehicle_reg=f"NEW {i}",
+                            vehicle_group=event[2],
+                            new_box=event[3],
+                            effective=day,
+                            idempotency_key=f"p-veh-{i}",
+                        ),
                     )
                 elif kind == "settle":
-                    yd_payments_settle(day)
+                    yd_payments_settle(as_of=day)
                 elif kind == "collect":
-                    yd_instalments_collect(day)
+                    yd_instalments_collect(as_of=day)
                 elif kind == "cancel":
                     by = event[2]
                     last = day + timedelta(days=7 if by == "us" else 0)
-                    yd_policy_cancel(actor=staff, policy=policy, cancel_on=last, by=by, today=day)
+                    yd_policy_cancel(
+                        actor=staff,
+                        policy=policy,
+                        today=day,
+                        data=CancelInput(cancel_on=last, by=by),
+                    )
                     cancelled_on = last
                 elif kind == "box_return" and cancelled_on is not None:
                     returned = cancelled_on + timedelta(days=event[1])
                     day = max(day, returned)
                     yd_smartbox_return_record(
-                        actor=staff, policy=policy, returned_on=returned, today=day
+                        actor=staff,
+                        policy=policy,
+                        today=day,
+                        data=SmartboxReturnInput(returned_on=returned),
                     )
                 elif kind == "void":
                     yd_policy_cancel(
                         actor=staff,
                         policy=policy,
-                        cancel_on=day,
-                        void_for_fraud=True,
-                        reason="fraud",
                         today=day,
+                        data=CancelInput(cancel_on=day, void_for_fraud=True, reason="fraud"),
                     )
             except DomainError:
                 pass  # a refused step (e.g. MTA after cancellation) changes nothing
@@ -239,7 +264,7 @@ def test_yd_pay_yd_cancel_1_ledger_balances_refunds_never_exceed_payments_dd_set
                     collected + c.finance_set_off
                 )
         # After every notice has run, the cash kept on the policy is never negative.
-        yd_payments_settle(day + timedelta(days=60))
+        yd_payments_settle(as_of=day + timedelta(days=60))
         assert _balance(policy.number, L.BANK) >= 0
         assert _balance(policy.number, L.CUSTOMER) == 0
         assert policy.status in PolicyStatus.values
@@ -253,7 +278,7 @@ def test_yd_pay_yd_cancel_1_ledger_balances_refunds_never_exceed_payments_dd_set
 def test_yd_pay_premium_split_adds_back_to_the_gross(yd_config, pence):
     from covernote.products.selectors import product_config_in_force
 
-    params = params_for(product_config_in_force("young_driver", START))
+    params = params_of(product_config_in_force("young_driver", START))
     gross = Decimal(pence) / 100
     insurer, ipt, commission = L.premium_split(gross, params)
     assert insurer + ipt + commission == gross

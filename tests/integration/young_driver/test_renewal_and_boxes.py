@@ -8,8 +8,11 @@ from decimal import Decimal
 from covernote.billing.models import Entry
 from covernote.cli.jobs import JOBS
 from covernote.domain.young_driver.smartbox import DeviceState
+from covernote.products.selectors import params_of
 from covernote.telematics.ingest import SENDING_STATES
+from covernote.telematics.smartbox_faults import smartboxes_fault_replace
 from covernote.young_driver import ledger as L
+from covernote.young_driver.inputs import CancelInput, PhotoReviewInput, PhotoUploadInput
 from covernote.young_driver.models import (
     Device,
     Fee,
@@ -20,40 +23,39 @@ from covernote.young_driver.models import (
     YDRenewal,
 )
 from covernote.young_driver.services import (
-    cancellation_preview,
     current_device,
-    params_for,
-    renewal_invite_days,
-    yd_install_approve,
+    yd_cancellation_preview,
+    yd_install_photo_review,
+    yd_install_photo_upload,
     yd_payments_settle,
-    yd_photo_upload,
     yd_policy_cancel,
     yd_policy_renew,
     yd_renewals_invite,
-    yd_smartbox_deactivate,
-    yd_smartbox_faults,
+    yd_smartboxes_deactivate,
 )
 from tests.integration.young_driver.conftest import START, png_bytes
 
 
 def _verify(policy, users, day):
     task = policy.install_tasks.order_by("-id").first()
-    photo = yd_photo_upload(
-        actor=users["customer"], task=task, filename="b.png", content=png_bytes()
+    photo = yd_install_photo_upload(
+        actor=users["customer"],
+        task=task,
+        data=PhotoUploadInput(filename="b.png", content=png_bytes()),
     )
-    yd_install_approve(actor=users["agent"], photo=photo, today=day)
+    yd_install_photo_review(actor=users["agent"], photo=photo, data=PhotoReviewInput(), today=day)
 
 
 def test_yd_fee_ren_invitation_21_days_before_end_with_fee_and_rating(card_policy):
-    days = renewal_invite_days(card_policy.config)
+    days = params_of(card_policy.config).periods.renewal_invite_days
     assert days == 21
     too_early = card_policy.end - timedelta(days=days + 1)
-    assert yd_renewals_invite(too_early).startswith("0 ")
+    assert yd_renewals_invite(as_of=too_early).startswith("0 ")
     on_time = card_policy.end - timedelta(days=days)
-    assert yd_renewals_invite(on_time).startswith("1 ")
-    assert yd_renewals_invite(on_time).startswith("0 ")  # idempotent
+    assert yd_renewals_invite(as_of=on_time).startswith("1 ")
+    assert yd_renewals_invite(as_of=on_time).startswith("0 ")  # idempotent
     r = YDRenewal.objects.get(policy=card_policy)
-    params = params_for(r.quote.config)
+    params = params_of(r.quote.config)
     assert r.renewal_fee == params.fees.renewal == Decimal("50.00")
     assert r.total == r.renewal_premium + r.renewal_fee
     assert r.new_start == card_policy.end + timedelta(days=1)
@@ -67,7 +69,7 @@ def test_yd_fee_ren_renew_new_policy_linked_new_cap_base_cooling_off_fee_retaine
     card_policy, users
 ):
     day = card_policy.end - timedelta(days=21)
-    yd_renewals_invite(day)
+    yd_renewals_invite(as_of=day)
     new = yd_policy_renew(
         actor=users["agent"], policy=card_policy, idempotency_key="ren-1", today=day
     )
@@ -88,19 +90,21 @@ def test_yd_fee_ren_renew_new_policy_linked_new_cap_base_cooling_off_fee_retaine
     # YD-PAY-2: the card is charged only after 14 days' notice from the invitation
     pay = Payment.objects.get(policy=new)
     assert pay.status == PaymentStatus.SCHEDULED and pay.collect_on == day + timedelta(days=14)
-    yd_payments_settle(pay.collect_on)
+    yd_payments_settle(as_of=pay.collect_on)
     pay.refresh_from_db()
     assert pay.status == PaymentStatus.SETTLED
     bank = Entry.objects.filter(transaction__reference=new.number, account__code=L.BANK)
     assert sum(e.debit for e in bank) == r.total
     # New 14-day cooling off: no cancellation fee, renewal fee retained (half back on box return)
-    q = cancellation_preview(
-        new, cancel_on=new.start + timedelta(days=3), notice_date=new.start + timedelta(days=3)
+    q = yd_cancellation_preview(
+        policy=new,
+        cancel_on=new.start + timedelta(days=3),
+        notice_date=new.start + timedelta(days=3),
     )
     assert q.in_cooling_off is True
     assert q.cancellation_fee == 0
     assert q.box_credit == (
-        r.renewal_fee * params_for(new.config).fees.box_return_refund_rate
+        r.renewal_fee * params_of(new.config).fees.box_return_refund_rate
     ).quantize(Decimal("0.01"))
 
 
@@ -109,7 +113,7 @@ def test_yd_box_fault_silent_box_replaced_free_with_letter(dd_policy, users):
 
     _verify(dd_policy, users, START)
     old = current_device(dd_policy)
-    params = params_for(dd_policy.config)
+    params = params_of(dd_policy.config)
     last = START + timedelta(days=10)
     LastPosition.objects.create(
         device=old,
@@ -120,10 +124,10 @@ def test_yd_box_fault_silent_box_replaced_free_with_letter(dd_policy, users):
     )
     before_fees = Fee.objects.filter(policy=dd_policy).count()
     quiet = last + timedelta(days=params.periods.fault_no_data_days - 1)
-    assert yd_smartbox_faults(quiet).startswith("0 ")
+    assert smartboxes_fault_replace(as_of=quiet).startswith("0 ")
     due = last + timedelta(days=params.periods.fault_no_data_days)
-    assert yd_smartbox_faults(due).startswith("1 ")
-    assert yd_smartbox_faults(due).startswith("0 ")  # idempotent
+    assert smartboxes_fault_replace(as_of=due).startswith("1 ")
+    assert smartboxes_fault_replace(as_of=due).startswith("0 ")  # idempotent
     old.refresh_from_db()
     assert old.state == DeviceState.REPLACED
     assert DeviceState.SUSPECTED_FAULTY in list(old.events.values_list("to_state", flat=True))
@@ -137,20 +141,22 @@ def test_yd_box_fault_silent_box_replaced_free_with_letter(dd_policy, users):
 
 def test_yd_data_1_boxes_deactivated_more_than_14_days_after_cancellation(card_policy, users):
     day = START + timedelta(days=30)
-    c = yd_policy_cancel(actor=users["agent"], policy=card_policy, cancel_on=day, today=day)
+    c = yd_policy_cancel(
+        actor=users["agent"], policy=card_policy, today=day, data=CancelInput(cancel_on=day)
+    )
     device = Device.objects.filter(policy=card_policy).first()
-    assert yd_smartbox_deactivate(c.cancel_on + timedelta(days=14)).startswith("0 ")
-    assert yd_smartbox_deactivate(c.cancel_on + timedelta(days=15)).startswith("1 ")
+    assert yd_smartboxes_deactivate(as_of=c.cancel_on + timedelta(days=14)).startswith("0 ")
+    assert yd_smartboxes_deactivate(as_of=c.cancel_on + timedelta(days=15)).startswith("1 ")
     device.refresh_from_db()
     assert device.state == DeviceState.DEACTIVATED
     assert DeviceState(device.state) not in SENDING_STATES  # ingest rejects it from now on
-    assert yd_smartbox_deactivate(c.cancel_on + timedelta(days=16)).startswith("0 ")
+    assert yd_smartboxes_deactivate(as_of=c.cancel_on + timedelta(days=16)).startswith("0 ")
 
 
 def test_yd_data_1_expired_policy_box_deactivated_but_renewed_box_kept(
     card_policy, dd_policy, users
 ):
-    yd_renewals_invite(card_policy.end - timedelta(days=21))
+    yd_renewals_invite(as_of=card_policy.end - timedelta(days=21))
     new = yd_policy_renew(
         actor=users["agent"],
         policy=card_policy,
@@ -159,7 +165,7 @@ def test_yd_data_1_expired_policy_box_deactivated_but_renewed_box_kept(
     )
     after = dd_policy.end + timedelta(days=15)
     assert dd_policy.status == PolicyStatus.LIVE  # expired by date
-    yd_smartbox_deactivate(after)
+    yd_smartboxes_deactivate(as_of=after)
     assert current_device(dd_policy) is None  # deactivated
     assert current_device(new) is not None  # the renewed policy's box keeps running
 

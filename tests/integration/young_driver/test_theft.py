@@ -10,8 +10,10 @@ from covernote.audit.models import AuditRecord
 from covernote.documents.models import Document
 from covernote.domain.errors import DomainError
 from covernote.domain.young_driver.theft import police_incident_number
+from covernote.telematics.positions import theft_tracking
+from covernote.young_driver.inputs import TheftClaimInput, TheftCloseInput
 from covernote.young_driver.models import TheftClaimStatus
-from covernote.young_driver.selectors import theft_claim_get_for, theft_tracking
+from covernote.young_driver.selectors import theft_claim_get_for
 from covernote.young_driver.services import (
     current_device,
     yd_theft_claim_close,
@@ -26,11 +28,13 @@ def _register(user, policy, number="CAD 4519/12MAR26", key="theft-1"):
     return yd_theft_claim_register(
         actor=user,
         policy=policy,
-        police_incident_number=number,
-        stolen_on=DAY - timedelta(days=1),
-        description="Taken from the drive overnight",
-        idempotency_key=key,
         today=DAY,
+        data=TheftClaimInput(
+            police_incident_number=number,
+            stolen_on=DAY - timedelta(days=1),
+            description="Taken from the drive overnight",
+            idempotency_key=key,
+        ),
     )
 
 
@@ -90,14 +94,21 @@ def test_yd_theft_1_staff_see_last_position_only_while_open(card_policy, users):
     with pytest.raises(DomainError):
         theft_tracking(users["customer"], claim)
     with pytest.raises(DomainError):
-        yd_theft_claim_close(actor=users["customer"], claim=claim, outcome="recovered")
+        yd_theft_claim_close(
+            actor=users["customer"], claim=claim, data=TheftCloseInput(outcome="recovered")
+        )
     closed = yd_theft_claim_close(
-        actor=users["claims"], claim=claim, outcome="Recovered by police", today=DAY
+        actor=users["claims"],
+        claim=claim,
+        today=DAY,
+        data=TheftCloseInput(outcome="Recovered by police"),
     )
     assert closed.status == TheftClaimStatus.CLOSED
     assert theft_tracking(users["claims"], closed)["last_position"] is None
     with pytest.raises(DomainError) as exc:
-        yd_theft_claim_close(actor=users["claims"], claim=closed, outcome="again")
+        yd_theft_claim_close(
+            actor=users["claims"], claim=closed, data=TheftCloseInput(outcome="again")
+        )
     assert exc.value.code == "illegal_transition"
 
 
@@ -114,9 +125,11 @@ def test_yd_theft_1_theft_date_must_be_in_cover(card_policy, users):
         yd_theft_claim_register(
             actor=users["agent"],
             policy=card_policy,
-            police_incident_number="CAD 4519/12MAR26",
-            stolen_on=START - timedelta(days=3),
-            idempotency_key="early",
             today=DAY,
+            data=TheftClaimInput(
+                police_incident_number="CAD 4519/12MAR26",
+                stolen_on=START - timedelta(days=3),
+                idempotency_key="early",
+            ),
         )
     assert exc.value.field == "stolen_on"

@@ -14,8 +14,21 @@ from ninja import Router, Schema, Status
 from covernote.accounts.selectors import request_user
 from covernote.domain.errors import DomainError, ErrorCode
 from covernote.parties.selectors import customer_get_for
+from covernote.telematics.positions import theft_tracking
 from covernote.young_driver import selectors as sel
 from covernote.young_driver import services as svc
+from covernote.young_driver.inputs import (
+    AdjustInput,
+    BuyInput,
+    CancelInput,
+    PhotoReviewInput,
+    PhotoUploadInput,
+    QuoteInput,
+    SmartboxReturnInput,
+    TheftClaimInput,
+    TheftCloseInput,
+    VehicleChangeInput,
+)
 from covernote.young_driver.models import YDPolicy, YDQuote, YDTheftClaim
 
 router = Router(tags=["young_driver"])
@@ -204,11 +217,13 @@ def create_quote(request: HttpRequest, payload: QuoteIn) -> Status[QuoteOut]:
     q = svc.yd_quote_create(
         actor=actor,
         customer=customer,
-        start=payload.start,
-        vehicle_reg=payload.vehicle_reg,
-        vehicle_description=payload.vehicle_description,
-        rating=payload.rating,
-        add_ons=payload.add_ons,
+        data=QuoteInput(
+            start=payload.start,
+            vehicle_reg=payload.vehicle_reg,
+            vehicle_description=payload.vehicle_description,
+            rating=payload.rating,
+            add_ons=tuple(payload.add_ons),
+        ),
     )
     return Status(201, quote_out(q))
 
@@ -222,7 +237,7 @@ def get_quote(request: HttpRequest, quote_id: int) -> QuoteOut:
 def buy(request: HttpRequest, quote_id: int, payload: BuyIn) -> Status[PolicyOut]:
     actor = request_user(request)
     q = sel.quote_get_for(actor, quote_id)
-    p = svc.yd_policy_buy(actor=actor, quote_obj=q, **payload.model_dump())
+    p = svc.yd_policy_buy(actor=actor, quote_obj=q, data=BuyInput(**payload.model_dump()))
     return Status(201, policy_out(p))
 
 
@@ -240,21 +255,27 @@ def get_policy(request: HttpRequest, policy_id: int) -> PolicyOut:
 def mta(request: HttpRequest, policy_id: int, payload: MtaIn) -> PolicyOut:
     actor = request_user(request)
     p = sel.policy_get_for(actor, policy_id)
-    return policy_out(svc.yd_mta(actor=actor, policy=p, **payload.model_dump()))
+    return policy_out(
+        svc.yd_policy_adjust(actor=actor, policy=p, data=AdjustInput(**payload.model_dump()))
+    )
 
 
 @router.post("/policies/{policy_id}/vehicle-change", response=PolicyOut)
 def vehicle_change(request: HttpRequest, policy_id: int, payload: VehicleIn) -> PolicyOut:
     actor = request_user(request)
     p = sel.policy_get_for(actor, policy_id)
-    return policy_out(svc.yd_vehicle_change(actor=actor, policy=p, **payload.model_dump()))
+    return policy_out(
+        svc.yd_policy_vehicle_change(
+            actor=actor, policy=p, data=VehicleChangeInput(**payload.model_dump())
+        )
+    )
 
 
 @router.get("/policies/{policy_id}/cancellation-preview")
 def cancellation_preview(request: HttpRequest, policy_id: int, cancel_on: date) -> dict[str, Any]:
     p = sel.policy_get_for(request_user(request), policy_id)
-    return svc.cancellation_preview(
-        p, cancel_on=cancel_on, notice_date=date.today()
+    return svc.yd_cancellation_preview(
+        policy=p, cancel_on=cancel_on, notice_date=date.today()
     ).decision.as_dict()
 
 
@@ -262,7 +283,7 @@ def cancellation_preview(request: HttpRequest, policy_id: int, cancel_on: date) 
 def cancel(request: HttpRequest, policy_id: int, payload: CancelIn) -> PolicyOut:
     actor = request_user(request)
     p = sel.policy_get_for(actor, policy_id)
-    svc.yd_policy_cancel(actor=actor, policy=p, **payload.model_dump())
+    svc.yd_policy_cancel(actor=actor, policy=p, data=CancelInput(**payload.model_dump()))
     return policy_out(sel.policy_get_for(actor, policy_id))
 
 
@@ -270,7 +291,9 @@ def cancel(request: HttpRequest, policy_id: int, payload: CancelIn) -> PolicyOut
 def smartbox_return(request: HttpRequest, policy_id: int, payload: BoxReturnIn) -> PolicyOut:
     actor = request_user(request)
     p = sel.policy_get_for(actor, policy_id)
-    svc.yd_smartbox_return_record(actor=actor, policy=p, returned_on=payload.returned_on)
+    svc.yd_smartbox_return_record(
+        actor=actor, policy=p, data=SmartboxReturnInput(returned_on=payload.returned_on)
+    )
     return policy_out(sel.policy_get_for(actor, policy_id))
 
 
@@ -284,7 +307,9 @@ def upload_photo(request: HttpRequest, task_id: int, payload: PhotoIn) -> Status
         raise DomainError(
             ErrorCode.INVALID, "content_base64 is not base64", "YD-BOX-INSTALL", "photo"
         ) from None
-    photo = svc.yd_photo_upload(actor=actor, task=task, filename=payload.filename, content=raw)
+    photo = svc.yd_install_photo_upload(
+        actor=actor, task=task, data=PhotoUploadInput(filename=payload.filename, content=raw)
+    )
     return Status(201, {"id": photo.pk, "status": photo.status, "sha256": photo.sha256})
 
 
@@ -292,7 +317,9 @@ def upload_photo(request: HttpRequest, task_id: int, payload: PhotoIn) -> Status
 def review_photo(request: HttpRequest, photo_id: int, payload: ApproveIn) -> dict[str, Any]:
     actor = request_user(request)
     photo = sel.photo_get_for(actor, photo_id)
-    task = svc.yd_install_approve(actor=actor, photo=photo, **payload.model_dump())
+    task = svc.yd_install_photo_review(
+        actor=actor, photo=photo, data=PhotoReviewInput(**payload.model_dump())
+    )
     return {"task": task.pk, "status": task.status, "device_state": task.device.state}
 
 
@@ -358,7 +385,9 @@ def theft_out(claim: YDTheftClaim, tracking: dict[str, Any] | None = None) -> Th
 def register_theft(request: HttpRequest, policy_id: int, payload: TheftIn) -> Status[TheftOut]:
     actor = request_user(request)
     p = sel.policy_get_for(actor, policy_id)
-    claim = svc.yd_theft_claim_register(actor=actor, policy=p, **payload.model_dump())
+    claim = svc.yd_theft_claim_register(
+        actor=actor, policy=p, data=TheftClaimInput(**payload.model_dump())
+    )
     return Status(201, theft_out(claim))
 
 
@@ -367,7 +396,7 @@ def get_theft(request: HttpRequest, claim_id: int) -> TheftOut:
     """Staff also get the Smartbox's last known position while the case is open."""
     actor = request_user(request)
     claim = sel.theft_claim_get_for(actor, claim_id)
-    tracking = sel.theft_tracking(actor, claim) if actor.is_intermediary_staff else None
+    tracking = theft_tracking(actor, claim) if actor.is_intermediary_staff else None
     return theft_out(claim, tracking)
 
 
@@ -375,7 +404,11 @@ def get_theft(request: HttpRequest, claim_id: int) -> TheftOut:
 def close_theft(request: HttpRequest, claim_id: int, payload: TheftCloseIn) -> TheftOut:
     actor = request_user(request)
     claim = sel.theft_claim_get_for(actor, claim_id)
-    return theft_out(svc.yd_theft_claim_close(actor=actor, claim=claim, outcome=payload.outcome))
+    return theft_out(
+        svc.yd_theft_claim_close(
+            actor=actor, claim=claim, data=TheftCloseInput(outcome=payload.outcome)
+        )
+    )
 
 
 class RenewIn(Schema):

@@ -49,6 +49,16 @@ class CancelledBy(StrEnum):
     US = "us"
 
 
+#: Reasons we may give notice of cancellation for (YD-CANCEL-5), with their rule.
+NOTICE_REASONS: dict[str, str] = {
+    "YD-SPEED-1": "consistent speeding after at least three alerts",
+    "YD-SPEED-2": "driving at or above a significant margin over the speed limit",
+    "YD-MILES-1": "tracked mileage above the declared mileage without a top-up",
+    "YD-BOX-TAMPER": "tampering with the Smartbox",
+    "YD-PAY-2": "refusal of the continuous payment authority",
+}
+
+
 @dataclass(frozen=True)
 class PremiumSegment:
     """An annual premium rate in force from ``effective`` (inclusive) to the next segment."""

@@ -54,6 +54,8 @@ class Periods:
     fault_no_data_days: int  # YD-BOX-FAULT
     data_window_days: int  # YD-DATA-1
     cpa_notice_days: int  # YD-PAY-2
+    quote_valid_days: int  # YD-RATE: a quote can be bought for this many days
+    renewal_invite_days: int  # YD-FEE-REN: the invitation goes out this long before the end
 
 
 @dataclass(frozen=True)
@@ -330,6 +332,8 @@ def parse_params(mapping: Mapping[str, Any], source: str) -> YoungDriverParams:
         fault_no_data_days=p.integer("fault_no_data_days", minimum=1),
         data_window_days=p.integer("data_window_days"),
         cpa_notice_days=p.integer("cpa_notice_days"),
+        quote_valid_days=p.integer("quote_valid_days", minimum=1),
+        renewal_invite_days=p.integer("renewal_invite_days", minimum=1),
     )
     p.done()
 

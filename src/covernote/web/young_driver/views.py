@@ -13,16 +13,30 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from covernote.accounts.models import Role, User
+from covernote.accounts.permissions import SELLERS, STAFF
 from covernote.accounts.selectors import request_user
 from covernote.billing.selectors import transactions_for
 from covernote.documents.selectors import documents_for_customer
 from covernote.domain.errors import DomainError
 from covernote.parties.selectors import customer_get_for, customer_list_for
+from covernote.products.selectors import params_in_force
+from covernote.telematics.positions import theft_tracking
 from covernote.young_driver import selectors as sel
 from covernote.young_driver import services as svc
+from covernote.young_driver.inputs import (
+    AdjustInput,
+    BuyInput,
+    CancelInput,
+    PhotoReviewInput,
+    PhotoUploadInput,
+    QuoteInput,
+    SmartboxReturnInput,
+    TheftClaimInput,
+    TheftCloseInput,
+    VehicleChangeInput,
+    build,
+)
 from covernote.young_driver.models import InstalmentStatus, PaymentMethod
-
-STAFF = (Role.AGENT, Role.MANAGER, Role.CLAIMS_HANDLER, Role.QA, Role.UNDERWRITER)
 
 
 def _user(request: HttpRequest, *roles: Role) -> User:
@@ -126,8 +140,10 @@ def app_policy(request: HttpRequest, policy_id: int) -> HttpResponse:
                 raise DomainError("required", "choose a photo", "YD-BOX-INSTALL", "photo")
             if upload.size and upload.size > svc.PHOTO_MAX_BYTES:
                 raise DomainError("invalid", "the photo is larger than 8 MB", "YD-BOX-INSTALL")
-            svc.yd_photo_upload(
-                actor=user, task=task, filename=upload.name or "", content=upload.read()
+            svc.yd_install_photo_upload(
+                actor=user,
+                task=task,
+                data=build(PhotoUploadInput, filename=upload.name or "", content=upload.read()),
             )
         except DomainError as exc:
             _error(request, exc)
@@ -155,11 +171,17 @@ def app_cancel(request: HttpRequest, policy_id: int) -> HttpResponse:
     try:
         cancel_on = _date(raw, "cancel_on") if raw else max(today, policy.start)
         if request.method == "POST" and request.POST.get("confirm") == "yes":
-            svc.yd_policy_cancel(actor=user, policy=policy, cancel_on=cancel_on, by="customer")
+            svc.yd_policy_cancel(
+                actor=user,
+                policy=policy,
+                data=build(CancelInput, cancel_on=cancel_on, by="customer"),
+            )
             messages.success(request, "Your policy is cancelled. We have written to you.")
             return redirect("yd-app-policy", policy_id=policy.pk)
         if policy.status in ("live", "notice"):
-            preview = svc.cancellation_preview(policy, cancel_on=cancel_on, notice_date=today)
+            preview = svc.yd_cancellation_preview(
+                policy=policy, cancel_on=cancel_on, notice_date=today
+            )
     except DomainError as exc:
         _error(request, exc)
         cancel_on = max(today, policy.start)
@@ -172,7 +194,7 @@ def app_cancel(request: HttpRequest, policy_id: int) -> HttpResponse:
             "adjustments": policy.customer.active_adjustments(),
             "cancel_on": cancel_on,
             "preview": preview,
-            "steps": preview.decision.as_dict()["steps"] if preview else [],
+            "steps": [s.as_dict() for s in preview.decision.steps] if preview else [],
         },
     )
 
@@ -192,7 +214,7 @@ def photo_file(request: HttpRequest, photo_id: int) -> FileResponse:
 
 @login_required
 def bo_home(request: HttpRequest) -> HttpResponse:
-    user = _user(request, *STAFF, Role.BROKER)
+    user = _user(request, *SELLERS)
     search = request.GET.get("q", "").strip()
     return render(
         request,
@@ -210,7 +232,7 @@ def bo_home(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def bo_quote(request: HttpRequest, customer_id: int) -> HttpResponse:
-    user = _user(request, *STAFF, Role.BROKER)
+    user = _user(request, *SELLERS)
     try:
         customer = customer_get_for(user, customer_id)
     except DomainError as exc:
@@ -221,23 +243,29 @@ def bo_quote(request: HttpRequest, customer_id: int) -> HttpResponse:
             q = svc.yd_quote_create(
                 actor=user,
                 customer=customer,
-                start=_date(request.POST.get("start", ""), "start"),
-                vehicle_reg=request.POST.get("vehicle_reg", ""),
-                vehicle_description=request.POST.get("vehicle_description", ""),
-                rating={
-                    f: _int(request.POST.get(f, ""), f)
-                    for f in ("licence_years", "vehicle_group", "annual_mileage", "no_claims_years")
-                },
-                add_ons=request.POST.getlist("add_ons"),
+                data=build(
+                    QuoteInput,
+                    start=_date(request.POST.get("start", ""), "start"),
+                    vehicle_reg=request.POST.get("vehicle_reg", ""),
+                    vehicle_description=request.POST.get("vehicle_description", ""),
+                    rating={
+                        f: _int(request.POST.get(f, ""), f)
+                        for f in (
+                            "licence_years",
+                            "vehicle_group",
+                            "annual_mileage",
+                            "no_claims_years",
+                        )
+                    },
+                    add_ons=request.POST.getlist("add_ons"),
+                ),
             )
         except DomainError as exc:
             _error(request, exc)
         else:
             return redirect("yd-bo-quote-detail", quote_id=q.pk)
     try:
-        from covernote.products.selectors import product_config_in_force
-
-        params = svc.params_for(product_config_in_force("young_driver", date.today()))
+        params = params_in_force("young_driver", date.today())
     except DomainError:
         params = None
     return render(
@@ -255,7 +283,7 @@ def bo_quote(request: HttpRequest, customer_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def bo_quote_detail(request: HttpRequest, quote_id: int) -> HttpResponse:
-    user = _user(request, *STAFF, Role.BROKER)
+    user = _user(request, *SELLERS)
     try:
         q = sel.quote_get_for(user, quote_id)
     except DomainError as exc:
@@ -265,13 +293,16 @@ def bo_quote_detail(request: HttpRequest, quote_id: int) -> HttpResponse:
             policy = svc.yd_policy_buy(
                 actor=user,
                 quote_obj=q,
-                payment_method=request.POST.get("payment_method", ""),
-                idempotency_key=request.POST.get("idempotency_key") or uuid.uuid4().hex,
-                card_token=request.POST.get("card_token", ""),
-                card_last4=request.POST.get("card_last4", ""),
-                sort_code=request.POST.get("sort_code", ""),
-                account_number=request.POST.get("account_number", ""),
-                account_name=request.POST.get("account_name", ""),
+                data=build(
+                    BuyInput,
+                    payment_method=request.POST.get("payment_method", ""),
+                    idempotency_key=request.POST.get("idempotency_key") or uuid.uuid4().hex,
+                    card_token=request.POST.get("card_token", ""),
+                    card_last4=request.POST.get("card_last4", ""),
+                    sort_code=request.POST.get("sort_code", ""),
+                    account_number=request.POST.get("account_number", ""),
+                    account_name=request.POST.get("account_name", ""),
+                ),
             )
         except DomainError as exc:
             _error(request, exc)
@@ -285,7 +316,7 @@ def bo_quote_detail(request: HttpRequest, quote_id: int) -> HttpResponse:
             "quote": q,
             "customer": q.customer,
             "adjustments": q.customer.active_adjustments(),
-            "steps": q.decision.get("steps", []),
+            "steps": list(q.stored_decision.steps),
             "key": uuid.uuid4().hex,
             "bought": hasattr(q, "policy"),
         },
@@ -295,7 +326,7 @@ def bo_quote_detail(request: HttpRequest, quote_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def bo_policy(request: HttpRequest, policy_id: int) -> HttpResponse:
-    user = _user(request, *STAFF, Role.BROKER)
+    user = _user(request, *SELLERS)
     try:
         policy = sel.policy_get_for(user, policy_id)
     except DomainError as exc:
@@ -309,41 +340,53 @@ def bo_policy(request: HttpRequest, policy_id: int) -> HttpResponse:
                 value: Any = p.get("value", "")
                 if field != "postcode":
                     value = _int(value, field)
-                svc.yd_mta(
+                svc.yd_policy_adjust(
                     actor=user,
                     policy=policy,
-                    changes={field: value},
-                    effective=_date(p.get("effective", ""), "effective"),
-                    idempotency_key=p.get("idempotency_key") or uuid.uuid4().hex,
+                    data=build(
+                        AdjustInput,
+                        changes={field: value},
+                        effective=_date(p.get("effective", ""), "effective"),
+                        idempotency_key=p.get("idempotency_key") or uuid.uuid4().hex,
+                    ),
                 )
                 messages.success(request, "Mid-term adjustment recorded; written notice sent.")
             elif action == "vehicle":
-                svc.yd_vehicle_change(
+                svc.yd_policy_vehicle_change(
                     actor=user,
                     policy=policy,
-                    vehicle_reg=p.get("vehicle_reg", ""),
-                    vehicle_description=p.get("vehicle_description", ""),
-                    vehicle_group=_int(p.get("vehicle_group", ""), "vehicle_group"),
-                    new_box=p.get("new_box") == "yes",
-                    effective=_date(p.get("effective", ""), "effective"),
-                    idempotency_key=p.get("idempotency_key") or uuid.uuid4().hex,
+                    data=build(
+                        VehicleChangeInput,
+                        vehicle_reg=p.get("vehicle_reg", ""),
+                        vehicle_description=p.get("vehicle_description", ""),
+                        vehicle_group=_int(p.get("vehicle_group", ""), "vehicle_group"),
+                        new_box=p.get("new_box") == "yes",
+                        effective=_date(p.get("effective", ""), "effective"),
+                        idempotency_key=p.get("idempotency_key") or uuid.uuid4().hex,
+                    ),
                 )
                 messages.success(request, "Vehicle changed; the 14-day Smartbox clock restarted.")
             elif action == "cancel":
                 svc.yd_policy_cancel(
                     actor=user,
                     policy=policy,
-                    cancel_on=_date(p.get("cancel_on", ""), "cancel_on"),
-                    by=p.get("by", "customer"),
-                    void_for_fraud=p.get("void") == "yes",
-                    reason=p.get("reason", ""),
+                    data=build(
+                        CancelInput,
+                        cancel_on=_date(p.get("cancel_on", ""), "cancel_on"),
+                        by=p.get("by", "customer"),
+                        void_for_fraud=p.get("void") == "yes",
+                        reason=p.get("reason", ""),
+                    ),
                 )
                 messages.success(request, "Policy cancelled; letter sent.")
             elif action == "box_return":
                 svc.yd_smartbox_return_record(
                     actor=user,
                     policy=policy,
-                    returned_on=_date(p.get("returned_on", ""), "returned_on"),
+                    data=build(
+                        SmartboxReturnInput,
+                        returned_on=_date(p.get("returned_on", ""), "returned_on"),
+                    ),
                 )
                 messages.success(request, "Smartbox return recorded.")
             elif action == "renewal_invite":
@@ -384,8 +427,10 @@ def bo_installs(request: HttpRequest) -> HttpResponse:
         try:
             photo = sel.photo_get_for(user, _int(request.POST.get("photo", ""), "photo"))
             approve = request.POST.get("decision") == "approve"
-            svc.yd_install_approve(
-                actor=user, photo=photo, approve=approve, note=request.POST.get("note", "")
+            svc.yd_install_photo_review(
+                actor=user,
+                photo=photo,
+                data=build(PhotoReviewInput, approve=approve, note=request.POST.get("note", "")),
             )
         except DomainError as exc:
             _error(request, exc)
@@ -397,7 +442,7 @@ def bo_installs(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def bo_device(request: HttpRequest, device_id: int) -> HttpResponse:
-    user = _user(request, *STAFF, Role.BROKER)
+    user = _user(request, *SELLERS)
     try:
         device = sel.device_get_for(user, device_id)
     except DomainError as exc:
@@ -415,7 +460,7 @@ def bo_device(request: HttpRequest, device_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def bo_theft_new(request: HttpRequest, policy_id: int) -> HttpResponse:
-    user = _user(request, *STAFF, Role.BROKER)
+    user = _user(request, *SELLERS)
     try:
         policy = sel.policy_get_for(user, policy_id)
     except DomainError as exc:
@@ -428,10 +473,13 @@ def bo_theft_new(request: HttpRequest, policy_id: int) -> HttpResponse:
             claim = svc.yd_theft_claim_register(
                 actor=user,
                 policy=policy,
-                police_incident_number=p.get("police_incident_number", ""),
-                stolen_on=_date(p.get("stolen_on", ""), "stolen_on"),
-                description=p.get("description", ""),
-                idempotency_key=p.get("idempotency_key") or uuid.uuid4().hex,
+                data=build(
+                    TheftClaimInput,
+                    police_incident_number=p.get("police_incident_number", ""),
+                    stolen_on=_date(p.get("stolen_on", ""), "stolen_on"),
+                    description=p.get("description", ""),
+                    idempotency_key=p.get("idempotency_key") or uuid.uuid4().hex,
+                ),
             )
         except DomainError as exc:
             _error(request, exc)
@@ -454,7 +502,7 @@ def bo_theft_new(request: HttpRequest, policy_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def bo_theft(request: HttpRequest, claim_id: int) -> HttpResponse:
-    user = _user(request, *STAFF, Role.BROKER)
+    user = _user(request, *SELLERS)
     try:
         claim = sel.theft_claim_get_for(user, claim_id)
     except DomainError as exc:
@@ -462,14 +510,16 @@ def bo_theft(request: HttpRequest, claim_id: int) -> HttpResponse:
     if request.method == "POST":
         try:
             svc.yd_theft_claim_close(
-                actor=user, claim=claim, outcome=request.POST.get("outcome", "")
+                actor=user,
+                claim=claim,
+                data=build(TheftCloseInput, outcome=request.POST.get("outcome", "")),
             )
         except DomainError as exc:
             _error(request, exc)
         else:
             messages.success(request, "Theft claim closed; tracking is no longer shown.")
         return redirect("yd-bo-theft", claim_id=claim.pk)
-    tracking = sel.theft_tracking(user, claim) if user.is_intermediary_staff else None
+    tracking = theft_tracking(user, claim) if user.is_intermediary_staff else None
     return render(
         request,
         "young_driver/bo_theft.html",

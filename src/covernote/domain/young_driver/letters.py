@@ -1,0 +1,302 @@
+"""The words of the Young Driver letters (SPEC §2), built from typed facts.
+
+Each function returns a :class:`Letter` — title, paragraphs and a table of
+label/value rows — which the app renders with one template
+(``documents/yd_letter.html``) together with the decision's steps. Money goes
+through :func:`covernote.domain.money.format_money` and dates through
+:func:`covernote.domain.calendar.format_date`; no service writes prose.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from covernote.domain.calendar import format_date
+from covernote.domain.money import format_money
+
+
+@dataclass(frozen=True)
+class Letter:
+    """A letter's content: what the customer reads, not how it is laid out."""
+
+    title: str
+    paragraphs: tuple[str, ...]
+    rows: tuple[tuple[str, str], ...] = ()
+
+
+def money(amount: Decimal) -> str:
+    """``£123.45``: the one way a Young Driver letter shows an amount."""
+    return f"£{format_money(amount)}"
+
+
+# --------------------------------------------------------------------------- payments (YD-PAY-2/3)
+
+
+def adjustment_reason(kind: str, premium_adjustment: Decimal, fee: Decimal) -> str:
+    """Why a mid-term change moves money (YD-FEE-MTA, YD-FEE-COV-*)."""
+    return (
+        f"Your policy was changed ({kind.replace('_', ' ')}): premium adjustment "
+        f"{money(premium_adjustment)} plus fee {money(fee)}"
+    )
+
+
+def review_reason(review_date: date, before: Decimal, after: Decimal) -> str:
+    """Why a driving review moves money (YD-REVIEW-4)."""
+    return (
+        f"Your driving review of {format_date(review_date)} changed your premium "
+        f"from {money(before)} to {money(after)} a year"
+    )
+
+
+def cancellation_refund_reason(*, set_off: Decimal, provider: str | None) -> str:
+    """Why a cancellation refunds money; with premium finance, the part that settles the
+    credit agreement first (YD-PAY-1)."""
+    reason = "Your policy has been cancelled"
+    if provider is not None and set_off > 0:
+        reason += (
+            f"; {money(set_off)} of your refund goes to {provider} to settle your "
+            "credit agreement (YD-PAY-1)"
+        )
+    return reason
+
+
+def payment_notice(*, reason: str, amount: Decimal, respread: bool, earliest: date) -> Letter:
+    """YD-PAY-2/3: 14 days' written notice before we collect, refund or re-spread."""
+    verb = "collect" if amount > 0 else "refund"
+    how = (
+        "spread over your remaining Direct Debit instalments"
+        if respread
+        else f"{'taken from' if amount > 0 else 'paid back to'} the payment method we hold"
+    )
+    return Letter(
+        "Notice of a payment on your Young Driver policy",
+        (
+            f"{reason}. We will {verb} {money(abs(amount))}, {how}, no earlier than "
+            f"{format_date(earliest)} (14 days' written notice under your continuous "
+            "payment authority, YD-PAY-2).",
+            "If you do not agree, call us before that date.",
+        ),
+    )
+
+
+# --------------------------------------------------------------------------- Smartbox (YD-BOX)
+
+
+def install_reminder(*, deadline: date) -> Letter:
+    """YD-BOX-INSTALL: the deadline has passed without a verified box."""
+    return Letter(
+        "Reminder: fit your Smartbox and upload a photo",
+        (
+            f"Your Smartbox had to be fitted and photographed by "
+            f"{format_date(deadline)}. Please do it now in the app.",
+            "If it is not done, we may not continue your insurance.",
+        ),
+    )
+
+
+def replacement_final_reminder() -> Letter:
+    """YD-BOX-FAULT: a free replacement never leads to a notice of cancellation."""
+    return Letter(
+        "Please fit your replacement Smartbox",
+        (
+            "We sent you a free replacement Smartbox because your old one stopped "
+            "sending data (YD-BOX-FAULT). It has not been fitted and approved yet.",
+            "Please fit it and upload a photo in the app, or call us if you need "
+            "help. Your cover is not affected by this letter.",
+        ),
+    )
+
+
+def install_notice(*, last_day: date) -> Letter:
+    """YD-BOX-INSTALL, YD-CANCEL-5: notice of cancellation for a box never fitted."""
+    return Letter(
+        "Notice of cancellation: Smartbox not fitted",
+        (
+            "Your Smartbox has still not been fitted and approved.",
+            f"Your cover will end at the end of {format_date(last_day)} "
+            "unless the fitted box is approved before then.",
+        ),
+    )
+
+
+def fault_replacement(
+    *, old_serial: str, last_data_on: date, new_serial: str, deadline: date
+) -> Letter:
+    """YD-BOX-FAULT: a silent box is replaced free of charge."""
+    return Letter(
+        "We are sending you a replacement Smartbox",
+        (
+            f"We have not received data from your Smartbox {old_serial} since "
+            f"{format_date(last_data_on)}, so we think it may be faulty (YD-BOX-FAULT).",
+            f"A replacement Smartbox ({new_serial}) is on its way, free of charge. "
+            f"Please fit it and upload a photo in the app by "
+            f"{format_date(deadline)}, then return the old box.",
+        ),
+    )
+
+
+# --------------------------------------------------------------------------- cancellation (YD-CANCEL)
+
+
+@dataclass(frozen=True)
+class FinanceSettlement:
+    """YD-PAY-1: the premium-finance figures of a cancellation, read from its decision."""
+
+    provider: str
+    owed: Decimal
+    set_off: Decimal
+    refund_to_customer: Decimal
+    balance: Decimal
+
+
+def cancellation(
+    *,
+    void: bool,
+    cancel_on: date,
+    refund: Decimal,
+    refund_due_by: date,
+    box_return_deadline: date,
+    box_credit: Decimal,
+    finance: FinanceSettlement | None = None,
+) -> Letter:
+    """YD-CANCEL-1..4, YD-VOID-1: the cancellation (or void) letter."""
+    title = "Your policy has been declared void" if void else "Your policy is cancelled"
+    paragraphs = (
+        ["We have declared your policy void on the grounds of fraud. We keep the premium paid."]
+        if void
+        else [
+            f"Your cover ends at the end of {format_date(cancel_on)}.",
+            f"We will refund {money(refund)} by {format_date(refund_due_by)}.",
+            f"Return your Smartbox by {format_date(box_return_deadline)} and we "
+            f"will refund up to {money(box_credit)} more.",
+        ]
+    )
+    rows: tuple[tuple[str, str], ...] = ()
+    if finance is not None:
+        f = finance
+        rows = (
+            (f"Still owed to {f.provider} before settlement", money(f.owed)),
+            ("Refund set against it (paid to the provider)", money(f.set_off)),
+            ("Refund paid to you", money(f.refund_to_customer)),
+            (f"Balance you still owe {f.provider}", money(f.balance)),
+        )
+        if not void:
+            paragraphs[1] = (
+                f"Your Direct Debit credit agreement is settled: {money(f.set_off)} of your "
+                f"refund goes to {f.provider}, and we will refund {money(f.refund_to_customer)} "
+                f"to you by {format_date(refund_due_by)}."
+            )
+        if f.balance > 0:
+            paragraphs.append(
+                f"You still owe {f.provider} {money(f.balance)}; they will write to you about "
+                "paying it. No further Direct Debit instalments will be taken."
+            )
+    return Letter(title, tuple(paragraphs), rows)
+
+
+def notice_of_cancellation(*, reason: str, rule: str, detail: str, last_day: date) -> Letter:
+    """YD-CANCEL-5: our notice of cancellation for a listed reason."""
+    return Letter(
+        "Notice of cancellation",
+        (
+            f"We are giving you notice that we will cancel your policy because of {reason} ({rule}).",
+            *([detail] if detail else []),
+            f"Your cover will end at the end of {format_date(last_day)}. Any refund follows "
+            "your policy's cancellation terms. If you think we have this wrong, call us before then.",
+        ),
+    )
+
+
+# --------------------------------------------------------------------------- theft (YD-THEFT-1)
+
+
+def theft_acknowledgement(
+    *, reference: str, vehicle_reg: str, stolen_on: date, incident: str
+) -> Letter:
+    """YD-THEFT-1: we have registered the claim."""
+    return Letter(
+        "We have received your theft claim",
+        (
+            f"We have registered your claim {reference} for the theft of "
+            f"{vehicle_reg} on {format_date(stolen_on)}.",
+            f"Police incident number: {incident} (YD-THEFT-1).",
+            "While your claim is open we may use your Smartbox's last known position and "
+            "recent journeys to help the police recover the vehicle.",
+            "We will write to you again when we have a decision.",
+        ),
+        (("Claim", reference), ("Police incident number", incident)),
+    )
+
+
+# --------------------------------------------------------------------------- renewal (YD-FEE-REN)
+
+
+def renewal_invitation(
+    *,
+    end: date,
+    new_start: date,
+    annual: Decimal,
+    fee: Decimal,
+    total: Decimal,
+    by_card: bool,
+) -> Letter:
+    """YD-FEE-REN, YD-PAY-2: the invitation is also the written notice before collection."""
+    how = (
+        "taken from the card we hold"
+        if by_card
+        else "financed again by monthly Direct Debit from the account we hold"
+    )
+    return Letter(
+        "Your Young Driver renewal",
+        (
+            f"Your policy ends on {format_date(end)}. We can renew it from "
+            f"{format_date(new_start)}.",
+            f"Renewal premium {money(annual)} a year (including IPT) plus the renewal fee "
+            f"{money(fee)}: {money(total)} in total, {how} "
+            "(continuous payment authority, YD-PAY-2) no earlier than 14 days from this letter.",
+            "Your new term has a new 14-day cooling off period; the renewal fee is treated like "
+            "the arrangement fee if you cancel (YD-CANCEL-2).",
+        ),
+    )
+
+
+def renewal_schedule(
+    *,
+    number: str,
+    start: date,
+    end: date,
+    renewal_of: str,
+    annual: Decimal,
+    fee: Decimal,
+    total: Decimal,
+) -> Letter:
+    """YD-FEE-REN: the renewed policy's schedule."""
+    return Letter(
+        "Your renewed Young Driver policy",
+        (
+            f"Your policy {number} runs from {format_date(start)} to "
+            f"{format_date(end)} (renewal of {renewal_of}).",
+            "You have 14 days from the later of the start and receiving these documents to "
+            "cancel without a cancellation fee (YD-CANCEL-2).",
+        ),
+        (
+            ("Renewal premium (incl. IPT)", money(annual)),
+            ("Renewal fee (YD-FEE-REN)", money(fee)),
+            ("Total", money(total)),
+        ),
+    )
+
+
+def renewal_declined(*, number: str, end: date) -> Letter:
+    """YD-FEE-REN: "No thanks" — the policy runs to its end."""
+    return Letter(
+        "You have chosen not to renew",
+        (
+            f"Thank you for letting us know. Your policy {number} stays in force until the end "
+            f"of {format_date(end)} and will not be renewed; nothing will be taken "
+            "for a renewal (YD-FEE-REN, YD-PAY-2).",
+            "Please return your Smartbox after your cover ends.",
+        ),
+    )

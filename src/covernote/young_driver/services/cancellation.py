@@ -1,0 +1,390 @@
+"""Cancellation and void (YD-CANCEL-1..5, YD-VOID-1) and the Smartbox return (YD-CANCEL-4)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Sum
+
+from covernote.accounts.models import User
+from covernote.accounts.permissions import SELLERS, require_role, require_staff
+from covernote.audit.services import audit_record
+from covernote.domain.decisions import Decision
+from covernote.domain.errors import DomainError, ErrorCode
+from covernote.domain.money import ZERO
+from covernote.domain.young_driver import adjustments as adj
+from covernote.domain.young_driver import cancellation as canx
+from covernote.domain.young_driver import letters
+from covernote.domain.young_driver import smartbox as box
+from covernote.products.selectors import params_of
+from covernote.young_driver import ledger as yd_ledger
+from covernote.young_driver.inputs import CancelInput, SmartboxReturnInput
+from covernote.young_driver.models import (
+    Fee,
+    InstallTaskStatus,
+    InstalmentStatus,
+    PaymentKind,
+    PaymentMethod,
+    PolicyStatus,
+    YDCancellation,
+    YDPolicy,
+)
+from covernote.young_driver.services._common import (
+    _check_live,
+    _device_move,
+    _letter,
+    _lock,
+    _policy_in_scope,
+    _policy_transition,
+    _today,
+    _user,
+    _version,
+)
+from covernote.young_driver.services.payments import (
+    _collect_or_refund,
+    _raise_on_ledger,
+)
+
+FEE_FIELD = {
+    "YD-FEE-ARR": "arrangement",
+    "YD-FEE-REN": "renewal",
+    "YD-FEE-COV-NEW": "vehicle_change_new_box",
+    "YD-FEE-COV-KEEP": "vehicle_change_keep_box",
+    "YD-FEE-MTA": "mid_term_adjustment",
+}
+
+
+def premium_segments(policy: YDPolicy) -> tuple[canx.PremiumSegment, ...]:
+    """YD-CANCEL-1: the annual rate in force from each effective date (latest change wins)."""
+    by_date: dict[date, Decimal] = {}
+    for v in policy.versions.order_by("version"):
+        if v.kind in ("new_business", *[k.value for k in adj.AdjustmentKind]):
+            by_date[v.effective] = v.annual_premium
+    ordered = sorted(by_date.items())
+    return tuple(canx.PremiumSegment(d, a) for d, a in ordered)
+
+
+def fees_paid(policy: YDPolicy) -> canx.FeesPaid:
+    totals = {
+        row["rule"]: row["total"]
+        for row in policy.fees.values("rule").annotate(total=Sum("amount"))
+    }
+    return canx.FeesPaid(**{field: totals.get(rule, ZERO) for rule, field in FEE_FIELD.items()})
+
+
+def yd_cancellation_preview(
+    *,
+    policy: YDPolicy,
+    cancel_on: date,
+    by: str = "customer",
+    void_for_fraud: bool = False,
+    notice_date: date | None = None,
+) -> canx.CancellationQuote:
+    """The refund a cancellation would give now (no write) — the customer sees it first."""
+    params = params_of(policy.config)
+    request = canx.CancellationRequest(
+        start=policy.start,
+        end=policy.end,
+        cancel_on=cancel_on,
+        premium_paid=policy.premium_paid,
+        segments=premium_segments(policy),
+        fees_paid=fees_paid(policy),
+        documents_received=policy.documents_received_on,
+        notice_date=notice_date,
+        by=canx.CancelledBy(by),
+        void_for_fraud=void_for_fraud,
+    )
+    return canx.cancellation_refund(request, params)
+
+
+def finance_settlement(policy: YDPolicy, *, refund: Decimal) -> Decision:
+    """YD-PAY-1 on cancellation: what the customer still owes the finance provider
+    (amount financed + adjustments re-spread over the instalments − instalments collected,
+    not below £0) and the refund set against it first; the rest of the refund goes to the
+    customer, any shortfall stays owed to the provider. Read before instalments are cancelled.
+    Interest not yet collected is not added (early settlement; the provider's own settlement
+    figure governs any difference — product decision)."""
+    plan = policy.plan
+    rows = list(plan.instalments.all())
+    respread = sum((i.amount for i in rows), ZERO) - plan.total_payable
+    collected_rows = [i for i in rows if i.status == InstalmentStatus.COLLECTED]
+    collected = sum((i.amount for i in collected_rows), ZERO)
+    d = Decision(outcome="settled")
+    d.step(
+        "YD-PAY-1",
+        f"Amount financed under agreement {plan.agreement_reference} ({plan.provider})",
+        plan.amount_financed,
+    )
+    if respread:
+        d.step("YD-PAY-3", "Adjustments spread over the instalments", respread)
+    d.step(
+        "YD-PAY-1",
+        f"Less instalments collected ({len(collected_rows)} of {len(rows)})",
+        ZERO - collected,
+    )
+    owed = max(ZERO, plan.amount_financed + respread - collected)
+    d.step(
+        "YD-PAY-1",
+        "Owed to the finance provider at settlement (not below £0; interest not yet "
+        "collected is not added)",
+        owed,
+    )
+    d.step("YD-CANCEL-1", "Refund due on cancellation", refund)
+    set_off = min(refund, owed)
+    d.step("YD-PAY-1", "Refund set against the provider balance first", set_off)
+    d.step("YD-CANCEL-1", "Refund paid to the customer", refund - set_off)
+    d.step("YD-PAY-1", "Balance the customer still owes the provider", owed - set_off)
+    d.amounts.update(
+        financed=plan.amount_financed,
+        respread=respread,
+        collected=collected,
+        owed=owed,
+        refund=refund,
+        set_off=set_off,
+        refund_to_customer=refund - set_off,
+        balance=owed - set_off,
+    )
+    return d
+
+
+@transaction.atomic
+def yd_policy_cancel(
+    *,
+    actor: Any,
+    policy: YDPolicy,
+    data: CancelInput,
+    today: date | None = None,
+) -> YDCancellation:
+    """YD-CANCEL-1..5, YD-VOID-1: refund now (box assumed not returned), letter, CPA notice."""
+    cancel_on, by, void_for_fraud = data.cancel_on, data.by.value, data.void_for_fraud
+    now = _today(today)
+    p = _lock(policy)
+    existing = YDCancellation.objects.filter(policy=p).first()
+    if existing is not None:
+        return existing
+    if isinstance(actor, User):
+        _policy_in_scope(actor, p)
+        if by != "customer" or void_for_fraud:  # customers cancel as themselves
+            require_role(actor, SELLERS, what="cancel for someone else", rule="YD-CANCEL-1")
+        if void_for_fraud:
+            require_staff(actor, what="void a policy", rule="YD-VOID-1")
+        elif by == "us":
+            require_staff(actor, what="cancel by notice", rule="YD-CANCEL-5")
+    _check_live(p, "YD-CANCEL-1")
+    notice = data.notice_date or now
+    if not void_for_fraud and cancel_on < notice and cancel_on >= p.start:
+        raise DomainError(
+            ErrorCode.INVALID,
+            "the last day of cover cannot be before the day notice is given",
+            "YD-CANCEL-1",
+            "cancel_on",
+        )
+    result = yd_cancellation_preview(
+        policy=p,
+        cancel_on=cancel_on,
+        by=by,
+        void_for_fraud=void_for_fraud,
+        notice_date=notice,
+    )
+    c = YDCancellation.objects.create(
+        policy=p,
+        by=by,
+        void=result.void,
+        reason=data.reason[:200],
+        notice_date=notice,
+        cancel_on=cancel_on,
+        premium_paid=p.premium_paid,
+        refund=result.refund,
+        premium_refund=result.premium_refund,
+        cancellation_fee=result.cancellation_fee,
+        box_credit=result.box_credit,
+        in_cooling_off=result.in_cooling_off,
+        box_return_deadline=result.box_return_deadline,
+        refund_due_by=result.refund_due_by,
+        decision=result.decision.as_dict(),
+        created_by=_user(actor),
+    )
+    deducted = result.premium_refund - result.refund
+    if deducted > 0:
+        Fee.objects.create(
+            policy=p,
+            rule="YD-FEE-CANX",
+            amount=deducted,
+            charged_on=now,
+            reason="Cancellation fee (after the cooling off), deducted from the refund",
+        )
+    params = params_of(p.config)
+    settlement: Decision | None = None
+    set_off = ZERO
+    if p.payment_method == PaymentMethod.DIRECT_DEBIT:
+        settlement = finance_settlement(p, refund=result.refund)
+        set_off = settlement.amounts["set_off"]
+        c.finance_owed = settlement.amounts["owed"]
+        c.finance_set_off = set_off
+        c.finance_balance = settlement.amounts["balance"]
+        c.finance_refund_to_customer = settlement.amounts["refund_to_customer"]
+        c.finance_decision = settlement.as_dict()
+        c.save()
+        # The agreement is settled now: no further instalments are collected.
+        p.plan.instalments.filter(status=InstalmentStatus.SCHEDULED).update(
+            status=InstalmentStatus.CANCELLED
+        )
+    if result.premium_refund > 0:
+        provider = p.plan.provider if settlement is not None else None
+        if settlement is not None:
+            _raise_on_ledger(
+                p,
+                actor=actor,
+                amount=-result.refund,
+                premium_part=-result.premium_refund,
+                kind=PaymentKind.REFUND,
+                reason=letters.cancellation_refund_reason(set_off=ZERO, provider=None),
+                key=f"yd-refund-{p.number}",
+                params=params,
+            )
+            yd_ledger.post_finance_settlement(actor=actor, policy=p, amount=set_off, key=p.number)
+        _collect_or_refund(
+            p,
+            actor=actor,
+            amount=-(result.refund - set_off),
+            premium_part=-result.premium_refund,
+            kind=PaymentKind.REFUND,
+            reason=letters.cancellation_refund_reason(set_off=set_off, provider=provider),
+            key=f"yd-refund-{p.number}",
+            today=now,
+            params=params,
+            post_ledger=settlement is None,
+        )
+    p.install_tasks.filter(
+        status__in=[InstallTaskStatus.OPEN, InstallTaskStatus.AWAITING_APPROVAL]
+    ).update(status=InstallTaskStatus.CLOSED)
+    before = p.status
+    _policy_transition(p, PolicyStatus.VOID if result.void else PolicyStatus.CANCELLED)
+    p.notice_cancel_on = None
+    _version(
+        p,
+        actor=actor,
+        kind="void" if result.void else "cancellation",
+        effective=cancel_on,
+        changes={
+            "status": [before, p.status],
+            "by": by,
+            "reason": data.reason,
+            "refund": result.refund,
+        },
+        decision=result.decision.as_dict(),
+    )
+    p.save()
+    steps: list[Mapping[str, Any]] = list(c.stored_decision.steps)
+    finance = None
+    if settlement is not None:
+        a = settlement.amounts
+        finance = letters.FinanceSettlement(
+            provider=p.plan.provider,
+            owed=a["owed"],
+            set_off=a["set_off"],
+            refund_to_customer=a["refund_to_customer"],
+            balance=a["balance"],
+        )
+        steps += [s.as_dict() for s in settlement.steps]
+    _letter(
+        actor=actor,
+        policy=p,
+        kind="yd_cancellation",
+        letter=letters.cancellation(
+            void=result.void,
+            cancel_on=cancel_on,
+            refund=result.refund,
+            refund_due_by=result.refund_due_by,
+            box_return_deadline=result.box_return_deadline,
+            box_credit=result.box_credit,
+            finance=finance,
+        ),
+        steps=steps,
+        key=f"yd-cancel-{p.number}",
+    )
+    audit_record(
+        actor=actor,
+        action="young_driver.policy." + ("void" if result.void else "cancel"),
+        obj=p,
+        before={"status": before},
+        after={
+            "status": p.status,
+            "cancel_on": cancel_on,
+            "refund": result.refund,
+            "by": by,
+            "version": p.version,
+        },
+    )
+    return c
+
+
+@transaction.atomic
+def yd_smartbox_return_record(
+    *, actor: User, policy: YDPolicy, data: SmartboxReturnInput, today: date | None = None
+) -> YDCancellation:
+    """YD-CANCEL-4: the second transaction when the Smartbox comes back."""
+    returned_on = data.returned_on
+    require_staff(actor, what="record a returned Smartbox", rule="YD-CANCEL-4")
+    now = _today(today)
+    p = _lock(policy)
+    c = YDCancellation.objects.select_for_update().filter(policy=p).first()
+    if c is None:
+        raise DomainError(ErrorCode.CONFLICT, "the policy is not cancelled", "YD-CANCEL-4")
+    if c.box_returned_on is not None:
+        return c
+    if returned_on > now:
+        raise DomainError(
+            ErrorCode.INVALID, "the return date is in the future", "YD-CANCEL-4", "returned_on"
+        )
+    first = canx.CancellationQuote(
+        decision=Decision(outcome="refund"),
+        refund=c.refund,
+        premium_refund=c.premium_refund,
+        cancellation_fee=c.cancellation_fee,
+        box_credit=c.box_credit,
+        fees_paid=ZERO,
+        last_day_of_cover=c.cancel_on,
+        box_return_deadline=c.box_return_deadline,
+        refund_due_by=c.refund_due_by,
+        in_cooling_off=c.in_cooling_off,
+        void=c.void,
+    )
+    d = canx.smartbox_return_refund(first, returned_on)
+    c.box_returned_on, c.box_refund, c.box_decision = returned_on, d.amounts["refund"], d.as_dict()
+    c.save()
+    if d.amounts["refund"] > 0:
+        _collect_or_refund(
+            p,
+            actor=actor,
+            amount=-d.amounts["refund"],
+            premium_part=ZERO,
+            kind=PaymentKind.BOX_REFUND,
+            reason="We have received your Smartbox back",
+            key=f"yd-box-refund-{p.number}",
+            today=now,
+            params=params_of(p.config),
+        )
+    for device in p.devices.select_for_update().exclude(state=box.DeviceState.DEACTIVATED.value):
+        _device_move(device, box.DeviceState.DEACTIVATED, actor=actor, note="Returned")
+    _version(
+        p,
+        actor=actor,
+        kind="smartbox_returned",
+        effective=returned_on,
+        changes={"box_returned_on": returned_on, "box_refund": d.amounts["refund"]},
+        decision=d.as_dict(),
+    )
+    p.save()
+    audit_record(
+        actor=actor,
+        action="young_driver.smartbox.return",
+        obj=c,
+        firm_id=p.firm_id,
+        after={"returned_on": returned_on, "refund": d.amounts["refund"], "outcome": d.outcome},
+    )
+    return c
