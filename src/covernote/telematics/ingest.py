@@ -1,6 +1,6 @@
 """Smartbox data in: one service for the upload endpoint, MQTT and files (YD-DATA-1).
 
-Validate and store the raw points (``covernote.telematics_io``), reject what is
+Validate and store the raw points (``covernote.telematics.adapters``), reject what is
 not ours to keep (unknown or deactivated devices, outside the policy's data
 window, another caller's device), then rescore the device-days the batch
 touched, mark the box installed on its first data, and open a tamper case for
@@ -23,7 +23,7 @@ from covernote.domain.young_driver import smartbox as box
 from covernote.telematics.config import storage_root, telematics_params
 from covernote.telematics.models import CaseKind, DeviceCase, IngestBatch
 from covernote.telematics.services import ScoreResult, telematics_score
-from covernote.telematics_io.store import ingest_batch, read_device_days
+from covernote.telematics.adapters.store import ingest_batch, read_device_days
 from covernote.young_driver.models import Device, PolicyStatus, YDCancellation, YDPolicy
 
 #: Devices that may send data (a deactivated box never may, YD-DATA-1).

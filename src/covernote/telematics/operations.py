@@ -14,11 +14,11 @@ import polars as pl
 from django.utils import timezone
 
 from covernote.domain.errors import DomainError, ErrorCode
+from covernote.telematics.adapters.mqtt import PointsSubscriber, store_rejected
 from covernote.telematics.config import storage_root
 from covernote.telematics.demo import demo_day
 from covernote.telematics.ingest import telematics_ingest
 from covernote.telematics.services import device_key_issue, road_map_load
-from covernote.telematics_io.mqtt import PointsSubscriber, store_rejected
 from covernote.young_driver.models import Device
 
 log = logging.getLogger(__name__)

@@ -11,7 +11,7 @@ import polars as pl
 import pytest
 
 from covernote.domain.telematics.params import TelematicsParams, parse_params
-from covernote.telematics_io.fixture import a10kw_dir
+from covernote.telematics.adapters.fixture import a10kw_dir
 
 ROOT = Path(__file__).resolve().parents[3]
 TOML = ROOT / "config/products/telematics/2026-01-01.toml"

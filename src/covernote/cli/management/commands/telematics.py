@@ -40,9 +40,9 @@ from covernote.domain.telematics.kernel import score_points
 from covernote.domain.telematics.params import TelematicsParams
 from covernote.domain.telematics.speed_limits import build_road_index
 from covernote.products.loader import parse_params_for, shipped_params
-from covernote.telematics_io.ingest import parse_body, parse_parquet
-from covernote.telematics_io.osm import read_osm_roads
-from covernote.telematics_io.store import ingest_body
+from covernote.telematics.adapters.osm import read_osm_roads
+from covernote.telematics.adapters.parse import parse_body, parse_parquet
+from covernote.telematics.adapters.store import ingest_body
 
 CHUNK_POINTS = 500_000  # points per progress step (chunks end on device boundaries)
 CONTENT_TYPES = {

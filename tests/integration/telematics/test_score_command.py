@@ -14,9 +14,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from covernote.cli.management.commands.telematics import device_chunks
-from covernote.telematics_io.store import read_points
+from covernote.telematics.adapters.store import read_points
 
-from .conftest import FIXTURE, ROOT
+from .conftest import FIXTURE
 
 ROADS = FIXTURE / "roads.parquet"
 NOW = "2026-04-01T00:00:00+00:00"
@@ -91,7 +91,7 @@ def test_yd_score_1_bad_file_is_one_error_line_exit_2_nothing_written(
 
 
 def test_yd_speed_1_osm_pbf_without_a_reader_is_a_clear_error(tmp_path, points_file, monkeypatch):
-    monkeypatch.setattr("covernote.telematics_io.osm._importable", lambda name: False)
+    monkeypatch.setattr("covernote.telematics.adapters.osm._importable", lambda name: False)
     pbf = tmp_path / "x.osm.pbf"
     pbf.write_bytes(b"not really")
     with pytest.raises(CommandError, match="pyrosm or osmium") as exc:
@@ -106,7 +106,7 @@ def test_yd_speed_1_osm_pbf_without_a_reader_is_a_clear_error(tmp_path, points_f
 def test_yd_speed_1_score_against_an_osm_extract(tmp_path, capsys):
     # Three fixes a second apart heading east along High Street (20 mph) of the UK-style
     # OSM XML fixture, then parked: the matched limit is the way's 20 mph.
-    osm = ROOT / "tests/unit/telematics/data/uk_tiny.osm"
+    osm = Path(__file__).parent / "adapters/data/uk_tiny.osm"
     k = 111_320.0 * math.cos(math.radians(51.5))
     n = 400
     pts = pl.DataFrame(

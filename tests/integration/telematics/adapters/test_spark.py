@@ -17,6 +17,7 @@ from typing import Any
 
 import polars as pl
 import pytest
+from django.conf import settings
 from polars.testing import assert_frame_equal
 from pyspark.sql import DataFrame, SparkSession
 
@@ -24,10 +25,9 @@ from covernote.domain.telematics.frames import POINTS_IN, POINTS_OUT, TRIPS_OUT
 from covernote.domain.telematics.kernel import score_points
 from covernote.domain.telematics.params import TelematicsParams, parse_params
 from covernote.domain.telematics.speed_limits import RoadIndex, build_road_index
-from covernote.telematics_io.fixture import a10kw_dir
+from covernote.telematics.adapters.fixture import a10kw_dir
 
-ROOT = Path(__file__).resolve().parents[2]
-TOML = ROOT / "config/products/telematics/2026-01-01.toml"
+TOML = Path(settings.CONFIG_DIR) / "products/telematics/2026-01-01.toml"
 FIXTURE = a10kw_dir()
 SAMPLE_DEVICES = 200
 NOW = datetime(2026, 3, 10, tzinfo=UTC)  # after every fixture fix: no future-timestamp flags
@@ -47,7 +47,7 @@ def spark() -> Iterator[SparkSession]:
         pytest.skip("Spark needs Java (set COVERNOTE_REQUIRE_SPARK=1 to make this an error)")
     os.environ["PYSPARK_PYTHON"] = sys.executable
     os.environ["PYSPARK_DRIVER_PYTHON"] = sys.executable
-    from covernote.telematics_io.spark import SPARK_CONF
+    from covernote.telematics.adapters.spark import SPARK_CONF
 
     builder = (
         SparkSession.builder.master("local[2]")
@@ -134,7 +134,7 @@ def test_yd_score_1_spark_path_equals_local_path(
     Whatever the number of device buckets (4 = the shuffle partitions; 1000 for 201
     devices = mostly one device per group), the result is the same.
     """
-    from covernote.telematics_io.spark import (
+    from covernote.telematics.adapters.spark import (
         POINTS_OUT_SPARK,
         TRIPS_OUT_SPARK,
         score_with_spark,
@@ -188,7 +188,7 @@ def test_yd_score_1_spark_empty_input_gives_empty_outputs_with_schema(
     spark: SparkSession, roads_index: RoadIndex, params: TelematicsParams
 ) -> None:
     """No points: no groups, so no kernel call; both outputs empty with the kernel's schemas."""
-    from covernote.telematics_io.spark import (
+    from covernote.telematics.adapters.spark import (
         POINTS_OUT_SPARK,
         TRIPS_OUT_SPARK,
         score_with_spark,
@@ -215,7 +215,7 @@ def test_yd_score_1_spark_bad_input_is_refused(
 ) -> None:
     """The adapter checks the POINTS_IN columns and the bucket count before any Spark job."""
     from covernote.domain.errors import DomainError
-    from covernote.telematics_io.spark import score_with_spark, spark_schema
+    from covernote.telematics.adapters.spark import score_with_spark, spark_schema
 
     schema = {k: v for k, v in POINTS_IN.items() if k != "speed_kmh"}
     sdf = spark.createDataFrame([], spark_schema(schema))

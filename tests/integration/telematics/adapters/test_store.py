@@ -10,7 +10,7 @@ import pytest
 
 from covernote.domain.errors import DomainError
 from covernote.domain.telematics.plausibility import DataWindow
-from covernote.telematics_io.store import (
+from covernote.telematics.adapters.store import (
     compact,
     ingest_batch,
     ingest_body,

@@ -13,8 +13,8 @@ import paho.mqtt.client as mqtt
 import polars as pl
 import pytest
 
-from covernote.telematics_io.mqtt import PointsSubscriber, read_rejected, store_rejected
-from covernote.telematics_io.store import ingest_batch, read_points
+from covernote.telematics.adapters.mqtt import PointsSubscriber, read_rejected, store_rejected
+from covernote.telematics.adapters.store import ingest_batch, read_points
 
 HOST, PORT = "127.0.0.1", 1883
 WIDE = (datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 12, 31, tzinfo=UTC))

@@ -23,8 +23,8 @@ import polars as pl
 from paho.mqtt.enums import CallbackAPIVersion
 
 from covernote.domain.errors import DomainError
-from covernote.telematics_io.ingest import select_columns
-from covernote.telematics_io.store import filesystem
+from covernote.telematics.adapters.parse import select_columns
+from covernote.telematics.adapters.store import filesystem
 
 log = logging.getLogger(__name__)
 

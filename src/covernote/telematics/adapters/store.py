@@ -37,7 +37,7 @@ from covernote.domain.telematics.frames import TS
 from covernote.domain.telematics.params import PlausibilityParams, TelematicsParams
 from covernote.domain.telematics.plausibility import DataWindow
 from covernote.products.loader import shipped_params
-from covernote.telematics_io.ingest import CANONICAL, QUARANTINE, parse_body, validate
+from covernote.telematics.adapters.parse import CANONICAL, QUARANTINE, parse_body, validate
 
 POINTS_DIR = "points"
 QUARANTINE_DIR = "quarantine"
@@ -169,7 +169,7 @@ def ingest_body(
     root: str | os.PathLike[str],
     params: PlausibilityParams | None = None,
 ) -> IngestResult:
-    """Parse an upload body (:func:`ingest.parse_body`) and :func:`ingest_batch` it."""
+    """Parse an upload body (:func:`parse.parse_body`) and :func:`ingest_batch` it."""
     return ingest_batch(
         parse_body(body, content_type),
         allowed_devices=allowed_devices,

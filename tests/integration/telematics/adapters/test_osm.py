@@ -19,8 +19,8 @@ import pytest
 
 from covernote.domain.errors import DomainError
 from covernote.domain.telematics.speed_limits import build_road_index
-from covernote.telematics_io import osm as osm_io
-from covernote.telematics_io.osm import read_osm_roads
+from covernote.telematics.adapters import osm as osm_io
+from covernote.telematics.adapters.osm import read_osm_roads
 
 UK_XML = Path(__file__).resolve().parent / "data/uk_tiny.osm"
 MPH = 1.609344
