@@ -90,11 +90,10 @@ def test_yd_score_1_bad_file_is_one_error_line_exit_2_nothing_written(
     assert [p.name for p in tmp_path.iterdir()] == ["bad.parquet"]
 
 
-def test_yd_speed_1_osm_pbf_without_a_reader_is_a_clear_error(tmp_path, points_file, monkeypatch):
-    monkeypatch.setattr("covernote.telematics.adapters.osm._importable", lambda name: False)
+def test_yd_speed_1_corrupt_osm_pbf_is_a_clear_error(tmp_path, points_file):
     pbf = tmp_path / "x.osm.pbf"
     pbf.write_bytes(b"not really")
-    with pytest.raises(CommandError, match="pyrosm or osmium") as exc:
+    with pytest.raises(CommandError, match="not a readable OSM PBF") as exc:
         call_command(
             "telematics", "score", "--points", str(points_file), "--osm", str(pbf),
             "--out", str(tmp_path / "o"),

@@ -113,7 +113,7 @@ class Command(BaseCommand):
         roads = sc.add_mutually_exclusive_group(required=True)
         roads.add_argument("--roads", type=Path, help="roads.parquet (fixture format)")
         roads.add_argument(
-            "--osm", type=Path, help="OSM extract: .osm.pbf (needs pyrosm or osmium) or .osm XML"
+            "--osm", type=Path, help="OSM extract: .osm.pbf (read with osmium) or .osm XML"
         )
         sc.add_argument("--out", required=True, type=Path)
         sc.add_argument("--config", type=Path, help="telematics TOML (default: product config)")
