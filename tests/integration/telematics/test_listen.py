@@ -45,7 +45,7 @@ def test_yd_data_1_mqtt_messages_become_trips(device, road_map):
     day = demo_day(device.serial, date(2026, 3, 3), cars=2).with_columns(
         ts=pl.col("ts").dt.strftime("%Y-%m-%dT%H:%M:%S%.fZ")
     )
-    sub = make_subscriber(host=HOST, port=PORT)
+    sub = make_subscriber(host=HOST, port=PORT, client_id=f"test-listen-{device.serial}")
     sub.start()
     try:
         assert sub.subscribed.wait(10)

@@ -6,7 +6,8 @@
 
 Operations on the platform's own store and policies:
 
-    covernote telematics listen [--host 127.0.0.1 --port 1883 --seconds N]   MQTT in
+    covernote telematics listen [--host H --port P --client-id ID --ca-file CA
+                                 --cert-file C --key-file K --username U]      MQTT in
     covernote telematics load-roads ROADS.parquet                            activate a map
     covernote telematics device-key SERIAL                                   a Smartbox's upload key
     covernote telematics demo-feed SERIAL --date YYYY-MM-DD [--cars 6]       a demo day of driving
@@ -136,8 +137,19 @@ class Command(BaseCommand):
         ls = sub.add_parser(
             "listen", help="ingest Smartbox data from MQTT (covernote/devices/+/points)"
         )
-        ls.add_argument("--host", default="127.0.0.1")
-        ls.add_argument("--port", type=int, default=1883)
+        ls.add_argument("--host", help="broker (default 127.0.0.1, or COVERNOTE_MQTT_HOST)")
+        ls.add_argument("--port", type=int, help="default 1883 (8883 is usual with TLS)")
+        ls.add_argument(
+            "--client-id", help="stable id: the broker keeps the session (queued QoS 1) under it"
+        )
+        ls.add_argument("--username")
+        ls.add_argument(
+            "--password", help="prefer COVERNOTE_MQTT_PASSWORD (a CLI argument shows in ps)"
+        )
+        ls.add_argument("--ca-file", help="TLS: the broker's CA certificate (PEM)")
+        ls.add_argument("--cert-file", help="TLS: client certificate (PEM)")
+        ls.add_argument("--key-file", help="TLS: client private key (PEM)")
+        ls.add_argument("--tls", action="store_true", help="TLS with the system CAs")
         ls.add_argument(
             "--seconds", type=float, help="stop after this long (default: run until stopped)"
         )
@@ -269,15 +281,15 @@ class Command(BaseCommand):
         from covernote.telematics import operations
 
         if action == "listen":
+            broker = operations.broker_options(
+                {k: options.get(k) for k in operations.BROKER_OPTION_NAMES}
+            )
+            tls = " over TLS" if broker.uses_tls else ""
             self.stdout.write(
-                f"listening on {options['host']}:{options['port']} (covernote/devices/+/points)"
+                f"listening on {broker.host}:{broker.port}{tls} as {broker.client_id} "
+                "(covernote/devices/+/points, QoS 1, persistent session)"
             )
-            sub = operations.listen(
-                host=options["host"],
-                port=options["port"],
-                seconds=options["seconds"],
-                out=self.stdout,
-            )
+            sub = operations.listen(options=broker, seconds=options["seconds"], out=self.stdout)
             self.stdout.write(
                 f"{sub.handled} batches ingested, {sub.rejected} messages quarantined"
             )
