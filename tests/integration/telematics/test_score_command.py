@@ -143,3 +143,35 @@ def test_yd_data_1_ingest_command_stores_a_local_file_once(tmp_path, fixture_sli
     assert f'"accepted": {fixture_slice.height}' in first
     assert '"accepted": 0' in again and f'"duplicates": {fixture_slice.height}' in again
     assert read_points(root).height == fixture_slice.height
+
+
+def _spark_available() -> bool:
+    import importlib.util
+    import os
+    import shutil
+
+    has_java = shutil.which("java") is not None or bool(os.environ.get("JAVA_HOME"))
+    return has_java and importlib.util.find_spec("pyspark") is not None
+
+
+def test_yd_score_1_score_engine_spark_gives_the_local_outputs(tmp_path, points_file, monkeypatch):
+    import os
+
+    if not _spark_available() and not os.environ.get("COVERNOTE_REQUIRE_SPARK"):
+        pytest.skip("--engine spark needs Java and pyspark (COVERNOTE_REQUIRE_SPARK=1: fail)")
+    monkeypatch.setenv("SPARK_LOCAL_IP", "127.0.0.1")
+    common = ["--points", str(points_file), "--roads", str(ROADS), "--now", NOW, "--no-progress"]
+    call_command("telematics", "score", *common, "--out", str(tmp_path / "local"))
+    call_command(
+        "telematics", "score", *common, "--out", str(tmp_path / "spark"),
+        "--engine", "spark", "--master", "local[2]", "--buckets", "3",
+    )  # fmt: skip
+    for name in ("points.parquet", "trips.parquet"):
+        local = pl.read_parquet(tmp_path / "local" / name)
+        spark = pl.read_parquet(tmp_path / "spark" / name)
+        assert spark.schema == local.schema, name
+        assert spark.height == local.height > 0, name
+        key = ["device_id", "ts"] if name == "points.parquet" else ["trip_id"]
+        from polars.testing import assert_frame_equal
+
+        assert_frame_equal(spark.sort(key), local.sort(key), check_exact=False, rtol=1e-9)

@@ -1,7 +1,7 @@
 """The Spark path of the telematics kernel equals the local path (YD-SCORE-1, issue 6 part 9).
 
-Runs Spark in ``local[2]`` on 127.0.0.1. Skipped when Java is missing, unless
-``COVERNOTE_REQUIRE_SPARK`` is set (then a missing Java fails the run).
+Runs Spark in ``local[2]`` on 127.0.0.1. Skipped when Java or pyspark is missing,
+unless ``COVERNOTE_REQUIRE_SPARK`` is set (then a missing one fails the run).
 """
 
 from __future__ import annotations

@@ -2,6 +2,7 @@
 
     covernote telematics score --points POINTS.parquet --roads ROADS.parquet --out DIR
     covernote telematics score --points POINTS.parquet --osm EXTRACT.osm.pbf --out DIR
+    covernote telematics score ... --engine spark [--master local[2] | spark://HOST:7077]
     covernote telematics ingest FILE --root DIR [--window-start ISO --window-end ISO]
 
 Operations on the platform's own store and policies:
@@ -104,6 +105,47 @@ def _read_parquet(path: Path, field: str) -> pl.DataFrame:
         raise DomainError(exc.code, f"{path}: {exc.message}", exc.rule, field) from exc
 
 
+def _score_locally(
+    points: pl.DataFrame, index: Any, params: TelematicsParams, now: datetime, options: Any
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The kernel in this process, in chunks of whole devices (progress bar on stderr)."""
+    pts_parts: list[pl.DataFrame] = []
+    trip_parts: list[pl.DataFrame] = []
+    with tqdm(
+        total=points.height,
+        unit="pt",
+        unit_scale=True,
+        desc="scoring",
+        disable=options["no_progress"],
+        file=sys.stderr,
+    ) as bar:
+        for chunk in device_chunks(points, CHUNK_POINTS):
+            p, t = score_points(chunk, index, params, now=now)
+            pts_parts.append(p)
+            trip_parts.append(t)
+            bar.update(chunk.height)
+    return pl.concat(pts_parts), pl.concat(trip_parts)
+
+
+def _score_on_spark(
+    points: pl.DataFrame, index: Any, params: TelematicsParams, now: datetime, options: Any
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The same kernel through the Spark adapter (``--engine spark``), outputs collected."""
+    try:
+        from covernote.telematics.adapters import spark as spark_adapter
+    except ImportError as exc:
+        raise DomainError(
+            ErrorCode.CONFIGURATION,
+            f"--engine spark needs pyspark ({exc}): install the 'spark' dependency group",
+            "YD-SCORE-1",
+            "engine",
+        ) from exc
+    session = spark_adapter.spark_session(options.get("master"))
+    return spark_adapter.score_frame_with_spark(
+        points, index, params, spark=session, now=now, buckets=options.get("buckets")
+    )
+
+
 class Command(BaseCommand):
     help = "Telematics batch tools: score a points file, ingest a local file into the store."
 
@@ -125,6 +167,20 @@ class Command(BaseCommand):
             help="direction of roads without a oneway column (yes: one row per direction)",
         )
         sc.add_argument("--now", help="ISO instant for the future-timestamp check")
+        sc.add_argument(
+            "--engine",
+            choices=["local", "spark"],
+            default="local",
+            help="local: Polars in this process; spark: the same kernel through the Spark "
+            "adapter (needs the 'spark' dependency group and Java)",
+        )
+        sc.add_argument(
+            "--master",
+            help="Spark master (local[2], spark://host:7077, yarn); default: spark-submit's",
+        )
+        sc.add_argument(
+            "--buckets", type=int, help="Spark: device groups (default: shuffle partitions)"
+        )
         sc.add_argument("--overwrite", action="store_true", help="replace an existing --out")
         sc.add_argument("--no-progress", action="store_true")
         ig = sub.add_parser("ingest", help="ingest a local points file into the raw store")
@@ -210,23 +266,10 @@ class Command(BaseCommand):
         points = as_points_frame(_read_parquet(options["points"], "points"))
         index = build_road_index(roads, params.speed_limits, default_oneway=oneway)
         points = points.sort("device_id", "ts", maintain_order=True)
-        pts_parts: list[pl.DataFrame] = []
-        trip_parts: list[pl.DataFrame] = []
-        with tqdm(
-            total=points.height,
-            unit="pt",
-            unit_scale=True,
-            desc="scoring",
-            disable=options["no_progress"],
-            file=sys.stderr,
-        ) as bar:
-            for chunk in device_chunks(points, CHUNK_POINTS):
-                p, t = score_points(chunk, index, params, now=now)
-                pts_parts.append(p)
-                trip_parts.append(t)
-                bar.update(chunk.height)
-        pts_out = pl.concat(pts_parts)
-        trips_out = pl.concat(trip_parts)
+        if options.get("engine") == "spark":
+            pts_out, trips_out = _score_on_spark(points, index, params, now, options)
+        else:
+            pts_out, trips_out = _score_locally(points, index, params, now, options)
         tmp = out.parent / f".{out.name}.tmp-{uuid.uuid4().hex[:8]}"
         tmp.mkdir(parents=True)
         try:
