@@ -174,4 +174,4 @@ def test_yd_score_1_score_engine_spark_gives_the_local_outputs(tmp_path, points_
         key = ["device_id", "ts"] if name == "points.parquet" else ["trip_id"]
         from polars.testing import assert_frame_equal
 
-        assert_frame_equal(spark.sort(key), local.sort(key), check_exact=False, rtol=1e-9)
+        assert_frame_equal(spark.sort(key), local.sort(key), check_exact=False, rel_tol=1e-9)

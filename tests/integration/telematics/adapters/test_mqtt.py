@@ -46,7 +46,7 @@ def broker(tag: str, **kw) -> BrokerOptions:
     )
 
 
-def _wait(cond, timeout=10.0) -> bool:
+def _wait(cond, timeout=60.0) -> bool:  # returns as soon as cond holds; generous under load
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         if cond():
