@@ -35,7 +35,7 @@ from covernote.domain.telematics.params import parse_params
 from covernote.domain.telematics.plausibility import EARTH_RADIUS_M
 from covernote.domain.telematics.segment import assign_trips
 from covernote.products.loader import shipped_config_path
-from covernote.telematics_io.fixture import a10kw_dir
+from covernote.telematics.adapters.fixture import a10kw_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = a10kw_dir()

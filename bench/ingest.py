@@ -27,8 +27,8 @@ from pathlib import Path
 
 import polars as pl
 
-from covernote.telematics_io.fixture import a10kw_dir
-from covernote.telematics_io.store import ingest_body
+from covernote.telematics.adapters.fixture import a10kw_dir
+from covernote.telematics.adapters.store import ingest_body
 
 FIXTURE = a10kw_dir()
 TARGET = 1e6  # points/s, issue 6

@@ -3,7 +3,7 @@
     uv run python bench/spark.py [--master local[2]] [--buckets 4 --buckets 40000]
 
 Scores the whole a10kw fixture (361,878 fixes, 4,002 devices) with the local kernel
-and with :func:`covernote.telematics_io.spark.score_with_spark` for each bucket count,
+and with :func:`covernote.telematics.adapters.spark.score_with_spark` for each bucket count,
 collects both outputs to the driver (Arrow), checks them equal to the local result
 (floats to 1e-9) and prints wall times. Needs Java.
 """
@@ -25,7 +25,7 @@ from covernote.domain.telematics.kernel import score_points
 from covernote.domain.telematics.params import parse_params
 from covernote.domain.telematics.speed_limits import build_road_index
 from covernote.products.loader import shipped_config_path
-from covernote.telematics_io.fixture import a10kw_dir
+from covernote.telematics.adapters.fixture import a10kw_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = a10kw_dir()
@@ -45,7 +45,7 @@ def main() -> None:
     os.environ["PYSPARK_PYTHON"] = sys.executable
     from pyspark.sql import SparkSession
 
-    from covernote.telematics_io.spark import SPARK_CONF, score_with_spark
+    from covernote.telematics.adapters.spark import SPARK_CONF, score_with_spark
 
     with shipped_config_path("telematics", directory=ROOT / "config/products").open("rb") as fh:
         params = parse_params(tomllib.load(fh))

@@ -30,7 +30,7 @@ from covernote.domain.telematics.params import parse_params
 from covernote.domain.telematics.segment import assign_trips
 from covernote.domain.telematics.speed_limits import build_road_index, match_limits
 from covernote.products.loader import shipped_config_path
-from covernote.telematics_io.fixture import a10kw_dir
+from covernote.telematics.adapters.fixture import a10kw_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = a10kw_dir()

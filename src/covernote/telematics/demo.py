@@ -14,7 +14,7 @@ from pathlib import Path
 import polars as pl
 
 from covernote.domain.errors import DomainError, ErrorCode
-from covernote.telematics_io.fixture import a10kw_dir
+from covernote.telematics.adapters.fixture import a10kw_dir
 
 
 def fixture_dir() -> Path:

@@ -1,6 +1,6 @@
 """Smartbox data in: one service for the upload endpoint, MQTT and files (YD-DATA-1).
 
-Validate and store the raw points (``covernote.telematics_io``), reject what is
+Validate and store the raw points (``covernote.telematics.adapters``), reject what is
 not ours to keep (unknown or deactivated devices, outside the policy's data
 window, another caller's device), then rescore the device-days the batch
 touched, mark the box installed on its first data, and open a tamper case for
@@ -20,10 +20,10 @@ from covernote.domain.calendar import LONDON
 from covernote.domain.errors import DomainError, ErrorCode
 from covernote.domain.telematics.plausibility import DataWindow
 from covernote.domain.young_driver import smartbox as box
+from covernote.telematics.adapters.store import ingest_batch, read_device_days
 from covernote.telematics.config import storage_root, telematics_params
 from covernote.telematics.models import CaseKind, DeviceCase, IngestBatch
 from covernote.telematics.services import ScoreResult, telematics_score
-from covernote.telematics_io.store import ingest_batch, read_device_days
 from covernote.young_driver.models import Device, PolicyStatus, YDCancellation, YDPolicy
 
 #: Devices that may send data (a deactivated box never may, YD-DATA-1).
@@ -84,7 +84,11 @@ def telematics_ingest(
     }
     root = storage_root()
     result = ingest_batch(
-        frame, allowed_devices=allowed, now=now, root=root, params=telematics_params().plausibility
+        frame,
+        allowed_devices=allowed,
+        now=now,
+        root=root,
+        params=telematics_params(now).plausibility,
     )
     for reason, count in result.quarantined.items():
         reasons[reason] = reasons.get(reason, 0) + count

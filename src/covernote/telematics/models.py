@@ -1,6 +1,6 @@
 """Telematics records (YD-SCORE, YD-SPEED, YD-REVIEW, YD-DATA-1, YD-THEFT).
 
-Raw points live in Parquet under the storage root (``covernote.telematics_io``);
+Raw points live in Parquet under the storage root (``covernote.telematics.adapters``);
 the database keeps what people look at and decide on: trips and their scores,
 the alert ladder with its evidence, premium reviews, ingest receipts and the
 device's last known position.

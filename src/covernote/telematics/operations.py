@@ -11,14 +11,16 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
+from django.conf import settings
+from django.db import close_old_connections
 from django.utils import timezone
 
 from covernote.domain.errors import DomainError, ErrorCode
+from covernote.telematics.adapters.mqtt import BrokerOptions, PointsSubscriber, store_rejected
 from covernote.telematics.config import storage_root
 from covernote.telematics.demo import demo_day
 from covernote.telematics.ingest import telematics_ingest
 from covernote.telematics.services import device_key_issue, road_map_load
-from covernote.telematics_io.mqtt import PointsSubscriber, store_rejected
 from covernote.young_driver.models import Device
 
 log = logging.getLogger(__name__)
@@ -57,14 +59,42 @@ def feed_demo_day(serial: str, day: date, cars: int = 6) -> dict[str, Any]:
     }
 
 
-def make_subscriber(*, host: str, port: int, out: Any = None) -> PointsSubscriber:
+BROKER_OPTION_NAMES = (
+    "host", "port", "client_id", "username", "password", "ca_file", "cert_file", "key_file", "tls",
+)  # fmt: skip
+
+
+def broker_options(given: dict[str, Any] | None = None) -> BrokerOptions:
+    """The listener's broker options: command-line ``given`` > ``COVERNOTE_MQTT_*``
+    environment > ``settings.COVERNOTE_MQTT`` (a dict of the same names) > defaults."""
+    configured = getattr(settings, "COVERNOTE_MQTT", None) or {}
+    return (
+        BrokerOptions()
+        .merged(configured)
+        .merged(BrokerOptions.from_env())
+        .merged({k: v for k, v in (given or {}).items() if v not in (None, False)})
+    )
+
+
+def make_subscriber(
+    *,
+    options: BrokerOptions | None = None,
+    host: str | None = None,
+    port: int | None = None,
+    client_id: str | None = None,
+    out: Any = None,
+) -> PointsSubscriber:
     """A subscriber to ``covernote/devices/+/points`` that ingests every message through the
     same path as an upload; unparsable messages go to the quarantine with the reason."""
 
     def on_batch(topic: str, batch: pl.DataFrame) -> None:
-        result = telematics_ingest(
-            frame=batch, now=timezone.now(), caller=f"mqtt:{topic}", source="mqtt"
-        )
+        close_old_connections()  # paho's thread: drop a connection the database closed
+        try:
+            result = telematics_ingest(
+                frame=batch, now=timezone.now(), caller=f"mqtt:{topic}", source="mqtt"
+            )
+        finally:
+            close_old_connections()
         if out is not None:
             out.write(
                 json.dumps(
@@ -78,14 +108,17 @@ def make_subscriber(*, host: str, port: int, out: Any = None) -> PointsSubscribe
                 + "\n"
             )
 
-    return PointsSubscriber(on_batch, store_rejected(storage_root()), host=host, port=port)
+    opts = (options or broker_options()).merged(
+        {"host": host, "port": port, "client_id": client_id}
+    )
+    return PointsSubscriber(on_batch, store_rejected(storage_root()), options=opts)
 
 
 def listen(
-    *, host: str, port: int, seconds: float | None = None, out: Any = None
+    *, options: BrokerOptions | None = None, seconds: float | None = None, out: Any = None
 ) -> PointsSubscriber:
     """Run the subscriber until stopped, or for ``seconds``."""
-    subscriber = make_subscriber(host=host, port=port, out=out)
+    subscriber = make_subscriber(options=options, out=out)
     subscriber.start()
     try:
         if seconds is None:

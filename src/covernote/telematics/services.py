@@ -63,7 +63,8 @@ def road_map_load(*, path: Path, actor: Any, default_oneway: bool | None = True)
     row (the a10kw fixture); give ``None`` for maps with an ``oneway`` column.
     """
     roads = _read_roads(path)
-    index = build_road_index(roads, telematics_params().speed_limits, default_oneway=default_oneway)
+    limits = telematics_params(timezone.now()).speed_limits
+    index = build_road_index(roads, limits, default_oneway=default_oneway)
     existing = RoadMap.objects.filter(version=index.map_version).first()
     maps_dir = storage_root() / "maps"
     maps_dir.mkdir(parents=True, exist_ok=True)
@@ -95,7 +96,8 @@ def road_map_load(*, path: Path, actor: Any, default_oneway: bool | None = True)
 _INDEX_CACHE: dict[str, RoadIndex] = {}
 
 
-def active_road_index() -> RoadIndex:
+def active_road_index(on: datetime) -> RoadIndex:
+    """The active map indexed with the road-class limits in force on ``on`` (cached)."""
     road_map = RoadMap.objects.filter(is_active=True).first()
     if road_map is None:
         raise DomainError(
@@ -104,12 +106,14 @@ def active_road_index() -> RoadIndex:
             "YD-SCORE-1",
             "roads",
         )
-    index = _INDEX_CACHE.get(road_map.version)
+    limits = telematics_params(on).speed_limits
+    key = f"{road_map.version}|{id(limits)}"  # parsed params are cached per content hash
+    index = _INDEX_CACHE.get(key)
     if index is None:
         roads = _read_roads(Path(road_map.path))
-        index = build_road_index(roads, telematics_params().speed_limits, default_oneway=True)
+        index = build_road_index(roads, limits, default_oneway=True)
         _INDEX_CACHE.clear()
-        _INDEX_CACHE[road_map.version] = index
+        _INDEX_CACHE[key] = index
     return index
 
 
@@ -201,8 +205,8 @@ def telematics_score(
     result = ScoreResult()
     if points.height == 0:
         return result
-    params = telematics_params()
-    index = active_road_index()
+    params = telematics_params(now)
+    index = active_road_index(now)
     serials = points["device_id"].unique().to_list()
     devices = {
         d.serial: d for d in Device.objects.filter(serial__in=serials).select_related("policy")

@@ -12,7 +12,7 @@ import pytest
 
 from covernote.domain.telematics.params import TelematicsParams, parse_params
 from covernote.products.loader import shipped_config_path
-from covernote.telematics_io.fixture import a10kw_dir
+from covernote.telematics.adapters.fixture import a10kw_dir
 
 ROOT = Path(__file__).resolve().parents[3]
 TOML = shipped_config_path("telematics", directory=ROOT / "config/products")

@@ -115,3 +115,17 @@ def test_yd_score_1_a_fix_exactly_on_a_road_without_noise_matches_that_road(para
         pts.append((x0 + f * (x1 - x0), y0 + f * (y1 - y0)))
     out = match_limits(_trip(pts, [hd] * n, speed=28.8), idx, along="device_id")
     assert set(out["road_id"].to_list()) == {road}
+
+
+def test_yd_score_1_a_devices_match_does_not_depend_on_its_batch(params):
+    """Sigma is estimated per device: the Spark buckets and the local run agree."""
+    idx = build_road_index(_roads(), params.speed_limits)
+    calm = _trip([(10.0 * i, 1.0) for i in range(12)], [90.0] * 12)
+    noisy = _trip([(10.0 * i, 12.0 * (-1) ** i) for i in range(12)], [90.0] * 12).with_columns(
+        pl.lit("e").alias("device_id")
+    )
+    alone = match_limits(calm, idx, along="device_id")
+    together = match_limits(pl.concat([calm, noisy]), idx, along="device_id")
+    assert together.filter(pl.col("device_id") == "d")["road_id"].to_list() == alone[
+        "road_id"
+    ].to_list()

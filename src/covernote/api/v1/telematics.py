@@ -14,6 +14,7 @@ from covernote.accounts.models import Role, User
 from covernote.accounts.selectors import request_user
 from covernote.api.auth import AUTH
 from covernote.domain.errors import DomainError, ErrorCode
+from covernote.telematics.adapters.parse import parse_body
 from covernote.telematics.ingest import telematics_ingest
 from covernote.telematics.reviews import review_decision
 from covernote.telematics.selectors import (
@@ -26,7 +27,6 @@ from covernote.telematics.selectors import (
     trips_for,
 )
 from covernote.telematics.services import device_for_key
-from covernote.telematics_io.ingest import parse_body
 from covernote.young_driver.models import Device
 
 router = Router(tags=["telematics"])

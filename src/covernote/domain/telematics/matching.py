@@ -79,7 +79,7 @@ class MatchGrid:
 class HmmParams:
     search_radius_m: float
     candidates: int
-    sigma_m: float  # 0 = estimate from the batch
+    sigma_m: float  # 0 = estimate per chain (device) from its own fixes
     sigma_min_m: float
     beta_m: float
     heading_weight_per_deg: float
@@ -115,9 +115,20 @@ def _empty_candidates(n: int, k: int, sigma: float) -> Candidates:
 
 
 def find_candidates(
-    grid: MatchGrid, lat: F64, lon: F64, speed_kmh: F64, heading: F64, p: HmmParams
+    grid: MatchGrid,
+    lat: F64,
+    lon: F64,
+    speed_kmh: F64,
+    heading: F64,
+    p: HmmParams,
+    new_chain: npt.NDArray[np.bool_] | None = None,
 ) -> Candidates:
-    """Up to ``p.candidates`` roads per fix, best emission first (vectorised)."""
+    """Up to ``p.candidates`` roads per fix, best emission first (vectorised).
+
+    An estimated sigma is estimated per chain (``new_chain`` marks where each device's
+    fixes start), so a device's result never depends on which other devices share its
+    batch — the local and the Spark engines must agree fix for fix.
+    """
     n = lat.shape[0]
     k = max(1, p.candidates)
     key = np.floor(lat / grid.cell_deg_lat).astype(np.int64) * _CELL_ROW + np.floor(
@@ -151,16 +162,21 @@ def find_candidates(
     sizes = np.diff(np.r_[starts, pid.shape[0]])
     gpid = pid[starts]
     if p.sigma_m > 0:
+        sigma_fix = np.full(pid.shape[0], p.sigma_m)
         sigma = p.sigma_m
     else:
         nearest = np.minimum.reduceat(d, starts)
-        sigma = max(p.sigma_min_m, MAD_TO_SIGMA * float(np.median(nearest)))
+        chain_of = (np.zeros(n, np.int64) if new_chain is None else np.cumsum(new_chain) - 1)[gpid]
+        per_chain = _median_by(chain_of, nearest)
+        sigma_chain = np.maximum(p.sigma_min_m, MAD_TO_SIGMA * per_chain)
+        sigma_fix = np.repeat(sigma_chain[chain_of], sizes)
+        sigma = float(np.median(sigma_chain[np.unique(chain_of)]))
     # heading disagreement (degrees); two-way roads take the closer direction
     h = np.where(speed_kmh >= p.heading_min_speed_kmh, heading, np.nan)[pid]
     diff = np.abs((h - col[7][row] + 540.0) % 360.0 - 180.0)
     against = ~grid.seg_oneway[row] & (diff > 90.0)
     diff = np.where(against, 180.0 - diff, diff)
-    cost = (0.5 / sigma**2) * d * d + p.heading_weight_per_deg * np.nan_to_num(diff, nan=0.0)
+    cost = (0.5 / sigma_fix**2) * d * d + p.heading_weight_per_deg * np.nan_to_num(diff, nan=0.0)
     s_geom = col[6][row] + t * seglen
     flip = grid.road_rev[road] ^ against
     length = grid.road_len[road]
@@ -187,6 +203,21 @@ def find_candidates(
         chosen = np.full(starts.shape[0], -2, np.int64)
         chosen[valid] = road[at]
         keys[road == np.repeat(chosen, sizes)] = _MAX_KEY
+    return out
+
+
+def _median_by(group: I64, value: F64) -> F64:
+    """Median of ``value`` per ``group`` id (indexed by group id; vectorised)."""
+    size = int(group.max()) + 1 if group.shape[0] else 0
+    order = np.lexsort((value, group))
+    g, v = group[order], value[order]
+    count = np.bincount(g, minlength=size)
+    first = np.cumsum(count) - count
+    lo = first + (count - 1) // 2
+    hi = first + count // 2
+    out = np.full(size, np.nan)
+    has = count > 0
+    out[has] = 0.5 * (v[lo[has]] + v[hi[has]])
     return out
 
 
@@ -287,7 +318,7 @@ def match_roads(
     passed from one road to the next is then placed with the reported speeds, not the
     noisy positions (:func:`road_changes`).
     """
-    cand = find_candidates(grid, lat, lon, speed_kmh, heading, p)
+    cand = find_candidates(grid, lat, lon, speed_kmh, heading, p, new_chain)
     travel = travelled_m(lat, lon, speed_kmh, ts_s, new_chain, p.travel)
     slot = viterbi(cand, travel, new_chain, lat, p.beta_m)
     rows = np.arange(lat.shape[0])

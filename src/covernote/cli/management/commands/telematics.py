@@ -2,11 +2,13 @@
 
     covernote telematics score --points POINTS.parquet --roads ROADS.parquet --out DIR
     covernote telematics score --points POINTS.parquet --osm EXTRACT.osm.pbf --out DIR
+    covernote telematics score ... --engine spark [--master local[2] | spark://HOST:7077]
     covernote telematics ingest FILE --root DIR [--window-start ISO --window-end ISO]
 
 Operations on the platform's own store and policies:
 
-    covernote telematics listen [--host 127.0.0.1 --port 1883 --seconds N]   MQTT in
+    covernote telematics listen [--host H --port P --client-id ID --ca-file CA
+                                 --cert-file C --key-file K --username U]      MQTT in
     covernote telematics load-roads ROADS.parquet                            activate a map
     covernote telematics device-key SERIAL                                   a Smartbox's upload key
     covernote telematics demo-feed SERIAL --date YYYY-MM-DD [--cars 6]       a demo day of driving
@@ -40,9 +42,9 @@ from covernote.domain.telematics.kernel import score_points
 from covernote.domain.telematics.params import TelematicsParams
 from covernote.domain.telematics.speed_limits import build_road_index
 from covernote.products.loader import parse_params_for, shipped_params
-from covernote.telematics_io.ingest import parse_body, parse_parquet
-from covernote.telematics_io.osm import read_osm_roads
-from covernote.telematics_io.store import ingest_body
+from covernote.telematics.adapters.osm import read_osm_roads
+from covernote.telematics.adapters.parse import parse_body, parse_parquet
+from covernote.telematics.adapters.store import ingest_body
 
 CHUNK_POINTS = 500_000  # points per progress step (chunks end on device boundaries)
 CONTENT_TYPES = {
@@ -103,6 +105,47 @@ def _read_parquet(path: Path, field: str) -> pl.DataFrame:
         raise DomainError(exc.code, f"{path}: {exc.message}", exc.rule, field) from exc
 
 
+def _score_locally(
+    points: pl.DataFrame, index: Any, params: TelematicsParams, now: datetime, options: Any
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The kernel in this process, in chunks of whole devices (progress bar on stderr)."""
+    pts_parts: list[pl.DataFrame] = []
+    trip_parts: list[pl.DataFrame] = []
+    with tqdm(
+        total=points.height,
+        unit="pt",
+        unit_scale=True,
+        desc="scoring",
+        disable=options["no_progress"],
+        file=sys.stderr,
+    ) as bar:
+        for chunk in device_chunks(points, CHUNK_POINTS):
+            p, t = score_points(chunk, index, params, now=now)
+            pts_parts.append(p)
+            trip_parts.append(t)
+            bar.update(chunk.height)
+    return pl.concat(pts_parts), pl.concat(trip_parts)
+
+
+def _score_on_spark(
+    points: pl.DataFrame, index: Any, params: TelematicsParams, now: datetime, options: Any
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The same kernel through the Spark adapter (``--engine spark``), outputs collected."""
+    try:
+        from covernote.telematics.adapters import spark as spark_adapter
+    except ImportError as exc:
+        raise DomainError(
+            ErrorCode.CONFIGURATION,
+            f"--engine spark needs pyspark ({exc}): install the 'spark' dependency group",
+            "YD-SCORE-1",
+            "engine",
+        ) from exc
+    session = spark_adapter.spark_session(options.get("master"))
+    return spark_adapter.score_frame_with_spark(
+        points, index, params, spark=session, now=now, buckets=options.get("buckets")
+    )
+
+
 class Command(BaseCommand):
     help = "Telematics batch tools: score a points file, ingest a local file into the store."
 
@@ -113,7 +156,7 @@ class Command(BaseCommand):
         roads = sc.add_mutually_exclusive_group(required=True)
         roads.add_argument("--roads", type=Path, help="roads.parquet (fixture format)")
         roads.add_argument(
-            "--osm", type=Path, help="OSM extract: .osm.pbf (needs pyrosm or osmium) or .osm XML"
+            "--osm", type=Path, help="OSM extract: .osm.pbf (read with osmium) or .osm XML"
         )
         sc.add_argument("--out", required=True, type=Path)
         sc.add_argument("--config", type=Path, help="telematics TOML (default: product config)")
@@ -124,6 +167,20 @@ class Command(BaseCommand):
             help="direction of roads without a oneway column (yes: one row per direction)",
         )
         sc.add_argument("--now", help="ISO instant for the future-timestamp check")
+        sc.add_argument(
+            "--engine",
+            choices=["local", "spark"],
+            default="local",
+            help="local: Polars in this process; spark: the same kernel through the Spark "
+            "adapter (needs the 'spark' dependency group and Java)",
+        )
+        sc.add_argument(
+            "--master",
+            help="Spark master (local[2], spark://host:7077, yarn); default: spark-submit's",
+        )
+        sc.add_argument(
+            "--buckets", type=int, help="Spark: device groups (default: shuffle partitions)"
+        )
         sc.add_argument("--overwrite", action="store_true", help="replace an existing --out")
         sc.add_argument("--no-progress", action="store_true")
         ig = sub.add_parser("ingest", help="ingest a local points file into the raw store")
@@ -136,8 +193,19 @@ class Command(BaseCommand):
         ls = sub.add_parser(
             "listen", help="ingest Smartbox data from MQTT (covernote/devices/+/points)"
         )
-        ls.add_argument("--host", default="127.0.0.1")
-        ls.add_argument("--port", type=int, default=1883)
+        ls.add_argument("--host", help="broker (default 127.0.0.1, or COVERNOTE_MQTT_HOST)")
+        ls.add_argument("--port", type=int, help="default 1883 (8883 is usual with TLS)")
+        ls.add_argument(
+            "--client-id", help="stable id: the broker keeps the session (queued QoS 1) under it"
+        )
+        ls.add_argument("--username")
+        ls.add_argument(
+            "--password", help="prefer COVERNOTE_MQTT_PASSWORD (a CLI argument shows in ps)"
+        )
+        ls.add_argument("--ca-file", help="TLS: the broker's CA certificate (PEM)")
+        ls.add_argument("--cert-file", help="TLS: client certificate (PEM)")
+        ls.add_argument("--key-file", help="TLS: client private key (PEM)")
+        ls.add_argument("--tls", action="store_true", help="TLS with the system CAs")
         ls.add_argument(
             "--seconds", type=float, help="stop after this long (default: run until stopped)"
         )
@@ -198,23 +266,10 @@ class Command(BaseCommand):
         points = as_points_frame(_read_parquet(options["points"], "points"))
         index = build_road_index(roads, params.speed_limits, default_oneway=oneway)
         points = points.sort("device_id", "ts", maintain_order=True)
-        pts_parts: list[pl.DataFrame] = []
-        trip_parts: list[pl.DataFrame] = []
-        with tqdm(
-            total=points.height,
-            unit="pt",
-            unit_scale=True,
-            desc="scoring",
-            disable=options["no_progress"],
-            file=sys.stderr,
-        ) as bar:
-            for chunk in device_chunks(points, CHUNK_POINTS):
-                p, t = score_points(chunk, index, params, now=now)
-                pts_parts.append(p)
-                trip_parts.append(t)
-                bar.update(chunk.height)
-        pts_out = pl.concat(pts_parts)
-        trips_out = pl.concat(trip_parts)
+        if options.get("engine") == "spark":
+            pts_out, trips_out = _score_on_spark(points, index, params, now, options)
+        else:
+            pts_out, trips_out = _score_locally(points, index, params, now, options)
         tmp = out.parent / f".{out.name}.tmp-{uuid.uuid4().hex[:8]}"
         tmp.mkdir(parents=True)
         try:
@@ -269,15 +324,15 @@ class Command(BaseCommand):
         from covernote.telematics import operations
 
         if action == "listen":
+            broker = operations.broker_options(
+                {k: options.get(k) for k in operations.BROKER_OPTION_NAMES}
+            )
+            tls = " over TLS" if broker.uses_tls else ""
             self.stdout.write(
-                f"listening on {options['host']}:{options['port']} (covernote/devices/+/points)"
+                f"listening on {broker.host}:{broker.port}{tls} as {broker.client_id} "
+                "(covernote/devices/+/points, QoS 1, persistent session)"
             )
-            sub = operations.listen(
-                host=options["host"],
-                port=options["port"],
-                seconds=options["seconds"],
-                out=self.stdout,
-            )
+            sub = operations.listen(options=broker, seconds=options["seconds"], out=self.stdout)
             self.stdout.write(
                 f"{sub.handled} batches ingested, {sub.rejected} messages quarantined"
             )

@@ -10,7 +10,7 @@ import pytest
 from covernote.telematics.demo import demo_day
 from covernote.telematics.models import DrivingAlert, LastPosition, Trip
 from covernote.telematics.services import telematics_score
-from tests.integration.telematics_app.conftest import NOW
+from tests.integration.telematics.conftest import NOW
 
 pytestmark = pytest.mark.django_db
 

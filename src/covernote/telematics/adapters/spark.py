@@ -31,6 +31,8 @@ Spark has no unsigned integers: ``UInt32`` columns (trip point and event counts)
 from __future__ import annotations
 
 import importlib.util
+import os
+import sys
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -38,7 +40,7 @@ from typing import Any
 import polars as pl
 import pyarrow as pa
 from pyspark import StorageLevel
-from pyspark.sql import DataFrame
+from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 from pyspark.sql.pandas.types import to_arrow_schema
@@ -281,3 +283,58 @@ def with_day(sdf: DataFrame, ts_col: str = "ts") -> DataFrame:
     the day it starts on (its points keep their own days).
     """
     return sdf.withColumn("day", F.to_date(F.col(ts_col)))
+
+
+def spark_session(
+    master: str | None = None,
+    *,
+    app_name: str = "covernote-telematics",
+    conf: dict[str, str] | None = None,
+) -> SparkSession:
+    """The active Spark session, or a new one with :data:`SPARK_CONF`.
+
+    ``master`` (``local[2]``, ``spark://host:7077``, ``yarn``, ...) is left unset when
+    ``None``, so that ``spark-submit --master ...`` decides. The workers run this
+    interpreter unless ``PYSPARK_PYTHON`` says otherwise.
+    """
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    builder = SparkSession.builder.appName(app_name)
+    if master:
+        builder = builder.master(master)
+    for key, value in {**SPARK_CONF, **(conf or {})}.items():
+        builder = builder.config(key, value)
+    return builder.getOrCreate()
+
+
+def score_frame_with_spark(
+    points: pl.DataFrame,
+    roads_index: RoadIndex,
+    params: TelematicsParams,
+    *,
+    spark: SparkSession,
+    now: datetime | None = None,
+    buckets: int | None = None,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Score a Polars frame on Spark and bring both outputs back in the local shape.
+
+    The same kernel as the local engine (:func:`score_with_spark`), results collected to
+    the driver with the kernel's dtypes (UInt32 counts back from Spark's longs) and
+    sorted as ``score_points`` sorts them: points by (device_id, ts), trips by
+    (device_id, start_ts). For outputs larger than the driver, use
+    :func:`score_with_spark` and write the Spark frames (``with_day`` +
+    ``partitionBy``) instead.
+    """
+    sdf = spark.createDataFrame(points.to_arrow())
+    scored = score_with_spark(sdf, roads_index, params, now=now, buckets=buckets)
+    try:
+        pts = pl.DataFrame(pl.from_arrow(scored[0].toArrow()))
+        trips = pl.DataFrame(pl.from_arrow(scored[1].toArrow()))
+    finally:
+        scored.unpersist()
+    pts = pts.with_columns([pl.col(c).cast(t) for c, t in POINTS_OUT.items() if c in pts.columns])
+    trips = trips.select([pl.col(c).cast(t) for c, t in TRIPS_OUT.items()])
+    # Within one (device, ts) the kept fix comes first, then its quarantined repeats.
+    pts = pts.sort(
+        ["device_id", "ts", "plausibility_reason"], nulls_last=False, maintain_order=True
+    )
+    return pts, trips.sort("device_id", "start_ts")

@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 
 from covernote.domain.errors import DomainError
-from covernote.telematics_io.ingest import parse_body, validate
+from covernote.telematics.adapters.parse import parse_body, validate
 
 NOW = datetime(2026, 3, 3, tzinfo=UTC)
 T = datetime(2026, 3, 2, 7, 0, tzinfo=UTC)

@@ -6,11 +6,15 @@ not in this build, so a ``scheme://`` root other than ``file://`` is refused)::
     points/device_id=<id>/day=<YYYY-MM-DD>/part-<uuid>.parquet   accepted fixes (UTC day)
     quarantine/device_id=<id>/part-<uuid>.parquet                bad rows + reason
 
-Idempotence: before writing, the ``ts`` already stored in each touched partition are
-read and rows whose ``(device_id, ts)`` exist are counted as duplicates, not written;
-quarantine rows are deduplicated on a hash of their raw content and reason. One writer
-per device at a time is assumed (the MQTT subscriber and the upload endpoint call
-:func:`ingest_batch` serially per device); :func:`compact` merges a partition's parts.
+Idempotence, also under concurrent writers (issue 10): the check-and-write of each
+device-day runs under an exclusive lock (``fcntl.flock`` on ``locks/<stripe>.lock``,
+the stripe a hash of device and day, taken in stripe order so that two batches never
+deadlock; threads and processes of one host). Under the lock the ``ts`` already stored
+in each touched partition are read and rows whose ``(device_id, ts)`` exist are
+counted as duplicates, not written (a merge-dedupe, not a pre-check outside the
+lock); quarantine rows are deduplicated on a hash of their raw content and reason,
+under the device's lock. :func:`compact` takes the same lock; ``read_points`` also
+de-duplicates. A remote (fsspec) root has no file locks: there, one writer per device.
 
 YD-DATA-1: rows of devices not in ``allowed_devices`` and rows outside the device's
 data window are rejected and **not stored** (not even in the quarantine), only counted.
@@ -18,10 +22,12 @@ data window are rejected and **not stored** (not even in the quarantine), only c
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import uuid
-from collections.abc import Mapping
+import zlib
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -37,10 +43,12 @@ from covernote.domain.telematics.frames import TS
 from covernote.domain.telematics.params import PlausibilityParams, TelematicsParams
 from covernote.domain.telematics.plausibility import DataWindow
 from covernote.products.loader import shipped_params
-from covernote.telematics_io.ingest import CANONICAL, QUARANTINE, parse_body, validate
+from covernote.telematics.adapters.parse import CANONICAL, QUARANTINE, parse_body, validate
 
 POINTS_DIR = "points"
 QUARANTINE_DIR = "quarantine"
+LOCKS_DIR = "locks"
+LOCK_STRIPES = 256  # lock files; a device-day always maps to the same one
 
 SAFE_DEVICE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")  # path-safe partition value
 
@@ -51,6 +59,35 @@ def default_plausibility() -> PlausibilityParams:
     """The product configuration's plausibility parameters (YD-SCORE-3)."""
     params: TelematicsParams = shipped_params("telematics")
     return params.plausibility
+
+
+@contextlib.contextmanager
+def partition_locks(fs: pafs.FileSystem, base: str, keys: Iterable[str]) -> Iterator[None]:
+    """Hold the exclusive locks of ``keys`` (e.g. ``"<device>/<day>"``) for the block.
+
+    Keys hash onto :data:`LOCK_STRIPES` files, taken in order (no deadlock) and held
+    at most 256 at a time whatever the batch size. Local roots only: on another
+    filesystem this is a no-op (documented: one writer per device there).
+    """
+    if not isinstance(fs, pafs.LocalFileSystem):
+        yield
+        return
+    import fcntl
+
+    stripes = sorted({zlib.crc32(k.encode()) % LOCK_STRIPES for k in keys})
+    lock_dir = Path(base) / LOCKS_DIR
+    lock_dir.mkdir(parents=True, exist_ok=True)
+    fds: list[int] = []
+    try:
+        for stripe in stripes:
+            fd = os.open(lock_dir / f"{stripe:03d}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+            fds.append(fd)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        for fd in reversed(fds):
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
 
 
 def filesystem(root: str | os.PathLike[str]) -> tuple[pafs.FileSystem, str]:
@@ -169,7 +206,7 @@ def ingest_body(
     root: str | os.PathLike[str],
     params: PlausibilityParams | None = None,
 ) -> IngestResult:
-    """Parse an upload body (:func:`ingest.parse_body`) and :func:`ingest_batch` it."""
+    """Parse an upload body (:func:`parse.parse_body`) and :func:`ingest_batch` it."""
     return ingest_batch(
         parse_body(body, content_type),
         allowed_devices=allowed_devices,
@@ -224,8 +261,18 @@ def write_points(pts: pl.DataFrame, fs: pafs.FileSystem, base: str) -> tuple[int
     """Write new fixes into their partitions; return ``(written, already_stored)``."""
     if pts.height == 0:
         return 0, 0
-    pts = pts.with_columns(day=pl.col("ts").dt.strftime("%Y-%m-%d"))
+    pts = pts.with_columns(day=pl.col("ts").dt.strftime("%Y-%m-%d")).unique(
+        ["device_id", "ts"], keep="first", maintain_order=True
+    )
     parts = pts.select("device_id", "day").unique()
+    keys = [f"{d}/{day}" for d, day in parts.iter_rows()]
+    with partition_locks(fs, base, keys):
+        return _write_points_locked(pts, parts, fs, base)
+
+
+def _write_points_locked(
+    pts: pl.DataFrame, parts: pl.DataFrame, fs: pafs.FileSystem, base: str
+) -> tuple[int, int]:
     stored = _stored_keys(fs, base, parts)
     before = pts.height
     if stored.height:
@@ -259,9 +306,22 @@ def write_quarantine(
         received_at=pl.lit(now).cast(TS),
     ).unique("row_key", maintain_order=True)
     qdir = f"{base}/{QUARANTINE_DIR}"
-    from urllib.parse import quote
 
     devices = q["device_id"].unique().to_list()
+    with partition_locks(fs, base, [f"quarantine/{d}" for d in devices]):
+        return _write_quarantine_locked(q, fs, base, qdir, devices, counts)
+
+
+def _write_quarantine_locked(
+    q: pl.DataFrame,
+    fs: pafs.FileSystem,
+    base: str,
+    qdir: str,
+    devices: list[Any],
+    counts: dict[str, int],
+) -> dict[str, int]:
+    from urllib.parse import quote
+
     files = _files_under(fs, [f"{qdir}/device_id={quote(d, safe='')}" for d in devices])
     if files:
         ds = pads.dataset(files, filesystem=fs, format="parquet")
@@ -358,6 +418,11 @@ def quarantine_counts(root: str | os.PathLike[str]) -> dict[str, int]:
 def compact(root: str | os.PathLike[str], device_id: str, day: str) -> int:
     """Merge one partition's part files into one (unique on ts); return its row count."""
     fs, base = filesystem(root)
+    with partition_locks(fs, base, [f"{device_id}/{day}"]):
+        return _compact_locked(fs, base, device_id, day)
+
+
+def _compact_locked(fs: pafs.FileSystem, base: str, device_id: str, day: str) -> int:
     d = _partition_dir(base, device_id, day)
     files = _files_under(fs, [d])
     if len(files) <= 1:

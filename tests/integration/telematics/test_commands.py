@@ -20,7 +20,7 @@ def _clock(time_machine):
     time_machine.move_to("2026-03-10T12:00:00Z")
 
 
-def test_load_roads_activates_a_versioned_map(capsys, db):
+def test_load_roads_activates_a_versioned_map(capsys, products_loaded):
     call_command("telematics", "load-roads", str(fixture_roads()))
     call_command(
         "telematics", "load-roads", str(fixture_roads())

@@ -12,7 +12,7 @@ from covernote.telematics.demo import demo_day
 from covernote.telematics.mileage import mileage_check_run
 from covernote.telematics.models import MileageTopUp, Trip
 from covernote.telematics.services import telematics_score
-from tests.integration.telematics_app.conftest import NOW
+from tests.integration.telematics.conftest import NOW
 
 pytestmark = pytest.mark.django_db
 

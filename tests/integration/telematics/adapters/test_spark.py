@@ -1,7 +1,7 @@
 """The Spark path of the telematics kernel equals the local path (YD-SCORE-1, issue 6 part 9).
 
-Runs Spark in ``local[2]`` on 127.0.0.1. Skipped when Java is missing, unless
-``COVERNOTE_REQUIRE_SPARK`` is set (then a missing Java fails the run).
+Runs Spark in ``local[2]`` on 127.0.0.1. Skipped when Java or pyspark is missing,
+unless ``COVERNOTE_REQUIRE_SPARK`` is set (then a missing one fails the run).
 """
 
 from __future__ import annotations
@@ -25,10 +25,9 @@ from covernote.domain.telematics.kernel import score_points
 from covernote.domain.telematics.params import TelematicsParams, parse_params
 from covernote.domain.telematics.speed_limits import RoadIndex, build_road_index
 from covernote.products.loader import shipped_config_path
-from covernote.telematics_io.fixture import a10kw_dir
+from covernote.telematics.adapters.fixture import a10kw_dir
 
-ROOT = Path(__file__).resolve().parents[2]
-TOML = shipped_config_path("telematics", directory=ROOT / "config/products")
+TOML = shipped_config_path("telematics")
 FIXTURE = a10kw_dir()
 SAMPLE_DEVICES = 200
 NOW = datetime(2026, 3, 10, tzinfo=UTC)  # after every fixture fix: no future-timestamp flags
@@ -48,7 +47,7 @@ def spark() -> Iterator[SparkSession]:
         pytest.skip("Spark needs Java (set COVERNOTE_REQUIRE_SPARK=1 to make this an error)")
     os.environ["PYSPARK_PYTHON"] = sys.executable
     os.environ["PYSPARK_DRIVER_PYTHON"] = sys.executable
-    from covernote.telematics_io.spark import SPARK_CONF
+    from covernote.telematics.adapters.spark import SPARK_CONF
 
     builder = (
         SparkSession.builder.master("local[2]")
@@ -135,7 +134,7 @@ def test_yd_score_1_spark_path_equals_local_path(
     Whatever the number of device buckets (4 = the shuffle partitions; 1000 for 201
     devices = mostly one device per group), the result is the same.
     """
-    from covernote.telematics_io.spark import (
+    from covernote.telematics.adapters.spark import (
         POINTS_OUT_SPARK,
         TRIPS_OUT_SPARK,
         score_with_spark,
@@ -189,7 +188,7 @@ def test_yd_score_1_spark_empty_input_gives_empty_outputs_with_schema(
     spark: SparkSession, roads_index: RoadIndex, params: TelematicsParams
 ) -> None:
     """No points: no groups, so no kernel call; both outputs empty with the kernel's schemas."""
-    from covernote.telematics_io.spark import (
+    from covernote.telematics.adapters.spark import (
         POINTS_OUT_SPARK,
         TRIPS_OUT_SPARK,
         score_with_spark,
@@ -216,7 +215,7 @@ def test_yd_score_1_spark_bad_input_is_refused(
 ) -> None:
     """The adapter checks the POINTS_IN columns and the bucket count before any Spark job."""
     from covernote.domain.errors import DomainError
-    from covernote.telematics_io.spark import score_with_spark, spark_schema
+    from covernote.telematics.adapters.spark import score_with_spark, spark_schema
 
     schema = {k: v for k, v in POINTS_IN.items() if k != "speed_kmh"}
     sdf = spark.createDataFrame([], spark_schema(schema))

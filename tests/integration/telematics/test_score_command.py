@@ -14,9 +14,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from covernote.cli.management.commands.telematics import device_chunks
-from covernote.telematics_io.store import read_points
+from covernote.telematics.adapters.store import read_points
 
-from .conftest import FIXTURE, ROOT
+from .conftest import FIXTURE
 
 ROADS = FIXTURE / "roads.parquet"
 NOW = "2026-04-01T00:00:00+00:00"
@@ -90,11 +90,10 @@ def test_yd_score_1_bad_file_is_one_error_line_exit_2_nothing_written(
     assert [p.name for p in tmp_path.iterdir()] == ["bad.parquet"]
 
 
-def test_yd_speed_1_osm_pbf_without_a_reader_is_a_clear_error(tmp_path, points_file, monkeypatch):
-    monkeypatch.setattr("covernote.telematics_io.osm._importable", lambda name: False)
+def test_yd_speed_1_corrupt_osm_pbf_is_a_clear_error(tmp_path, points_file):
     pbf = tmp_path / "x.osm.pbf"
     pbf.write_bytes(b"not really")
-    with pytest.raises(CommandError, match="pyrosm or osmium") as exc:
+    with pytest.raises(CommandError, match="not a readable OSM PBF") as exc:
         call_command(
             "telematics", "score", "--points", str(points_file), "--osm", str(pbf),
             "--out", str(tmp_path / "o"),
@@ -106,7 +105,7 @@ def test_yd_speed_1_osm_pbf_without_a_reader_is_a_clear_error(tmp_path, points_f
 def test_yd_speed_1_score_against_an_osm_extract(tmp_path, capsys):
     # Three fixes a second apart heading east along High Street (20 mph) of the UK-style
     # OSM XML fixture, then parked: the matched limit is the way's 20 mph.
-    osm = ROOT / "tests/unit/telematics/data/uk_tiny.osm"
+    osm = Path(__file__).parent / "adapters/data/uk_tiny.osm"
     k = 111_320.0 * math.cos(math.radians(51.5))
     n = 400
     pts = pl.DataFrame(
@@ -144,3 +143,35 @@ def test_yd_data_1_ingest_command_stores_a_local_file_once(tmp_path, fixture_sli
     assert f'"accepted": {fixture_slice.height}' in first
     assert '"accepted": 0' in again and f'"duplicates": {fixture_slice.height}' in again
     assert read_points(root).height == fixture_slice.height
+
+
+def _spark_available() -> bool:
+    import importlib.util
+    import os
+    import shutil
+
+    has_java = shutil.which("java") is not None or bool(os.environ.get("JAVA_HOME"))
+    return has_java and importlib.util.find_spec("pyspark") is not None
+
+
+def test_yd_score_1_score_engine_spark_gives_the_local_outputs(tmp_path, points_file, monkeypatch):
+    import os
+
+    if not _spark_available() and not os.environ.get("COVERNOTE_REQUIRE_SPARK"):
+        pytest.skip("--engine spark needs Java and pyspark (COVERNOTE_REQUIRE_SPARK=1: fail)")
+    monkeypatch.setenv("SPARK_LOCAL_IP", "127.0.0.1")
+    common = ["--points", str(points_file), "--roads", str(ROADS), "--now", NOW, "--no-progress"]
+    call_command("telematics", "score", *common, "--out", str(tmp_path / "local"))
+    call_command(
+        "telematics", "score", *common, "--out", str(tmp_path / "spark"),
+        "--engine", "spark", "--master", "local[2]", "--buckets", "3",
+    )  # fmt: skip
+    for name in ("points.parquet", "trips.parquet"):
+        local = pl.read_parquet(tmp_path / "local" / name)
+        spark = pl.read_parquet(tmp_path / "spark" / name)
+        assert spark.schema == local.schema, name
+        assert spark.height == local.height > 0, name
+        key = ["device_id", "ts"] if name == "points.parquet" else ["trip_id"]
+        from polars.testing import assert_frame_equal
+
+        assert_frame_equal(spark.sort(key), local.sort(key), check_exact=False, rel_tol=1e-9)

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from covernote.telematics.demo import demo_day
 from covernote.telematics.services import telematics_score
-from tests.integration.telematics_app.conftest import NOW
+from tests.integration.telematics.conftest import NOW
 
 pytestmark = pytest.mark.django_db
 

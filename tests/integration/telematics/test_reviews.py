@@ -14,7 +14,7 @@ from covernote.telematics.demo import demo_day
 from covernote.telematics.models import PremiumReview, ReviewStatus, Trip
 from covernote.telematics.reviews import reviews_notify, reviews_run
 from covernote.telematics.services import telematics_score
-from tests.integration.telematics_app.conftest import NOW
+from tests.integration.telematics.conftest import NOW
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ import pytest
 
 from covernote.domain.errors import DomainError
 from covernote.domain.telematics.plausibility import DataWindow
-from covernote.telematics_io.store import (
+from covernote.telematics.adapters.store import (
     compact,
     ingest_batch,
     ingest_body,
@@ -134,3 +134,55 @@ def test_yd_data_1_remote_root_needs_fsspec(fixture_slice):
             )  # fmt: skip
     else:
         pytest.skip("fsspec installed: remote roots are allowed")
+
+
+# --- issue 10: concurrent replays of one batch store each fix once ---------------------
+
+CONCURRENT_WINDOW = (datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 12, 31, tzinfo=UTC))
+
+
+def _replay_batch() -> pl.DataFrame:
+    t0 = datetime(2026, 3, 2, 23, 59, 10, tzinfo=UTC)  # 100 fixes across midnight: 2 days
+    return pl.DataFrame(
+        {
+            "device_id": ["SBX-RACE"] * 100,
+            "ts": [t0 + timedelta(seconds=i) for i in range(100)],
+            "lat": [51.5 + i * 1e-5 for i in range(100)],
+            "lon": [-0.1] * 100,
+            "speed_kmh": [30.0] * 100,
+            "heading_deg": [0.0] * 100,
+        }
+    ).with_columns(pl.col("ts").cast(pl.Datetime("us", "UTC")))
+
+
+def _replay(root: str) -> int:
+    res = ingest_batch(
+        _replay_batch(),
+        allowed_devices={"SBX-RACE": CONCURRENT_WINDOW},
+        now=datetime(2026, 4, 1, tzinfo=UTC),
+        root=root,
+    )
+    return res.accepted
+
+
+def test_yd_data_1_ten_concurrent_replays_of_one_batch_store_each_fix_once(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(10) as pool:
+        accepted = list(pool.map(_replay, [str(tmp_path)] * 10))
+    stored = read_points(tmp_path)
+    assert sum(accepted) == 100  # one replay wrote them, the others found them stored
+    files = list((tmp_path / "points").rglob("*.parquet"))
+    raw = pl.read_parquet(files)
+    assert raw.height == 100 and stored.height == 100  # on disk, not only after read dedupe
+
+
+def test_yd_data_1_concurrent_replays_from_processes_store_each_fix_once(tmp_path):
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Pool(4) as pool:
+        accepted = pool.map(_replay, [str(tmp_path)] * 4)
+    assert sum(accepted) == 100
+    raw = pl.read_parquet(list((tmp_path / "points").rglob("*.parquet")))
+    assert raw.height == 100
