@@ -29,7 +29,8 @@ from covernote.domain.complaints.clocks import (
     ComplaintTimeline,
     complaint_timeline,
 )
-from covernote.domain.complaints.config import ComplaintsConfig, Procedure
+from covernote.domain.complaints.config import ComplaintsConfig, Contact, DestinationKind, Procedure
+from covernote.domain.complaints.procedures import destination_route
 from covernote.domain.complaints.returns import (
     ComplaintRecord,
     ComplaintsReturn,
@@ -61,6 +62,13 @@ def complaints_config() -> ComplaintsConfig:
 
 def procedure_for(complaint: Complaint) -> Procedure:
     return complaints_config().procedure(complaint.procedure)
+
+
+def complaint_destinations(complaint: Complaint) -> list[Contact]:
+    """COMP-4: where the complainant may go after the firm's final response."""
+    config = complaints_config()
+    decision = destination_route(config, DestinationKind(complaint.subject))
+    return [config.contacts[k] for k in decision.data["route"]]
 
 
 def nation_for(complaint: Complaint) -> Nation:

@@ -21,11 +21,11 @@ from covernote.complaints.selectors import (
 )
 from covernote.complaints.services import (
     complaint_close_after_fos,
-    complaint_final_response,
-    complaint_holding_response,
     complaint_reclassify,
     complaint_refer_fos,
     complaint_resolve_summary,
+    complaint_respond_final,
+    complaint_respond_holding,
 )
 from covernote.domain.errors import DomainError
 from tests.integration.complaints.conftest import at
@@ -53,7 +53,7 @@ def test_comp6_holding_response_in_the_8th_week_meets_the_clock_in_the_customers
 ):
     c = register("north", received=MONDAY)  # letter only, large print
     sent = at(2026, 4, 24, 11)  # day 53
-    c = complaint_holding_response(
+    c = complaint_respond_holding(
         actor=users["manager"],
         complaint=c,
         reason="we are waiting for the insurer's engineer report",
@@ -81,18 +81,18 @@ def test_comp6_holding_response_needs_reason_and_expected_date_and_not_too_early
     c = register("harbour", received=MONDAY)
     m = users["manager"]
     with pytest.raises(DomainError) as err:
-        complaint_holding_response(
+        complaint_respond_holding(
             actor=m, complaint=c, reason=" ", expected_by=date(2026, 5, 15), now=at(2026, 4, 24)
         )
     assert err.value.field == "reason"
     with pytest.raises(DomainError) as err:
-        complaint_holding_response(
+        complaint_respond_holding(
             actor=m, complaint=c, reason="awaiting", expected_by=None, now=at(2026, 4, 24)
         )
     assert err.value.field == "expected_by"
     # a week before day 56 is the earliest: on day 48 it would wrongly say "refer now"
     with pytest.raises(DomainError) as err:
-        complaint_holding_response(
+        complaint_respond_holding(
             actor=m,
             complaint=c,
             reason="awaiting",
@@ -108,7 +108,7 @@ def test_comp6_holding_response_needs_reason_and_expected_date_and_not_too_early
 def test_comp2_late_holding_response_leaves_the_8_week_clock_breached(register, users):
     c = register("harbour", received=MONDAY)
     late = at(2026, 4, 29)  # day 58
-    c = complaint_holding_response(
+    c = complaint_respond_holding(
         actor=users["manager"],
         complaint=c,
         reason="awaiting the valuation",
@@ -125,7 +125,7 @@ def test_comp2_late_holding_response_leaves_the_8_week_clock_breached(register, 
 def test_comp4_referral_after_the_final_response_is_inside_the_window(register, users):
     c = register("harbour", received=MONDAY)
     m = users["manager"]
-    c = complaint_final_response(
+    c = complaint_respond_final(
         actor=m, complaint=c, outcome="rejected", reasons="No error.", now=at(2026, 3, 20)
     )
     c = complaint_refer_fos(
@@ -165,7 +165,7 @@ def test_comp4_referral_before_the_window_opens_is_recorded_and_flagged(register
 def test_comp4_referral_after_six_months_is_flagged_with_the_consent_given(register, users):
     c = register("harbour", received=MONDAY)
     m = users["manager"]
-    c = complaint_final_response(
+    c = complaint_respond_final(
         actor=m,
         complaint=c,
         outcome="rejected",
@@ -263,7 +263,7 @@ def test_comp_fos_elig_a_larger_business_referral_is_recorded_and_flagged(regist
 def test_comp4_fos_outcome_closes_without_rewriting_the_firms_closure(register, users):
     c = register("harbour", received=MONDAY)
     m = users["manager"]
-    complaint_final_response(
+    complaint_respond_final(
         actor=m, complaint=c, outcome="rejected", reasons="No error.", now=at(2026, 3, 20)
     )
     complaint_refer_fos(
@@ -331,7 +331,7 @@ def test_comp6_final_response_after_an_early_fos_referral_counts_our_response(re
         fos_reference="F-9",
         now=at(2026, 3, 20),
     )
-    c = complaint_final_response(
+    c = complaint_respond_final(
         actor=m,
         complaint=c,
         outcome="partly_upheld",
@@ -362,7 +362,7 @@ def test_comp6_final_response_after_an_early_fos_referral_counts_our_response(re
     assert row["closed_after_3_business_days_within_8_weeks"] == "1"
     # A second final response is refused.
     with pytest.raises(DomainError) as err:
-        complaint_final_response(
+        complaint_respond_final(
             actor=m, complaint=c, outcome="upheld", reasons="Again.", now=at(2026, 4, 3)
         )
     assert err.value.rule == "COMP-6"
@@ -403,7 +403,7 @@ def test_comp6_no_final_response_after_a_summary_resolution_referred_to_the_fos(
         now=at(2026, 3, 20),
     )
     with pytest.raises(DomainError) as err:
-        complaint_final_response(
+        complaint_respond_final(
             actor=m, complaint=c, outcome="upheld", reasons="Refund.", now=at(2026, 3, 25)
         )
     assert err.value.rule == "COMP-6"

@@ -13,7 +13,7 @@ from django.test import Client
 
 from covernote.accounts.services import api_token_create
 from covernote.complaints.selectors import complaints_return_for
-from covernote.complaints.services import complaint_final_response, complaint_withdraw
+from covernote.complaints.services import complaint_respond_final, complaint_withdraw
 from covernote.domain.errors import DomainError
 from tests.integration.complaints.conftest import at
 
@@ -60,7 +60,7 @@ def seeded(register, users, firms):
         firms[key].save()
     m = users["manager"]
     n1 = register("north", received=at(2026, 1, 5))
-    complaint_final_response(
+    complaint_respond_final(
         actor=m,
         complaint=n1,
         outcome="upheld",
@@ -71,7 +71,7 @@ def seeded(register, users, firms):
     )
     register("north", received=at(2026, 2, 2))  # N2, open
     h0 = register("harbour", received=at(2025, 12, 15))
-    complaint_final_response(
+    complaint_respond_final(
         actor=m,
         complaint=h0,
         outcome="partly_upheld",
@@ -81,13 +81,13 @@ def seeded(register, users, firms):
         now=at(2026, 3, 10),
     )
     h1 = register("harbour", received=at(2026, 1, 12))
-    complaint_final_response(
+    complaint_respond_final(
         actor=m, complaint=h1, outcome="rejected", reasons="No error.", now=at(2026, 2, 20)
     )
     h2 = register("harbour", received=at(2026, 3, 3))
     complaint_withdraw(actor=m, complaint=h2, now=at(2026, 3, 4))
     d1 = register("own", received=at(2026, 2, 9))
-    complaint_final_response(
+    complaint_respond_final(
         actor=m, complaint=d1, outcome="upheld", reasons="Our error.", now=at(2026, 2, 11)
     )
 

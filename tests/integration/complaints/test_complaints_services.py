@@ -13,11 +13,11 @@ from covernote.complaints.selectors import complaint_clocks, complaint_get_for, 
 from covernote.complaints.services import (
     complaint_acknowledge_qa,
     complaint_attach,
-    complaint_clock_check,
+    complaint_clocks_check,
     complaint_escalate,
-    complaint_final_response,
     complaint_forward,
     complaint_resolve_summary,
+    complaint_respond_final,
     complaint_withdraw,
 )
 from covernote.documents.models import Document
@@ -135,9 +135,9 @@ def test_comp7_clock_check_raises_breach_task_once_and_never_a_phone_task_when_r
 ):
     north = register("north", received=MONDAY)
     harbour = register("harbour", received=MONDAY)
-    created = complaint_clock_check(as_of=date(2026, 3, 5))  # 18:00 on the 3rd working day
+    created = complaint_clocks_check(as_of=date(2026, 3, 5))  # 18:00 on the 3rd working day
     assert created >= 2
-    again = complaint_clock_check(as_of=date(2026, 3, 5))
+    again = complaint_clocks_check(as_of=date(2026, 3, 5))
     assert again == 0
     north_task = ComplaintTask.objects.get(
         complaint=north, clock="summary_resolution", level="breached"
@@ -152,7 +152,7 @@ def test_comp7_clock_check_raises_breach_task_once_and_never_a_phone_task_when_r
 
 def test_comp7_clock_check_warns_before_breach(register):
     c = register("harbour", received=MONDAY)
-    complaint_clock_check(as_of=date(2026, 3, 4))  # Wednesday: due tomorrow
+    complaint_clocks_check(as_of=date(2026, 3, 4))  # Wednesday: due tomorrow
     task = ComplaintTask.objects.get(complaint=c, clock="summary_resolution")
     assert task.level == "due"
 
@@ -235,7 +235,7 @@ def test_comp4_final_response_names_the_fos_and_never_the_claims_management_regu
     register, users
 ):
     c = register("harbour", received=MONDAY)
-    c = complaint_final_response(
+    c = complaint_respond_final(
         actor=users["manager"],
         complaint=c,
         outcome="partly_upheld",
@@ -258,7 +258,7 @@ def test_comp4_final_response_names_the_fos_and_never_the_claims_management_regu
 
 def test_comp4_panel_solicitor_conduct_goes_to_the_legal_ombudsman(register, users):
     c = register("harbour", received=MONDAY, subject="panel_solicitor_conduct")
-    complaint_final_response(
+    complaint_respond_final(
         actor=users["manager"],
         complaint=c,
         outcome="rejected",
@@ -272,7 +272,7 @@ def test_comp4_panel_solicitor_conduct_goes_to_the_legal_ombudsman(register, use
 def test_comp4_final_response_without_outcome_is_refused(register, users):
     c = register("harbour", received=MONDAY)
     with pytest.raises(DomainError) as err:
-        complaint_final_response(
+        complaint_respond_final(
             actor=users["manager"], complaint=c, outcome="", reasons="x", now=FRIDAY
         )
     assert (err.value.field, err.value.rule) == ("outcome", "COMP-7")
@@ -283,7 +283,7 @@ def test_comp4_final_response_without_outcome_is_refused(register, users):
 def test_comp7_redress_needs_a_type(register, users):
     c = register("harbour", received=MONDAY)
     with pytest.raises(DomainError) as err:
-        complaint_final_response(
+        complaint_respond_final(
             actor=users["manager"],
             complaint=c,
             outcome="upheld",
@@ -332,7 +332,7 @@ def test_comp5_gap_claim_has_no_qa_stage(register, users):
 
 def test_comp6_final_response_uses_the_current_fos_eligibility_test(register, users):
     c = register("harbour", received=MONDAY)
-    complaint_final_response(
+    complaint_respond_final(
         actor=users["manager"],
         complaint=c,
         outcome="rejected",

@@ -24,13 +24,13 @@ from covernote.complaints.selectors import (
 from covernote.complaints.services import (
     complaint_close_after_fos,
     complaint_escalate,
-    complaint_final_response,
     complaint_forward,
-    complaint_holding_response,
     complaint_reclassify,
     complaint_refer_fos,
     complaint_register,
     complaint_resolve_summary,
+    complaint_respond_final,
+    complaint_respond_holding,
     complaint_withdraw,
 )
 from covernote.parties.selectors import customer_get_for
@@ -361,7 +361,7 @@ def summary_resolution(request: HttpRequest, complaint_id: int, payload: Summary
 @router.post("/{complaint_id}/final-response", response=ComplaintOut)
 def final_response(request: HttpRequest, complaint_id: int, payload: OutcomeIn) -> ComplaintOut:
     actor = request_user(request)
-    c = complaint_final_response(
+    c = complaint_respond_final(
         actor=actor,
         complaint=complaint_get_for(actor, complaint_id),
         outcome=payload.outcome,
@@ -385,7 +385,7 @@ def withdraw(request: HttpRequest, complaint_id: int, payload: WithdrawIn) -> Co
 @router.post("/{complaint_id}/holding-response", response=ComplaintOut)
 def holding_response(request: HttpRequest, complaint_id: int, payload: HoldingIn) -> ComplaintOut:
     actor = request_user(request)
-    c = complaint_holding_response(
+    c = complaint_respond_holding(
         actor=actor,
         complaint=complaint_get_for(actor, complaint_id),
         reason=payload.reason,

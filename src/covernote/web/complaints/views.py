@@ -42,13 +42,13 @@ from covernote.complaints.services import (
     complaint_attach,
     complaint_close_after_fos,
     complaint_escalate,
-    complaint_final_response,
     complaint_forward,
-    complaint_holding_response,
     complaint_reclassify,
     complaint_refer_fos,
     complaint_register,
     complaint_resolve_summary,
+    complaint_respond_final,
+    complaint_respond_holding,
     complaint_withdraw,
 )
 from covernote.domain.calendar import LONDON
@@ -336,7 +336,7 @@ def complaint_summary_view(request: HttpRequest, complaint_id: int) -> HttpRespo
 def complaint_final_view(request: HttpRequest, complaint_id: int) -> HttpResponse:
     def run(user: User, c: Complaint) -> str:
         a = _outcome_args(request)
-        complaint_final_response(
+        complaint_respond_final(
             actor=user,
             complaint=c,
             outcome=a["outcome"],
@@ -379,7 +379,7 @@ def complaint_holding_view(request: HttpRequest, complaint_id: int) -> HttpRespo
     def run(user: User, c: Complaint) -> str:
         form = HoldingForm(request.POST)
         form.is_valid()
-        complaint_holding_response(
+        complaint_respond_holding(
             actor=user,
             complaint=c,
             reason=form.cleaned_data.get("holding_reason") or "",

@@ -1,0 +1,341 @@
+"""Steps shared by the complaints services: lock, stamp, letters, events (COMP-1..7).
+
+Each service locks the complaint, checks the transition with the pure state
+machine (``domain.complaints.procedures.check_transition``), issues its letter
+through ``document_issue`` in the complainant's format and channel (PLT-2),
+writes a :class:`ComplaintEvent` and an audit record, all in one transaction.
+
+Clock events are stamped with the time the step is recorded (``now``), never a
+date typed by a user, so no edit can make a late step look on time (COMP-7).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.conf import settings
+from django.db.models import F
+from django.utils import timezone
+
+from covernote.accounts.models import User
+from covernote.complaints.models import (
+    ComplainantKind,
+    Complaint,
+    ComplaintEvent,
+    YoungDriverSubject,
+)
+from covernote.complaints.selectors import (
+    complaints_config,
+)
+from covernote.documents.models import Document
+from covernote.documents.services import delivery_for, document_issue
+from covernote.domain.calendar import london_date
+from covernote.domain.complaints.config import Contact
+from covernote.domain.complaints.config import Procedure as ConfiguredProcedure
+from covernote.domain.complaints.eligibility import (
+    ComplainantType,
+)
+from covernote.domain.complaints.letters import (
+    Letter,
+    LetterFacts,
+)
+from covernote.domain.complaints.procedures import (
+    ComplaintStatus,
+)
+from covernote.domain.complaints.returns import Outcome, RedressType
+from covernote.domain.correspondence import Channel
+from covernote.domain.errors import DomainError, ErrorCode
+from covernote.parties.models import Customer
+
+S = ComplaintStatus
+LETTER_TEMPLATE = "documents/complaint_letter.html"
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+ALLOWED_ATTACHMENT_TYPES = {
+    "application/pdf": (".pdf",),
+    "image/jpeg": (".jpg", ".jpeg"),
+    "image/png": (".png",),
+    "text/plain": (".txt",),
+}
+FUTURE_TOLERANCE = timedelta(minutes=5)  # clock skew between a browser and the server
+
+COMPLAINANT_TYPE = {
+    ComplainantKind.CONSUMER: ComplainantType.CONSUMER,
+    ComplainantKind.MICRO_ENTERPRISE: ComplainantType.BUSINESS,
+    ComplainantKind.SMALL_BUSINESS: ComplainantType.BUSINESS,
+    ComplainantKind.CHARITY: ComplainantType.CHARITY,
+    ComplainantKind.TRUST: ComplainantType.TRUST,
+    ComplainantKind.GUARANTOR: ComplainantType.GUARANTOR,
+}
+EVIDENCE_FIELDS = (
+    "employees",
+    "annual_turnover_gbp",
+    "balance_sheet_gbp",
+    "annual_income_gbp",
+    "net_assets_gbp",
+    "eur_per_gbp",
+)
+SNAPSHOT_FIELDS = (
+    "reference",
+    "status",
+    "procedure",
+    "received_at",
+    "channel",
+    "stage_owner_role",
+    "escalated_at",
+    "qa_acknowledged_at",
+    "summary_resolution_sent_at",
+    "forwarded_to",
+    "holding_response_on",
+    "holding_expected_by",
+    "final_response_on",
+    "closed_on",
+    "outcome",
+    "redress_amount",
+    "redress_type",
+    "fos_referred_on",
+    "fos_reference",
+    "fos_outcome",
+    "fos_redress_amount",
+    "fos_decided_on",
+    "version",
+)
+
+
+# --- helpers -------------------------------------------------------------------
+
+
+def snapshot(c: Complaint) -> dict[str, Any]:
+    return {f: getattr(c, f) for f in SNAPSHOT_FIELDS}
+
+
+def moment_of(now: datetime | None) -> datetime:
+    moment = now or timezone.now()
+    if moment.tzinfo is None:
+        raise DomainError(ErrorCode.INVALID, "now must carry a time zone", "G2", "now")
+    return moment
+
+
+def require_staff(actor: User, what: str) -> None:
+    if not actor.is_intermediary_staff:
+        raise DomainError(
+            ErrorCode.PERMISSION_DENIED, f"only the complaints team can {what}", "PLT-4"
+        )
+
+
+def lock_for_update(complaint: Complaint) -> Complaint:
+    return (
+        Complaint.objects.select_for_update(of=("self",))
+        .select_related("customer", "firm")
+        .get(pk=complaint.pk)
+    )
+
+
+def check_reachable(customer: Customer) -> None:
+    """COMP-1/COMP-6: the complainant can be written to in their channel."""
+    delivery = delivery_for(customer)
+    if delivery.channel is Channel.LETTER and not customer.has_address:
+        raise DomainError(
+            ErrorCode.REQUIRED,
+            f"{customer.full_name} must be written to by letter but has no postal address: "
+            "record the address (first line and postcode) before issuing complaint letters",
+            "COMP-6",
+            "address",
+        )
+    if delivery.channel is Channel.EMAIL and not customer.email:
+        raise DomainError(
+            ErrorCode.REQUIRED, "no email address for the complainant", "COMP-6", "email"
+        )
+
+
+def letter_facts(complaint: Complaint, handler: Contact) -> LetterFacts:
+    customer = complaint.customer
+    return LetterFacts(
+        complainant_name=customer.full_name,
+        reference=complaint.reference,
+        received_on=london_date(complaint.received_at),
+        complaint_summary=complaint.description.strip().rstrip(".") + ".",
+        firm_name=settings.COVERNOTE["FIRM_NAME"],
+        handler=handler,
+        fos=complaints_config().fos,
+        response_format=delivery_for(customer).document_format.value,
+    )
+
+
+def issue_document(
+    *,
+    actor: User,
+    complaint: Complaint,
+    kind: str,
+    title: str,
+    paragraphs: tuple[str, ...] | list[str],
+    enclosures: tuple[str, ...] = (),
+    rules: tuple[str, ...] = (),
+    extra: dict[str, Any] | None = None,
+) -> Document:
+    check_reachable(complaint.customer)
+    return document_issue(
+        actor=actor,
+        customer=complaint.customer,
+        kind=f"complaint_{kind}",
+        title=title,
+        template=LETTER_TEMPLATE,
+        context={
+            "complaint": complaint,
+            "paragraphs": list(paragraphs),
+            "enclosures": list(enclosures),
+            "rules": list(rules),
+            **(extra or {}),
+        },
+        related=complaint,
+        idempotency_key=f"complaint-{complaint.pk}-{kind}-v{complaint.version}",
+    )
+
+
+def issue_letter(
+    actor: User, complaint: Complaint, letter: Letter, extra: dict[str, Any] | None = None
+) -> Document:
+    return issue_document(
+        actor=actor,
+        complaint=complaint,
+        kind=letter.type.value,
+        title=letter.title,
+        paragraphs=letter.paragraphs,
+        enclosures=letter.enclosures,
+        rules=letter.rules,
+        extra=extra,
+    )
+
+
+def record_event(
+    *,
+    complaint: Complaint,
+    kind: str,
+    actor: User | None,
+    at: datetime,
+    before: str = "",
+    detail: dict[str, Any] | None = None,
+    document: Document | None = None,
+) -> ComplaintEvent:
+    return ComplaintEvent.objects.create(
+        complaint=complaint,
+        kind=kind,
+        at=at,
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_label=getattr(actor, "full_name", "") or "system",
+        status_before=before,
+        status_after=complaint.status,
+        detail=detail or {},
+        document=document,
+    )
+
+
+def save_version(complaint: Complaint) -> None:
+    complaint.version = F("version") + 1
+    complaint.save()
+    complaint.refresh_from_db()
+
+
+def choice(data: dict[str, Any], name: str, choices: Any, default: str | None = None) -> str:
+    value = data.get(name) or default
+    if value is None or value == "":
+        raise DomainError(ErrorCode.REQUIRED, f"{name} is required", "COMP-1", name)
+    if value not in choices.values:
+        allowed = ", ".join(choices.values)
+        raise DomainError(ErrorCode.INVALID, f"{name} must be one of {allowed}", "COMP-1", name)
+    return str(value)
+
+
+def decimal_or_none(data: dict[str, Any], name: str) -> Decimal | None:
+    value = data.get(name)
+    if value is None or value == "":
+        return None
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation as exc:
+        raise DomainError(ErrorCode.INVALID, f"{name} is not a number", "COMP-1", name) from exc
+    if amount < 0:
+        raise DomainError(ErrorCode.INVALID, f"{name} cannot be negative", "COMP-1", name)
+    return amount
+
+
+def routed_subject(proc: ConfiguredProcedure, value: Any) -> str:
+    """YD-COMPLAINT: sales/service/administration -> Customer Service (Quality Manager);
+    claims -> Customer Relations (claims). Only for procedures with configured subjects."""
+    subject = str(value or "").strip()
+    if not subject:
+        return ""
+    if not proc.subjects:
+        raise DomainError(
+            ErrorCode.INVALID,
+            f"the {proc.name} does not route by subject: leave it empty",
+            "COMP-5",
+            "yd_subject",
+        )
+    if subject not in proc.subjects or subject not in YoungDriverSubject.values:
+        allowed = ", ".join(sorted(proc.subjects))
+        raise DomainError(
+            ErrorCode.INVALID, f"yd_subject must be one of {allowed}", "YD-COMPLAINT", "yd_subject"
+        )
+    return subject
+
+
+def handler_for(c: Complaint, proc: ConfiguredProcedure) -> Contact:
+    """Who deals with the complaint now: the QA stage once escalated, the routed Young
+    Driver owner (YD-COMPLAINT), otherwise stage 1."""
+    if c.status == S.STAGE2.value and proc.stage2 is not None:
+        return proc.stage2
+    if c.route_subject and proc.subjects:
+        return proc.owner_for(c.route_subject)
+    return proc.stage1
+
+
+# --- outcomes --------------------------------------------------------------------------
+
+
+def parse_outcome(value: str | None, *, allow_withdrawn: bool = False) -> Outcome:
+    if not value:
+        raise DomainError(
+            ErrorCode.REQUIRED,
+            "record the outcome (upheld, partly upheld, rejected) before responding",
+            "COMP-7",
+            "outcome",
+        )
+    try:
+        outcome = Outcome(value)
+    except ValueError as exc:
+        raise DomainError(
+            ErrorCode.INVALID, f"unknown outcome {value!r}", "COMP-7", "outcome"
+        ) from exc
+    if outcome is Outcome.WITHDRAWN and not allow_withdrawn:
+        raise DomainError(
+            ErrorCode.INVALID, "use withdraw for a withdrawn complaint", "COMP-7", "outcome"
+        )
+    return outcome
+
+
+def parse_redress(amount: Decimal | str | None, kind: str | None) -> tuple[Decimal | None, str]:
+    if amount in (None, ""):
+        return None, ""
+    try:
+        value = Decimal(str(amount))
+    except InvalidOperation as exc:
+        raise DomainError(
+            ErrorCode.INVALID, "redress amount is not a number", "COMP-7", "redress_amount"
+        ) from exc
+    if value < 0:
+        raise DomainError(
+            ErrorCode.INVALID, "redress cannot be negative", "COMP-7", "redress_amount"
+        )
+    if value == 0:
+        return None, ""
+    if not kind or kind not in RedressType.__members__.values():
+        raise DomainError(
+            ErrorCode.REQUIRED,
+            "say what the redress is for (financial loss, distress and inconvenience, "
+            "goodwill, interest, excess waived)",
+            "COMP-7",
+            "redress_type",
+        )
+    return value.quantize(Decimal("0.01")), kind

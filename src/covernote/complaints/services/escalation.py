@@ -1,0 +1,156 @@
+"""Stage 2: escalation to the QA team and its acknowledgement (COMP-3)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+
+from covernote.accounts.models import Role, User
+from covernote.audit.services import audit_record
+from covernote.complaints.models import (
+    Complaint,
+)
+from covernote.complaints.selectors import (
+    complaint_timeline_for,
+    complaints_config,
+)
+from covernote.complaints.services._common import (
+    FUTURE_TOLERANCE,
+    S,
+    issue_document,
+    letter_facts,
+    lock_for_update,
+    moment_of,
+    record_event,
+    require_staff,
+    save_version,
+    snapshot,
+)
+from covernote.domain.calendar import london_date
+from covernote.domain.complaints.letters import (
+    acknowledgement_letter,
+)
+from covernote.domain.complaints.procedures import (
+    check_transition,
+)
+from covernote.domain.errors import DomainError, ErrorCode
+
+# --- escalate to QA (COMP-3) ---------------------------------------------------------
+
+ESCALATION_REASONS = {
+    "not_resolved": "Not resolved by the end of the 3rd working day",
+    "rejected_resolution": "The customer rejected the proposed resolution",
+}
+
+
+@transaction.atomic
+def complaint_escalate(
+    *,
+    actor: User,
+    complaint: Complaint,
+    reason: str = "not_resolved",
+    escalated_at: datetime | None = None,
+    now: datetime | None = None,
+) -> Complaint:
+    """Stage 2: the QA team (COMP-3), on the 3rd working day or when the customer rejects
+    the proposed resolution. ``escalated_at`` (default: now) may not be before receipt
+    nor in the future."""
+    require_staff(actor, "escalate a complaint")
+    moment = moment_of(now)
+    at = escalated_at or moment
+    c = lock_for_update(complaint)
+    proc = complaints_config().procedure(c.procedure)
+    if reason not in ESCALATION_REASONS:
+        raise DomainError(
+            ErrorCode.INVALID,
+            "reason must be not_resolved or rejected_resolution",
+            "COMP-3",
+            "reason",
+        )
+    if at > moment + FUTURE_TOLERANCE:
+        raise DomainError(
+            ErrorCode.INVALID, "escalated_at is in the future", "COMP-3", "escalated_at"
+        )
+    target = check_transition(
+        S(c.status), S.STAGE2, procedure=proc, received_at=c.received_at, at=at
+    )
+    timeline = complaint_timeline_for(c)
+    if reason == "not_resolved" and london_date(at) < timeline.summary_resolution_by:
+        raise DomainError(
+            ErrorCode.ILLEGAL_TRANSITION,
+            "stage 1 has until close of business on "
+            f"{timeline.summary_resolution_by:%d %B %Y} (the 3rd working day); escalate "
+            "earlier only if the customer rejects the proposed resolution",
+            "COMP-3",
+            "reason",
+        )
+    before_snap, before = snapshot(c), c.status
+    c.status = target.value
+    c.escalated_at = at
+    c.escalation_reason = reason
+    c.stage_owner_role = Role.QA.value
+    c.stage_owner = proc.stage2.key if proc.stage2 else ""
+    save_version(c)
+    record_event(
+        complaint=c,
+        kind="escalated",
+        actor=actor,
+        at=at,
+        before=before,
+        detail={"reason": ESCALATION_REASONS[reason], "to": c.stage_owner},
+    )
+    audit_record(
+        actor=actor, action="complaint.escalate", obj=c, before=before_snap, after=snapshot(c)
+    )
+    return c
+
+
+@transaction.atomic
+def complaint_acknowledge_qa(
+    *, actor: User, complaint: Complaint, now: datetime | None = None
+) -> Complaint:
+    """The QA team's written acknowledgement, due within 1 working day of escalation (COMP-3)."""
+    require_staff(actor, "acknowledge a complaint")
+    moment = moment_of(now)
+    c = lock_for_update(complaint)
+    proc = complaints_config().procedure(c.procedure)
+    if c.status != S.STAGE2.value or proc.stage2 is None:
+        raise DomainError(
+            ErrorCode.ILLEGAL_TRANSITION,
+            "only an escalated complaint is acknowledged by the QA team",
+            "COMP-3",
+            "status",
+        )
+    if c.qa_acknowledged_at is not None:
+        return c
+    timeline = complaint_timeline_for(c)
+    letter = acknowledgement_letter(
+        letter_facts(c, proc.stage2), final_response_by=timeline.final_response_by
+    )
+    doc = issue_document(
+        actor=actor,
+        complaint=c,
+        kind="qa_acknowledgement",
+        title="Your complaint has been passed to our Quality Assurance Team",
+        paragraphs=(
+            letter.paragraphs[0],
+            f"Your complaint has been passed to our {proc.stage2.name}, who will now review it.",
+            *letter.paragraphs[2:],
+        ),
+        rules=("COMP-3", "COMP-6"),
+    )
+    before_snap = snapshot(c)
+    c.qa_acknowledged_at = moment
+    save_version(c)
+    record_event(
+        complaint=c, kind="qa_acknowledged", actor=actor, at=moment, before=c.status, document=doc
+    )
+    audit_record(
+        actor=actor,
+        action="complaint.qa_acknowledge",
+        obj=c,
+        before=before_snap,
+        after=snapshot(c),
+    )
+    return c

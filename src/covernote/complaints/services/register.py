@@ -1,0 +1,222 @@
+"""Register a complaint and send the written acknowledgement (COMP-1, YD-COMPLAINT)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from covernote.accounts.models import Role, User
+from covernote.audit.services import audit_record
+from covernote.complaints.models import (
+    ComplainantKind,
+    Complaint,
+    MainCause,
+    Procedure,
+    Product,
+    ReceivedChannel,
+    RegulatedActivity,
+    Subject,
+)
+from covernote.complaints.selectors import (
+    complaint_timeline_for,
+    complaints_config,
+)
+from covernote.complaints.services._common import (
+    COMPLAINANT_TYPE,
+    EVIDENCE_FIELDS,
+    FUTURE_TOLERANCE,
+    S,
+    check_reachable,
+    choice,
+    decimal_or_none,
+    handler_for,
+    issue_letter,
+    letter_facts,
+    moment_of,
+    record_event,
+    routed_subject,
+    snapshot,
+)
+from covernote.documents.services import delivery_for
+from covernote.domain.calendar import london_date
+from covernote.domain.complaints.eligibility import (
+    ComplainantFacts,
+    fos_eligibility,
+)
+from covernote.domain.complaints.letters import (
+    acknowledgement_letter,
+)
+from covernote.domain.complaints.procedures import (
+    check_transition,
+)
+from covernote.domain.complaints.returns import retention_until
+from covernote.domain.errors import DomainError, ErrorCode
+from covernote.parties.models import Customer
+
+# --- register (COMP-1) -----------------------------------------------------------
+
+
+def _next_reference() -> str:
+    last = Complaint.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    return f"CMP{last + 1:06d}"
+
+
+@transaction.atomic
+def complaint_register(
+    *, actor: User, customer: Customer, data: dict[str, Any], now: datetime | None = None
+) -> Complaint:
+    """Record an oral or written complaint and send the written acknowledgement (COMP-1).
+
+    Refused (DomainError naming field and rule): no way to contact the complainant
+    in their channel; a received time in the future or without a time zone;
+    no description; unknown choices.
+    """
+    moment = moment_of(now)
+    if actor.role == Role.BROKER:
+        raise DomainError(
+            ErrorCode.PERMISSION_DENIED,
+            "complaints about a broker's sale are logged by the intermediary's complaints team",
+            "COMP-1",
+        )
+    if actor.role == Role.CUSTOMER and customer.user_id != actor.pk:
+        raise DomainError(ErrorCode.NOT_FOUND, "no such customer", "PLT-4", "customer_id")
+    if not (customer.email or customer.phone or customer.has_address):
+        raise DomainError(
+            ErrorCode.REQUIRED,
+            "the complainant has no contact details: record an address, email or phone",
+            "COMP-1",
+            "contact",
+        )
+    check_reachable(customer)
+    received_at = data.get("received_at")
+    if received_at is None:
+        raise DomainError(ErrorCode.REQUIRED, "received_at is required", "COMP-1", "received_at")
+    if not isinstance(received_at, datetime) or received_at.tzinfo is None:
+        raise DomainError(
+            ErrorCode.INVALID,
+            "received_at must be a date and time with a time zone",
+            "G2",
+            "received_at",
+        )
+    if received_at > moment + FUTURE_TOLERANCE:
+        raise DomainError(
+            ErrorCode.INVALID,
+            "the complaint cannot have been received in the future",
+            "COMP-1",
+            "received_at",
+        )
+    description = str(data.get("description") or "").strip()
+    if not description:
+        raise DomainError(
+            ErrorCode.REQUIRED, "describe what the complaint is about", "COMP-1", "description"
+        )
+    procedure = choice(data, "procedure", Procedure)
+    config = complaints_config()
+    proc = config.procedure(procedure)
+    route_subject = routed_subject(proc, data.get("yd_subject"))
+    complainant_type = choice(data, "complainant_type", ComplainantKind, "consumer")
+    employees_raw = data.get("employees")
+    try:
+        employees = None if employees_raw in (None, "") else int(str(employees_raw))
+    except (TypeError, ValueError) as exc:
+        raise DomainError(
+            ErrorCode.INVALID, "employees must be a whole number", "COMP-1", "employees"
+        ) from exc
+    money = {f: decimal_or_none(data, f) for f in EVIDENCE_FIELDS if f != "employees"}
+    eligibility = fos_eligibility(
+        ComplainantFacts(
+            complainant=COMPLAINANT_TYPE[ComplainantKind(complainant_type)],
+            employees=employees,
+            annual_turnover_gbp=money["annual_turnover_gbp"],
+            balance_sheet_gbp=money["balance_sheet_gbp"],
+            annual_income_gbp=money["annual_income_gbp"],
+            net_assets_gbp=money["net_assets_gbp"],
+            eur_per_gbp=money["eur_per_gbp"],
+        ),
+        config.eligibility,
+    )
+    complaint = Complaint(
+        reference=_next_reference(),
+        customer=customer,
+        firm_id=customer.firm_id,
+        procedure=procedure,
+        subject=choice(data, "subject", Subject, Subject.FIRM_SERVICE.value),
+        received_at=received_at,
+        channel=choice(data, "channel", ReceivedChannel),
+        logged_by=actor,
+        logged_at=moment,
+        complainant_type=complainant_type,
+        fos_eligible=bool(eligibility.data["eligible"]),
+        eligibility_decision=eligibility.as_dict(),
+        product=choice(data, "product", Product),
+        policy_reference=str(data.get("policy_reference") or "")[:60],
+        claim_reference=str(data.get("claim_reference") or "")[:60],
+        main_cause=choice(data, "main_cause", MainCause, MainCause.GENERAL_ADMIN.value),
+        regulated_activity=choice(
+            data,
+            "regulated_activity",
+            RegulatedActivity,
+            RegulatedActivity.CLAIMS_HANDLING.value
+            if procedure == Procedure.GAP_CLAIM
+            else RegulatedActivity.INSURANCE_DISTRIBUTION.value,
+        ),
+        vulnerability_identified=bool(data.get("vulnerability_identified"))
+        or customer.active_adjustments().exists(),
+        vulnerability_related_cause=bool(data.get("vulnerability_related_cause")),
+        description=description,
+        response_format=delivery_for(customer).document_format.value,
+        status=S.RECEIVED.value,
+        stage_owner_role=Role.MANAGER.value,
+        stage_owner=(proc.owner_for(route_subject) if route_subject else proc.stage1).key,
+        route_subject=route_subject,
+        retention_until=retention_until(london_date(received_at), max(3, config.retention.years)),
+        employees=employees,
+        **money,
+    )
+    complaint.full_clean(exclude=["reference"])
+    try:
+        with transaction.atomic():
+            complaint.save()
+    except IntegrityError:  # a concurrent registration took the reference
+        complaint.reference = _next_reference() + "A"
+        complaint.save()
+    record_event(
+        complaint=complaint,
+        kind="registered",
+        actor=actor,
+        at=moment,
+        detail={"channel": complaint.channel, "received_at": received_at.isoformat()},
+    )
+    # DISP 1.6.1R: prompt written acknowledgement (Young Driver: within 5 working days).
+    timeline = complaint_timeline_for(complaint)
+    handler = handler_for(complaint, proc)
+    letter = acknowledgement_letter(
+        letter_facts(complaint, handler),
+        final_response_by=timeline.final_response_by,
+        acknowledge_by=timeline.acknowledge_by,
+    )
+    doc = issue_letter(actor, complaint, letter)
+    before = complaint.status
+    complaint.status = check_transition(
+        S(complaint.status), S.STAGE1, procedure=proc, received_at=received_at, at=moment
+    ).value
+    complaint.acknowledged_at = moment
+    complaint.save()
+    record_event(
+        complaint=complaint,
+        kind="acknowledged",
+        actor=actor,
+        at=moment,
+        before=before,
+        detail={"letter": letter.type.value, "handler": handler.key},
+        document=doc,
+    )
+    audit_record(
+        actor=actor,
+        action="complaint.register",
+        obj=complaint,
+        after={**snapshot(complaint), "eligibility": eligibility.data},
+    )
+    return complaint
