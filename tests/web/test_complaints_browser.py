@@ -18,6 +18,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from covernote.complaints.inputs import ComplaintRegistration, FosReferral
 from covernote.complaints.models import Complaint
 from covernote.documents.models import Document
 from tests.web.test_platform_browser import sign_in
@@ -197,21 +198,24 @@ def test_comp6_final_response_after_early_fos_referral_then_fos_outcome_and_retu
     complaint = complaint_register(
         actor=users["agent"],
         customer=customers["harbour"],
-        data={
-            "received_at": received,
-            "channel": "phone",
-            "procedure": "broker_platform",
-            "product": "motor_other",
-            "main_cause": "general_admin",
-            "description": "My no-claims discount was not applied at renewal",
-        },
         now=received,
+        data=ComplaintRegistration.parse(
+            {
+                "received_at": received,
+                "channel": "phone",
+                "procedure": "broker_platform",
+                "product": "motor_other",
+                "main_cause": "general_admin",
+                "description": "My no-claims discount was not applied at renewal",
+            }
+        ),
     )
     complaint_refer_fos(
         actor=users["agent"],
         complaint=complaint,
-        referred_on=timezone.localdate() - timedelta(days=2),
-        fos_reference="PNX-5150",
+        data=FosReferral.parse(
+            referred_on=timezone.localdate() - timedelta(days=2), fos_reference="PNX-5150"
+        ),
     )
     sign_in(page, "manager@coplus.example")
     page.wait_for_url(re.compile(r"/backoffice/$"))

@@ -15,6 +15,7 @@ from django.db import models
 from django.utils import timezone
 
 from covernote.accounts.models import Firm
+from covernote.complaints.records import FosReferralRecord
 from covernote.documents.models import Document
 from covernote.domain.complaints.procedures import ComplaintStatus
 from covernote.domain.complaints.returns import Outcome, RedressType
@@ -224,6 +225,11 @@ class Complaint(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def fos_referral(self) -> FosReferralRecord | None:
+        """The stored FOS referral check, typed (COMP-4); None before a referral."""
+        return FosReferralRecord.from_json(self.fos_referral_decision)
 
 
 class ComplaintEvent(models.Model):

@@ -7,6 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from covernote.complaints.inputs import ComplaintRegistration
+
 LONDON = ZoneInfo("Europe/London")
 
 
@@ -31,8 +33,8 @@ def register(users, customers):
         return complaint_register(
             actor=users[actor],
             customer=customers[customer_key],
-            data=payload,
             now=now or received,
+            data=ComplaintRegistration.parse(payload),
         )
 
     return make

@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
+from covernote.complaints.inputs import FinalResponse
 from covernote.complaints.selectors import (
     complaints_dashboard,
     complaints_return_for,
@@ -31,12 +32,18 @@ def seeded(register, users):
     # A: received Mon 5 Jan, upheld Wed 7 Jan (the 3rd working day is Thu 8 Jan)
     out["A"] = register("harbour", received=at(2026, 1, 5))
     complaint_respond_final(
-        actor=m, complaint=out["A"], outcome="upheld", reasons="Our error.", now=at(2026, 1, 7)
+        actor=m,
+        complaint=out["A"],
+        now=at(2026, 1, 7),
+        data=FinalResponse.parse(outcome="upheld", reasons="Our error."),
     )
     # B: received 12 Jan, rejected 20 Feb (after 3 days, within 8 weeks = by 9 Mar)
     out["B"] = register("own", received=at(2026, 1, 12))
     complaint_respond_final(
-        actor=m, complaint=out["B"], outcome="rejected", reasons="No error.", now=at(2026, 2, 20)
+        actor=m,
+        complaint=out["B"],
+        now=at(2026, 2, 20),
+        data=FinalResponse.parse(outcome="rejected", reasons="No error."),
     )
     # C: the north customer (adjustments recorded: vulnerable), withdrawn the next day
     out["C"] = register("north", received=at(2026, 1, 19))
@@ -46,11 +53,13 @@ def seeded(register, users):
     complaint_respond_final(
         actor=m,
         complaint=out["D"],
-        outcome="partly_upheld",
-        reasons="Partly our error.",
-        redress_amount="100",
-        redress_type="goodwill",
         now=at(2026, 3, 10),
+        data=FinalResponse.parse(
+            outcome="partly_upheld",
+            reasons="Partly our error.",
+            redress_amount="100",
+            redress_type="goodwill",
+        ),
     )
     # E: open, received Mon 1 Jun
     out["E"] = register("own", received=at(2026, 6, 1))

@@ -12,7 +12,6 @@ date typed by a user, so no edit can make a late step look on time (COMP-7).
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
@@ -44,20 +43,12 @@ from covernote.domain.complaints.letters import (
 from covernote.domain.complaints.procedures import (
     ComplaintStatus,
 )
-from covernote.domain.complaints.returns import Outcome, RedressType
 from covernote.domain.correspondence import Channel
 from covernote.domain.errors import DomainError, ErrorCode
 from covernote.parties.models import Customer
 
 S = ComplaintStatus
 LETTER_TEMPLATE = "documents/complaint_letter.html"
-MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
-ALLOWED_ATTACHMENT_TYPES = {
-    "application/pdf": (".pdf",),
-    "image/jpeg": (".jpg", ".jpeg"),
-    "image/png": (".png",),
-    "text/plain": (".txt",),
-}
 FUTURE_TOLERANCE = timedelta(minutes=5)  # clock skew between a browser and the server
 
 COMPLAINANT_TYPE = {
@@ -68,14 +59,6 @@ COMPLAINANT_TYPE = {
     ComplainantKind.TRUST: ComplainantType.TRUST,
     ComplainantKind.GUARANTOR: ComplainantType.GUARANTOR,
 }
-EVIDENCE_FIELDS = (
-    "employees",
-    "annual_turnover_gbp",
-    "balance_sheet_gbp",
-    "annual_income_gbp",
-    "net_assets_gbp",
-    "eur_per_gbp",
-)
 SNAPSHOT_FIELDS = (
     "reference",
     "status",
@@ -237,29 +220,6 @@ def save_version(complaint: Complaint) -> None:
     complaint.refresh_from_db()
 
 
-def choice(data: dict[str, Any], name: str, choices: Any, default: str | None = None) -> str:
-    value = data.get(name) or default
-    if value is None or value == "":
-        raise DomainError(ErrorCode.REQUIRED, f"{name} is required", "COMP-1", name)
-    if value not in choices.values:
-        allowed = ", ".join(choices.values)
-        raise DomainError(ErrorCode.INVALID, f"{name} must be one of {allowed}", "COMP-1", name)
-    return str(value)
-
-
-def decimal_or_none(data: dict[str, Any], name: str) -> Decimal | None:
-    value = data.get(name)
-    if value is None or value == "":
-        return None
-    try:
-        amount = Decimal(str(value))
-    except InvalidOperation as exc:
-        raise DomainError(ErrorCode.INVALID, f"{name} is not a number", "COMP-1", name) from exc
-    if amount < 0:
-        raise DomainError(ErrorCode.INVALID, f"{name} cannot be negative", "COMP-1", name)
-    return amount
-
-
 def routed_subject(proc: ConfiguredProcedure, value: Any) -> str:
     """YD-COMPLAINT: sales/service/administration -> Customer Service (Quality Manager);
     claims -> Customer Relations (claims). Only for procedures with configured subjects."""
@@ -292,50 +252,3 @@ def handler_for(c: Complaint, proc: ConfiguredProcedure) -> Contact:
 
 
 # --- outcomes --------------------------------------------------------------------------
-
-
-def parse_outcome(value: str | None, *, allow_withdrawn: bool = False) -> Outcome:
-    if not value:
-        raise DomainError(
-            ErrorCode.REQUIRED,
-            "record the outcome (upheld, partly upheld, rejected) before responding",
-            "COMP-7",
-            "outcome",
-        )
-    try:
-        outcome = Outcome(value)
-    except ValueError as exc:
-        raise DomainError(
-            ErrorCode.INVALID, f"unknown outcome {value!r}", "COMP-7", "outcome"
-        ) from exc
-    if outcome is Outcome.WITHDRAWN and not allow_withdrawn:
-        raise DomainError(
-            ErrorCode.INVALID, "use withdraw for a withdrawn complaint", "COMP-7", "outcome"
-        )
-    return outcome
-
-
-def parse_redress(amount: Decimal | str | None, kind: str | None) -> tuple[Decimal | None, str]:
-    if amount in (None, ""):
-        return None, ""
-    try:
-        value = Decimal(str(amount))
-    except InvalidOperation as exc:
-        raise DomainError(
-            ErrorCode.INVALID, "redress amount is not a number", "COMP-7", "redress_amount"
-        ) from exc
-    if value < 0:
-        raise DomainError(
-            ErrorCode.INVALID, "redress cannot be negative", "COMP-7", "redress_amount"
-        )
-    if value == 0:
-        return None, ""
-    if not kind or kind not in RedressType.__members__.values():
-        raise DomainError(
-            ErrorCode.REQUIRED,
-            "say what the redress is for (financial loss, distress and inconvenience, "
-            "goodwill, interest, excess waived)",
-            "COMP-7",
-            "redress_type",
-        )
-    return value.quantize(Decimal("0.01")), kind

@@ -8,6 +8,7 @@ from django.db import transaction
 
 from covernote.accounts.models import Role, User
 from covernote.audit.services import audit_record
+from covernote.complaints.inputs import Escalation
 from covernote.complaints.models import (
     Complaint,
 )
@@ -49,8 +50,7 @@ def complaint_escalate(
     *,
     actor: User,
     complaint: Complaint,
-    reason: str = "not_resolved",
-    escalated_at: datetime | None = None,
+    data: Escalation | None = None,
     now: datetime | None = None,
 ) -> Complaint:
     """Stage 2: the QA team (COMP-3), on the 3rd working day or when the customer rejects
@@ -58,16 +58,11 @@ def complaint_escalate(
     nor in the future."""
     require_staff(actor, "escalate a complaint")
     moment = moment_of(now)
-    at = escalated_at or moment
+    data = data or Escalation()
+    reason = data.reason
+    at = data.escalated_at or moment
     c = lock_for_update(complaint)
     proc = complaints_config().procedure(c.procedure)
-    if reason not in ESCALATION_REASONS:
-        raise DomainError(
-            ErrorCode.INVALID,
-            "reason must be not_resolved or rejected_resolution",
-            "COMP-3",
-            "reason",
-        )
     if at > moment + FUTURE_TOLERANCE:
         raise DomainError(
             ErrorCode.INVALID, "escalated_at is in the future", "COMP-3", "escalated_at"

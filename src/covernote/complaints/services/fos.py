@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 
 from django.db import transaction
 
 from covernote.accounts.models import User
 from covernote.audit.services import audit_record
+from covernote.complaints.inputs import FosDecision, FosReferral
 from covernote.complaints.models import (
     ComplainantKind,
     Complaint,
-    FosOutcome,
 )
 from covernote.complaints.selectors import (
     complaint_timeline_for,
@@ -21,10 +21,8 @@ from covernote.complaints.selectors import (
 from covernote.complaints.services._common import (
     COMPLAINANT_TYPE,
     S,
-    decimal_or_none,
     lock_for_update,
     moment_of,
-    parse_redress,
     record_event,
     require_staff,
     save_version,
@@ -63,9 +61,7 @@ def complaint_refer_fos(
     *,
     actor: User,
     complaint: Complaint,
-    referred_on: date | None,
-    fos_reference: str,
-    eur_per_gbp: Decimal | str | None = None,
+    data: FosReferral,
     now: datetime | None = None,
 ) -> Complaint:
     """Record that the complainant referred the complaint to the FOS (COMP-4).
@@ -79,18 +75,7 @@ def complaint_refer_fos(
     """
     require_staff(actor, "record a FOS referral")
     moment = moment_of(now)
-    reference = (fos_reference or "").strip()
-    if not reference:
-        raise DomainError(
-            ErrorCode.REQUIRED, "record the FOS case reference", "COMP-4", "fos_reference"
-        )
-    if referred_on is None:
-        raise DomainError(
-            ErrorCode.REQUIRED, "when did the complainant refer?", "COMP-4", "referred_on"
-        )
-    rate = decimal_or_none({"eur_per_gbp": eur_per_gbp}, "eur_per_gbp")
-    if rate is not None and rate == 0:
-        raise DomainError(ErrorCode.INVALID, "eur_per_gbp must be above 0", "COMP-4", "eur_per_gbp")
+    reference, referred_on, rate = data.fos_reference, data.referred_on, data.eur_per_gbp
     c = lock_for_update(complaint)
     if referred_on > london_date(moment):
         raise DomainError(
@@ -173,11 +158,7 @@ def complaint_close_after_fos(
     *,
     actor: User,
     complaint: Complaint,
-    fos_outcome: str | None,
-    decided_on: date | None,
-    redress_amount: Decimal | str | None = None,
-    redress_type: str | None = None,
-    note: str = "",
+    data: FosDecision,
     now: datetime | None = None,
 ) -> Complaint:
     """Close a complaint once the FOS has decided (upheld / not upheld, redress), COMP-4.
@@ -190,23 +171,8 @@ def complaint_close_after_fos(
     """
     require_staff(actor, "close a complaint after the FOS")
     moment = moment_of(now)
-    if fos_outcome not in FosOutcome.values:
-        raise DomainError(
-            ErrorCode.REQUIRED,
-            "record the FOS outcome: upheld or not_upheld",
-            "COMP-4",
-            "fos_outcome",
-        )
-    if decided_on is None:
-        raise DomainError(ErrorCode.REQUIRED, "when did the FOS decide?", "COMP-4", "decided_on")
-    amount, kind = parse_redress(redress_amount, redress_type)
-    if amount is not None and fos_outcome == FosOutcome.NOT_UPHELD:
-        raise DomainError(
-            ErrorCode.INVALID,
-            "a complaint the FOS did not uphold has no FOS redress",
-            "COMP-4",
-            "redress_amount",
-        )
+    fos_outcome, decided_on, note = data.fos_outcome, data.decided_on, data.note
+    amount, kind = data.redress_amount, data.redress_type or ""
     c = lock_for_update(complaint)
     if c.status != S.REFERRED_FOS.value:
         raise DomainError(
@@ -236,9 +202,7 @@ def complaint_close_after_fos(
     firm_closed = c.closed_on is not None
     if not firm_closed:
         c.closed_on = decided_on
-        c.outcome = (
-            Outcome.UPHELD.value if fos_outcome == FosOutcome.UPHELD else Outcome.REJECTED.value
-        )
+        c.outcome = Outcome.UPHELD.value if fos_outcome == "upheld" else Outcome.REJECTED.value
         c.redress_amount, c.redress_type = amount, kind
     save_version(c)
     record_event(

@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from django.db import IntegrityError, transaction
 
 from covernote.accounts.models import Role, User
 from covernote.audit.services import audit_record
+from covernote.complaints.inputs import ComplaintRegistration
 from covernote.complaints.models import (
     ComplainantKind,
     Complaint,
-    MainCause,
-    Procedure,
-    Product,
-    ReceivedChannel,
-    RegulatedActivity,
-    Subject,
 )
 from covernote.complaints.selectors import (
     complaint_timeline_for,
@@ -25,12 +19,9 @@ from covernote.complaints.selectors import (
 )
 from covernote.complaints.services._common import (
     COMPLAINANT_TYPE,
-    EVIDENCE_FIELDS,
     FUTURE_TOLERANCE,
     S,
     check_reachable,
-    choice,
-    decimal_or_none,
     handler_for,
     issue_letter,
     letter_facts,
@@ -65,13 +56,17 @@ def _next_reference() -> str:
 
 @transaction.atomic
 def complaint_register(
-    *, actor: User, customer: Customer, data: dict[str, Any], now: datetime | None = None
+    *,
+    actor: User,
+    customer: Customer,
+    data: ComplaintRegistration,
+    now: datetime | None = None,
 ) -> Complaint:
     """Record an oral or written complaint and send the written acknowledgement (COMP-1).
 
     Refused (DomainError naming field and rule): no way to contact the complainant
-    in their channel; a received time in the future or without a time zone;
-    no description; unknown choices.
+    in their channel; a received time in the future; a Young Driver subject the
+    procedure does not route by. The input itself was checked at the door.
     """
     moment = moment_of(now)
     if actor.role == Role.BROKER:
@@ -90,16 +85,7 @@ def complaint_register(
             "contact",
         )
     check_reachable(customer)
-    received_at = data.get("received_at")
-    if received_at is None:
-        raise DomainError(ErrorCode.REQUIRED, "received_at is required", "COMP-1", "received_at")
-    if not isinstance(received_at, datetime) or received_at.tzinfo is None:
-        raise DomainError(
-            ErrorCode.INVALID,
-            "received_at must be a date and time with a time zone",
-            "G2",
-            "received_at",
-        )
+    received_at = data.received_at
     if received_at > moment + FUTURE_TOLERANCE:
         raise DomainError(
             ErrorCode.INVALID,
@@ -107,33 +93,18 @@ def complaint_register(
             "COMP-1",
             "received_at",
         )
-    description = str(data.get("description") or "").strip()
-    if not description:
-        raise DomainError(
-            ErrorCode.REQUIRED, "describe what the complaint is about", "COMP-1", "description"
-        )
-    procedure = choice(data, "procedure", Procedure)
     config = complaints_config()
-    proc = config.procedure(procedure)
-    route_subject = routed_subject(proc, data.get("yd_subject"))
-    complainant_type = choice(data, "complainant_type", ComplainantKind, "consumer")
-    employees_raw = data.get("employees")
-    try:
-        employees = None if employees_raw in (None, "") else int(str(employees_raw))
-    except (TypeError, ValueError) as exc:
-        raise DomainError(
-            ErrorCode.INVALID, "employees must be a whole number", "COMP-1", "employees"
-        ) from exc
-    money = {f: decimal_or_none(data, f) for f in EVIDENCE_FIELDS if f != "employees"}
+    proc = config.procedure(data.procedure)
+    route_subject = routed_subject(proc, data.yd_subject)
     eligibility = fos_eligibility(
         ComplainantFacts(
-            complainant=COMPLAINANT_TYPE[ComplainantKind(complainant_type)],
-            employees=employees,
-            annual_turnover_gbp=money["annual_turnover_gbp"],
-            balance_sheet_gbp=money["balance_sheet_gbp"],
-            annual_income_gbp=money["annual_income_gbp"],
-            net_assets_gbp=money["net_assets_gbp"],
-            eur_per_gbp=money["eur_per_gbp"],
+            complainant=COMPLAINANT_TYPE[ComplainantKind(data.complainant_type)],
+            employees=data.employees,
+            annual_turnover_gbp=data.annual_turnover_gbp,
+            balance_sheet_gbp=data.balance_sheet_gbp,
+            annual_income_gbp=data.annual_income_gbp,
+            net_assets_gbp=data.net_assets_gbp,
+            eur_per_gbp=data.eur_per_gbp,
         ),
         config.eligibility,
     )
@@ -141,39 +112,36 @@ def complaint_register(
         reference=_next_reference(),
         customer=customer,
         firm_id=customer.firm_id,
-        procedure=procedure,
-        subject=choice(data, "subject", Subject, Subject.FIRM_SERVICE.value),
+        procedure=data.procedure,
+        subject=data.subject,
         received_at=received_at,
-        channel=choice(data, "channel", ReceivedChannel),
+        channel=data.channel,
         logged_by=actor,
         logged_at=moment,
-        complainant_type=complainant_type,
+        complainant_type=data.complainant_type,
         fos_eligible=bool(eligibility.data["eligible"]),
         eligibility_decision=eligibility.as_dict(),
-        product=choice(data, "product", Product),
-        policy_reference=str(data.get("policy_reference") or "")[:60],
-        claim_reference=str(data.get("claim_reference") or "")[:60],
-        main_cause=choice(data, "main_cause", MainCause, MainCause.GENERAL_ADMIN.value),
-        regulated_activity=choice(
-            data,
-            "regulated_activity",
-            RegulatedActivity,
-            RegulatedActivity.CLAIMS_HANDLING.value
-            if procedure == Procedure.GAP_CLAIM
-            else RegulatedActivity.INSURANCE_DISTRIBUTION.value,
-        ),
-        vulnerability_identified=bool(data.get("vulnerability_identified"))
+        product=data.product,
+        policy_reference=data.policy_reference,
+        claim_reference=data.claim_reference,
+        main_cause=data.main_cause,
+        regulated_activity=data.activity,
+        vulnerability_identified=data.vulnerability_identified
         or customer.active_adjustments().exists(),
-        vulnerability_related_cause=bool(data.get("vulnerability_related_cause")),
-        description=description,
+        vulnerability_related_cause=data.vulnerability_related_cause,
+        description=data.description,
         response_format=delivery_for(customer).document_format.value,
         status=S.RECEIVED.value,
         stage_owner_role=Role.MANAGER.value,
         stage_owner=(proc.owner_for(route_subject) if route_subject else proc.stage1).key,
         route_subject=route_subject,
         retention_until=retention_until(london_date(received_at), max(3, config.retention.years)),
-        employees=employees,
-        **money,
+        employees=data.employees,
+        annual_turnover_gbp=data.annual_turnover_gbp,
+        balance_sheet_gbp=data.balance_sheet_gbp,
+        annual_income_gbp=data.annual_income_gbp,
+        net_assets_gbp=data.net_assets_gbp,
+        eur_per_gbp=data.eur_per_gbp,
     )
     complaint.full_clean(exclude=["reference"])
     try:

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
-from decimal import Decimal
+from datetime import datetime, timedelta
 
 from django.db import transaction
 
 from covernote.accounts.models import Role, User
 from covernote.audit.services import audit_record
+from covernote.complaints.inputs import (
+    FinalResponse,
+    HoldingResponse,
+    SummaryResolution,
+    Withdrawal,
+)
 from covernote.complaints.models import (
     OPEN_STATUSES,
     Complaint,
@@ -27,8 +32,6 @@ from covernote.complaints.services._common import (
     letter_facts,
     lock_for_update,
     moment_of,
-    parse_outcome,
-    parse_redress,
     record_event,
     require_staff,
     save_version,
@@ -52,11 +55,7 @@ def complaint_resolve_summary(
     *,
     actor: User,
     complaint: Complaint,
-    resolution: str,
-    outcome: str = Outcome.UPHELD.value,
-    redress_amount: Decimal | str | None = None,
-    redress_type: str | None = None,
-    consent_to_waive: bool = False,
+    data: SummaryResolution,
     now: datetime | None = None,
 ) -> Complaint:
     """Resolved by close of business on the 3rd working day: the summary resolution
@@ -68,12 +67,7 @@ def complaint_resolve_summary(
     target = check_transition(
         S(c.status), S.RESOLVED_SUMMARY, procedure=proc, received_at=c.received_at, at=moment
     )
-    if not resolution.strip():
-        raise DomainError(
-            ErrorCode.REQUIRED, "say how the complaint was resolved", "COMP-3", "resolution"
-        )
-    result = parse_outcome(outcome)
-    amount, kind = parse_redress(redress_amount, redress_type)
+    result, amount, kind = data.outcome, data.redress_amount, data.redress_type or ""
     timeline = complaint_timeline_for(c)
     if moment > timeline.summary_resolution_deadline:
         raise DomainError(
@@ -85,9 +79,9 @@ def complaint_resolve_summary(
         )
     letter = summary_resolution_letter(
         letter_facts(c, handler_for(c, proc)),
-        resolution=resolution.strip().rstrip(".") + ".",
+        resolution=data.resolution.rstrip(".") + ".",
         wording=complaints_config().letters,
-        consent_to_waive=consent_to_waive,
+        consent_to_waive=data.consent_to_waive,
     )
     doc = issue_letter(actor, c, letter)
     before_snap, before = snapshot(c), c.status
@@ -96,7 +90,7 @@ def complaint_resolve_summary(
     c.closed_on = london_date(moment)
     c.outcome = result.value
     c.redress_amount, c.redress_type = amount, kind
-    c.consent_to_waive = consent_to_waive
+    c.consent_to_waive = data.consent_to_waive
     save_version(c)
     record_event(
         complaint=c,
@@ -122,11 +116,7 @@ def complaint_respond_final(
     *,
     actor: User,
     complaint: Complaint,
-    outcome: str | None,
-    reasons: str,
-    redress_amount: Decimal | str | None = None,
-    redress_type: str | None = None,
-    consent_to_waive: bool = False,
+    data: FinalResponse,
     now: datetime | None = None,
 ) -> Complaint:
     """The final response (DISP 1.6.2R): outcome with reasons and redress, the FOS
@@ -139,12 +129,7 @@ def complaint_respond_final(
     """
     require_staff(actor, "issue a final response")
     moment = moment_of(now)
-    result = parse_outcome(outcome)
-    amount, kind = parse_redress(redress_amount, redress_type)
-    if not reasons.strip():
-        raise DomainError(
-            ErrorCode.REQUIRED, "give the reasons for the outcome", "COMP-6", "reasons"
-        )
+    result, amount, kind = data.outcome, data.redress_amount, data.redress_type or ""
     c = lock_for_update(complaint)
     proc = complaints_config().procedure(c.procedure)
     target = check_transition(
@@ -160,10 +145,10 @@ def complaint_respond_final(
     letter = final_response_letter(
         letter_facts(c, handler),
         outcome=result,
-        reasons=tuple(p.strip() for p in reasons.split("\n\n") if p.strip()),
+        reasons=data.paragraphs,
         wording=complaints_config().letters,
         redress=amount,
-        consent_to_waive=consent_to_waive,
+        consent_to_waive=data.consent_to_waive,
         fos_referred_on=c.fos_referred_on if after_referral else None,
         fos_reference=c.fos_reference if after_referral else "",
     )
@@ -196,7 +181,7 @@ def complaint_respond_final(
     c.closed_on = today
     c.outcome = result.value
     c.redress_amount, c.redress_type = amount, kind
-    c.consent_to_waive = consent_to_waive
+    c.consent_to_waive = data.consent_to_waive
     save_version(c)
     record_event(
         complaint=c,
@@ -225,7 +210,11 @@ def complaint_respond_final(
 
 @transaction.atomic
 def complaint_withdraw(
-    *, actor: User, complaint: Complaint, note: str = "", now: datetime | None = None
+    *,
+    actor: User,
+    complaint: Complaint,
+    data: Withdrawal | None = None,
+    now: datetime | None = None,
 ) -> Complaint:
     """The complainant withdraws: closed, not upheld (COMP-7); confirmed in writing."""
     moment = moment_of(now)
@@ -266,7 +255,7 @@ def complaint_withdraw(
         actor=actor,
         at=moment,
         before=before,
-        detail={"note": note},
+        detail={"note": (data or Withdrawal()).note},
         document=doc,
     )
     audit_record(
@@ -285,8 +274,7 @@ def complaint_respond_holding(
     *,
     actor: User,
     complaint: Complaint,
-    reason: str,
-    expected_by: date | None,
+    data: HoldingResponse,
     now: datetime | None = None,
 ) -> Complaint:
     """The holding letter at (or before) 8 weeks: why no final response yet, when one is
@@ -300,20 +288,7 @@ def complaint_respond_holding(
     """
     require_staff(actor, "send a holding response")
     moment = moment_of(now)
-    if not reason.strip():
-        raise DomainError(
-            ErrorCode.REQUIRED,
-            "explain why a final response cannot be given yet",
-            "COMP-6",
-            "reason",
-        )
-    if expected_by is None:
-        raise DomainError(
-            ErrorCode.REQUIRED,
-            "say when you expect to send the final response (DISP 1.6.2R(2))",
-            "COMP-6",
-            "expected_by",
-        )
+    reason, expected_by = data.reason, data.expected_by
     today = london_date(moment)
     if expected_by <= today:
         raise DomainError(
