@@ -17,6 +17,14 @@ from covernote.complaints.inputs import Attachment
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def complaints_procedures(db):
+    """The complaints procedures are a loaded product configuration (ADR 0005, 0009)."""
+    from covernote.products.services import product_configs_load
+
+    product_configs_load(actor="test")
+
+
 @pytest.fixture
 def api(users):
     def make(user_key):

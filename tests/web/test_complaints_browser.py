@@ -26,6 +26,14 @@ from tests.web.test_platform_browser import sign_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.fixture(autouse=True)
+def complaints_procedures(db):
+    """The complaints procedures are a loaded product configuration (ADR 0005, 0009)."""
+    from covernote.products.services import product_configs_load
+
+    product_configs_load(actor="test")
+
+
 def test_comp_agent_logs_gap_claim_complaint_escalates_responds_and_downloads_return(
     page, users, customers
 ):

@@ -20,6 +20,7 @@ from covernote.documents.models import Document
 from covernote.domain.complaints.procedures import ComplaintStatus
 from covernote.domain.complaints.returns import Outcome, RedressType
 from covernote.parties.models import FORMAT_CHOICES, Customer
+from covernote.products.models import ProductConfiguration
 
 
 class Procedure(models.TextChoices):
@@ -142,6 +143,15 @@ class Complaint(models.Model):
         help_text="The broker whose sale it concerns (tenant scope); empty for direct customers.",
     )
     procedure = models.CharField(max_length=30, choices=Procedure.choices)
+    config = models.ForeignKey(
+        ProductConfiguration,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The complaints procedures in force on the received date (pinned, COMP-5); "
+        "empty for complaints registered before pinning.",
+    )
     subject = models.CharField(max_length=30, choices=Subject.choices, default=Subject.FIRM_SERVICE)
     received_at = models.DateTimeField(help_text="When the complaint was received (UTC).")
     channel = models.CharField(max_length=20, choices=ReceivedChannel.choices)

@@ -16,6 +16,14 @@ def at(y, m, d, hh=10, mm=0):
     return datetime(y, m, d, hh, mm, tzinfo=LONDON)
 
 
+@pytest.fixture(autouse=True)
+def complaints_procedures(db):
+    """The complaints procedures are a loaded product configuration (ADR 0005, 0009)."""
+    from covernote.products.services import product_configs_load
+
+    product_configs_load(actor="test")
+
+
 @pytest.fixture
 def register(users, customers):
     from covernote.complaints.services import complaint_register

@@ -23,7 +23,7 @@ from covernote.complaints.models import Complaint
 from covernote.complaints.selectors import (
     complaint_clocks,
     complaint_letters,
-    complaints_config,
+    complaint_procedures,
     complaints_return_for,
     return_csv,
 )
@@ -73,7 +73,7 @@ def test_comp6_holding_response_in_the_8th_week_meets_the_clock_in_the_customers
     assert c.holding_response_on == date(2026, 4, 24)
     doc = complaint_letters(c).get(kind="complaint_holding_response")
     assert doc.document_format == "large_print"
-    leaflet = complaints_config().letters.fos_leaflet_title
+    leaflet = complaint_procedures(c).letters.fos_leaflet_title
     assert "refer it to the Financial Ombudsman Service now" in doc.html
     assert "waiting for the insurer" in doc.html and "15 May 2026" in doc.html
     assert leaflet in doc.html

@@ -18,7 +18,8 @@ from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
-from covernote.accounts.models import User
+from covernote.accounts.models import Role, User
+from covernote.accounts.permissions import STAFF
 from covernote.complaints.models import (
     ComplainantKind,
     Complaint,
@@ -26,7 +27,7 @@ from covernote.complaints.models import (
     YoungDriverSubject,
 )
 from covernote.complaints.selectors import (
-    complaints_config,
+    complaint_procedures,
 )
 from covernote.documents.models import Document
 from covernote.documents.services import delivery_for, document_issue
@@ -48,6 +49,9 @@ from covernote.domain.errors import DomainError, ErrorCode
 from covernote.parties.models import Customer
 
 S = ComplaintStatus
+#: Who may log or withdraw a complaint, or add evidence: the intermediary's staff and the
+#: complainant; a broker's own complaints are logged by the complaints team (COMP-1, PLT-4).
+STAFF_OR_COMPLAINANT = STAFF | {Role.CUSTOMER}
 LETTER_TEMPLATE = "documents/complaint_letter.html"
 FUTURE_TOLERANCE = timedelta(minutes=5)  # clock skew between a browser and the server
 
@@ -100,13 +104,6 @@ def moment_of(now: datetime | None) -> datetime:
     return moment
 
 
-def require_staff(actor: User, what: str) -> None:
-    if not actor.is_intermediary_staff:
-        raise DomainError(
-            ErrorCode.PERMISSION_DENIED, f"only the complaints team can {what}", "PLT-4"
-        )
-
-
 def lock_for_update(complaint: Complaint) -> Complaint:
     return (
         Complaint.objects.select_for_update(of=("self",))
@@ -141,7 +138,7 @@ def letter_facts(complaint: Complaint, handler: Contact) -> LetterFacts:
         complaint_summary=complaint.description.strip().rstrip(".") + ".",
         firm_name=settings.COVERNOTE["FIRM_NAME"],
         handler=handler,
-        fos=complaints_config().fos,
+        fos=complaint_procedures(complaint).fos,
         response_format=delivery_for(customer).document_format.value,
     )
 

@@ -6,7 +6,8 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
-from covernote.accounts.models import Role, User
+from covernote.accounts.models import User
+from covernote.accounts.permissions import require_role
 from covernote.audit.services import audit_record
 from covernote.complaints.inputs import Attachment
 from covernote.complaints.models import (
@@ -14,10 +15,10 @@ from covernote.complaints.models import (
     ComplaintAttachment,
 )
 from covernote.complaints.services._common import (
+    STAFF_OR_COMPLAINANT,
     lock_for_update,
     record_event,
 )
-from covernote.domain.errors import DomainError, ErrorCode
 
 # --- attachments ---------------------------------------------------------------------------
 
@@ -26,8 +27,7 @@ from covernote.domain.errors import DomainError, ErrorCode
 def complaint_attach(*, actor: User, complaint: Complaint, data: Attachment) -> ComplaintAttachment:
     """Attach evidence (COMP-1, DISP 1.9 records); its type and size were checked at
     the door (``Attachment``)."""
-    if actor.role == Role.BROKER:
-        raise DomainError(ErrorCode.PERMISSION_DENIED, "brokers cannot add evidence", "PLT-4")
+    require_role(actor, STAFF_OR_COMPLAINANT, what="add evidence to a complaint")
     name, ctype, size = data.name, data.content_type, data.size
     c = lock_for_update(complaint)
     attachment = ComplaintAttachment(

@@ -7,6 +7,7 @@ from datetime import datetime
 from django.db import transaction
 
 from covernote.accounts.models import User
+from covernote.accounts.permissions import require_staff
 from covernote.audit.services import audit_record
 from covernote.complaints.inputs import Reclassification
 from covernote.complaints.models import (
@@ -16,7 +17,6 @@ from covernote.complaints.services._common import (
     lock_for_update,
     moment_of,
     record_event,
-    require_staff,
     save_version,
 )
 from covernote.domain.errors import DomainError, ErrorCode
@@ -40,7 +40,7 @@ def complaint_reclassify(
     cannot be cleared while the customer has active reasonable adjustments
     (decision 33).
     """
-    require_staff(actor, "correct a complaint's classification")
+    require_staff(actor, what="correct a complaint's classification")
     moment = moment_of(now)
     c = lock_for_update(complaint)
     wanted = data.changes

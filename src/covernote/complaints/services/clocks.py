@@ -14,8 +14,8 @@ from covernote.complaints.models import (
     ComplaintTask,
 )
 from covernote.complaints.selectors import (
+    complaint_procedures,
     complaint_timeline_for,
-    complaints_config,
 )
 from covernote.complaints.services._common import (
     record_event,
@@ -36,14 +36,15 @@ def complaint_clocks_check(*, as_of: date) -> int:
     (``breached``). Idempotent: one task per complaint, clock and level. A customer
     whose adjustments rule out phone gets a written-contact task, never a phone task."""
     now = datetime.combine(as_of, CHECK_TIME, tzinfo=LONDON)
-    config = complaints_config()
     created = 0
-    open_complaints = Complaint.objects.filter(status__in=OPEN_STATUSES).select_related("customer")
+    open_complaints = Complaint.objects.filter(status__in=OPEN_STATUSES).select_related(
+        "customer", "config"
+    )
     for c in open_complaints:
         timeline = complaint_timeline_for(c)
         clocks = [(str(c.pk), clock) for clock in timeline.clocks]
         alerts = clocks_needing_attention(
-            clocks, now=now, within_days=ALERT_WITHIN_DAYS, rules=config.clock
+            clocks, now=now, within_days=ALERT_WITHIN_DAYS, rules=complaint_procedures(c).clock
         )
         if not alerts:
             continue

@@ -7,6 +7,7 @@ from datetime import datetime
 from django.db import transaction
 
 from covernote.accounts.models import Role, User
+from covernote.accounts.permissions import require_staff
 from covernote.audit.services import audit_record
 from covernote.complaints.inputs import Escalation
 from covernote.complaints.models import (
@@ -14,7 +15,7 @@ from covernote.complaints.models import (
 )
 from covernote.complaints.selectors import (
     complaint_timeline_for,
-    complaints_config,
+    procedure_for,
 )
 from covernote.complaints.services._common import (
     FUTURE_TOLERANCE,
@@ -24,7 +25,6 @@ from covernote.complaints.services._common import (
     lock_for_update,
     moment_of,
     record_event,
-    require_staff,
     save_version,
     snapshot,
 )
@@ -56,13 +56,13 @@ def complaint_escalate(
     """Stage 2: the QA team (COMP-3), on the 3rd working day or when the customer rejects
     the proposed resolution. ``escalated_at`` (default: now) may not be before receipt
     nor in the future."""
-    require_staff(actor, "escalate a complaint")
+    require_staff(actor, what="escalate a complaint")
     moment = moment_of(now)
     data = data or Escalation()
     reason = data.reason
     at = data.escalated_at or moment
     c = lock_for_update(complaint)
-    proc = complaints_config().procedure(c.procedure)
+    proc = procedure_for(c)
     if at > moment + FUTURE_TOLERANCE:
         raise DomainError(
             ErrorCode.INVALID, "escalated_at is in the future", "COMP-3", "escalated_at"
@@ -106,10 +106,10 @@ def complaint_acknowledge_qa(
     *, actor: User, complaint: Complaint, now: datetime | None = None
 ) -> Complaint:
     """The QA team's written acknowledgement, due within 1 working day of escalation (COMP-3)."""
-    require_staff(actor, "acknowledge a complaint")
+    require_staff(actor, what="acknowledge a complaint")
     moment = moment_of(now)
     c = lock_for_update(complaint)
-    proc = complaints_config().procedure(c.procedure)
+    proc = procedure_for(c)
     if c.status != S.STAGE2.value or proc.stage2 is None:
         raise DomainError(
             ErrorCode.ILLEGAL_TRANSITION,

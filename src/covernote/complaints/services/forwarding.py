@@ -7,13 +7,14 @@ from datetime import datetime
 from django.db import transaction
 
 from covernote.accounts.models import User
+from covernote.accounts.permissions import require_staff
 from covernote.audit.services import audit_record
 from covernote.complaints.models import (
     Complaint,
 )
 from covernote.complaints.selectors import (
     complaint_timeline_for,
-    complaints_config,
+    procedure_for,
 )
 from covernote.complaints.services._common import (
     S,
@@ -22,7 +23,6 @@ from covernote.complaints.services._common import (
     lock_for_update,
     moment_of,
     record_event,
-    require_staff,
     save_version,
     snapshot,
 )
@@ -43,10 +43,10 @@ def complaint_forward(
 ) -> Complaint:
     """Pass a GAP claim complaint to the insurer after the 3rd working day and tell the
     complainant by letter (GAP-COMPLAINT, DISP 1.7)."""
-    require_staff(actor, "forward a complaint")
+    require_staff(actor, what="forward a complaint")
     moment = moment_of(now)
     c = lock_for_update(complaint)
-    proc = complaints_config().procedure(c.procedure)
+    proc = procedure_for(c)
     target = check_transition(
         S(c.status), S.FORWARDED, procedure=proc, received_at=c.received_at, at=moment
     )

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from covernote.accounts.models import User
+from covernote.accounts.permissions import require_staff
 from covernote.audit.services import audit_record
 from covernote.complaints.inputs import FosDecision, FosReferral
 from covernote.complaints.models import (
@@ -15,8 +16,9 @@ from covernote.complaints.models import (
     Complaint,
 )
 from covernote.complaints.selectors import (
+    complaint_procedures,
     complaint_timeline_for,
-    complaints_config,
+    procedure_for,
 )
 from covernote.complaints.services._common import (
     COMPLAINANT_TYPE,
@@ -24,7 +26,6 @@ from covernote.complaints.services._common import (
     lock_for_update,
     moment_of,
     record_event,
-    require_staff,
     save_version,
     snapshot,
 )
@@ -73,7 +74,7 @@ def complaint_refer_fos(
     window opens or after the six months end, or by a complainant who looks
     ineligible, is recorded and flagged with the rule: the FOS decides.
     """
-    require_staff(actor, "record a FOS referral")
+    require_staff(actor, what="record a FOS referral")
     moment = moment_of(now)
     reference, referred_on, rate = data.fos_reference, data.referred_on, data.eur_per_gbp
     c = lock_for_update(complaint)
@@ -88,11 +89,11 @@ def complaint_refer_fos(
             "COMP-4",
             "referred_on",
         )
-    proc = complaints_config().procedure(c.procedure)
+    proc = procedure_for(c)
     target = check_transition(
         S(c.status), S.REFERRED_FOS, procedure=proc, received_at=c.received_at, at=moment
     )
-    config = complaints_config()
+    config = complaint_procedures(c)
     used_rate = rate if rate is not None else c.eur_per_gbp
     eligibility = fos_eligibility(_complainant_facts(c, used_rate), config.eligibility)
     window = fos_referral_window(
@@ -169,7 +170,7 @@ def complaint_close_after_fos(
     FOS outcome closes it for the return (upheld -> upheld, not upheld -> rejected)
     and the redress the FOS awarded counts as redress paid (decision 44).
     """
-    require_staff(actor, "close a complaint after the FOS")
+    require_staff(actor, what="close a complaint after the FOS")
     moment = moment_of(now)
     fos_outcome, decided_on, note = data.fos_outcome, data.decided_on, data.note
     amount, kind = data.redress_amount, data.redress_type or ""
@@ -190,7 +191,7 @@ def complaint_close_after_fos(
             "COMP-4",
             "decided_on",
         )
-    proc = complaints_config().procedure(c.procedure)
+    proc = procedure_for(c)
     target = check_transition(
         S(c.status), S.CLOSED, procedure=proc, received_at=c.received_at, at=moment
     )

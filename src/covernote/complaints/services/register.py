@@ -7,6 +7,8 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 
 from covernote.accounts.models import Role, User
+from covernote.accounts.permissions import require_role
+from covernote.accounts.scoping import get_in_scope
 from covernote.audit.services import audit_record
 from covernote.complaints.inputs import ComplaintRegistration
 from covernote.complaints.models import (
@@ -15,11 +17,11 @@ from covernote.complaints.models import (
 )
 from covernote.complaints.selectors import (
     complaint_timeline_for,
-    complaints_config,
 )
 from covernote.complaints.services._common import (
     COMPLAINANT_TYPE,
     FUTURE_TOLERANCE,
+    STAFF_OR_COMPLAINANT,
     S,
     check_reachable,
     handler_for,
@@ -32,6 +34,7 @@ from covernote.complaints.services._common import (
 )
 from covernote.documents.services import delivery_for
 from covernote.domain.calendar import london_date
+from covernote.domain.complaints.config import ComplaintsConfig
 from covernote.domain.complaints.eligibility import (
     ComplainantFacts,
     fos_eligibility,
@@ -45,6 +48,8 @@ from covernote.domain.complaints.procedures import (
 from covernote.domain.complaints.returns import retention_until
 from covernote.domain.errors import DomainError, ErrorCode
 from covernote.parties.models import Customer
+from covernote.parties.selectors import customer_scope
+from covernote.products.selectors import params_of, product_config_in_force
 
 # --- register (COMP-1) -----------------------------------------------------------
 
@@ -69,14 +74,14 @@ def complaint_register(
     procedure does not route by. The input itself was checked at the door.
     """
     moment = moment_of(now)
-    if actor.role == Role.BROKER:
-        raise DomainError(
-            ErrorCode.PERMISSION_DENIED,
-            "complaints about a broker's sale are logged by the intermediary's complaints team",
-            "COMP-1",
-        )
-    if actor.role == Role.CUSTOMER and customer.user_id != actor.pk:
-        raise DomainError(ErrorCode.NOT_FOUND, "no such customer", "PLT-4", "customer_id")
+    require_role(
+        actor,
+        STAFF_OR_COMPLAINANT,
+        what="log a complaint: complaints about a broker's sale are logged by the "
+        "intermediary's complaints team",
+        rule="COMP-1",
+    )
+    get_in_scope(actor, customer_scope(actor), customer.pk, label="customer")
     if not (customer.email or customer.phone or customer.has_address):
         raise DomainError(
             ErrorCode.REQUIRED,
@@ -93,7 +98,8 @@ def complaint_register(
             "COMP-1",
             "received_at",
         )
-    config = complaints_config()
+    pinned = product_config_in_force("complaints", london_date(received_at))
+    config: ComplaintsConfig = params_of(pinned)
     proc = config.procedure(data.procedure)
     route_subject = routed_subject(proc, data.yd_subject)
     eligibility = fos_eligibility(
@@ -113,6 +119,7 @@ def complaint_register(
         customer=customer,
         firm_id=customer.firm_id,
         procedure=data.procedure,
+        config=pinned,
         subject=data.subject,
         received_at=received_at,
         channel=data.channel,

@@ -6,7 +6,9 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 
-from covernote.accounts.models import Role, User
+from covernote.accounts.models import User
+from covernote.accounts.permissions import require_role, require_staff
+from covernote.accounts.scoping import get_in_scope
 from covernote.audit.services import audit_record
 from covernote.complaints.inputs import (
     FinalResponse,
@@ -21,10 +23,13 @@ from covernote.complaints.models import (
 )
 from covernote.complaints.selectors import (
     complaint_destinations,
+    complaint_procedures,
+    complaint_scope,
     complaint_timeline_for,
-    complaints_config,
+    procedure_for,
 )
 from covernote.complaints.services._common import (
+    STAFF_OR_COMPLAINANT,
     S,
     handler_for,
     issue_document,
@@ -33,7 +38,6 @@ from covernote.complaints.services._common import (
     lock_for_update,
     moment_of,
     record_event,
-    require_staff,
     save_version,
     snapshot,
 )
@@ -60,10 +64,10 @@ def complaint_resolve_summary(
 ) -> Complaint:
     """Resolved by close of business on the 3rd working day: the summary resolution
     communication (DISP 1.5.4R) instead of a final response (COMP-3)."""
-    require_staff(actor, "resolve a complaint")
+    require_staff(actor, what="resolve a complaint")
     moment = moment_of(now)
     c = lock_for_update(complaint)
-    proc = complaints_config().procedure(c.procedure)
+    proc = procedure_for(c)
     target = check_transition(
         S(c.status), S.RESOLVED_SUMMARY, procedure=proc, received_at=c.received_at, at=moment
     )
@@ -80,7 +84,7 @@ def complaint_resolve_summary(
     letter = summary_resolution_letter(
         letter_facts(c, handler_for(c, proc)),
         resolution=data.resolution.rstrip(".") + ".",
-        wording=complaints_config().letters,
+        wording=complaint_procedures(c).letters,
         consent_to_waive=data.consent_to_waive,
     )
     doc = issue_letter(actor, c, letter)
@@ -127,11 +131,11 @@ def complaint_respond_final(
     recorded later) and the return counts our final response date and outcome.
     Refused there if we had already responded (final response or summary resolution).
     """
-    require_staff(actor, "issue a final response")
+    require_staff(actor, what="issue a final response")
     moment = moment_of(now)
     result, amount, kind = data.outcome, data.redress_amount, data.redress_type or ""
     c = lock_for_update(complaint)
-    proc = complaints_config().procedure(c.procedure)
+    proc = procedure_for(c)
     target = check_transition(
         S(c.status),
         S.FINAL_RESPONSE_ISSUED,
@@ -146,7 +150,7 @@ def complaint_respond_final(
         letter_facts(c, handler),
         outcome=result,
         reasons=data.paragraphs,
-        wording=complaints_config().letters,
+        wording=complaint_procedures(c).letters,
         redress=amount,
         consent_to_waive=data.consent_to_waive,
         fos_referred_on=c.fos_referred_on if after_referral else None,
@@ -217,14 +221,11 @@ def complaint_withdraw(
     now: datetime | None = None,
 ) -> Complaint:
     """The complainant withdraws: closed, not upheld (COMP-7); confirmed in writing."""
+    require_role(actor, STAFF_OR_COMPLAINANT, what="withdraw a complaint")
+    get_in_scope(actor, complaint_scope(actor), complaint.pk, label="complaint")
     moment = moment_of(now)
     c = lock_for_update(complaint)
-    if actor.role == Role.CUSTOMER:
-        if c.customer.user_id != actor.pk:
-            raise DomainError(ErrorCode.NOT_FOUND, "no such complaint", "PLT-4", "complaint_id")
-    else:
-        require_staff(actor, "withdraw a complaint")
-    proc = complaints_config().procedure(c.procedure)
+    proc = procedure_for(c)
     target = check_transition(
         S(c.status), S.WITHDRAWN, procedure=proc, received_at=c.received_at, at=moment
     )
@@ -286,7 +287,7 @@ def complaint_respond_holding(
     when the FOS cannot yet consider it, DISP 2.8.1R). A late holding letter is sent and
     the 8-week clock shows breached (decision 7).
     """
-    require_staff(actor, "send a holding response")
+    require_staff(actor, what="send a holding response")
     moment = moment_of(now)
     reason, expected_by = data.reason, data.expected_by
     today = london_date(moment)
@@ -316,12 +317,12 @@ def complaint_respond_holding(
             "COMP-2",
             "status",
         )
-    proc = complaints_config().procedure(c.procedure)
+    proc = procedure_for(c)
     letter = holding_response_letter(
         letter_facts(c, handler_for(c, proc)),
         reason=reason.strip().rstrip(".") + ".",
         expected_by=expected_by,
-        wording=complaints_config().letters,
+        wording=complaint_procedures(c).letters,
     )
     doc = issue_letter(actor, c, letter)
     before_snap = snapshot(c)

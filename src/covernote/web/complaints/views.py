@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from covernote.accounts.models import Role, User
+from covernote.accounts.permissions import SELLERS, STAFF
 from covernote.accounts.selectors import request_user
 from covernote.complaints.inputs import (
     Attachment,
@@ -39,9 +40,9 @@ from covernote.complaints.selectors import (
     complaint_get_for,
     complaint_letters,
     complaint_list_for,
+    complaint_procedures,
     complaint_tasks,
     complaint_timeline_for,
-    complaints_config,
     complaints_dashboard,
     complaints_return_for,
     procedure_for,
@@ -80,8 +81,7 @@ from covernote.web.complaints.forms import (
     ReturnForm,
 )
 
-STAFF = (Role.AGENT, Role.MANAGER, Role.CLAIMS_HANDLER, Role.QA, Role.UNDERWRITER)
-VIEWERS = (*STAFF, Role.BROKER)
+VIEWERS = SELLERS  # the complaints team, and brokers read-only (PLT-4)
 FOS_REFERRABLE = ("stage1", "stage2", "forwarded", "resolved_summary", "final_response_issued")
 
 
@@ -214,7 +214,7 @@ def complaint_detail(request: HttpRequest, complaint_id: int) -> HttpResponse:
     proc = procedure_for(c)
     clocks = complaint_clocks(c)
     staff = user.role in STAFF
-    owner = complaints_config().contacts.get(c.stage_owner)
+    owner = complaint_procedures(c).contacts.get(c.stage_owner)
     reclassify_form = ReclassifyForm(
         initial={
             "main_cause": c.main_cause,
