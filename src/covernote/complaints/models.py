@@ -17,6 +17,7 @@ from django.utils import timezone
 from covernote.accounts.models import Firm
 from covernote.complaints.records import FosReferralRecord
 from covernote.documents.models import Document
+from covernote.domain.complaints.procedures import OPEN_STATUSES as DOMAIN_OPEN_STATUSES
 from covernote.domain.complaints.procedures import ComplaintStatus
 from covernote.domain.complaints.returns import Outcome, RedressType
 from covernote.parties.models import FORMAT_CHOICES, Customer
@@ -102,12 +103,8 @@ STATUS_CHOICES = [
     (ComplaintStatus.CLOSED.value, "Closed"),
     (ComplaintStatus.WITHDRAWN.value, "Withdrawn"),
 ]
-OPEN_STATUSES = (
-    ComplaintStatus.RECEIVED.value,
-    ComplaintStatus.STAGE1.value,
-    ComplaintStatus.STAGE2.value,
-    ComplaintStatus.FORWARDED.value,
-)
+#: The open statuses, as stored (the state machine's, ``domain.complaints.procedures``).
+OPEN_STATUSES = tuple(s.value for s in ComplaintStatus if s in DOMAIN_OPEN_STATUSES)
 OUTCOME_CHOICES = [
     (Outcome.UPHELD.value, "Upheld"),
     (Outcome.PARTLY_UPHELD.value, "Partly upheld"),
@@ -235,6 +232,11 @@ class Complaint(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def responded(self) -> bool:
+        """The firm has responded: a final response or a summary resolution (COMP-6)."""
+        return self.final_response_on is not None or self.summary_resolution_sent_at is not None
 
     @property
     def fos_referral(self) -> FosReferralRecord | None:

@@ -33,6 +33,8 @@ from covernote.domain.complaints.letters import (
     acknowledgement_letter,
 )
 from covernote.domain.complaints.procedures import (
+    Step,
+    check_step,
     check_transition,
 )
 from covernote.domain.errors import DomainError, ErrorCode
@@ -110,13 +112,8 @@ def complaint_acknowledge_qa(
     moment = moment_of(now)
     c = lock_for_update(complaint)
     proc = procedure_for(c)
-    if c.status != S.STAGE2.value or proc.stage2 is None:
-        raise DomainError(
-            ErrorCode.ILLEGAL_TRANSITION,
-            "only an escalated complaint is acknowledged by the QA team",
-            "COMP-3",
-            "status",
-        )
+    check_step(S(c.status), Step.QA_ACKNOWLEDGEMENT)
+    assert proc.stage2 is not None  # check_transition refused an escalation without one
     if c.qa_acknowledged_at is not None:
         return c
     timeline = complaint_timeline_for(c)

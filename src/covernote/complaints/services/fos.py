@@ -36,6 +36,8 @@ from covernote.domain.complaints.eligibility import (
     fos_eligibility,
 )
 from covernote.domain.complaints.procedures import (
+    Step,
+    check_step,
     check_transition,
 )
 from covernote.domain.complaints.returns import Outcome
@@ -175,13 +177,7 @@ def complaint_close_after_fos(
     fos_outcome, decided_on, note = data.fos_outcome, data.decided_on, data.note
     amount, kind = data.redress_amount, data.redress_type or ""
     c = lock_for_update(complaint)
-    if c.status != S.REFERRED_FOS.value:
-        raise DomainError(
-            ErrorCode.ILLEGAL_TRANSITION,
-            "only a complaint referred to the FOS is closed after the FOS outcome",
-            "COMP-4",
-            "status",
-        )
+    check_step(S(c.status), Step.FOS_OUTCOME)
     if decided_on > london_date(moment) or (
         c.fos_referred_on is not None and decided_on < c.fos_referred_on
     ):

@@ -17,7 +17,6 @@ from covernote.complaints.inputs import (
     Withdrawal,
 )
 from covernote.complaints.models import (
-    OPEN_STATUSES,
     Complaint,
     Subject,
 )
@@ -48,6 +47,8 @@ from covernote.domain.complaints.letters import (
     summary_resolution_letter,
 )
 from covernote.domain.complaints.procedures import (
+    Step,
+    check_step,
     check_transition,
 )
 from covernote.domain.complaints.returns import Outcome
@@ -142,7 +143,7 @@ def complaint_respond_final(
         procedure=proc,
         received_at=c.received_at,
         at=moment,
-        responded=c.final_response_on is not None or c.summary_resolution_sent_at is not None,
+        responded=c.responded,
     )
     after_referral = target is S.REFERRED_FOS
     handler = handler_for(c, proc)
@@ -299,13 +300,7 @@ def complaint_respond_holding(
             "expected_by",
         )
     c = lock_for_update(complaint)
-    if c.status not in OPEN_STATUSES:
-        raise DomainError(
-            ErrorCode.ILLEGAL_TRANSITION,
-            "a holding response is for an open complaint that has no final response yet",
-            "COMP-2",
-            "status",
-        )
+    check_step(S(c.status), Step.HOLDING_RESPONSE)
     timeline = complaint_timeline_for(c)
     earliest = timeline.final_response_by - timedelta(days=HOLDING_EARLIEST_DAYS_BEFORE)
     if today < earliest:

@@ -33,7 +33,7 @@ from covernote.complaints.inputs import (
     SummaryResolution,
     Withdrawal,
 )
-from covernote.complaints.models import OPEN_STATUSES, Complaint
+from covernote.complaints.models import Complaint
 from covernote.complaints.selectors import (
     complaint_attachment_for,
     complaint_clocks,
@@ -65,6 +65,14 @@ from covernote.complaints.services import (
     complaint_withdraw,
 )
 from covernote.domain.calendar import LONDON
+from covernote.domain.complaints.procedures import ComplaintStatus as S
+from covernote.domain.complaints.procedures import (
+    Step,
+    can_step,
+    is_open,
+    next_statuses,
+    owes_final_response_after_referral,
+)
 from covernote.domain.errors import DomainError
 from covernote.parties.models import Customer
 from covernote.parties.selectors import customer_get_for, customer_scope
@@ -82,7 +90,6 @@ from covernote.web.complaints.forms import (
 )
 
 VIEWERS = SELLERS  # the complaints team, and brokers read-only (PLT-4)
-FOS_REFERRABLE = ("stage1", "stage2", "forwarded", "resolved_summary", "final_response_issued")
 
 
 def _user(request: HttpRequest, *roles: Role) -> User:
@@ -214,6 +221,8 @@ def complaint_detail(request: HttpRequest, complaint_id: int) -> HttpResponse:
     proc = procedure_for(c)
     clocks = complaint_clocks(c)
     staff = user.role in STAFF
+    status = S(c.status)
+    nxt = next_statuses(status, proc)
     owner = complaint_procedures(c).contacts.get(c.stage_owner)
     reclassify_form = ReclassifyForm(
         initial={
@@ -238,23 +247,22 @@ def complaint_detail(request: HttpRequest, complaint_id: int) -> HttpResponse:
             "events": c.events.select_related("document").all(),
             "letters": complaint_letters(c),
             "attachments": c.attachments.all(),
-            "can_act": user.role in STAFF and c.status in OPEN_STATUSES,
-            "can_escalate": proc.can_escalate and c.status in ("received", "stage1"),
-            "can_qa_ack": c.status == "stage2" and c.qa_acknowledged_at is None,
-            "can_forward": proc.can_forward and c.status in ("received", "stage1", "stage2"),
-            "can_summary": c.status in ("received", "stage1"),
+            "can_act": staff and is_open(status),
+            "can_escalate": S.STAGE2 in nxt,
+            "can_qa_ack": can_step(status, Step.QA_ACKNOWLEDGEMENT)
+            and c.qa_acknowledged_at is None,
+            "can_forward": S.FORWARDED in nxt,
+            "can_summary": S.RESOLVED_SUMMARY in nxt,
             "escalate_form": EscalateForm(),
             "outcome_form": OutcomeForm(),
             "attachment_form": AttachmentForm(),
             "owner": owner,
-            "can_holding": staff and c.status in OPEN_STATUSES,
-            "can_refer_fos": staff and c.status in FOS_REFERRABLE,
-            "can_close_fos": staff and c.status == "referred_fos",
+            "can_holding": staff and can_step(status, Step.HOLDING_RESPONSE),
+            "can_refer_fos": staff and S.REFERRED_FOS in nxt,
+            "can_close_fos": staff and can_step(status, Step.FOS_OUTCOME),
             # COMP-6: referred to the FOS before we responded: our final response is still due.
             "can_final_after_fos": staff
-            and c.status == "referred_fos"
-            and c.final_response_on is None
-            and c.summary_resolution_sent_at is None,
+            and owes_final_response_after_referral(status, responded=c.responded),
             "can_reclassify": staff,
             "holding_form": HoldingForm(),
             "fos_form": FosReferralForm(initial={"referred_on": timezone.localdate()}),
