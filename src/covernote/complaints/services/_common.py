@@ -143,48 +143,25 @@ def letter_facts(complaint: Complaint, handler: Contact) -> LetterFacts:
     )
 
 
-def issue_document(
-    *,
-    actor: User,
-    complaint: Complaint,
-    kind: str,
-    title: str,
-    paragraphs: tuple[str, ...] | list[str],
-    enclosures: tuple[str, ...] = (),
-    rules: tuple[str, ...] = (),
-    extra: dict[str, Any] | None = None,
-) -> Document:
+def issue_letter(actor: User, complaint: Complaint, letter: Letter) -> Document:
+    """Issue a complaint letter (domain content, one template) in the complainant's
+    format and channel (PLT-2, COMP-6); one per letter type and complaint version."""
     check_reachable(complaint.customer)
+    kind = letter.type.value
     return document_issue(
         actor=actor,
         customer=complaint.customer,
         kind=f"complaint_{kind}",
-        title=title,
+        title=letter.title,
         template=LETTER_TEMPLATE,
         context={
             "complaint": complaint,
-            "paragraphs": list(paragraphs),
-            "enclosures": list(enclosures),
-            "rules": list(rules),
-            **(extra or {}),
+            "paragraphs": list(letter.paragraphs),
+            "enclosures": list(letter.enclosures),
+            "rules": list(letter.rules),
         },
         related=complaint,
         idempotency_key=f"complaint-{complaint.pk}-{kind}-v{complaint.version}",
-    )
-
-
-def issue_letter(
-    actor: User, complaint: Complaint, letter: Letter, extra: dict[str, Any] | None = None
-) -> Document:
-    return issue_document(
-        actor=actor,
-        complaint=complaint,
-        kind=letter.type.value,
-        title=letter.title,
-        paragraphs=letter.paragraphs,
-        enclosures=letter.enclosures,
-        rules=letter.rules,
-        extra=extra,
     )
 
 

@@ -20,7 +20,7 @@ from covernote.complaints.selectors import (
 from covernote.complaints.services._common import (
     FUTURE_TOLERANCE,
     S,
-    issue_document,
+    issue_letter,
     letter_facts,
     lock_for_update,
     moment_of,
@@ -30,7 +30,7 @@ from covernote.complaints.services._common import (
 )
 from covernote.domain.calendar import london_date
 from covernote.domain.complaints.letters import (
-    acknowledgement_letter,
+    qa_acknowledgement_letter,
 )
 from covernote.domain.complaints.procedures import (
     Step,
@@ -117,21 +117,10 @@ def complaint_acknowledge_qa(
     if c.qa_acknowledged_at is not None:
         return c
     timeline = complaint_timeline_for(c)
-    letter = acknowledgement_letter(
+    letter = qa_acknowledgement_letter(
         letter_facts(c, proc.stage2), final_response_by=timeline.final_response_by
     )
-    doc = issue_document(
-        actor=actor,
-        complaint=c,
-        kind="qa_acknowledgement",
-        title="Your complaint has been passed to our Quality Assurance Team",
-        paragraphs=(
-            letter.paragraphs[0],
-            f"Your complaint has been passed to our {proc.stage2.name}, who will now review it.",
-            *letter.paragraphs[2:],
-        ),
-        rules=("COMP-3", "COMP-6"),
-    )
+    doc = issue_letter(actor, c, letter)
     before_snap = snapshot(c)
     c.qa_acknowledged_at = moment
     save_version(c)

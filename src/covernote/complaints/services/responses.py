@@ -31,7 +31,6 @@ from covernote.complaints.services._common import (
     STAFF_OR_COMPLAINANT,
     S,
     handler_for,
-    issue_document,
     issue_letter,
     letter_facts,
     lock_for_update,
@@ -45,6 +44,7 @@ from covernote.domain.complaints.letters import (
     final_response_letter,
     holding_response_letter,
     summary_resolution_letter,
+    withdrawal_letter,
 )
 from covernote.domain.complaints.procedures import (
     Step,
@@ -147,6 +147,7 @@ def complaint_respond_final(
     )
     after_referral = target is S.REFERRED_FOS
     handler = handler_for(c, proc)
+    destinations = complaint_destinations(c)
     letter = final_response_letter(
         letter_facts(c, handler),
         outcome=result,
@@ -156,29 +157,11 @@ def complaint_respond_final(
         consent_to_waive=data.consent_to_waive,
         fos_referred_on=c.fos_referred_on if after_referral else None,
         fos_reference=c.fos_reference if after_referral else "",
+        solicitor_route=tuple(destinations)
+        if c.subject == Subject.PANEL_SOLICITOR_CONDUCT.value
+        else (),
     )
-    destinations = complaint_destinations(c)
-    paragraphs = list(letter.paragraphs)
-    if c.subject == Subject.PANEL_SOLICITOR_CONDUCT.value:
-        # COMP-4: the solicitor's own procedure, then the Legal Ombudsman (not the FOS).
-        route = " and then ".join(d.name for d in destinations)
-        last = destinations[-1]
-        paragraphs.insert(
-            3,
-            "Your complaint concerns the conduct of a panel solicitor. If you remain "
-            f"dissatisfied with the solicitor, the route is: {route}. "
-            + ", ".join(last.lines())
-            + ".",
-        )
-    doc = issue_document(
-        actor=actor,
-        complaint=c,
-        kind=letter.type.value,
-        title=letter.title,
-        paragraphs=paragraphs,
-        enclosures=letter.enclosures,
-        rules=letter.rules,
-    )
+    doc = issue_letter(actor, c, letter)
     before_snap, before = snapshot(c), c.status
     c.status = target.value
     today = london_date(moment)
@@ -230,22 +213,7 @@ def complaint_withdraw(
     target = check_transition(
         S(c.status), S.WITHDRAWN, procedure=proc, received_at=c.received_at, at=moment
     )
-    facts = letter_facts(c, handler_for(c, proc))
-    doc = issue_document(
-        actor=actor,
-        complaint=c,
-        kind="withdrawal",
-        title="Your complaint has been withdrawn",
-        paragraphs=(
-            f"Dear {facts.complainant_name}, you have told us that you wish to withdraw your "
-            f"complaint, which we received on {facts.received_on:%d %B %Y} (our reference "
-            f"{c.reference}). We have closed it.",
-            "If you change your mind, or become dissatisfied again, please contact us and we "
-            "will look into it. You may also be able to refer the matter to the Financial "
-            f"Ombudsman Service ({facts.fos.website}).",
-        ),
-        rules=("COMP-6", "COMP-7"),
-    )
+    doc = issue_letter(actor, c, withdrawal_letter(letter_facts(c, handler_for(c, proc))))
     before_snap, before = snapshot(c), c.status
     c.status = target.value
     c.outcome = Outcome.WITHDRAWN.value
