@@ -155,7 +155,7 @@ def withdrawal_letter(facts: LetterFacts) -> Letter:
     website (COMP-6)."""
     paragraphs = (
         f"Dear {facts.complainant_name}, you have told us that you wish to withdraw your "
-        f"complaint, which we received on {facts.received_on:%d %B %Y} (our reference "
+        f"complaint, which we received on {_fmt(facts.received_on)} (our reference "
         f"{facts.reference}). We have closed it.",
         "If you change your mind, or become dissatisfied again, please contact us and we "
         "will look into it. You may also be able to refer the matter to the Financial "
