@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -386,9 +388,6 @@ def return_shape(value: str) -> ReturnShape:
 
 
 def return_csv(ret: ComplaintsReturn) -> str:
-    import csv
-    import io
-
     buf = io.StringIO()
     columns = list(ret.totals.keys())
     writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n")
