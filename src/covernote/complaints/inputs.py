@@ -13,11 +13,24 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, ClassVar, Literal, Self, get_args
 
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
+from covernote.complaints._parsing import (
+    check_fields,
+    is_blank,
+    iso_date,
+    iso_timestamp,
+    non_negative_decimal,
+    one_of,
+    raw_dict,
+    redress_paid,
+    required_text,
+    response_outcome,
+    yes_no,
+)
 from covernote.domain.calendar import Nation
 from covernote.domain.complaints.eligibility import ComplainantType
 from covernote.domain.complaints.returns import Outcome, RedressType
@@ -69,117 +82,9 @@ CLOCK_FIELDS = frozenset(
         "fos_decided_on",
     }
 )
-_TRUE = {True, "true", "True", "yes", "on", "1"}
-_FALSE = {False, "false", "False", "no", "off", "0", ""}
 
 
 # --- parsing helpers (the door's, never the services') --------------------------------
-
-
-def _blank(value: Any) -> bool:
-    return value is None or value == ""
-
-
-def _one_of(
-    data: dict[str, Any], name: str, allowed: Any, default: str | None = None, rule: str = "COMP-1"
-) -> None:
-    """A choice: blank takes ``default`` (else REQUIRED); anything else must be allowed."""
-    values = get_args(allowed)
-    value = data.get(name) or default
-    if _blank(value):
-        raise DomainError(ErrorCode.REQUIRED, f"{name} is required", rule, name)
-    if value not in values:
-        raise DomainError(
-            ErrorCode.INVALID, f"{name} must be one of {', '.join(values)}", rule, name
-        )
-    data[name] = str(value)
-
-
-def _decimal(data: dict[str, Any], name: str, rule: str = "COMP-1") -> None:
-    value = data.get(name)
-    if _blank(value):
-        data[name] = None
-        return
-    try:
-        amount = Decimal(str(value))
-    except InvalidOperation as exc:
-        raise DomainError(ErrorCode.INVALID, f"{name} is not a number", rule, name) from exc
-    if amount < 0:
-        raise DomainError(ErrorCode.INVALID, f"{name} cannot be negative", rule, name)
-    data[name] = amount
-
-
-def _text(data: dict[str, Any], name: str, message: str, rule: str) -> None:
-    value = str(data.get(name) or "").strip()
-    if not value:
-        raise DomainError(ErrorCode.REQUIRED, message, rule, name)
-    data[name] = value
-
-
-def _flag(name: str, value: Any) -> bool:
-    if value in _TRUE:
-        return True
-    if value in _FALSE:
-        return False
-    raise DomainError(ErrorCode.INVALID, f"{name} must be yes or no", "COMP-7", name)
-
-
-def _outcome(data: dict[str, Any], default: str | None = None) -> None:
-    value = data.get("outcome") or default
-    if not value:
-        raise DomainError(
-            ErrorCode.REQUIRED,
-            "record the outcome (upheld, partly upheld, rejected) before responding",
-            "COMP-7",
-            "outcome",
-        )
-    try:
-        outcome = Outcome(value)
-    except ValueError as exc:
-        raise DomainError(
-            ErrorCode.INVALID, f"unknown outcome {value!r}", "COMP-7", "outcome"
-        ) from exc
-    if outcome is Outcome.WITHDRAWN:
-        raise DomainError(
-            ErrorCode.INVALID, "use withdraw for a withdrawn complaint", "COMP-7", "outcome"
-        )
-    data["outcome"] = outcome
-
-
-def _redress(data: dict[str, Any]) -> None:
-    """Redress paid (COMP-7): an amount of 0 is none; an amount needs its type."""
-    amount, kind = data.get("redress_amount"), data.get("redress_type")
-    data["redress_amount"], data["redress_type"] = None, None
-    if _blank(amount):
-        return
-    try:
-        value = Decimal(str(amount))
-    except InvalidOperation as exc:
-        raise DomainError(
-            ErrorCode.INVALID, "redress amount is not a number", "COMP-7", "redress_amount"
-        ) from exc
-    if value < 0:
-        raise DomainError(
-            ErrorCode.INVALID, "redress cannot be negative", "COMP-7", "redress_amount"
-        )
-    if value == 0:
-        return
-    if not kind or kind not in RedressType.__members__.values():
-        raise DomainError(
-            ErrorCode.REQUIRED,
-            "say what the redress is for (financial loss, distress and inconvenience, "
-            "goodwill, interest, excess waived)",
-            "COMP-7",
-            "redress_type",
-        )
-    data["redress_amount"], data["redress_type"] = (
-        value.quantize(Decimal("0.01")),
-        RedressType(kind),
-    )
-
-
-def _raw(data: Any) -> dict[str, Any]:
-    return dict(data) if isinstance(data, Mapping) else data
 
 
 class ComplaintInput(BaseModel):
@@ -240,7 +145,7 @@ class ComplaintRegistration(ComplaintInput):
     @model_validator(mode="before")
     @classmethod
     def _door(cls, raw: Any) -> Any:
-        data = _raw(raw)
+        data = raw_dict(raw)
         if not isinstance(data, dict):
             return data
         received_at = data.get("received_at")
@@ -255,27 +160,27 @@ class ComplaintRegistration(ComplaintInput):
                 "G2",
                 "received_at",
             )
-        _text(data, "description", "describe what the complaint is about", "COMP-1")
-        _one_of(data, "procedure", ProcedureCode)
+        required_text(data, "description", "describe what the complaint is about", "COMP-1")
+        one_of(data, "procedure", ProcedureCode)
         data["yd_subject"] = str(data.get("yd_subject") or "").strip()
-        _one_of(data, "complainant_type", ComplainantCode, "consumer")
+        one_of(data, "complainant_type", ComplainantCode, "consumer")
         employees = data.get("employees")
         try:
-            data["employees"] = None if _blank(employees) else int(str(employees))
+            data["employees"] = None if is_blank(employees) else int(str(employees))
         except (TypeError, ValueError) as exc:
             raise DomainError(
                 ErrorCode.INVALID, "employees must be a whole number", "COMP-1", "employees"
             ) from exc
         for name in (*MONEY_EVIDENCE, "eur_per_gbp"):
-            _decimal(data, name)
-        _one_of(data, "subject", SubjectCode, "firm_service")
-        _one_of(data, "channel", ChannelCode)
-        _one_of(data, "product", ProductCode)
-        _one_of(data, "main_cause", MainCauseCode, "general_admin")
-        if _blank(data.get("regulated_activity")):
+            non_negative_decimal(data, name)
+        one_of(data, "subject", SubjectCode, "firm_service")
+        one_of(data, "channel", ChannelCode)
+        one_of(data, "product", ProductCode)
+        one_of(data, "main_cause", MainCauseCode, "general_admin")
+        if is_blank(data.get("regulated_activity")):
             data["regulated_activity"] = None
         else:
-            _one_of(data, "regulated_activity", ActivityCode)
+            one_of(data, "regulated_activity", ActivityCode)
         for name in ("policy_reference", "claim_reference"):
             data[name] = str(data.get(name) or "")[:60]
         for name in ("vulnerability_identified", "vulnerability_related_cause"):
@@ -303,7 +208,7 @@ class Escalation(ComplaintInput):
     @model_validator(mode="before")
     @classmethod
     def _door(cls, raw: Any) -> Any:
-        data = _raw(raw)
+        data = raw_dict(raw)
         if isinstance(data, dict) and data.get("reason", "not_resolved") not in get_args(
             EscalationReason
         ):
@@ -336,11 +241,11 @@ class SummaryResolution(_Response):
     @model_validator(mode="before")
     @classmethod
     def _door(cls, raw: Any) -> Any:
-        data = _raw(raw)
+        data = raw_dict(raw)
         if isinstance(data, dict):
-            _text(data, "resolution", "say how the complaint was resolved", "COMP-3")
-            _outcome(data, default=Outcome.UPHELD.value)
-            _redress(data)
+            required_text(data, "resolution", "say how the complaint was resolved", "COMP-3")
+            response_outcome(data, default=Outcome.UPHELD.value)
+            redress_paid(data)
             data["consent_to_waive"] = bool(data.get("consent_to_waive"))
         return data
 
@@ -353,11 +258,11 @@ class FinalResponse(_Response):
     @model_validator(mode="before")
     @classmethod
     def _door(cls, raw: Any) -> Any:
-        data = _raw(raw)
+        data = raw_dict(raw)
         if isinstance(data, dict):
-            _outcome(data)
-            _redress(data)
-            _text(data, "reasons", "give the reasons for the outcome", "COMP-6")
+            response_outcome(data)
+            redress_paid(data)
+            required_text(data, "reasons", "give the reasons for the outcome", "COMP-6")
             data["consent_to_waive"] = bool(data.get("consent_to_waive"))
         return data
 
@@ -377,9 +282,11 @@ class HoldingResponse(ComplaintInput):
     @model_validator(mode="before")
     @classmethod
     def _door(cls, raw: Any) -> Any:
-        data = _raw(raw)
+        data = raw_dict(raw)
         if isinstance(data, dict):
-            _text(data, "reason", "explain why a final response cannot be given yet", "COMP-6")
+            required_text(
+                data, "reason", "explain why a final response cannot be given yet", "COMP-6"
+            )
             if data.get("expected_by") is None:
                 raise DomainError(
                     ErrorCode.REQUIRED,
@@ -412,15 +319,15 @@ class FosReferral(ComplaintInput):
     @model_validator(mode="before")
     @classmethod
     def _door(cls, raw: Any) -> Any:
-        data = _raw(raw)
+        data = raw_dict(raw)
         if not isinstance(data, dict):
             return data
-        _text(data, "fos_reference", "record the FOS case reference", "COMP-4")
+        required_text(data, "fos_reference", "record the FOS case reference", "COMP-4")
         if data.get("referred_on") is None:
             raise DomainError(
                 ErrorCode.REQUIRED, "when did the complainant refer?", "COMP-4", "referred_on"
             )
-        _decimal(data, "eur_per_gbp")
+        non_negative_decimal(data, "eur_per_gbp")
         if data["eur_per_gbp"] is not None and data["eur_per_gbp"] == 0:
             raise DomainError(
                 ErrorCode.INVALID, "eur_per_gbp must be above 0", "COMP-4", "eur_per_gbp"
@@ -442,7 +349,7 @@ class FosDecision(ComplaintInput):
     @model_validator(mode="before")
     @classmethod
     def _door(cls, raw: Any) -> Any:
-        data = _raw(raw)
+        data = raw_dict(raw)
         if not isinstance(data, dict):
             return data
         if data.get("fos_outcome") not in get_args(FosOutcomeCode):
@@ -456,7 +363,7 @@ class FosDecision(ComplaintInput):
             raise DomainError(
                 ErrorCode.REQUIRED, "when did the FOS decide?", "COMP-4", "decided_on"
             )
-        _redress(data)
+        redress_paid(data)
         if data["redress_amount"] is not None and data["fos_outcome"] == "not_upheld":
             raise DomainError(
                 ErrorCode.INVALID,
@@ -495,7 +402,7 @@ class Reclassification(ComplaintInput):
     @model_validator(mode="before")
     @classmethod
     def _door(cls, raw: Any) -> Any:
-        data = _raw(raw)
+        data = raw_dict(raw)
         if not isinstance(data, dict):
             return data
         for name in sorted(k for k in data if k != "note"):
@@ -518,9 +425,9 @@ class Reclassification(ComplaintInput):
             if name not in data:
                 continue
             if kind is bool:
-                data[name] = _flag(name, data[name])
+                data[name] = yes_no(name, data[name])
             else:
-                _one_of(data, name, kind)
+                one_of(data, name, kind)
         data["note"] = str(data.get("note") or "").strip()
         return data
 
@@ -557,7 +464,7 @@ class Attachment(ComplaintInput):
     @model_validator(mode="before")
     @classmethod
     def _door(cls, raw: Any) -> Any:
-        data = _raw(raw)
+        data = raw_dict(raw)
         if not isinstance(data, dict):
             return data
         size = int(data.get("size") or 0)
@@ -574,49 +481,6 @@ class Attachment(ComplaintInput):
 
 
 # --- calculators (COMP-2, COMP-FOS-ELIG) ------------------------------------------------
-
-
-def _check_fields(
-    payload: Any, required: tuple[str, ...], optional: tuple[str, ...], rule: str
-) -> dict[str, Any]:
-    if not isinstance(payload, Mapping):
-        raise DomainError(ErrorCode.INVALID, "payload must be a JSON object", rule, None)
-    for name in payload:
-        if name not in required and name not in optional:
-            raise DomainError(ErrorCode.INVALID, f"unknown field {name!r}", rule, str(name))
-    for name in required:
-        if payload.get(name) is None:
-            raise DomainError(ErrorCode.REQUIRED, f"{name} is required", rule, name)
-    return {k: v for k, v in payload.items() if v is not None}
-
-
-def _timestamp(value: Any, field: str) -> datetime:
-    if not isinstance(value, str):
-        raise DomainError(
-            ErrorCode.INVALID, f"{field} must be an ISO timestamp string", "G2", field
-        )
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError as exc:
-        raise DomainError(
-            ErrorCode.INVALID, f"{field} is not an ISO timestamp: {value!r}", "G2", field
-        ) from exc
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        raise DomainError(
-            ErrorCode.INVALID, f"{field} must carry a time zone offset (e.g. +00:00)", "G2", field
-        )
-    return moment
-
-
-def _iso_date(value: Any, field: str, rule: str) -> date:
-    if not isinstance(value, str):
-        raise DomainError(ErrorCode.INVALID, f"{field} must be an ISO date string", rule, field)
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise DomainError(
-            ErrorCode.INVALID, f"{field} is not an ISO date (YYYY-MM-DD): {value!r}", rule, field
-        ) from exc
 
 
 UK_NATIONS = {
@@ -637,13 +501,13 @@ class ClockQuery(ComplaintInput):
 
     @classmethod
     def from_json(cls, payload: Any) -> ClockQuery:
-        data = _check_fields(
+        data = check_fields(
             payload,
             ("received_at", "nation", "procedure"),
             ("escalated_at", "final_response_on"),
             cls.RULE,
         )
-        received_at = _timestamp(data["received_at"], "received_at")
+        received_at = iso_timestamp(data["received_at"], "received_at")
         nation = data["nation"]
         if not isinstance(nation, str) or nation.lower() not in UK_NATIONS:
             raise DomainError(
@@ -651,7 +515,7 @@ class ClockQuery(ComplaintInput):
             )
         escalated_at = None
         if "escalated_at" in data:
-            escalated_at = _timestamp(data["escalated_at"], "escalated_at")
+            escalated_at = iso_timestamp(data["escalated_at"], "escalated_at")
             if escalated_at < received_at:
                 raise DomainError(
                     ErrorCode.INVALID,
@@ -661,7 +525,7 @@ class ClockQuery(ComplaintInput):
                 )
         final_response_on = None
         if "final_response_on" in data:
-            final_response_on = _iso_date(data["final_response_on"], "final_response_on", "COMP-2")
+            final_response_on = iso_date(data["final_response_on"], "final_response_on", "COMP-2")
         return cls(
             received_at=received_at,
             nation=UK_NATIONS[nation.lower()],
@@ -687,7 +551,7 @@ class EligibilityQuery(ComplaintInput):
     @classmethod
     def from_json(cls, payload: Any) -> EligibilityQuery:
         rule = cls.RULE
-        data = _check_fields(
+        data = check_fields(
             payload, ("complainant",), ("employees", *MONEY_EVIDENCE, "eur_per_gbp"), rule
         )
         try:

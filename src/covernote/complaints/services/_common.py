@@ -24,7 +24,6 @@ from covernote.complaints.models import (
     ComplainantKind,
     Complaint,
     ComplaintEvent,
-    YoungDriverSubject,
 )
 from covernote.complaints.selectors import (
     complaint_procedures,
@@ -192,27 +191,6 @@ def save_version(complaint: Complaint) -> None:
     complaint.version = F("version") + 1
     complaint.save()
     complaint.refresh_from_db()
-
-
-def routed_subject(proc: ConfiguredProcedure, value: Any) -> str:
-    """YD-COMPLAINT: sales/service/administration -> Customer Service (Quality Manager);
-    claims -> Customer Relations (claims). Only for procedures with configured subjects."""
-    subject = str(value or "").strip()
-    if not subject:
-        return ""
-    if not proc.subjects:
-        raise DomainError(
-            ErrorCode.INVALID,
-            f"the {proc.name} does not route by subject: leave it empty",
-            "COMP-5",
-            "yd_subject",
-        )
-    if subject not in proc.subjects or subject not in YoungDriverSubject.values:
-        allowed = ", ".join(sorted(proc.subjects))
-        raise DomainError(
-            ErrorCode.INVALID, f"yd_subject must be one of {allowed}", "YD-COMPLAINT", "yd_subject"
-        )
-    return subject
 
 
 def handler_for(c: Complaint, proc: ConfiguredProcedure) -> Contact:

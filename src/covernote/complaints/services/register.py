@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.db import IntegrityError, transaction
 
@@ -14,6 +15,7 @@ from covernote.complaints.inputs import ComplaintRegistration
 from covernote.complaints.models import (
     ComplainantKind,
     Complaint,
+    YoungDriverSubject,
 )
 from covernote.complaints.selectors import (
     complaint_timeline_for,
@@ -29,12 +31,12 @@ from covernote.complaints.services._common import (
     letter_facts,
     moment_of,
     record_event,
-    routed_subject,
     snapshot,
 )
 from covernote.documents.services import delivery_for
 from covernote.domain.calendar import london_date
 from covernote.domain.complaints.config import ComplaintsConfig
+from covernote.domain.complaints.config import Procedure as ConfiguredProcedure
 from covernote.domain.complaints.eligibility import (
     ComplainantFacts,
     fos_eligibility,
@@ -52,6 +54,27 @@ from covernote.parties.selectors import customer_scope
 from covernote.products.selectors import params_of, product_config_in_force
 
 # --- register (COMP-1) -----------------------------------------------------------
+
+
+def _routed_subject(proc: ConfiguredProcedure, value: Any) -> str:
+    """YD-COMPLAINT: sales/service/administration -> Customer Service (Quality Manager);
+    claims -> Customer Relations (claims). Only for procedures with configured subjects."""
+    subject = str(value or "").strip()
+    if not subject:
+        return ""
+    if not proc.subjects:
+        raise DomainError(
+            ErrorCode.INVALID,
+            f"the {proc.name} does not route by subject: leave it empty",
+            "COMP-5",
+            "yd_subject",
+        )
+    if subject not in proc.subjects or subject not in YoungDriverSubject.values:
+        allowed = ", ".join(sorted(proc.subjects))
+        raise DomainError(
+            ErrorCode.INVALID, f"yd_subject must be one of {allowed}", "YD-COMPLAINT", "yd_subject"
+        )
+    return subject
 
 
 def _next_reference() -> str:
@@ -101,7 +124,7 @@ def complaint_register(
     pinned = product_config_in_force("complaints", london_date(received_at))
     config: ComplaintsConfig = params_of(pinned)
     proc = config.procedure(data.procedure)
-    route_subject = routed_subject(proc, data.yd_subject)
+    route_subject = _routed_subject(proc, data.yd_subject)
     eligibility = fos_eligibility(
         ComplainantFacts(
             complainant=COMPLAINANT_TYPE[ComplainantKind(data.complainant_type)],
