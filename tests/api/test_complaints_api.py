@@ -12,8 +12,17 @@ from django.test import Client
 from django.utils import timezone
 
 from covernote.accounts.services import api_token_create
+from covernote.complaints.inputs import Attachment
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def complaints_procedures(db):
+    """The complaints procedures are a loaded product configuration (ADR 0005, 0009)."""
+    from covernote.products.services import product_configs_load
+
+    product_configs_load(actor="test")
 
 
 @pytest.fixture
@@ -224,8 +233,8 @@ def test_plt4_api_attachment_download_is_tenant_scoped_and_every_download_audite
     a = complaint_attach(
         actor=users["agent"],
         complaint=Complaint.objects.get(pk=body["id"]),
-        upload=SimpleUploadedFile(
-            "letter.pdf", b"%PDF-1.4 evidence", content_type="application/pdf"
+        data=Attachment.from_upload(
+            SimpleUploadedFile("letter.pdf", b"%PDF-1.4 evidence", content_type="application/pdf")
         ),
     )
     url = f"/api/v1/complaints/{body['id']}/attachments/{a.pk}"
@@ -274,7 +283,9 @@ def test_plt4_api_customer_cannot_download_complaint_evidence(
     a = complaint_attach(
         actor=users["agent"],
         complaint=Complaint.objects.get(pk=body["id"]),
-        upload=SimpleUploadedFile("notes.txt", b"call notes", content_type="text/plain"),
+        data=Attachment.from_upload(
+            SimpleUploadedFile("notes.txt", b"call notes", content_type="text/plain")
+        ),
     )
     r = api("customer").get(f"/api/v1/complaints/{body['id']}/attachments/{a.pk}")
     assert r.status_code == 403

@@ -18,11 +18,20 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from covernote.complaints.inputs import ComplaintRegistration, FosReferral
 from covernote.complaints.models import Complaint
 from covernote.documents.models import Document
 from tests.web.test_platform_browser import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def complaints_procedures(db):
+    """The complaints procedures are a loaded product configuration (ADR 0005, 0009)."""
+    from covernote.products.services import product_configs_load
+
+    product_configs_load(actor="test")
 
 
 def test_comp_agent_logs_gap_claim_complaint_escalates_responds_and_downloads_return(
@@ -197,21 +206,24 @@ def test_comp6_final_response_after_early_fos_referral_then_fos_outcome_and_retu
     complaint = complaint_register(
         actor=users["agent"],
         customer=customers["harbour"],
-        data={
-            "received_at": received,
-            "channel": "phone",
-            "procedure": "broker_platform",
-            "product": "motor_other",
-            "main_cause": "general_admin",
-            "description": "My no-claims discount was not applied at renewal",
-        },
         now=received,
+        data=ComplaintRegistration.parse(
+            {
+                "received_at": received,
+                "channel": "phone",
+                "procedure": "broker_platform",
+                "product": "motor_other",
+                "main_cause": "general_admin",
+                "description": "My no-claims discount was not applied at renewal",
+            }
+        ),
     )
     complaint_refer_fos(
         actor=users["agent"],
         complaint=complaint,
-        referred_on=timezone.localdate() - timedelta(days=2),
-        fos_reference="PNX-5150",
+        data=FosReferral.parse(
+            referred_on=timezone.localdate() - timedelta(days=2), fos_reference="PNX-5150"
+        ),
     )
     sign_in(page, "manager@coplus.example")
     page.wait_for_url(re.compile(r"/backoffice/$"))

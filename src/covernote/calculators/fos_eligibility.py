@@ -16,70 +16,23 @@ treated as eligible (DISP 2.7.5G).
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
-from covernote.calculators.complaint_clock import check_fields, load_complaints_config
-from covernote.domain.complaints.eligibility import (
-    ComplainantFacts,
-    ComplainantType,
-    fos_eligibility,
-)
-from covernote.domain.errors import DomainError, ErrorCode
-from covernote.domain.money import non_negative_money, to_money
-
-RULE = "COMP-FOS-ELIG"
-REQUIRED = ("complainant",)
-OPTIONAL = (
-    "employees",
-    "annual_turnover_gbp",
-    "balance_sheet_gbp",
-    "annual_income_gbp",
-    "net_assets_gbp",
-    "eur_per_gbp",
-)
-MONEY_FIELDS = ("annual_turnover_gbp", "balance_sheet_gbp", "annual_income_gbp", "net_assets_gbp")
-
-
-def _money(payload: dict[str, Any], name: str) -> Decimal | None:
-    value = payload.get(name)
-    return None if value is None else non_negative_money(value, field=name, rule=RULE)
+from covernote.calculators.complaint_clock import load_complaints_config
+from covernote.complaints.inputs import EligibilityQuery
+from covernote.domain.complaints.eligibility import ComplainantFacts, fos_eligibility
 
 
 def run(payload: dict[str, Any]) -> dict[str, Any]:
-    check_fields(payload, REQUIRED, OPTIONAL, RULE)
-    try:
-        complainant = ComplainantType(str(payload["complainant"]).lower())
-    except ValueError as exc:
-        allowed = ", ".join(c.value for c in ComplainantType)
-        raise DomainError(
-            ErrorCode.INVALID, f"complainant must be one of {allowed}", RULE, "complainant"
-        ) from exc
-
-    employees = payload.get("employees")
-    if employees is not None and (
-        isinstance(employees, bool) or not isinstance(employees, int) or employees < 0
-    ):
-        raise DomainError(
-            ErrorCode.INVALID, "employees must be a whole number >= 0", RULE, "employees"
-        )
-
-    fx = None
-    if payload.get("eur_per_gbp") is not None:
-        fx = to_money(payload["eur_per_gbp"], field="eur_per_gbp", rule=RULE)
-        if fx <= 0:
-            raise DomainError(
-                ErrorCode.INVALID, "eur_per_gbp must be positive", RULE, "eur_per_gbp"
-            )
-
+    q = EligibilityQuery.from_json(payload)
     facts = ComplainantFacts(
-        complainant=complainant,
-        employees=employees,
-        annual_turnover_gbp=_money(payload, "annual_turnover_gbp"),
-        balance_sheet_gbp=_money(payload, "balance_sheet_gbp"),
-        annual_income_gbp=_money(payload, "annual_income_gbp"),
-        net_assets_gbp=_money(payload, "net_assets_gbp"),
-        eur_per_gbp=fx,
+        complainant=q.complainant,
+        employees=q.employees,
+        annual_turnover_gbp=q.annual_turnover_gbp,
+        balance_sheet_gbp=q.balance_sheet_gbp,
+        annual_income_gbp=q.annual_income_gbp,
+        net_assets_gbp=q.net_assets_gbp,
+        eur_per_gbp=q.eur_per_gbp,
     )
     decision = fos_eligibility(facts, load_complaints_config().eligibility)
     return {

@@ -19,9 +19,9 @@ def retry_outbox(as_of: date) -> str:
 
 
 def complaints_clock_check(as_of: date) -> str:
-    from covernote.complaints.services import complaint_clock_check
+    from covernote.complaints.services import complaint_clocks_check
 
-    return f"{complaint_clock_check(as_of=as_of)} complaint clock tasks raised"
+    return f"{complaint_clocks_check(as_of=as_of)} complaint clock tasks raised"
 
 
 def young_driver_install_overdue(as_of: date) -> str:

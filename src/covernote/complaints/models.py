@@ -15,10 +15,13 @@ from django.db import models
 from django.utils import timezone
 
 from covernote.accounts.models import Firm
+from covernote.complaints.records import FosReferralRecord
 from covernote.documents.models import Document
+from covernote.domain.complaints.procedures import OPEN_STATUSES as DOMAIN_OPEN_STATUSES
 from covernote.domain.complaints.procedures import ComplaintStatus
 from covernote.domain.complaints.returns import Outcome, RedressType
 from covernote.parties.models import FORMAT_CHOICES, Customer
+from covernote.products.models import ProductConfiguration
 
 
 class Procedure(models.TextChoices):
@@ -100,12 +103,8 @@ STATUS_CHOICES = [
     (ComplaintStatus.CLOSED.value, "Closed"),
     (ComplaintStatus.WITHDRAWN.value, "Withdrawn"),
 ]
-OPEN_STATUSES = (
-    ComplaintStatus.RECEIVED.value,
-    ComplaintStatus.STAGE1.value,
-    ComplaintStatus.STAGE2.value,
-    ComplaintStatus.FORWARDED.value,
-)
+#: The open statuses, as stored (the state machine's, ``domain.complaints.procedures``).
+OPEN_STATUSES = tuple(s.value for s in ComplaintStatus if s in DOMAIN_OPEN_STATUSES)
 OUTCOME_CHOICES = [
     (Outcome.UPHELD.value, "Upheld"),
     (Outcome.PARTLY_UPHELD.value, "Partly upheld"),
@@ -141,6 +140,15 @@ class Complaint(models.Model):
         help_text="The broker whose sale it concerns (tenant scope); empty for direct customers.",
     )
     procedure = models.CharField(max_length=30, choices=Procedure.choices)
+    config = models.ForeignKey(
+        ProductConfiguration,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The complaints procedures in force on the received date (pinned, COMP-5); "
+        "empty for complaints registered before pinning.",
+    )
     subject = models.CharField(max_length=30, choices=Subject.choices, default=Subject.FIRM_SERVICE)
     received_at = models.DateTimeField(help_text="When the complaint was received (UTC).")
     channel = models.CharField(max_length=20, choices=ReceivedChannel.choices)
@@ -224,6 +232,16 @@ class Complaint(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def responded(self) -> bool:
+        """The firm has responded: a final response or a summary resolution (COMP-6)."""
+        return self.final_response_on is not None or self.summary_resolution_sent_at is not None
+
+    @property
+    def fos_referral(self) -> FosReferralRecord | None:
+        """The stored FOS referral check, typed (COMP-4); None before a referral."""
+        return FosReferralRecord.from_json(self.fos_referral_decision)
 
 
 class ComplaintEvent(models.Model):

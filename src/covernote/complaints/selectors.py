@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from covernote.accounts.models import Firm, FirmKind, Role, User
+from covernote.accounts.models import Firm, FirmKind, User
+from covernote.accounts.permissions import SELLERS, require_role
+from covernote.accounts.scoping import firm_scope_q, get_in_scope, scoped
 from covernote.audit.services import audit_record
 from covernote.complaints.models import (
     OPEN_STATUSES,
@@ -29,7 +33,8 @@ from covernote.domain.complaints.clocks import (
     ComplaintTimeline,
     complaint_timeline,
 )
-from covernote.domain.complaints.config import ComplaintsConfig, Procedure
+from covernote.domain.complaints.config import ComplaintsConfig, Contact, DestinationKind, Procedure
+from covernote.domain.complaints.procedures import destination_route
 from covernote.domain.complaints.returns import (
     ComplaintRecord,
     ComplaintsReturn,
@@ -41,7 +46,7 @@ from covernote.domain.complaints.returns import (
 )
 from covernote.domain.errors import DomainError, ErrorCode
 from covernote.parties.models import Customer
-from covernote.products.loader import shipped_params
+from covernote.products.selectors import params_in_force, params_of
 
 UK_NATIONS = (Nation.ENGLAND, Nation.WALES, Nation.SCOTLAND, Nation.NORTHERN_IRELAND)
 
@@ -53,23 +58,35 @@ CLOCK_LABELS = {
 }
 
 
-def complaints_config() -> ComplaintsConfig:
-    """The complaints procedures (COMP-5), through the configuration door."""
-    config: ComplaintsConfig = shipped_params("complaints")
-    return config
+def complaint_procedures(complaint: Complaint) -> ComplaintsConfig:
+    """The complaints procedures the complaint runs under (COMP-5, ADR 0005/0009): the
+    version pinned at registration; for a complaint registered before pinning, the
+    version in force on its received date."""
+    if complaint.config is not None:
+        pinned: ComplaintsConfig = params_of(complaint.config)
+        return pinned
+    return params_in_force("complaints", london_date(complaint.received_at))
 
 
 def procedure_for(complaint: Complaint) -> Procedure:
-    return complaints_config().procedure(complaint.procedure)
+    return complaint_procedures(complaint).procedure(complaint.procedure)
+
+
+def complaint_destinations(complaint: Complaint) -> list[Contact]:
+    """COMP-4: where the complainant may go after the firm's final response."""
+    config = complaint_procedures(complaint)
+    decision = destination_route(config, DestinationKind(complaint.subject))
+    return [config.contacts[k] for k in decision.data["route"]]
 
 
 def nation_for(complaint: Complaint) -> Nation:
     """G5: the customer's UK nation; the Crown dependencies use the configured default."""
+    default = complaint_procedures(complaint).clock.default_nation
     try:
         nation = Nation(complaint.customer.nation)
     except ValueError:
-        nation = complaints_config().clock.default_nation
-    return nation if nation in UK_NATIONS else complaints_config().clock.default_nation
+        nation = default
+    return nation if nation in UK_NATIONS else default
 
 
 def complaint_timeline_for(complaint: Complaint) -> ComplaintTimeline:
@@ -78,7 +95,7 @@ def complaint_timeline_for(complaint: Complaint) -> ComplaintTimeline:
         received_at=complaint.received_at,
         procedure=procedure_for(complaint),
         nation=nation_for(complaint),
-        rules=complaints_config().clock,
+        rules=complaint_procedures(complaint).clock,
         events=ClockEvents(
             escalated_at=complaint.escalated_at,
             acknowledged_at=complaint.acknowledged_at,
@@ -199,16 +216,9 @@ def _closed_status(
 
 def complaint_scope(actor: User) -> QuerySet[Complaint]:
     """Broker: complaints about its own firm's sales; customer: its own; staff: all."""
-    qs = Complaint.objects.select_related("customer", "firm", "logged_by")
-    if actor.role == Role.BROKER:
-        if actor.firm_id is None:
-            return qs.none()
-        return qs.filter(firm_id=actor.firm_id)
-    if actor.role == Role.CUSTOMER:
-        return qs.filter(customer__user=actor)
-    if actor.is_intermediary_staff:
-        return qs
-    return qs.none()
+    return scoped(
+        actor, Complaint.objects.select_related("customer", "firm", "logged_by", "config")
+    )
 
 
 def complaint_list_for(
@@ -224,20 +234,7 @@ def complaint_list_for(
 
 def complaint_get_for(actor: User, complaint_id: int) -> Complaint:
     """One complaint, or NOT_FOUND — also for another firm's complaint, which is audited."""
-    try:
-        return complaint_scope(actor).get(pk=complaint_id)
-    except Complaint.DoesNotExist:
-        if Complaint.objects.filter(pk=complaint_id).exists():
-            audit_record(
-                actor=actor,
-                action="access.denied",
-                object_type="complaints.complaint",
-                object_id=str(complaint_id),
-                after={"reason": "outside the actor's scope (PLT-4)"},
-            )
-        raise DomainError(
-            ErrorCode.NOT_FOUND, "no such complaint", "PLT-4", "complaint_id"
-        ) from None
+    return get_in_scope(actor, complaint_scope(actor), complaint_id, label="complaint")
 
 
 def complaints_for_customer(actor: User, customer: Customer) -> QuerySet[Complaint]:
@@ -252,13 +249,7 @@ def complaint_attachment_for(
     (REGULATION §10 personal data). Another firm's complaint is NOT_FOUND (audited).
     Evidence is for the complaints team and the broker (as on the pages); a customer
     is refused (decision 50)."""
-    if actor.role == Role.CUSTOMER:
-        raise DomainError(
-            ErrorCode.PERMISSION_DENIED,
-            "complaint evidence is downloaded by the complaints team",
-            "PLT-4",
-            "attachment_id",
-        )
+    require_role(actor, SELLERS, what="download complaint evidence")
     complaint = complaint_get_for(actor, complaint_id)
     try:
         attachment = complaint.attachments.get(pk=attachment_id)
@@ -326,15 +317,20 @@ def complaint_record(complaint: Complaint, *, direct_frn: str = "") -> Complaint
     )
 
 
+def _firm_scope(actor: User) -> Q | None:
+    """The firm-level report scope (PLT-4): empty for staff (every firm), one firm for
+    a broker user, None for anyone without firm reports."""
+    try:
+        return firm_scope_q(actor, firm="pk")
+    except DomainError:
+        return None
+
+
 def return_firms(actor: User) -> list[Firm]:
     """The firms (with an FCA reference number) whose return the actor may produce:
     a broker its own firm only (PLT-4), the intermediary's staff every firm."""
-    qs = Firm.objects.exclude(fca_number="")
-    if actor.role == Role.BROKER:
-        return list(qs.filter(pk=actor.firm_id)) if actor.firm_id else []
-    if actor.is_intermediary_staff:
-        return list(qs)
-    return []
+    firms = _firm_scope(actor)
+    return [] if firms is None else list(Firm.objects.exclude(fca_number="").filter(firms))
 
 
 def complaints_return_for(
@@ -354,8 +350,10 @@ def complaints_return_for(
     rshape = shape if isinstance(shape, ReturnShape) else return_shape(shape)
     period = ReportingPeriod(start, end)
     wanted = (frn or "").strip() or None
-    if actor.role == Role.BROKER:
-        own = actor.firm.fca_number if actor.firm is not None else ""
+    firms = _firm_scope(actor)
+    one_firm = bool(firms)  # a broker: its own firm's return, whatever was asked (PLT-4)
+    if one_firm:
+        own = Firm.objects.filter(firms).values_list("fca_number", flat=True).first() or ""
         wanted = own or None
     elif wanted is not None and not Firm.objects.filter(fca_number=wanted).exists():
         raise DomainError(ErrorCode.INVALID, f"no firm has the FRN {wanted}", "COMP-7", "frn")
@@ -363,7 +361,7 @@ def complaints_return_for(
     direct_frn = _direct_frn()
     records = [complaint_record(c, direct_frn=direct_frn) for c in qs]
     ret = complaints_return(records, period, rshape, respondent_firm_frn=wanted)
-    if actor.role == Role.BROKER:
+    if one_firm:
         ret.decision.step(
             "PLT-4", "A broker's return covers its own firm's complaints only", value=own or None
         )
@@ -390,9 +388,6 @@ def return_shape(value: str) -> ReturnShape:
 
 
 def return_csv(ret: ComplaintsReturn) -> str:
-    import csv
-    import io
-
     buf = io.StringIO()
     columns = list(ret.totals.keys())
     writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n")

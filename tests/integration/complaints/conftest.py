@@ -7,11 +7,21 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from covernote.complaints.inputs import ComplaintRegistration
+
 LONDON = ZoneInfo("Europe/London")
 
 
 def at(y, m, d, hh=10, mm=0):
     return datetime(y, m, d, hh, mm, tzinfo=LONDON)
+
+
+@pytest.fixture(autouse=True)
+def complaints_procedures(db):
+    """The complaints procedures are a loaded product configuration (ADR 0005, 0009)."""
+    from covernote.products.services import product_configs_load
+
+    product_configs_load(actor="test")
 
 
 @pytest.fixture
@@ -31,8 +41,8 @@ def register(users, customers):
         return complaint_register(
             actor=users[actor],
             customer=customers[customer_key],
-            data=payload,
             now=now or received,
+            data=ComplaintRegistration.parse(payload),
         )
 
     return make

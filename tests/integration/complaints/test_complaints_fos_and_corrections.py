@@ -11,21 +11,29 @@ from decimal import Decimal
 import pytest
 
 from covernote.audit.models import AuditRecord
+from covernote.complaints.inputs import (
+    FinalResponse,
+    FosDecision,
+    FosReferral,
+    HoldingResponse,
+    Reclassification,
+    SummaryResolution,
+)
 from covernote.complaints.models import Complaint
 from covernote.complaints.selectors import (
     complaint_clocks,
     complaint_letters,
-    complaints_config,
+    complaint_procedures,
     complaints_return_for,
     return_csv,
 )
 from covernote.complaints.services import (
     complaint_close_after_fos,
-    complaint_final_response,
-    complaint_holding_response,
     complaint_reclassify,
     complaint_refer_fos,
     complaint_resolve_summary,
+    complaint_respond_final,
+    complaint_respond_holding,
 )
 from covernote.domain.errors import DomainError
 from tests.integration.complaints.conftest import at
@@ -53,18 +61,19 @@ def test_comp6_holding_response_in_the_8th_week_meets_the_clock_in_the_customers
 ):
     c = register("north", received=MONDAY)  # letter only, large print
     sent = at(2026, 4, 24, 11)  # day 53
-    c = complaint_holding_response(
+    c = complaint_respond_holding(
         actor=users["manager"],
         complaint=c,
-        reason="we are waiting for the insurer's engineer report",
-        expected_by=date(2026, 5, 15),
         now=sent,
+        data=HoldingResponse.parse(
+            reason="we are waiting for the insurer's engineer report", expected_by=date(2026, 5, 15)
+        ),
     )
     assert c.status == "stage1"  # still open: only the clock is met
     assert c.holding_response_on == date(2026, 4, 24)
     doc = complaint_letters(c).get(kind="complaint_holding_response")
     assert doc.document_format == "large_print"
-    leaflet = complaints_config().letters.fos_leaflet_title
+    leaflet = complaint_procedures(c).letters.fos_leaflet_title
     assert "refer it to the Financial Ombudsman Service now" in doc.html
     assert "waiting for the insurer" in doc.html and "15 May 2026" in doc.html
     assert leaflet in doc.html
@@ -81,23 +90,28 @@ def test_comp6_holding_response_needs_reason_and_expected_date_and_not_too_early
     c = register("harbour", received=MONDAY)
     m = users["manager"]
     with pytest.raises(DomainError) as err:
-        complaint_holding_response(
-            actor=m, complaint=c, reason=" ", expected_by=date(2026, 5, 15), now=at(2026, 4, 24)
+        complaint_respond_holding(
+            actor=m,
+            complaint=c,
+            now=at(2026, 4, 24),
+            data=HoldingResponse.parse(reason=" ", expected_by=date(2026, 5, 15)),
         )
     assert err.value.field == "reason"
     with pytest.raises(DomainError) as err:
-        complaint_holding_response(
-            actor=m, complaint=c, reason="awaiting", expected_by=None, now=at(2026, 4, 24)
+        complaint_respond_holding(
+            actor=m,
+            complaint=c,
+            now=at(2026, 4, 24),
+            data=HoldingResponse.parse(reason="awaiting", expected_by=None),
         )
     assert err.value.field == "expected_by"
     # a week before day 56 is the earliest: on day 48 it would wrongly say "refer now"
     with pytest.raises(DomainError) as err:
-        complaint_holding_response(
+        complaint_respond_holding(
             actor=m,
             complaint=c,
-            reason="awaiting",
-            expected_by=date(2026, 5, 15),
             now=at(2026, 4, 19),
+            data=HoldingResponse.parse(reason="awaiting", expected_by=date(2026, 5, 15)),
         )
     assert err.value.rule == "COMP-2"
     c.refresh_from_db()
@@ -108,12 +122,11 @@ def test_comp6_holding_response_needs_reason_and_expected_date_and_not_too_early
 def test_comp2_late_holding_response_leaves_the_8_week_clock_breached(register, users):
     c = register("harbour", received=MONDAY)
     late = at(2026, 4, 29)  # day 58
-    c = complaint_holding_response(
+    c = complaint_respond_holding(
         actor=users["manager"],
         complaint=c,
-        reason="awaiting the valuation",
-        expected_by=date(2026, 5, 20),
         now=late,
+        data=HoldingResponse.parse(reason="awaiting the valuation", expected_by=date(2026, 5, 20)),
     )
     assert clock(complaint_clocks(c, late), "final_response").status == "breached"
     assert c.events.get(kind="holding_response").detail["late"] is True
@@ -125,15 +138,17 @@ def test_comp2_late_holding_response_leaves_the_8_week_clock_breached(register, 
 def test_comp4_referral_after_the_final_response_is_inside_the_window(register, users):
     c = register("harbour", received=MONDAY)
     m = users["manager"]
-    c = complaint_final_response(
-        actor=m, complaint=c, outcome="rejected", reasons="No error.", now=at(2026, 3, 20)
+    c = complaint_respond_final(
+        actor=m,
+        complaint=c,
+        now=at(2026, 3, 20),
+        data=FinalResponse.parse(outcome="rejected", reasons="No error."),
     )
     c = complaint_refer_fos(
         actor=m,
         complaint=c,
-        referred_on=date(2026, 4, 10),
-        fos_reference="PNX-12345-A1B2",
         now=at(2026, 4, 14),
+        data=FosReferral.parse(referred_on=date(2026, 4, 10), fos_reference="PNX-12345-A1B2"),
     )
     assert c.status == "referred_fos"
     assert c.fos_referred_on == date(2026, 4, 10) and c.fos_reference == "PNX-12345-A1B2"
@@ -151,9 +166,8 @@ def test_comp4_referral_before_the_window_opens_is_recorded_and_flagged(register
     c = complaint_refer_fos(
         actor=users["manager"],
         complaint=c,
-        referred_on=date(2026, 3, 20),  # day 18: no final response, 8 weeks not passed
-        fos_reference="EARLY-1",
         now=at(2026, 3, 23),
+        data=FosReferral.parse(referred_on=date(2026, 3, 20), fos_reference="EARLY-1"),
     )
     assert c.status == "referred_fos"
     d = c.fos_referral_decision
@@ -165,21 +179,18 @@ def test_comp4_referral_before_the_window_opens_is_recorded_and_flagged(register
 def test_comp4_referral_after_six_months_is_flagged_with_the_consent_given(register, users):
     c = register("harbour", received=MONDAY)
     m = users["manager"]
-    c = complaint_final_response(
+    c = complaint_respond_final(
         actor=m,
         complaint=c,
-        outcome="rejected",
-        reasons="No error.",
-        consent_to_waive=True,
         now=at(2026, 3, 10),
+        data=FinalResponse.parse(outcome="rejected", reasons="No error.", consent_to_waive=True),
     )
     # six months after 10 March 2026 is 10 September 2026
     c = complaint_refer_fos(
         actor=m,
         complaint=c,
-        referred_on=date(2026, 9, 11),
-        fos_reference="LATE-1",
         now=at(2026, 9, 14),
+        data=FosReferral.parse(referred_on=date(2026, 9, 11), fos_reference="LATE-1"),
     )
     d = c.fos_referral_decision
     assert d["outcome"] == "after_window" and d["window_until"] == "2026-09-10"
@@ -193,18 +204,16 @@ def test_comp4_referral_date_in_the_future_or_without_reference_is_refused(regis
         complaint_refer_fos(
             actor=m,
             complaint=c,
-            referred_on=date(2026, 3, 10),
-            fos_reference="",
             now=at(2026, 3, 9),
+            data=FosReferral.parse(referred_on=date(2026, 3, 10), fos_reference=""),
         )
     assert err.value.field == "fos_reference"
     with pytest.raises(DomainError) as err:
         complaint_refer_fos(
             actor=m,
             complaint=c,
-            referred_on=date(2026, 3, 12),
-            fos_reference="X",
             now=at(2026, 3, 9),
+            data=FosReferral.parse(referred_on=date(2026, 3, 12), fos_reference="X"),
         )
     assert err.value.field == "referred_on"
     c.refresh_from_db()
@@ -224,10 +233,10 @@ def test_comp_fos_elig_referral_reruns_eligibility_with_the_fx_rate_given(regist
     c = complaint_refer_fos(
         actor=users["manager"],
         complaint=c,
-        referred_on=date(2026, 3, 20),
-        fos_reference="FX-1",
-        eur_per_gbp=Decimal("1.10"),
         now=at(2026, 3, 20),
+        data=FosReferral.parse(
+            referred_on=date(2026, 3, 20), fos_reference="FX-1", eur_per_gbp=Decimal("1.10")
+        ),
     )
     d = c.fos_referral_decision
     assert d["category"] == "micro_enterprise"
@@ -247,9 +256,8 @@ def test_comp_fos_elig_a_larger_business_referral_is_recorded_and_flagged(regist
     c = complaint_refer_fos(
         actor=users["manager"],
         complaint=c,
-        referred_on=date(2026, 4, 28),
-        fos_reference="BIG-1",
         now=at(2026, 4, 28),
+        data=FosReferral.parse(referred_on=date(2026, 4, 28), fos_reference="BIG-1"),
     )
     d = c.fos_referral_decision
     assert d["eligible"] is False and d["category"] == "larger_business"
@@ -263,21 +271,29 @@ def test_comp_fos_elig_a_larger_business_referral_is_recorded_and_flagged(regist
 def test_comp4_fos_outcome_closes_without_rewriting_the_firms_closure(register, users):
     c = register("harbour", received=MONDAY)
     m = users["manager"]
-    complaint_final_response(
-        actor=m, complaint=c, outcome="rejected", reasons="No error.", now=at(2026, 3, 20)
+    complaint_respond_final(
+        actor=m,
+        complaint=c,
+        now=at(2026, 3, 20),
+        data=FinalResponse.parse(outcome="rejected", reasons="No error."),
     )
     complaint_refer_fos(
-        actor=m, complaint=c, referred_on=date(2026, 4, 1), fos_reference="F-1", now=at(2026, 4, 1)
+        actor=m,
+        complaint=c,
+        now=at(2026, 4, 1),
+        data=FosReferral.parse(referred_on=date(2026, 4, 1), fos_reference="F-1"),
     )
     before = totals(m, date(2026, 1, 1), date(2026, 6, 30))
     c = complaint_close_after_fos(
         actor=m,
         complaint=c,
-        fos_outcome="upheld",
-        decided_on=date(2026, 6, 1),
-        redress_amount="250",
-        redress_type="distress_inconvenience",
         now=at(2026, 6, 2),
+        data=FosDecision.parse(
+            fos_outcome="upheld",
+            decided_on=date(2026, 6, 1),
+            redress_amount="250",
+            redress_type="distress_inconvenience",
+        ),
     )
     assert c.status == "closed" and c.fos_outcome == "upheld"
     assert c.fos_redress_amount == Decimal("250.00")
@@ -292,29 +308,32 @@ def test_comp4_fos_outcome_closes_a_complaint_referred_before_the_final_response
     complaint_refer_fos(
         actor=m,
         complaint=c,
-        referred_on=date(2026, 4, 28),
-        fos_reference="F-2",
         now=at(2026, 4, 28),
+        data=FosReferral.parse(referred_on=date(2026, 4, 28), fos_reference="F-2"),
     )
     with pytest.raises(DomainError) as err:
         complaint_close_after_fos(
             actor=m,
             complaint=c,
-            fos_outcome="not_upheld",
-            decided_on=date(2026, 6, 1),
-            redress_amount="10",
-            redress_type="goodwill",
             now=at(2026, 6, 2),
+            data=FosDecision.parse(
+                fos_outcome="not_upheld",
+                decided_on=date(2026, 6, 1),
+                redress_amount="10",
+                redress_type="goodwill",
+            ),
         )
     assert err.value.field == "redress_amount"
     c = complaint_close_after_fos(
         actor=m,
         complaint=c,
-        fos_outcome="upheld",
-        decided_on=date(2026, 6, 1),
-        redress_amount="300",
-        redress_type="financial_loss",
         now=at(2026, 6, 2),
+        data=FosDecision.parse(
+            fos_outcome="upheld",
+            decided_on=date(2026, 6, 1),
+            redress_amount="300",
+            redress_type="financial_loss",
+        ),
     )
     assert (c.status, c.outcome, c.closed_on) == ("closed", "upheld", date(2026, 6, 1))
     row = totals(m, date(2026, 1, 1), date(2026, 6, 30))
@@ -327,18 +346,19 @@ def test_comp6_final_response_after_an_early_fos_referral_counts_our_response(re
     complaint_refer_fos(
         actor=m,
         complaint=c,
-        referred_on=date(2026, 3, 20),
-        fos_reference="F-9",
         now=at(2026, 3, 20),
+        data=FosReferral.parse(referred_on=date(2026, 3, 20), fos_reference="F-9"),
     )
-    c = complaint_final_response(
+    c = complaint_respond_final(
         actor=m,
         complaint=c,
-        outcome="partly_upheld",
-        reasons="The renewal notice was sent late.",
-        redress_amount="80",
-        redress_type="distress_inconvenience",
         now=at(2026, 4, 2),
+        data=FinalResponse.parse(
+            outcome="partly_upheld",
+            reasons="The renewal notice was sent late.",
+            redress_amount="80",
+            redress_type="distress_inconvenience",
+        ),
     )
     # The complaint stays with the FOS; our response is recorded and closes it for the return.
     assert (c.status, c.final_response_on, c.closed_on) == (
@@ -362,19 +382,24 @@ def test_comp6_final_response_after_an_early_fos_referral_counts_our_response(re
     assert row["closed_after_3_business_days_within_8_weeks"] == "1"
     # A second final response is refused.
     with pytest.raises(DomainError) as err:
-        complaint_final_response(
-            actor=m, complaint=c, outcome="upheld", reasons="Again.", now=at(2026, 4, 3)
+        complaint_respond_final(
+            actor=m,
+            complaint=c,
+            now=at(2026, 4, 3),
+            data=FinalResponse.parse(outcome="upheld", reasons="Again."),
         )
     assert err.value.rule == "COMP-6"
     # The FOS outcome is still recorded; the return keeps our closure, outcome and redress.
     c = complaint_close_after_fos(
         actor=m,
         complaint=c,
-        fos_outcome="upheld",
-        decided_on=date(2026, 6, 1),
-        redress_amount="200",
-        redress_type="financial_loss",
         now=at(2026, 6, 2),
+        data=FosDecision.parse(
+            fos_outcome="upheld",
+            decided_on=date(2026, 6, 1),
+            redress_amount="200",
+            redress_type="financial_loss",
+        ),
     )
     assert (c.status, c.fos_outcome, c.fos_redress_amount) == (
         "closed",
@@ -393,18 +418,23 @@ def test_comp6_no_final_response_after_a_summary_resolution_referred_to_the_fos(
     c = register("harbour", received=MONDAY)
     m = users["manager"]
     complaint_resolve_summary(
-        actor=m, complaint=c, resolution="Refunded the fee.", now=at(2026, 3, 3)
+        actor=m,
+        complaint=c,
+        now=at(2026, 3, 3),
+        data=SummaryResolution.parse(resolution="Refunded the fee."),
     )
     c = complaint_refer_fos(
         actor=m,
         complaint=c,
-        referred_on=date(2026, 3, 20),
-        fos_reference="F-8",
         now=at(2026, 3, 20),
+        data=FosReferral.parse(referred_on=date(2026, 3, 20), fos_reference="F-8"),
     )
     with pytest.raises(DomainError) as err:
-        complaint_final_response(
-            actor=m, complaint=c, outcome="upheld", reasons="Refund.", now=at(2026, 3, 25)
+        complaint_respond_final(
+            actor=m,
+            complaint=c,
+            now=at(2026, 3, 25),
+            data=FinalResponse.parse(outcome="upheld", reasons="Refund."),
         )
     assert err.value.rule == "COMP-6"
     assert Complaint.objects.get(pk=c.pk).final_response_on is None
@@ -416,9 +446,8 @@ def test_comp4_only_a_referred_complaint_is_closed_after_the_fos(register, users
         complaint_close_after_fos(
             actor=users["manager"],
             complaint=c,
-            fos_outcome="upheld",
-            decided_on=date(2026, 3, 3),
             now=at(2026, 3, 4),
+            data=FosDecision.parse(fos_outcome="upheld", decided_on=date(2026, 3, 3)),
         )
     assert err.value.field == "status"
 
@@ -432,14 +461,16 @@ def test_comp7_reclassification_writes_an_event_and_audit_with_before_and_after(
     c = complaint_reclassify(
         actor=users["manager"],
         complaint=c,
-        changes={
-            "main_cause": "terms_disputes",
-            "product": "gap",
-            "regulated_activity": "claims_handling",
-            "vulnerability_related_cause": "yes",
-            "vulnerability_identified": "no",  # unchanged
-        },
-        note="The call notes show a GAP claim dispute",
+        data=Reclassification.parse(
+            {
+                "main_cause": "terms_disputes",
+                "product": "gap",
+                "regulated_activity": "claims_handling",
+                "vulnerability_related_cause": "yes",
+                "vulnerability_identified": "no",  # unchanged
+            },
+            note="The call notes show a GAP claim dispute",
+        ),
     )
     assert (c.main_cause, c.product, c.regulated_activity) == (
         "terms_disputes",
@@ -465,7 +496,9 @@ def test_comp7_received_and_clock_dates_can_never_be_edited(register, users, fie
         complaint_reclassify(
             actor=users["manager"],
             complaint=c,
-            changes={"main_cause": "other", field: "2026-03-05T10:00:00+00:00"},
+            data=Reclassification.parse(
+                {"main_cause": "other", field: "2026-03-05T10:00:00+00:00"}
+            ),
         )
     assert (err.value.field, err.value.rule) == (field, "COMP-7")
     assert Complaint.objects.filter(pk=c.pk).values().get() == snapshot
@@ -477,7 +510,9 @@ def test_comp7_vulnerability_stays_identified_while_adjustments_are_active(regis
     assert c.vulnerability_identified is True
     with pytest.raises(DomainError) as err:
         complaint_reclassify(
-            actor=users["manager"], complaint=c, changes={"vulnerability_identified": "no"}
+            actor=users["manager"],
+            complaint=c,
+            data=Reclassification.parse({"vulnerability_identified": "no"}),
         )
     assert err.value.field == "vulnerability_identified"
 
@@ -485,7 +520,11 @@ def test_comp7_vulnerability_stays_identified_while_adjustments_are_active(regis
 def test_comp7_brokers_cannot_reclassify(register, users):
     c = register("harbour", received=MONDAY)
     with pytest.raises(DomainError) as err:
-        complaint_reclassify(actor=users["broker_harbour"], complaint=c, changes={"product": "gap"})
+        complaint_reclassify(
+            actor=users["broker_harbour"],
+            complaint=c,
+            data=Reclassification.parse({"product": "gap"}),
+        )
     assert err.value.code == "permission_denied"
 
 

@@ -11,12 +11,13 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
+from covernote.complaints.inputs import FinalResponse
 from covernote.complaints.selectors import (
     complaints_dashboard,
     complaints_return_for,
     return_csv,
 )
-from covernote.complaints.services import complaint_final_response, complaint_withdraw
+from covernote.complaints.services import complaint_respond_final, complaint_withdraw
 from tests.integration.complaints.conftest import at
 
 pytestmark = pytest.mark.django_db
@@ -30,27 +31,35 @@ def seeded(register, users):
     out = {}
     # A: received Mon 5 Jan, upheld Wed 7 Jan (the 3rd working day is Thu 8 Jan)
     out["A"] = register("harbour", received=at(2026, 1, 5))
-    complaint_final_response(
-        actor=m, complaint=out["A"], outcome="upheld", reasons="Our error.", now=at(2026, 1, 7)
+    complaint_respond_final(
+        actor=m,
+        complaint=out["A"],
+        now=at(2026, 1, 7),
+        data=FinalResponse.parse(outcome="upheld", reasons="Our error."),
     )
     # B: received 12 Jan, rejected 20 Feb (after 3 days, within 8 weeks = by 9 Mar)
     out["B"] = register("own", received=at(2026, 1, 12))
-    complaint_final_response(
-        actor=m, complaint=out["B"], outcome="rejected", reasons="No error.", now=at(2026, 2, 20)
+    complaint_respond_final(
+        actor=m,
+        complaint=out["B"],
+        now=at(2026, 2, 20),
+        data=FinalResponse.parse(outcome="rejected", reasons="No error."),
     )
     # C: the north customer (adjustments recorded: vulnerable), withdrawn the next day
     out["C"] = register("north", received=at(2026, 1, 19))
     complaint_withdraw(actor=m, complaint=out["C"], now=at(2026, 1, 20))
     # D: received before the period (15 Dec 2025), partly upheld 10 Mar (after 8 weeks)
     out["D"] = register("harbour", received=at(2025, 12, 15))
-    complaint_final_response(
+    complaint_respond_final(
         actor=m,
         complaint=out["D"],
-        outcome="partly_upheld",
-        reasons="Partly our error.",
-        redress_amount="100",
-        redress_type="goodwill",
         now=at(2026, 3, 10),
+        data=FinalResponse.parse(
+            outcome="partly_upheld",
+            reasons="Partly our error.",
+            redress_amount="100",
+            redress_type="goodwill",
+        ),
     )
     # E: open, received Mon 1 Jun
     out["E"] = register("own", received=at(2026, 6, 1))

@@ -9,6 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from covernote.audit.models import AuditRecord
+from covernote.complaints.inputs import Attachment, FosReferral
 from covernote.complaints.models import Complaint
 from covernote.complaints.services import complaint_attach
 
@@ -81,7 +82,9 @@ def test_plt4_attachment_download_is_tenant_scoped_and_audited(register, users, 
     a = complaint_attach(
         actor=users["agent"],
         complaint=c,
-        upload=SimpleUploadedFile("notes.txt", b"call notes", content_type="text/plain"),
+        data=Attachment.from_upload(
+            SimpleUploadedFile("notes.txt", b"call notes", content_type="text/plain")
+        ),
     )
     url = f"/backoffice/complaints/{c.pk}/attachments/{a.pk}/"
     detail = client_for(users["agent"]).get(f"/backoffice/complaints/{c.pk}/")
@@ -107,8 +110,7 @@ def test_comp6_page_offers_the_final_response_after_an_early_fos_referral(regist
     complaint_refer_fos(
         actor=users["manager"],
         complaint=c,
-        referred_on=timezone.localdate(),
-        fos_reference="PNX-1",
+        data=FosReferral.parse(referred_on=timezone.localdate(), fos_reference="PNX-1"),
     )
     page = client.get(f"/backoffice/complaints/{c.pk}/").content.decode()
     assert "referred to the FOS before it" in page and "Issue the final response" in page

@@ -12,8 +12,9 @@ import pytest
 from django.test import Client
 
 from covernote.accounts.services import api_token_create
+from covernote.complaints.inputs import FinalResponse
 from covernote.complaints.selectors import complaints_return_for
-from covernote.complaints.services import complaint_final_response, complaint_withdraw
+from covernote.complaints.services import complaint_respond_final, complaint_withdraw
 from covernote.domain.errors import DomainError
 from tests.integration.complaints.conftest import at
 
@@ -60,35 +61,42 @@ def seeded(register, users, firms):
         firms[key].save()
     m = users["manager"]
     n1 = register("north", received=at(2026, 1, 5))
-    complaint_final_response(
+    complaint_respond_final(
         actor=m,
         complaint=n1,
-        outcome="upheld",
-        reasons="Our error.",
-        redress_amount="50",
-        redress_type="goodwill",
         now=at(2026, 1, 7),
+        data=FinalResponse.parse(
+            outcome="upheld", reasons="Our error.", redress_amount="50", redress_type="goodwill"
+        ),
     )
     register("north", received=at(2026, 2, 2))  # N2, open
     h0 = register("harbour", received=at(2025, 12, 15))
-    complaint_final_response(
+    complaint_respond_final(
         actor=m,
         complaint=h0,
-        outcome="partly_upheld",
-        reasons="Partly our error.",
-        redress_amount="100",
-        redress_type="financial_loss",
         now=at(2026, 3, 10),
+        data=FinalResponse.parse(
+            outcome="partly_upheld",
+            reasons="Partly our error.",
+            redress_amount="100",
+            redress_type="financial_loss",
+        ),
     )
     h1 = register("harbour", received=at(2026, 1, 12))
-    complaint_final_response(
-        actor=m, complaint=h1, outcome="rejected", reasons="No error.", now=at(2026, 2, 20)
+    complaint_respond_final(
+        actor=m,
+        complaint=h1,
+        now=at(2026, 2, 20),
+        data=FinalResponse.parse(outcome="rejected", reasons="No error."),
     )
     h2 = register("harbour", received=at(2026, 3, 3))
     complaint_withdraw(actor=m, complaint=h2, now=at(2026, 3, 4))
     d1 = register("own", received=at(2026, 2, 9))
-    complaint_final_response(
-        actor=m, complaint=d1, outcome="upheld", reasons="Our error.", now=at(2026, 2, 11)
+    complaint_respond_final(
+        actor=m,
+        complaint=d1,
+        now=at(2026, 2, 11),
+        data=FinalResponse.parse(outcome="upheld", reasons="Our error."),
     )
 
 

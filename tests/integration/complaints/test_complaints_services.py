@@ -8,16 +8,24 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from covernote.audit.models import AuditRecord
+from covernote.complaints.inputs import (
+    Attachment,
+    ComplaintRegistration,
+    Escalation,
+    FinalResponse,
+    SummaryResolution,
+    Withdrawal,
+)
 from covernote.complaints.models import Complaint, ComplaintEvent, ComplaintTask
 from covernote.complaints.selectors import complaint_clocks, complaint_get_for, complaint_letters
 from covernote.complaints.services import (
     complaint_acknowledge_qa,
     complaint_attach,
-    complaint_clock_check,
+    complaint_clocks_check,
     complaint_escalate,
-    complaint_final_response,
     complaint_forward,
     complaint_resolve_summary,
+    complaint_respond_final,
     complaint_withdraw,
 )
 from covernote.documents.models import Document
@@ -74,15 +82,17 @@ def test_comp1_complainant_without_any_contact_is_refused(users, customers, regi
         complaint_register(
             actor=users["agent"],
             customer=nobody,
-            data={
-                "received_at": MONDAY,
-                "channel": "phone",
-                "procedure": "broker_platform",
-                "product": "motor_other",
-                "main_cause": "general_admin",
-                "description": "x",
-            },
             now=MONDAY,
+            data=ComplaintRegistration.parse(
+                {
+                    "received_at": MONDAY,
+                    "channel": "phone",
+                    "procedure": "broker_platform",
+                    "product": "motor_other",
+                    "main_cause": "general_admin",
+                    "description": "x",
+                }
+            ),
         )
     assert (err.value.field, err.value.rule) == ("contact", "COMP-1")
 
@@ -135,9 +145,9 @@ def test_comp7_clock_check_raises_breach_task_once_and_never_a_phone_task_when_r
 ):
     north = register("north", received=MONDAY)
     harbour = register("harbour", received=MONDAY)
-    created = complaint_clock_check(as_of=date(2026, 3, 5))  # 18:00 on the 3rd working day
+    created = complaint_clocks_check(as_of=date(2026, 3, 5))  # 18:00 on the 3rd working day
     assert created >= 2
-    again = complaint_clock_check(as_of=date(2026, 3, 5))
+    again = complaint_clocks_check(as_of=date(2026, 3, 5))
     assert again == 0
     north_task = ComplaintTask.objects.get(
         complaint=north, clock="summary_resolution", level="breached"
@@ -152,7 +162,7 @@ def test_comp7_clock_check_raises_breach_task_once_and_never_a_phone_task_when_r
 
 def test_comp7_clock_check_warns_before_breach(register):
     c = register("harbour", received=MONDAY)
-    complaint_clock_check(as_of=date(2026, 3, 4))  # Wednesday: due tomorrow
+    complaint_clocks_check(as_of=date(2026, 3, 4))  # Wednesday: due tomorrow
     task = ComplaintTask.objects.get(complaint=c, clock="summary_resolution")
     assert task.level == "due"
 
@@ -182,7 +192,10 @@ def test_comp3_escalation_before_the_third_working_day_needs_a_rejected_resoluti
         complaint_escalate(actor=users["manager"], complaint=c, now=at(2026, 3, 3, 10))
     assert err.value.rule == "COMP-3"
     c = complaint_escalate(
-        actor=users["manager"], complaint=c, reason="rejected_resolution", now=at(2026, 3, 3, 10)
+        actor=users["manager"],
+        complaint=c,
+        now=at(2026, 3, 3, 10),
+        data=Escalation.parse(reason="rejected_resolution"),
     )
     assert c.status == "stage2"
 
@@ -193,9 +206,10 @@ def test_comp3_escalation_before_receipt_is_refused(register, users):
         complaint_escalate(
             actor=users["manager"],
             complaint=c,
-            reason="rejected_resolution",
-            escalated_at=MONDAY - timedelta(hours=1),
             now=THURSDAY,
+            data=Escalation.parse(
+                reason="rejected_resolution", escalated_at=MONDAY - timedelta(hours=1)
+            ),
         )
     assert (err.value.field, err.value.rule) == ("escalated_at", "COMP-3")
     c.refresh_from_db()
@@ -207,10 +221,12 @@ def test_comp3_summary_resolution_within_three_working_days(register, users):
     c = complaint_resolve_summary(
         actor=users["manager"],
         complaint=c,
-        resolution="We re-sent your renewal documents and reinstated cover",
-        redress_amount="25",
-        redress_type="distress_inconvenience",
         now=at(2026, 3, 5, 17, 0),
+        data=SummaryResolution.parse(
+            resolution="We re-sent your renewal documents and reinstated cover",
+            redress_amount="25",
+            redress_type="distress_inconvenience",
+        ),
     )
     assert c.status == "resolved_summary" and c.outcome == "upheld"
     assert clock(complaint_clocks(c, FRIDAY), "summary_resolution").status == "met"
@@ -223,7 +239,10 @@ def test_comp3_summary_resolution_after_the_window_is_refused(register, users):
     c = register("harbour", received=MONDAY)
     with pytest.raises(DomainError) as err:
         complaint_resolve_summary(
-            actor=users["manager"], complaint=c, resolution="Fixed", now=at(2026, 3, 5, 18)
+            actor=users["manager"],
+            complaint=c,
+            now=at(2026, 3, 5, 18),
+            data=SummaryResolution.parse(resolution="Fixed"),
         )
     assert err.value.rule == "COMP-3"
 
@@ -235,14 +254,16 @@ def test_comp4_final_response_names_the_fos_and_never_the_claims_management_regu
     register, users
 ):
     c = register("harbour", received=MONDAY)
-    c = complaint_final_response(
+    c = complaint_respond_final(
         actor=users["manager"],
         complaint=c,
-        outcome="partly_upheld",
-        reasons="The letter was sent late.\n\nCover was not affected.",
-        redress_amount="50.00",
-        redress_type="goodwill",
         now=at(2026, 3, 20, 11),
+        data=FinalResponse.parse(
+            outcome="partly_upheld",
+            reasons="The letter was sent late.\n\nCover was not affected.",
+            redress_amount="50.00",
+            redress_type="goodwill",
+        ),
     )
     assert c.status == "final_response_issued" and c.final_response_on == date(2026, 3, 20)
     views = complaint_clocks(c, at(2026, 3, 21))
@@ -258,12 +279,11 @@ def test_comp4_final_response_names_the_fos_and_never_the_claims_management_regu
 
 def test_comp4_panel_solicitor_conduct_goes_to_the_legal_ombudsman(register, users):
     c = register("harbour", received=MONDAY, subject="panel_solicitor_conduct")
-    complaint_final_response(
+    complaint_respond_final(
         actor=users["manager"],
         complaint=c,
-        outcome="rejected",
-        reasons="No fault found.",
         now=at(2026, 3, 20),
+        data=FinalResponse.parse(outcome="rejected", reasons="No fault found."),
     )
     html = Document.objects.get(kind="complaint_final_response").html
     assert "Legal Ombudsman" in html
@@ -272,8 +292,11 @@ def test_comp4_panel_solicitor_conduct_goes_to_the_legal_ombudsman(register, use
 def test_comp4_final_response_without_outcome_is_refused(register, users):
     c = register("harbour", received=MONDAY)
     with pytest.raises(DomainError) as err:
-        complaint_final_response(
-            actor=users["manager"], complaint=c, outcome="", reasons="x", now=FRIDAY
+        complaint_respond_final(
+            actor=users["manager"],
+            complaint=c,
+            now=FRIDAY,
+            data=FinalResponse.parse(outcome="", reasons="x"),
         )
     assert (err.value.field, err.value.rule) == ("outcome", "COMP-7")
     c.refresh_from_db()
@@ -283,13 +306,11 @@ def test_comp4_final_response_without_outcome_is_refused(register, users):
 def test_comp7_redress_needs_a_type(register, users):
     c = register("harbour", received=MONDAY)
     with pytest.raises(DomainError) as err:
-        complaint_final_response(
+        complaint_respond_final(
             actor=users["manager"],
             complaint=c,
-            outcome="upheld",
-            reasons="x",
-            redress_amount="10",
             now=FRIDAY,
+            data=FinalResponse.parse(outcome="upheld", reasons="x", redress_amount="10"),
         )
     assert err.value.field == "redress_type"
 
@@ -332,12 +353,11 @@ def test_comp5_gap_claim_has_no_qa_stage(register, users):
 
 def test_comp6_final_response_uses_the_current_fos_eligibility_test(register, users):
     c = register("harbour", received=MONDAY)
-    complaint_final_response(
+    complaint_respond_final(
         actor=users["manager"],
         complaint=c,
-        outcome="rejected",
-        reasons="No error found.",
         now=FRIDAY,
+        data=FinalResponse.parse(outcome="rejected", reasons="No error found."),
     )
     html = Document.objects.get(kind="complaint_final_response").html
     assert "micro-enterprises, small businesses" in html
@@ -347,7 +367,9 @@ def test_comp6_final_response_uses_the_current_fos_eligibility_test(register, us
 
 def test_comp7_withdrawal_closes_not_upheld_and_confirms_in_writing(register, users):
     c = register("harbour", received=MONDAY)
-    c = complaint_withdraw(actor=users["agent"], complaint=c, note="Customer called", now=FRIDAY)
+    c = complaint_withdraw(
+        actor=users["agent"], complaint=c, now=FRIDAY, data=Withdrawal.parse(note="Customer called")
+    )
     assert c.status == "withdrawn" and c.outcome == "withdrawn" and c.closed_on == date(2026, 3, 6)
     assert Document.objects.filter(kind="complaint_withdrawal").exists()
     with pytest.raises(DomainError):
@@ -373,19 +395,23 @@ def test_comp1_attachment_type_and_size_are_checked(register, users, settings, t
     ok = complaint_attach(
         actor=users["agent"],
         complaint=c,
-        upload=SimpleUploadedFile("note.pdf", b"%PDF-1.4 x", content_type="application/pdf"),
+        data=Attachment.from_upload(
+            SimpleUploadedFile("note.pdf", b"%PDF-1.4 x", content_type="application/pdf")
+        ),
     )
     assert ok.size == 10 and c.attachments.count() == 1
     with pytest.raises(DomainError) as err:
         complaint_attach(
             actor=users["agent"],
             complaint=c,
-            upload=SimpleUploadedFile("run.exe", b"MZ", content_type="application/x-msdownload"),
+            data=Attachment.from_upload(
+                SimpleUploadedFile("run.exe", b"MZ", content_type="application/x-msdownload")
+            ),
         )
     assert err.value.field == "file"
     big = SimpleUploadedFile(
         "big.pdf", b"0" * (10 * 1024 * 1024 + 1), content_type="application/pdf"
     )
     with pytest.raises(DomainError):
-        complaint_attach(actor=users["agent"], complaint=c, upload=big)
+        complaint_attach(actor=users["agent"], complaint=c, data=Attachment.from_upload(big))
     assert ComplaintEvent.objects.filter(complaint=c, kind="attachment").count() == 1

@@ -127,3 +127,27 @@ def test_comp_6_final_response_after_an_early_fos_referral_notes_the_referral():
     # Still a complete final response (DISP 1.6.2R(1)): leaflet, six months, FOS contact.
     assert "six months" in body and "Exchange Tower" in body
     assert CONFIG.letters.fos_leaflet_title in letter.enclosures
+
+
+def test_comp_7_withdrawal_letter_dates_the_receipt_like_every_other_letter():
+    from dataclasses import replace
+
+    from covernote.domain.complaints.letters import withdrawal_letter
+
+    letter = withdrawal_letter(replace(FACTS, received_on=date(2027, 1, 4)))
+    assert letter.type.value == "withdrawal" and letter.rules == ("COMP-6", "COMP-7")
+    assert "which we received on 4 January 2027" in text(letter)  # not "04 January"
+    assert CONFIG.fos.website in text(letter)
+
+
+def test_comp_3_qa_acknowledgement_names_the_stage_2_team():
+    from dataclasses import replace
+
+    from covernote.domain.complaints.letters import qa_acknowledgement_letter
+
+    qa = CONFIG.procedure("broker_platform").stage2
+    letter = qa_acknowledgement_letter(
+        replace(FACTS, handler=qa), final_response_by=date(2027, 3, 1)
+    )
+    assert f"passed to our {qa.name}, who will now review it" in text(letter)
+    assert letter.rules == ("COMP-3", "COMP-6")

@@ -240,3 +240,47 @@ def test_comp_6_final_response_after_an_early_fos_referral_keeps_the_complaint_w
         )
         is ComplaintStatus.FINAL_RESPONSE_ISSUED
     )
+
+
+def test_comp_5_next_statuses_follow_the_procedure():
+    from covernote.domain.complaints.procedures import next_statuses
+
+    S = ComplaintStatus
+    broker = next_statuses(S.STAGE1, CONFIG.procedure("broker_platform"))
+    gap_claim = next_statuses(S.STAGE1, CONFIG.procedure("gap_claim"))
+    assert S.STAGE2 in broker and S.FORWARDED not in broker  # COMP-3: QA, no forwarding
+    assert S.STAGE2 not in gap_claim and S.FORWARDED in gap_claim  # GAP-COMPLAINT
+    assert next_statuses(S.CLOSED, CONFIG.procedure("broker_platform")) == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("step", "allowed", "refused", "rule"),
+    [
+        ("qa_acknowledgement", "stage2", "stage1", "COMP-3"),
+        ("holding_response", "forwarded", "final_response_issued", "COMP-2"),
+        ("fos_outcome", "referred_fos", "forwarded", "COMP-4"),
+    ],
+)
+def test_comp_2_steps_without_a_status_change_are_checked_by_the_state_machine(
+    step, allowed, refused, rule
+):
+    from covernote.domain.complaints.procedures import Step, can_step, check_step
+
+    assert can_step(ComplaintStatus(allowed), Step(step))
+    check_step(ComplaintStatus(allowed), Step(step))
+    with pytest.raises(ComplaintTransitionError) as err:
+        check_step(ComplaintStatus(refused), Step(step))
+    assert (err.value.rule, err.value.field, err.value.code) == (
+        rule,
+        "status",
+        ErrorCode.ILLEGAL_TRANSITION,
+    )
+
+
+def test_comp_6_final_response_still_owed_after_an_early_fos_referral():
+    from covernote.domain.complaints.procedures import owes_final_response_after_referral
+
+    S = ComplaintStatus
+    assert owes_final_response_after_referral(S.REFERRED_FOS, responded=False)
+    assert not owes_final_response_after_referral(S.REFERRED_FOS, responded=True)
+    assert not owes_final_response_after_referral(S.STAGE1, responded=False)

@@ -126,6 +126,7 @@ def test_yd_score_1_a_devices_match_does_not_depend_on_its_batch(params):
     )
     alone = match_limits(calm, idx, along="device_id")
     together = match_limits(pl.concat([calm, noisy]), idx, along="device_id")
-    assert together.filter(pl.col("device_id") == "d")["road_id"].to_list() == alone[
-        "road_id"
-    ].to_list()
+    assert (
+        together.filter(pl.col("device_id") == "d")["road_id"].to_list()
+        == alone["road_id"].to_list()
+    )

@@ -10,6 +10,17 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from ninja import Body, Field, Query, Router, Schema, Status
 
 from covernote.accounts.selectors import request_user
+from covernote.complaints.inputs import (
+    ComplaintRegistration,
+    Escalation,
+    FinalResponse,
+    FosDecision,
+    FosReferral,
+    HoldingResponse,
+    Reclassification,
+    SummaryResolution,
+    Withdrawal,
+)
 from covernote.complaints.models import Complaint
 from covernote.complaints.selectors import (
     complaint_attachment_for,
@@ -24,13 +35,13 @@ from covernote.complaints.selectors import (
 from covernote.complaints.services import (
     complaint_close_after_fos,
     complaint_escalate,
-    complaint_final_response,
     complaint_forward,
-    complaint_holding_response,
     complaint_reclassify,
     complaint_refer_fos,
     complaint_register,
     complaint_resolve_summary,
+    complaint_respond_final,
+    complaint_respond_holding,
     complaint_withdraw,
 )
 from covernote.parties.selectors import customer_get_for
@@ -283,7 +294,9 @@ def create_complaint(request: HttpRequest, payload: ComplaintIn) -> Status[Compl
     actor = request_user(request)
     data = payload.model_dump(exclude_none=True)
     customer = customer_get_for(actor, data.pop("customer_id"))
-    complaint = complaint_register(actor=actor, customer=customer, data=data)
+    complaint = complaint_register(
+        actor=actor, customer=customer, data=ComplaintRegistration.parse(data)
+    )
     return Status(201, complaint_out(complaint, full=True))
 
 
@@ -330,8 +343,7 @@ def escalate(request: HttpRequest, complaint_id: int, payload: EscalateIn) -> Co
     c = complaint_escalate(
         actor=actor,
         complaint=complaint_get_for(actor, complaint_id),
-        reason=payload.reason,
-        escalated_at=payload.escalated_at,
+        data=Escalation.parse(payload.model_dump()),
     )
     return complaint_out(c, full=True)
 
@@ -349,11 +361,13 @@ def summary_resolution(request: HttpRequest, complaint_id: int, payload: Summary
     c = complaint_resolve_summary(
         actor=actor,
         complaint=complaint_get_for(actor, complaint_id),
-        resolution=payload.resolution or payload.reasons,
-        outcome=payload.outcome or "upheld",
-        redress_amount=payload.redress_amount,
-        redress_type=payload.redress_type,
-        consent_to_waive=payload.consent_to_waive,
+        data=SummaryResolution.parse(
+            resolution=payload.resolution or payload.reasons,
+            outcome=payload.outcome,
+            redress_amount=payload.redress_amount,
+            redress_type=payload.redress_type,
+            consent_to_waive=payload.consent_to_waive,
+        ),
     )
     return complaint_out(c, full=True)
 
@@ -361,14 +375,10 @@ def summary_resolution(request: HttpRequest, complaint_id: int, payload: Summary
 @router.post("/{complaint_id}/final-response", response=ComplaintOut)
 def final_response(request: HttpRequest, complaint_id: int, payload: OutcomeIn) -> ComplaintOut:
     actor = request_user(request)
-    c = complaint_final_response(
+    c = complaint_respond_final(
         actor=actor,
         complaint=complaint_get_for(actor, complaint_id),
-        outcome=payload.outcome,
-        reasons=payload.reasons,
-        redress_amount=payload.redress_amount,
-        redress_type=payload.redress_type,
-        consent_to_waive=payload.consent_to_waive,
+        data=FinalResponse.parse(payload.model_dump()),
     )
     return complaint_out(c, full=True)
 
@@ -377,7 +387,9 @@ def final_response(request: HttpRequest, complaint_id: int, payload: OutcomeIn) 
 def withdraw(request: HttpRequest, complaint_id: int, payload: WithdrawIn) -> ComplaintOut:
     actor = request_user(request)
     c = complaint_withdraw(
-        actor=actor, complaint=complaint_get_for(actor, complaint_id), note=payload.note
+        actor=actor,
+        complaint=complaint_get_for(actor, complaint_id),
+        data=Withdrawal.parse(payload.model_dump()),
     )
     return complaint_out(c, full=True)
 
@@ -385,11 +397,10 @@ def withdraw(request: HttpRequest, complaint_id: int, payload: WithdrawIn) -> Co
 @router.post("/{complaint_id}/holding-response", response=ComplaintOut)
 def holding_response(request: HttpRequest, complaint_id: int, payload: HoldingIn) -> ComplaintOut:
     actor = request_user(request)
-    c = complaint_holding_response(
+    c = complaint_respond_holding(
         actor=actor,
         complaint=complaint_get_for(actor, complaint_id),
-        reason=payload.reason,
-        expected_by=payload.expected_by,
+        data=HoldingResponse.parse(payload.model_dump()),
     )
     return complaint_out(c, full=True)
 
@@ -400,9 +411,7 @@ def fos_referral(request: HttpRequest, complaint_id: int, payload: FosReferralIn
     c = complaint_refer_fos(
         actor=actor,
         complaint=complaint_get_for(actor, complaint_id),
-        referred_on=payload.referred_on,
-        fos_reference=payload.fos_reference,
-        eur_per_gbp=payload.eur_per_gbp,
+        data=FosReferral.parse(payload.model_dump()),
     )
     return complaint_out(c, full=True)
 
@@ -413,11 +422,7 @@ def fos_outcome(request: HttpRequest, complaint_id: int, payload: FosOutcomeIn) 
     c = complaint_close_after_fos(
         actor=actor,
         complaint=complaint_get_for(actor, complaint_id),
-        fos_outcome=payload.fos_outcome,
-        decided_on=payload.decided_on,
-        redress_amount=payload.redress_amount,
-        redress_type=payload.redress_type,
-        note=payload.note,
+        data=FosDecision.parse(payload.model_dump()),
     )
     return complaint_out(c, full=True)
 
@@ -429,11 +434,9 @@ def classification(
     """Any field may be sent; the service refuses all but the classification, and the
     received time and clock dates always (COMP-7, decision 27)."""
     actor = request_user(request)
-    changes = {k: v for k, v in payload.items() if k != "note"}
     c = complaint_reclassify(
         actor=actor,
         complaint=complaint_get_for(actor, complaint_id),
-        changes=changes,
-        note=str(payload.get("note") or ""),
+        data=Reclassification.parse(payload),
     )
     return complaint_out(c, full=True)

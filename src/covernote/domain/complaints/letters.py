@@ -49,6 +49,8 @@ class LetterType(StrEnum):
     HOLDING_RESPONSE = "holding_response"
     FINAL_RESPONSE = "final_response"
     FORWARDING_NOTICE = "forwarding_notice"
+    QA_ACKNOWLEDGEMENT = "qa_acknowledgement"
+    WITHDRAWAL = "withdrawal"
 
 
 @dataclass(frozen=True)
@@ -126,6 +128,44 @@ def acknowledgement_letter(
         "We have received your complaint",
         tuple(paragraphs),
         tuple(rules),
+        facts.response_format,
+    )
+
+
+def qa_acknowledgement_letter(facts: LetterFacts, *, final_response_by: date) -> Letter:
+    """The QA team's written acknowledgement after escalation (COMP-3); ``facts.handler``
+    is the stage 2 contact."""
+    first = acknowledgement_letter(facts, final_response_by=final_response_by)
+    paragraphs = (
+        first.paragraphs[0],
+        f"Your complaint has been passed to our {facts.handler.name}, who will now review it.",
+        *first.paragraphs[2:],
+    )
+    return Letter(
+        LetterType.QA_ACKNOWLEDGEMENT,
+        "Your complaint has been passed to our Quality Assurance Team",
+        paragraphs,
+        ("COMP-3", "COMP-6"),
+        facts.response_format,
+    )
+
+
+def withdrawal_letter(facts: LetterFacts) -> Letter:
+    """Confirmation that the complainant withdrew the complaint (COMP-7), with the FOS
+    website (COMP-6)."""
+    paragraphs = (
+        f"Dear {facts.complainant_name}, you have told us that you wish to withdraw your "
+        f"complaint, which we received on {_fmt(facts.received_on)} (our reference "
+        f"{facts.reference}). We have closed it.",
+        "If you change your mind, or become dissatisfied again, please contact us and we "
+        "will look into it. You may also be able to refer the matter to the Financial "
+        f"Ombudsman Service ({facts.fos.website}).",
+    )
+    return Letter(
+        LetterType.WITHDRAWAL,
+        "Your complaint has been withdrawn",
+        paragraphs,
+        ("COMP-6", "COMP-7"),
         facts.response_format,
     )
 
@@ -219,11 +259,14 @@ def final_response_letter(
     consent_to_waive: bool = False,
     fos_referred_on: date | None = None,
     fos_reference: str = "",
+    solicitor_route: tuple[Contact, ...] = (),
 ) -> Letter:
     """Final response (DISP 1.6.2R(1)): outcome, reasons, redress, leaflet, 6 months, Annex 3R.
 
     ``fos_referred_on``: the complainant referred to the FOS before this response
     (COMP-6): the letter notes the referral; everything else it must say is unchanged.
+    ``solicitor_route``: a complaint about a panel solicitor's conduct goes to the
+    solicitor's own procedure, then the Legal Ombudsman, not the FOS (COMP-4).
     """
     decision = {
         Outcome.UPHELD: "We have upheld your complaint.",
@@ -233,6 +276,15 @@ def final_response_letter(
         Outcome.WITHDRAWN: "You have told us that you wish to withdraw your complaint.",
     }[outcome]
     paragraphs = [_opening(facts), f"This is our final response. {decision}", *reasons]
+    if solicitor_route:
+        route = " and then ".join(d.name for d in solicitor_route)
+        paragraphs.insert(
+            3,
+            "Your complaint concerns the conduct of a panel solicitor. If you remain "
+            f"dissatisfied with the solicitor, the route is: {route}. "
+            + ", ".join(solicitor_route[-1].lines())
+            + ".",
+        )
     if redress is not None and redress > 0:
         paragraphs.append(f"We are offering you {gbp(redress)} to put things right.")
     if fos_referred_on is not None:

@@ -27,16 +27,24 @@ from covernote.domain.decisions import Decision
 from covernote.domain.errors import DomainError, ErrorCode
 
 __all__ = [
+    "OPEN_STATUSES",
+    "STEP_FROM",
     "TRANSITIONS",
     "ComplaintStatus",
     "ComplaintTransitionError",
     "LapseAction",
     "Procedure",
     "ProcedureKind",
+    "Step",
+    "can_step",
     "can_transition",
+    "check_step",
     "check_transition",
     "destination_route",
+    "is_open",
     "lapse_route",
+    "next_statuses",
+    "owes_final_response_after_referral",
     "parse_complaints_config",
 ]
 
@@ -96,6 +104,69 @@ class ComplaintTransitionError(DomainError):
 
 def can_transition(current: ComplaintStatus, target: ComplaintStatus) -> bool:
     return target in TRANSITIONS[current]
+
+
+#: Open: the firm still owes a response and the clocks run (COMP-2).
+OPEN_STATUSES: frozenset[ComplaintStatus] = frozenset({S.RECEIVED, S.STAGE1, S.STAGE2, S.FORWARDED})
+
+
+def is_open(current: ComplaintStatus) -> bool:
+    return current in OPEN_STATUSES
+
+
+def next_statuses(current: ComplaintStatus, procedure: Procedure) -> frozenset[ComplaintStatus]:
+    """Where the complaint may go next under its procedure: the transitions, less an
+    escalation without a stage 2 (COMP-3) or a forwarding without a firm (COMP-5)."""
+    allowed = set(TRANSITIONS[current])
+    if not procedure.can_escalate:
+        allowed.discard(S.STAGE2)
+    if not procedure.can_forward:
+        allowed.discard(S.FORWARDED)
+    return frozenset(allowed)
+
+
+class Step(StrEnum):
+    """Recorded steps that do not change the status, and the FOS outcome that closes a
+    referred complaint: each is allowed only from certain statuses."""
+
+    QA_ACKNOWLEDGEMENT = "qa_acknowledgement"  # COMP-3: the QA team's acknowledgement
+    HOLDING_RESPONSE = "holding_response"  # COMP-6, DISP 1.6.2R(2)
+    FOS_OUTCOME = "fos_outcome"  # COMP-4: closes a complaint referred to the FOS
+
+
+STEP_FROM: dict[Step, tuple[frozenset[ComplaintStatus], str, str]] = {
+    Step.QA_ACKNOWLEDGEMENT: (
+        frozenset({S.STAGE2}),
+        "only an escalated complaint is acknowledged by the QA team",
+        "COMP-3",
+    ),
+    Step.HOLDING_RESPONSE: (
+        OPEN_STATUSES,
+        "a holding response is for an open complaint that has no final response yet",
+        "COMP-2",
+    ),
+    Step.FOS_OUTCOME: (
+        frozenset({S.REFERRED_FOS}),
+        "only a complaint referred to the FOS is closed after the FOS outcome",
+        "COMP-4",
+    ),
+}
+
+
+def can_step(current: ComplaintStatus, step: Step) -> bool:
+    return current in STEP_FROM[step][0]
+
+
+def check_step(current: ComplaintStatus, step: Step) -> None:
+    """Refuse ``step`` from ``current`` with its rule (a typed illegal transition)."""
+    statuses, message, rule = STEP_FROM[step]
+    if current not in statuses:
+        raise ComplaintTransitionError(message, rule)
+
+
+def owes_final_response_after_referral(current: ComplaintStatus, *, responded: bool) -> bool:
+    """COMP-6: referred to the FOS before the firm responded, the final response is due."""
+    return current is S.REFERRED_FOS and not responded
 
 
 def check_transition(

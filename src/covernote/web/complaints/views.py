@@ -19,17 +19,30 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from covernote.accounts.models import Role, User
+from covernote.accounts.permissions import SELLERS, STAFF
 from covernote.accounts.selectors import request_user
-from covernote.complaints.models import OPEN_STATUSES, Complaint
+from covernote.complaints.inputs import (
+    Attachment,
+    ComplaintRegistration,
+    Escalation,
+    FinalResponse,
+    FosDecision,
+    FosReferral,
+    HoldingResponse,
+    Reclassification,
+    SummaryResolution,
+    Withdrawal,
+)
+from covernote.complaints.models import Complaint
 from covernote.complaints.selectors import (
     complaint_attachment_for,
     complaint_clocks,
     complaint_get_for,
     complaint_letters,
     complaint_list_for,
+    complaint_procedures,
     complaint_tasks,
     complaint_timeline_for,
-    complaints_config,
     complaints_dashboard,
     complaints_return_for,
     procedure_for,
@@ -42,16 +55,24 @@ from covernote.complaints.services import (
     complaint_attach,
     complaint_close_after_fos,
     complaint_escalate,
-    complaint_final_response,
     complaint_forward,
-    complaint_holding_response,
     complaint_reclassify,
     complaint_refer_fos,
     complaint_register,
     complaint_resolve_summary,
+    complaint_respond_final,
+    complaint_respond_holding,
     complaint_withdraw,
 )
 from covernote.domain.calendar import LONDON
+from covernote.domain.complaints.procedures import ComplaintStatus as S
+from covernote.domain.complaints.procedures import (
+    Step,
+    can_step,
+    is_open,
+    next_statuses,
+    owes_final_response_after_referral,
+)
 from covernote.domain.errors import DomainError
 from covernote.parties.models import Customer
 from covernote.parties.selectors import customer_get_for, customer_scope
@@ -68,9 +89,7 @@ from covernote.web.complaints.forms import (
     ReturnForm,
 )
 
-STAFF = (Role.AGENT, Role.MANAGER, Role.CLAIMS_HANDLER, Role.QA, Role.UNDERWRITER)
-VIEWERS = (*STAFF, Role.BROKER)
-FOS_REFERRABLE = ("stage1", "stage2", "forwarded", "resolved_summary", "final_response_issued")
+VIEWERS = SELLERS  # the complaints team, and brokers read-only (PLT-4)
 
 
 def _user(request: HttpRequest, *roles: Role) -> User:
@@ -169,7 +188,9 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
             data["received_at"] = _received(data["received_at"])
             data = {k: v for k, v in data.items() if v not in (None, "")}
             try:
-                complaint = complaint_register(actor=user, customer=customer, data=data)
+                complaint = complaint_register(
+                    actor=user, customer=customer, data=ComplaintRegistration.parse(data)
+                )
             except DomainError as exc:
                 _form_error(form, exc)
             else:
@@ -200,7 +221,9 @@ def complaint_detail(request: HttpRequest, complaint_id: int) -> HttpResponse:
     proc = procedure_for(c)
     clocks = complaint_clocks(c)
     staff = user.role in STAFF
-    owner = complaints_config().contacts.get(c.stage_owner)
+    status = S(c.status)
+    nxt = next_statuses(status, proc)
+    owner = complaint_procedures(c).contacts.get(c.stage_owner)
     reclassify_form = ReclassifyForm(
         initial={
             "main_cause": c.main_cause,
@@ -224,31 +247,29 @@ def complaint_detail(request: HttpRequest, complaint_id: int) -> HttpResponse:
             "events": c.events.select_related("document").all(),
             "letters": complaint_letters(c),
             "attachments": c.attachments.all(),
-            "can_act": user.role in STAFF and c.status in OPEN_STATUSES,
-            "can_escalate": proc.can_escalate and c.status in ("received", "stage1"),
-            "can_qa_ack": c.status == "stage2" and c.qa_acknowledged_at is None,
-            "can_forward": proc.can_forward and c.status in ("received", "stage1", "stage2"),
-            "can_summary": c.status in ("received", "stage1"),
+            "can_act": staff and is_open(status),
+            "can_escalate": S.STAGE2 in nxt,
+            "can_qa_ack": can_step(status, Step.QA_ACKNOWLEDGEMENT)
+            and c.qa_acknowledged_at is None,
+            "can_forward": S.FORWARDED in nxt,
+            "can_summary": S.RESOLVED_SUMMARY in nxt,
             "escalate_form": EscalateForm(),
             "outcome_form": OutcomeForm(),
             "attachment_form": AttachmentForm(),
-            "eligibility": c.eligibility_decision,
             "owner": owner,
-            "can_holding": staff and c.status in OPEN_STATUSES,
-            "can_refer_fos": staff and c.status in FOS_REFERRABLE,
-            "can_close_fos": staff and c.status == "referred_fos",
+            "can_holding": staff and can_step(status, Step.HOLDING_RESPONSE),
+            "can_refer_fos": staff and S.REFERRED_FOS in nxt,
+            "can_close_fos": staff and can_step(status, Step.FOS_OUTCOME),
             # COMP-6: referred to the FOS before we responded: our final response is still due.
             "can_final_after_fos": staff
-            and c.status == "referred_fos"
-            and c.final_response_on is None
-            and c.summary_resolution_sent_at is None,
+            and owes_final_response_after_referral(status, responded=c.responded),
             "can_reclassify": staff,
             "holding_form": HoldingForm(),
             "fos_form": FosReferralForm(initial={"referred_on": timezone.localdate()}),
             "fos_close_form": FosCloseForm(initial={"decided_on": timezone.localdate()}),
             "reclassify_form": reclassify_form,
-            "fos": c.fos_referral_decision,
-            "fos_window": str(c.fos_referral_decision.get("outcome") or "").replace("_", " "),
+            "fos": c.fos_referral,
+            "fos_window": c.fos_referral.window_label if c.fos_referral else "",
         },
     )
 
@@ -272,7 +293,9 @@ def _action(
 def complaint_escalate_view(request: HttpRequest, complaint_id: int) -> HttpResponse:
     def run(user: User, c: Complaint) -> str:
         complaint_escalate(
-            actor=user, complaint=c, reason=request.POST.get("reason", "not_resolved")
+            actor=user,
+            complaint=c,
+            data=Escalation.parse(reason=request.POST.get("reason", "not_resolved")),
         )
         return "Escalated to the Quality Assurance Team (stage 2)."
 
@@ -300,6 +323,7 @@ def complaint_forward_view(request: HttpRequest, complaint_id: int) -> HttpRespo
 
 
 def _outcome_args(request: HttpRequest) -> dict[str, Any]:
+    """The outcome form's cleaned data, for a summary resolution or a final response."""
     form = OutcomeForm(request.POST)
     form.is_valid()
     d = form.cleaned_data
@@ -308,7 +332,6 @@ def _outcome_args(request: HttpRequest) -> dict[str, Any]:
         "redress_amount": d.get("redress_amount"),
         "redress_type": d.get("redress_type") or None,
         "consent_to_waive": bool(d.get("consent_to_waive")),
-        "text": d.get("reasons") or "",
     }
 
 
@@ -316,16 +339,10 @@ def _outcome_args(request: HttpRequest) -> dict[str, Any]:
 @require_POST
 def complaint_summary_view(request: HttpRequest, complaint_id: int) -> HttpResponse:
     def run(user: User, c: Complaint) -> str:
-        a = _outcome_args(request)
-        complaint_resolve_summary(
-            actor=user,
-            complaint=c,
-            resolution=a["text"],
-            outcome=a["outcome"] or "upheld",
-            redress_amount=a["redress_amount"],
-            redress_type=a["redress_type"],
-            consent_to_waive=a["consent_to_waive"],
+        data = SummaryResolution.parse(
+            _outcome_args(request), resolution=request.POST.get("reasons", "")
         )
+        complaint_resolve_summary(actor=user, complaint=c, data=data)
         return "Summary resolution communication sent."
 
     return _action(request, complaint_id, run)
@@ -335,16 +352,8 @@ def complaint_summary_view(request: HttpRequest, complaint_id: int) -> HttpRespo
 @require_POST
 def complaint_final_view(request: HttpRequest, complaint_id: int) -> HttpResponse:
     def run(user: User, c: Complaint) -> str:
-        a = _outcome_args(request)
-        complaint_final_response(
-            actor=user,
-            complaint=c,
-            outcome=a["outcome"],
-            reasons=a["text"],
-            redress_amount=a["redress_amount"],
-            redress_type=a["redress_type"],
-            consent_to_waive=a["consent_to_waive"],
-        )
+        data = FinalResponse.parse(_outcome_args(request), reasons=request.POST.get("reasons", ""))
+        complaint_respond_final(actor=user, complaint=c, data=data)
         return "Final response sent."
 
     return _action(request, complaint_id, run)
@@ -354,7 +363,9 @@ def complaint_final_view(request: HttpRequest, complaint_id: int) -> HttpRespons
 @require_POST
 def complaint_withdraw_view(request: HttpRequest, complaint_id: int) -> HttpResponse:
     def run(user: User, c: Complaint) -> str:
-        complaint_withdraw(actor=user, complaint=c, note=request.POST.get("note", ""))
+        complaint_withdraw(
+            actor=user, complaint=c, data=Withdrawal.parse(note=request.POST.get("note", ""))
+        )
         return "Complaint withdrawn; confirmation sent."
 
     return _action(request, complaint_id, run)
@@ -367,7 +378,7 @@ def complaint_attach_view(request: HttpRequest, complaint_id: int) -> HttpRespon
         upload = request.FILES.get("file")
         if upload is None:
             raise DomainError("required", "choose a file to attach", "COMP-1", "file")
-        complaint_attach(actor=user, complaint=c, upload=upload)
+        complaint_attach(actor=user, complaint=c, data=Attachment.from_upload(upload))
         return f"Attached {upload.name}."
 
     return _action(request, complaint_id, run)
@@ -379,11 +390,13 @@ def complaint_holding_view(request: HttpRequest, complaint_id: int) -> HttpRespo
     def run(user: User, c: Complaint) -> str:
         form = HoldingForm(request.POST)
         form.is_valid()
-        complaint_holding_response(
+        complaint_respond_holding(
             actor=user,
             complaint=c,
-            reason=form.cleaned_data.get("holding_reason") or "",
-            expected_by=form.cleaned_data.get("expected_by"),
+            data=HoldingResponse.parse(
+                reason=form.cleaned_data.get("holding_reason") or "",
+                expected_by=form.cleaned_data.get("expected_by"),
+            ),
         )
         return "Holding response sent, with the FOS leaflet."
 
@@ -401,11 +414,13 @@ def complaint_refer_fos_view(request: HttpRequest, complaint_id: int) -> HttpRes
         c = complaint_refer_fos(
             actor=user,
             complaint=c,
-            referred_on=form.cleaned_data.get("referred_on"),
-            fos_reference=form.cleaned_data.get("fos_reference") or "",
-            eur_per_gbp=form.cleaned_data.get("eur_per_gbp"),
+            data=FosReferral.parse(
+                referred_on=form.cleaned_data.get("referred_on"),
+                fos_reference=form.cleaned_data.get("fos_reference") or "",
+                eur_per_gbp=form.cleaned_data.get("eur_per_gbp"),
+            ),
         )
-        flags = c.fos_referral_decision.get("flags") or []
+        flags = c.fos_referral.flags if c.fos_referral else ()
         return "FOS referral recorded." + (
             f" Flagged: {len(flags)} (the FOS decides)." if flags else ""
         )
@@ -423,11 +438,13 @@ def complaint_close_fos_view(request: HttpRequest, complaint_id: int) -> HttpRes
         complaint_close_after_fos(
             actor=user,
             complaint=c,
-            fos_outcome=d.get("fos_outcome") or None,
-            decided_on=d.get("decided_on"),
-            redress_amount=d.get("fos_redress_amount"),
-            redress_type=d.get("fos_redress_type") or None,
-            note=d.get("fos_note") or "",
+            data=FosDecision.parse(
+                fos_outcome=d.get("fos_outcome") or None,
+                decided_on=d.get("decided_on"),
+                redress_amount=d.get("fos_redress_amount"),
+                redress_type=d.get("fos_redress_type") or None,
+                note=d.get("fos_note") or "",
+            ),
         )
         return "Closed after the FOS outcome."
 
@@ -441,13 +458,11 @@ def complaint_reclassify_view(request: HttpRequest, complaint_id: int) -> HttpRe
     classification (received_at and clock dates never change, decision 27)."""
 
     def run(user: User, c: Complaint) -> str:
-        changes = {
-            k: request.POST.get(k) for k in request.POST if k not in ("csrfmiddlewaretoken", "note")
-        }
-        before = c.version
-        c = complaint_reclassify(
-            actor=user, complaint=c, changes=changes, note=request.POST.get("note", "")
+        data = Reclassification.parse(
+            {k: request.POST.get(k) for k in request.POST if k != "csrfmiddlewaretoken"}
         )
+        before = c.version
+        c = complaint_reclassify(actor=user, complaint=c, data=data)
         return "Classification corrected." if c.version != before else "Nothing changed."
 
     return _action(request, complaint_id, run)
@@ -565,15 +580,17 @@ def customer_complaint_new(request: HttpRequest) -> HttpResponse:
             complaint = complaint_register(
                 actor=user,
                 customer=customer,
-                data={
-                    "received_at": timezone.now(),
-                    "channel": "web",
-                    "procedure": about,
-                    "product": product,
-                    "policy_reference": form.cleaned_data["policy_reference"],
-                    "main_cause": "other",
-                    "description": form.cleaned_data["description"],
-                },
+                data=ComplaintRegistration.parse(
+                    {
+                        "received_at": timezone.now(),
+                        "channel": "web",
+                        "procedure": about,
+                        "product": product,
+                        "policy_reference": form.cleaned_data["policy_reference"],
+                        "main_cause": "other",
+                        "description": form.cleaned_data["description"],
+                    }
+                ),
             )
         except DomainError as exc:
             _form_error(form, exc)

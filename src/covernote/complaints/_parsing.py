@@ -1,0 +1,167 @@
+"""Parsing at the door for the complaints inputs: each refusal is a ``DomainError``
+naming the field and the rule, worded as the services worded it (ADR 0009).
+
+No Django here, like :mod:`covernote.complaints.inputs`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any, get_args
+
+from covernote.domain.complaints.returns import Outcome, RedressType
+from covernote.domain.errors import DomainError, ErrorCode
+
+TRUE = {True, "true", "True", "yes", "on", "1"}
+FALSE = {False, "false", "False", "no", "off", "0", ""}
+
+
+def is_blank(value: Any) -> bool:
+    return value is None or value == ""
+
+
+def one_of(
+    data: dict[str, Any], name: str, allowed: Any, default: str | None = None, rule: str = "COMP-1"
+) -> None:
+    """A choice: blank takes ``default`` (else REQUIRED); anything else must be allowed."""
+    values = get_args(allowed)
+    value = data.get(name) or default
+    if is_blank(value):
+        raise DomainError(ErrorCode.REQUIRED, f"{name} is required", rule, name)
+    if value not in values:
+        raise DomainError(
+            ErrorCode.INVALID, f"{name} must be one of {', '.join(values)}", rule, name
+        )
+    data[name] = str(value)
+
+
+def non_negative_decimal(data: dict[str, Any], name: str, rule: str = "COMP-1") -> None:
+    value = data.get(name)
+    if is_blank(value):
+        data[name] = None
+        return
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation as exc:
+        raise DomainError(ErrorCode.INVALID, f"{name} is not a number", rule, name) from exc
+    if amount < 0:
+        raise DomainError(ErrorCode.INVALID, f"{name} cannot be negative", rule, name)
+    data[name] = amount
+
+
+def required_text(data: dict[str, Any], name: str, message: str, rule: str) -> None:
+    value = str(data.get(name) or "").strip()
+    if not value:
+        raise DomainError(ErrorCode.REQUIRED, message, rule, name)
+    data[name] = value
+
+
+def yes_no(name: str, value: Any) -> bool:
+    if value in TRUE:
+        return True
+    if value in FALSE:
+        return False
+    raise DomainError(ErrorCode.INVALID, f"{name} must be yes or no", "COMP-7", name)
+
+
+def response_outcome(data: dict[str, Any], default: str | None = None) -> None:
+    value = data.get("outcome") or default
+    if not value:
+        raise DomainError(
+            ErrorCode.REQUIRED,
+            "record the outcome (upheld, partly upheld, rejected) before responding",
+            "COMP-7",
+            "outcome",
+        )
+    try:
+        outcome = Outcome(value)
+    except ValueError as exc:
+        raise DomainError(
+            ErrorCode.INVALID, f"unknown outcome {value!r}", "COMP-7", "outcome"
+        ) from exc
+    if outcome is Outcome.WITHDRAWN:
+        raise DomainError(
+            ErrorCode.INVALID, "use withdraw for a withdrawn complaint", "COMP-7", "outcome"
+        )
+    data["outcome"] = outcome
+
+
+def redress_paid(data: dict[str, Any]) -> None:
+    """Redress paid (COMP-7): an amount of 0 is none; an amount needs its type."""
+    amount, kind = data.get("redress_amount"), data.get("redress_type")
+    data["redress_amount"], data["redress_type"] = None, None
+    if is_blank(amount):
+        return
+    try:
+        value = Decimal(str(amount))
+    except InvalidOperation as exc:
+        raise DomainError(
+            ErrorCode.INVALID, "redress amount is not a number", "COMP-7", "redress_amount"
+        ) from exc
+    if value < 0:
+        raise DomainError(
+            ErrorCode.INVALID, "redress cannot be negative", "COMP-7", "redress_amount"
+        )
+    if value == 0:
+        return
+    if not kind or kind not in RedressType.__members__.values():
+        raise DomainError(
+            ErrorCode.REQUIRED,
+            "say what the redress is for (financial loss, distress and inconvenience, "
+            "goodwill, interest, excess waived)",
+            "COMP-7",
+            "redress_type",
+        )
+    data["redress_amount"], data["redress_type"] = (
+        value.quantize(Decimal("0.01")),
+        RedressType(kind),
+    )
+
+
+def raw_dict(data: Any) -> dict[str, Any]:
+    return dict(data) if isinstance(data, Mapping) else data
+
+
+def check_fields(
+    payload: Any, required: tuple[str, ...], optional: tuple[str, ...], rule: str
+) -> dict[str, Any]:
+    if not isinstance(payload, Mapping):
+        raise DomainError(ErrorCode.INVALID, "payload must be a JSON object", rule, None)
+    for name in payload:
+        if name not in required and name not in optional:
+            raise DomainError(ErrorCode.INVALID, f"unknown field {name!r}", rule, str(name))
+    for name in required:
+        if payload.get(name) is None:
+            raise DomainError(ErrorCode.REQUIRED, f"{name} is required", rule, name)
+    return {k: v for k, v in payload.items() if v is not None}
+
+
+def iso_timestamp(value: Any, field: str) -> datetime:
+    if not isinstance(value, str):
+        raise DomainError(
+            ErrorCode.INVALID, f"{field} must be an ISO timestamp string", "G2", field
+        )
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise DomainError(
+            ErrorCode.INVALID, f"{field} is not an ISO timestamp: {value!r}", "G2", field
+        ) from exc
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise DomainError(
+            ErrorCode.INVALID, f"{field} must carry a time zone offset (e.g. +00:00)", "G2", field
+        )
+    return moment
+
+
+def iso_date(value: Any, field: str, rule: str) -> date:
+    if not isinstance(value, str):
+        raise DomainError(ErrorCode.INVALID, f"{field} must be an ISO date string", rule, field)
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise DomainError(
+            ErrorCode.INVALID, f"{field} is not an ISO date (YYYY-MM-DD): {value!r}", rule, field
+        ) from exc
