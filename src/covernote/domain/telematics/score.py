@@ -17,6 +17,10 @@ score is the distance-weighted mean of the trips' overall scores.
 
 from __future__ import annotations
 
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
 import polars as pl
 
 from covernote.domain.decisions import Decision
@@ -41,6 +45,8 @@ def trip_measures(points: pl.DataFrame) -> pl.DataFrame:
     number: rows are sorted by it, so the group-by runs over sorted slices), else by
     ``trip_id``; the ``trip_id`` column is carried when present.
     """
+    if "_trip_seq" in points.columns:
+        return _trip_measures_by_seq(points)
     step_s = pl.col("step_s").fill_null(0.0)
     step_m = pl.col("step_m").fill_null(0.0)
     key = "_trip_seq" if "_trip_seq" in points.columns else "trip_id"
@@ -98,6 +104,77 @@ def trip_measures(points: pl.DataFrame) -> pl.DataFrame:
         )
         .collect(engine="in-memory")
     )
+
+
+def _event_starts(
+    flag: npt.NDArray[np.bool_], same: npt.NDArray[np.bool_]
+) -> npt.NDArray[np.bool_]:
+    """:func:`indicators.event_starts` on arrays: first fix of each run within a trip."""
+    prev = np.zeros_like(flag)
+    prev[1:] = flag[:-1]
+    out: npt.NDArray[np.bool_] = flag & ~(prev & same)
+    return out
+
+
+def _trip_measures_by_seq(points: pl.DataFrame) -> pl.DataFrame:
+    """:func:`trip_measures` keyed by the integer trip number: the in-trip rows are
+    contiguous per trip, so every measure is one ``reduceat`` over the trip slices."""
+    seq_col = points["_trip_seq"]
+    ok = seq_col.is_not_null().to_numpy()
+    seq = seq_col.fill_null(0).to_numpy()
+    same = np.r_[False, (seq[1:] == seq[:-1]) & ok[1:] & ok[:-1]]
+    rows = np.flatnonzero(ok)
+    if rows.shape[0] == 0:
+        schema: dict[str, Any] = {"_trip_seq": pl.Int64}
+        if "trip_id" in points.columns:
+            schema["trip_id"] = pl.String
+        schema.update(
+            {c: pl.Float64 for c in ("speeding_s", "speeding_m", "max_over_limit_kmh", "night_m")}
+        )
+        schema.update({c: pl.UInt32 for c in ("harsh_brakes", "harsh_accels", "harsh_corners")})
+        schema["over_duration_s"] = pl.Float64
+        return pl.DataFrame(schema=schema)
+
+    def arr(name: str) -> npt.NDArray[np.float64]:
+        return points[name].cast(pl.Float64).fill_null(0.0).to_numpy()[rows]
+
+    def flag(name: str) -> npt.NDArray[np.bool_]:
+        return points[name].fill_null(False).to_numpy()
+
+    sub_seq = seq[rows]
+    starts = np.flatnonzero(np.r_[True, sub_seq[1:] != sub_seq[:-1]])
+    step_s, step_m = arr("step_s"), arr("step_m")
+    sust, night, over = (
+        flag("is_sustained_speeding")[rows],
+        flag("is_night")[rows],
+        flag("is_over_duration")[rows],
+    )
+    over_limit = (
+        points["speed_kmh"].cast(pl.Float64).to_numpy()
+        - points["speed_limit_kmh"].cast(pl.Float64).to_numpy()
+    )[rows]
+
+    def total(x: npt.NDArray[np.float64], m: npt.NDArray[np.bool_]) -> npt.NDArray[np.float64]:
+        return np.add.reduceat(np.where(m, x, 0.0), starts)
+
+    def count(name: str) -> npt.NDArray[np.uint32]:
+        ev = _event_starts(flag(name), same)[rows]
+        return np.add.reduceat(ev.astype(np.uint32), starts).astype(np.uint32)
+
+    out: dict[str, Any] = {"_trip_seq": sub_seq[starts]}
+    if "trip_id" in points.columns:
+        out["trip_id"] = points["trip_id"].gather(rows[starts])
+    out.update(
+        speeding_s=total(step_s, sust),
+        speeding_m=total(step_m, sust),
+        max_over_limit_kmh=pl.Series(np.fmax.reduceat(over_limit, starts), nan_to_null=True),
+        night_m=total(step_m, night),
+        harsh_brakes=count("is_harsh_brake"),
+        harsh_accels=count("is_harsh_accel"),
+        harsh_corners=count("is_harsh_corner"),
+        over_duration_s=total(step_s, over),
+    )
+    return pl.DataFrame(out)
 
 
 def score_trips(trips: pl.DataFrame, params: TelematicsParams) -> pl.DataFrame:
