@@ -207,8 +207,17 @@ def score_trips(trips: pl.DataFrame, params: TelematicsParams) -> pl.DataFrame:
     return t.with_columns(score_overall=overall)
 
 
-def period_score(trips: pl.DataFrame) -> Decision:
-    """Distance-weighted mean of the trips' overall scores (YD-SCORE-2), as a Decision."""
+def period_score(trips: pl.DataFrame, params: TelematicsParams | None = None) -> Decision:
+    """The period score (YD-SCORE-2), as a Decision.
+
+    Without ``params`` (or with ``score.eco_basis = "trip"``): the distance-weighted mean
+    of the trips' overall scores. With ``eco_basis = "period"`` the eco indicator is rated
+    once over the period -- harsh events per 100 km over all the period's driving -- so a
+    short trip with one harsh brake weighs by its distance instead of scoring 0; the
+    other indicators stay distance-weighted means of the trip scores. The overall trip
+    score is linear in the indicator scores, so the period score is
+    ``sum_n weight_n x period score_n`` either way.
+    """
     d = Decision(outcome="scored")
     total_m = float(trips["distance_m"].sum() or 0.0) if trips.height else 0.0
     if total_m <= 0:
@@ -218,12 +227,41 @@ def period_score(trips: pl.DataFrame) -> Decision:
         return d
     weighted = float((trips["score_overall"] * trips["distance_m"]).sum())
     score = weighted / total_m
+    if params is None or params.score.eco_basis != "period":
+        d.step(
+            "YD-SCORE-2",
+            "Period score = distance-weighted mean of trip overall scores",
+            value=round(score, 2),
+            trips=trips.height,
+            distance_m=round(total_m, 1),
+        )
+        d.data["score"] = score
+        return d
+    w_eco = params.score.weights["eco"]
+    trip_eco = float((trips["score_eco"] * trips["distance_m"]).sum()) / total_m
+    events = int(
+        sum(int(trips[c].sum() or 0) for c in ("harsh_brakes", "harsh_accels", "harsh_corners"))
+    )
+    rate = events / (total_m / 100_000.0)
+    eco = curve_value(rate, params.score.zero_at["eco"])
+    score = score - w_eco * trip_eco + w_eco * eco
     d.step(
         "YD-SCORE-2",
-        "Period score = distance-weighted mean of trip overall scores",
+        "Eco rated over the period: harsh events per 100 km of all the period's driving",
+        harsh_events=events,
+        distance_km=round(total_m / 1000.0, 2),
+        per_100km=round(rate, 2),
+        zero_at=params.score.zero_at["eco"],
+        score_eco=round(eco, 2),
+    )
+    d.step(
+        "YD-SCORE-2",
+        "Period score = weighted sum of the period indicator scores (speed, night, duration: "
+        "distance-weighted means of the trip scores; eco: over the period)",
         value=round(score, 2),
         trips=trips.height,
         distance_m=round(total_m, 1),
     )
     d.data["score"] = score
+    d.data["score_eco"] = eco
     return d
