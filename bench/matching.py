@@ -30,6 +30,7 @@ import polars as pl
 
 from covernote.domain.telematics.params import parse_params
 from covernote.domain.telematics.speed_limits import build_road_index, match_limits
+from covernote.products.loader import shipped_config_path
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "var" / "harness"
@@ -70,7 +71,7 @@ def main() -> int:
     args = ap.parse_args()
     names = [n for n in NETS if not args.only or n in args.only]
     ensure(names)
-    with (ROOT / "config/products/young_driver/telematics.toml").open("rb") as fh:
+    with shipped_config_path("telematics", directory=ROOT / "config/products").open("rb") as fh:
         params = parse_params(tomllib.load(fh))
     sl = params.speed_limits
     plain = dataclasses.replace(

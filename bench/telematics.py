@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import math
+import os
 import random
 import time
 import tomllib
@@ -71,7 +72,24 @@ def book(pts: pl.DataFrame, n_points: int) -> pl.DataFrame:
 
 #: trips+indicators before the linear-scan rewrite (same bench, same machine, 2026-11-23):
 #: a10kw 3.58 M/s, 2 M book 3.28 M/s (segmentation alone ~9 M/s on an idle machine).
+#: Issue 14 (NumPy segmentation/indicators/measures): compare interleaved in one process,
+#: see docs/decisions/telematics.md "Kernel speed (issue 14)".
 BEFORE_TI = {"a10kw": 3.58e6, "book": 3.28e6}
+
+
+def machine() -> str:
+    load = os.getloadavg()
+    return f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} CPUs"
+
+
+def best_cpu(fn: Callable[[], Any], repeat: int) -> float:
+    """Least CPU time of ``repeat`` runs (all threads; less distorted by a shared machine)."""
+    best = math.inf
+    for _ in range(repeat):
+        t0 = time.process_time()
+        fn()
+        best = min(best, time.process_time() - t0)
+    return best
 
 
 def trips_and_indicators(pts_with_limits: pl.DataFrame, params: Any) -> pl.DataFrame:
@@ -141,11 +159,12 @@ def main() -> None:
         )
         with_limits = match_limits(frame, idx, along="device_id")
         ti = best_rate(n, lambda f=with_limits: trips_and_indicators(f, params), args.repeat)
+        cpu = best_cpu(lambda f=with_limits: trips_and_indicators(f, params), args.repeat)
         before = BEFORE_TI["a10kw" if label == "a10kw" else "book"]
         rows.append(
             (
                 f"{label}: trips+indicators",
-                rate(ti),
+                f"{rate(ti)} (cpu {n / cpu / 1e6:.2f} M/s)",
                 ">= 10.00 M/s",
                 rate(before) + " (before)",
                 f"{ti / before:.2f} ({ti / 10e6:.2f} of target)",
@@ -154,6 +173,7 @@ def main() -> None:
         full = best_rate(n, lambda f=frame: score_points(f, idx, params, now=now), args.repeat)
         rows.append((f"{label}: score_points (all)", rate(full), "-", "-", "-"))
 
+    print(f"machine: {machine()} (a shared machine: figures vary run to run)")
     head = ("figure", "value", "target", "baseline (issue)", "ratio")
     widths = [max(len(r[i]) for r in [head, *rows]) for i in range(5)]
     for r in [head, tuple("-" * w for w in widths), *rows]:

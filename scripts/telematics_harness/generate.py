@@ -236,12 +236,19 @@ def build(net: Network, out: Path) -> dict[str, Any]:
     net_file = work / "net.net.xml"
     tree.write(net_file)
     routes = work / "routes.rou.xml"
+    trip_attrs = 'departSpeed="max" departLane="best"'
+    extra_args: list[str] = []
+    vtype = net.extra.get("vtype")  # optional <vType .../> for every car (uk_town drivers)
+    if vtype:
+        (work / "vtypes.add.xml").write_text(f"<additional>{vtype}</additional>\n")
+        trip_attrs += f' type="{net.extra["vtype_id"]}"'
+        extra_args = ["--additional-file", str(work / "vtypes.add.xml")]
     run(
         [sys.executable, str(sumo_tools() / "randomTrips.py"), "-n", str(net_file), "-r",
          str(routes), "-e", str(net.depart_until_s), "-p", f"{1 / net.vehicles_per_s:g}",
-         "--seed", str(net.seed), "--min-distance", "400", "--fringe-factor", "5",
-         "--validate", "--trip-attributes", 'departSpeed="max" departLane="best"',
-         "-o", str(work / "trips.trips.xml")],
+         "--seed", str(net.seed), "--min-distance", str(net.extra.get("min_distance", 400)),
+         "--fringe-factor", "5", "--validate", "--trip-attributes", trip_attrs,
+         *extra_args, "-o", str(work / "trips.trips.xml")],
         log, work,
     )  # fmt: skip
     fcd = work / "fcd.parquet"

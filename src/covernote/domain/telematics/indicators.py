@@ -25,9 +25,14 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+import numpy.typing as npt
 import polars as pl
 
 from covernote.domain.telematics.params import KMH_PER_MPH, TelematicsParams
+
+F64 = npt.NDArray[np.float64]
+I64 = npt.NDArray[np.int64]
 
 
 def _run_id(flag: str, group: str) -> pl.Expr:
@@ -83,6 +88,53 @@ def speeding_threshold_kmh(limit_kmh: pl.Expr, params: TelematicsParams) -> pl.E
     return limit_kmh * (1.0 + s.tolerance_pct / 100.0) + s.tolerance_mph * KMH_PER_MPH
 
 
+def _f64(df: pl.DataFrame, name: str) -> F64:
+    """A float column as a NumPy array, nulls as NaN."""
+    return df[name].cast(pl.Float64).to_numpy()
+
+
+def _prev(x: F64, first: float) -> F64:
+    """``x`` shifted down one row (``first`` on row 0)."""
+    out = np.empty_like(x)
+    if x.shape[0]:
+        out[0] = first
+        out[1:] = x[:-1]
+    return out
+
+
+def wrap_deg(x: F64) -> F64:
+    """``(x + 540) % 360 - 180`` for x in [-360, 360] without a float modulo: y = x + 540
+    lies in [180, 900], so ``y % 360`` is y minus 0, 360 or 720, each subtraction exact
+    (Sterbenz), hence bit-identical to the modulo and several times cheaper."""
+    y = x + 540.0
+    return y - np.where(y >= 720.0, 720.0, np.where(y >= 360.0, 360.0, 0.0)) - 180.0
+
+
+def _lateral(df: pl.DataFrame, params: TelematicsParams, spd: F64, step: F64) -> F64:
+    """:func:`lateral_mps2` on arrays (NaN = null)."""
+    n = spd.shape[0]
+    k = params.events.yaw_window_fixes // 2
+    out = np.full(n, np.nan)
+    if n <= 2 * k:
+        return out
+    hdg = _f64(df, "heading_deg")
+    dh = wrap_deg(hdg - _prev(hdg, np.nan))
+    good = (step > 0) & (step <= params.trips.max_step_s) & ~np.isnan(dh)
+    slow = ~(spd >= params.events.min_speed_kmh)  # null speed counts as slow
+    block = ~good | slow | np.r_[True, slow[:-1]]
+    uh = np.cumsum(np.where(good, dh, 0.0))
+    nb = np.cumsum(block, dtype=np.int64)
+    t = df["ts"].to_physical().to_numpy()
+    lo, hi = slice(0, n - 2 * k), slice(2 * k, n)
+    mid = slice(k, n - k)
+    lat = (
+        spd[mid] * (1 / 3.6) * np.abs(uh[hi] - uh[lo]) * (math.pi / 180.0 * 1e6)
+        / (t[hi] - t[lo]).astype(np.float64)
+    )  # fmt: skip
+    out[mid] = np.where(nb[hi] - nb[lo] == 0, lat, np.nan)
+    return out
+
+
 def lateral_mps2(df: pl.DataFrame, params: TelematicsParams) -> pl.Series:
     """Lateral acceleration (m/s2) from a smoothed yaw rate (YD-SCORE-1 harsh cornering).
 
@@ -95,104 +147,97 @@ def lateral_mps2(df: pl.DataFrame, params: TelematicsParams) -> pl.Series:
     Linear scans only: one cumulative count of "blocking" rows (a bad step ending at
     the row, or the row or its predecessor too slow) differenced across the window.
     """
-    k = params.events.yaw_window_fixes // 2
-    step = pl.col("step_s")
-    dh = (pl.col("heading_deg") - pl.col("heading_deg").shift(1) + 540.0) % 360.0 - 180.0
-    good = ((step > 0) & (step <= params.trips.max_step_s) & dh.is_not_null()).fill_null(False)
-    slow = (pl.col("speed_kmh") < params.events.min_speed_kmh).fill_null(True)
-    block = good.not_() | slow | slow.shift(1).fill_null(True)
-    uh, nb, t = pl.col("_uh"), pl.col("_nb"), pl.col("_t")
-    return (
-        df.lazy()
-        .select(
-            _uh=pl.when(good).then(dh).otherwise(0.0).cum_sum(),
-            _nb=block.cast(pl.Int32).cum_sum(),
-            _t=pl.col("ts").to_physical(),
-            _v=pl.col("speed_kmh"),
-        )
-        .select(
-            pl.when((nb.shift(-k) - nb.shift(k)) == 0)
-            .then(
-                pl.col("_v")
-                / 3.6
-                * (uh.shift(-k) - uh.shift(k)).abs()
-                * (math.pi / 180.0 * 1e6)
-                / (t.shift(-k) - t.shift(k)).cast(pl.Float64)
-            )
-            .alias("lateral_mps2")
-        )
-        .collect(engine="in-memory")
-        .to_series()
-    )
+    lat = _lateral(df, params, _f64(df, "speed_kmh"), _f64(df, "step_s"))
+    return pl.Series("lateral_mps2", lat, nan_to_null=True)
+
+
+def _local_hour(df: pl.DataFrame, tz: str) -> npt.NDArray[np.int8] | None:
+    """:func:`local_hour` as an array (None when the slot table would be too large)."""
+    if df.height == 0:
+        return None
+    phys = df["ts"].to_physical().to_numpy()
+    lo_us, hi_us = int(phys.min()), int(phys.max())
+    lo = lo_us // SLOT_US * SLOT_US
+    n = (hi_us - lo) // SLOT_US + 1
+    if n > max(df.height, 1):
+        return None
+    slots = pl.select(
+        (pl.int_range(n, dtype=pl.Int64) * SLOT_US + lo)
+        .cast(pl.Datetime("us", "UTC"))
+        .dt.convert_time_zone(tz)
+        .dt.hour()
+    ).to_series()
+    table: npt.NDArray[np.int8] = slots.to_numpy().astype(np.int8)
+    hours: npt.NDArray[np.int8] = table[(phys - lo) // SLOT_US]
+    return hours
+
+
+def _run_flags(
+    sp: npt.NDArray[np.bool_], seq: I64, step: F64, step_m: F64, min_s: float, min_m: float
+) -> npt.NDArray[np.bool_]:
+    """Sustained flag per row: runs of consecutive ``sp`` rows within a trip whose summed
+    step time and distance reach ``min_s`` and ``min_m`` (measured on the subset)."""
+    out = np.zeros(sp.shape[0], np.bool_)
+    i = np.flatnonzero(sp)
+    if i.shape[0] == 0:
+        return out
+    ts = seq[i]
+    new = np.r_[True, (i[1:] != i[:-1] + 1) | (ts[1:] != ts[:-1])]
+    starts = np.flatnonzero(new)
+    ends = np.r_[starts[1:], i.shape[0]] - 1
+    run = np.cumsum(new) - 1
+    ok = np.ones(starts.shape[0], np.bool_)
+    for x, lim in (
+        (np.nan_to_num(step[i], nan=0.0), min_s),
+        (np.nan_to_num(step_m[i], nan=0.0), min_m),
+    ):
+        cs = np.cumsum(x)
+        ok &= cs[ends] - (cs[starts] - x[starts]) >= lim
+    out[i] = ok[run]
+    return out
 
 
 def add_point_indicators(df: pl.DataFrame, params: TelematicsParams) -> pl.DataFrame:
-    """Add accel, lateral, speeding and harsh-event flags, night flag (YD-SCORE-1)."""
+    """Add accel, lateral, speeding and harsh-event flags, night flag (YD-SCORE-1).
+
+    One pass over NumPy arrays (shifts and cumulative sums, no per-point Python);
+    the columns go back onto the frame in one ``with_columns``.
+    """
     e = params.events
-    in_trip = pl.col("_trip_seq").is_not_null()
-    step = pl.col("step_s")
+    seq_col = df["_trip_seq"]
+    in_trip = seq_col.is_not_null().to_numpy()
+    spd = _f64(df, "speed_kmh")
+    step = _f64(df, "step_s")
+    spd_prev = _prev(spd, np.nan)
     ok_step = (step > 0) & (step <= params.trips.max_step_s)
-    v = pl.col("speed_kmh") / 3.6
-    v_prev = pl.col("speed_kmh").shift(1) / 3.6
-    fast_enough = pl.max_horizontal(pl.col("speed_kmh"), pl.col("speed_kmh").shift(1)) >= (
-        e.min_speed_kmh
-    )
-    df = df.with_columns(
-        accel_mps2=pl.when(ok_step).then((v - v_prev) / step),
-        lateral_mps2=lateral_mps2(df, params),
-        _fast=fast_enough.fill_null(False),
-    )
-    hour = local_hour(df, params.night.timezone)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        accel = np.where(ok_step, (spd * (1 / 3.6) - spd_prev * (1 / 3.6)) / step, np.nan)
+        lateral = _lateral(df, params, spd, step)
+    fast = np.fmax(spd, spd_prev) >= e.min_speed_kmh
+    hour = _local_hour(df, params.night.timezone)
+    if hour is None:
+        hour = df.select(local_hour(df, params.night.timezone)).to_series().to_numpy()
     ns, ne = params.night.start_hour, params.night.end_hour
     night = (hour >= ns) & (hour < ne) if ns < ne else (hour >= ns) | (hour < ne)
-    over = pl.col("speed_kmh") > speeding_threshold_kmh(pl.col("speed_limit_kmh"), params)
-    df = df.with_columns(
-        is_speeding=(over & in_trip).fill_null(False),
-        is_night=night & in_trip,
-        is_harsh_brake=((pl.col("accel_mps2") <= e.harsh_brake_mps2) & pl.col("_fast"))
-        .fill_null(False)
-        .and_(in_trip),
-        is_harsh_accel=((pl.col("accel_mps2") >= e.harsh_accel_mps2) & pl.col("_fast"))
-        .fill_null(False)
-        .and_(in_trip),
-        is_harsh_corner=(pl.col("lateral_mps2") >= e.harsh_corner_mps2)
-        .fill_null(False)
-        .and_(in_trip),
-    ).drop("_fast")
-    # Sustained speeding: runs of speeding fixes within a trip. Speeding fixes are few,
-    # so the runs are measured on that subset (row numbers consecutive, same trip) and
-    # the flag is gathered back by the fix's rank among the speeding fixes.
-    sp = pl.col("is_speeding")
-    sub = (
-        df.lazy()
-        .select(
-            _i=pl.int_range(pl.len(), dtype=pl.Int64),
-            _t=pl.col("_trip_seq"),
-            _sp=sp,
-            _s=step.fill_null(0.0),
-            _m=pl.col("step_m").fill_null(0.0),
-        )
-        .filter(pl.col("_sp"))
-        .with_columns(
-            _run=(
-                (pl.col("_i") != pl.col("_i").shift(1) + 1)
-                | pl.col("_t").ne_missing(pl.col("_t").shift(1))
-            ).cum_sum()
-        )
-        .with_columns(
-            _rs=_run_sum(pl.col("_s"), pl.col("_run")), _rm=_run_sum(pl.col("_m"), pl.col("_run"))
-        )
-        .select(
-            (pl.col("_rs") >= params.speeding.sustained_min_s)
-            & (pl.col("_rm") >= params.speeding.sustained_min_m)
-        )
-        .collect(engine="in-memory")
-        .to_series()
+    limit = _f64(df, "speed_limit_kmh")
+    s = params.speeding
+    speeding = (
+        spd > limit * (1.0 + s.tolerance_pct / 100.0) + s.tolerance_mph * KMH_PER_MPH
+    ) & in_trip
+    sustained = _run_flags(
+        speeding, seq_col.fill_null(0).to_numpy(), step, _f64(df, "step_m"),
+        s.sustained_min_s, s.sustained_min_m,
+    )  # fmt: skip
+    return df.with_columns(
+        pl.Series("accel_mps2", accel, nan_to_null=True),
+        pl.Series("lateral_mps2", lateral, nan_to_null=True),
+        pl.Series("is_speeding", speeding),
+        pl.Series("is_night", night & in_trip),
+        pl.Series("is_harsh_brake", (accel <= e.harsh_brake_mps2) & fast & in_trip),
+        pl.Series("is_harsh_accel", (accel >= e.harsh_accel_mps2) & fast & in_trip),
+        pl.Series("is_harsh_corner", (lateral >= e.harsh_corner_mps2) & in_trip),
+        pl.Series("is_sustained_speeding", sustained),
     )
-    if sub.len() == 0:
-        return df.with_columns(is_sustained_speeding=pl.lit(False))
-    rank = pl.when(sp).then(sp.cast(pl.Int64).cum_sum() - 1)
-    return df.with_columns(is_sustained_speeding=pl.lit(sub).gather(rank).fill_null(False))
 
 
 def event_starts(flag: str) -> pl.Expr:

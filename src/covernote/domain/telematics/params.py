@@ -94,6 +94,9 @@ class ScoreParams:
 
     weights: Mapping[str, float]
     zero_at: Mapping[str, float]
+    #: "trip": eco = mean of per-trip rates; "period": harsh events per 100 km over all the
+    #: period's driving (YD-SCORE-2, 2026-12-10). Versions without the key keep "trip".
+    eco_basis: str = "trip"
 
 
 @dataclass(frozen=True)
@@ -215,6 +218,19 @@ def _hmm_params(doc: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+ECO_BASES = ("trip", "period")
+
+
+def _eco_basis(doc: Mapping[str, Any]) -> str:
+    score = doc.get("score", {})
+    if not isinstance(score, Mapping) or "eco_basis" not in score:
+        return "trip"
+    value = score["eco_basis"]
+    if value not in ECO_BASES:
+        raise _err("score.eco_basis", f"must be one of {', '.join(ECO_BASES)}")
+    return str(value)
+
+
 def parse_params(doc: Mapping[str, Any]) -> TelematicsParams:
     """Parse the telematics product configuration (YD-SCORE-3)."""
     weights = _num_table(doc, "score.weights")
@@ -279,6 +295,7 @@ def parse_params(doc: Mapping[str, Any]) -> TelematicsParams:
         score=ScoreParams(
             weights={n: weights[n] / total for n in INDICATORS},
             zero_at={n: zero_at[n] for n in INDICATORS},
+            eco_basis=_eco_basis(doc),
         ),
         alerts=AlertParams(
             consistent_alerts_before_notice=_int(
