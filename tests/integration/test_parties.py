@@ -89,12 +89,18 @@ def test_plt4_broker_creates_customers_in_its_own_firm_only(users, firms):
 def test_plt1_concurrent_update_with_stale_version_is_refused(customers, users):
     customer = customers["own"]
     customer_update(
-        actor=users["agent"], customer=customer, data={"phone": "01"}, expected_version=1
+        actor=users["agent"],
+        customer=customer,
+        data={"phone": "01603 960001"},
+        expected_version=1,
     )
     with pytest.raises(DomainError) as err:
         customer_update(
-            actor=users["agent"], customer=customer, data={"phone": "02"}, expected_version=1
+            actor=users["agent"],
+            customer=customer,
+            data={"phone": "01603 960002"},
+            expected_version=1,
         )
     assert err.value.code == "conflict"
     customer.refresh_from_db()
-    assert customer.phone == "01" and customer.version == 2
+    assert customer.phone == "+441603960001" and customer.version == 2

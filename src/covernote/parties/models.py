@@ -16,6 +16,7 @@ from django.utils import timezone
 from covernote.accounts.models import Firm
 from covernote.domain.calendar import Nation
 from covernote.domain.correspondence import Adjustment, Channel, DocumentFormat
+from covernote.parties.contact import phone_display
 
 CHANNEL_CHOICES = [
     (Channel.EMAIL.value, "Email"),
@@ -85,6 +86,11 @@ class Customer(models.Model):
     @property
     def full_name(self) -> str:
         return " ".join(p for p in (self.title, self.first_name, self.last_name) if p)
+
+    @property
+    def phone_display(self) -> str:
+        """The stored E.164 number as people write it (``0113 496 0123``)."""
+        return phone_display(self.phone)
 
     @property
     def address_lines(self) -> list[str]:

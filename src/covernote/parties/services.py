@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from covernote.accounts.models import Role, User
+from covernote.accounts.permissions import SELLERS, require_role
 from covernote.audit.services import audit_record
 from covernote.domain.errors import DomainError, ErrorCode
+from covernote.parties.contact import normalise_phone, normalise_postcode
 from covernote.parties.models import Customer, ReasonableAdjustment
+from covernote.parties.selectors import customer_duplicates_for
 
 CUSTOMER_FIELDS = [
     "title",
@@ -46,9 +51,59 @@ def _snapshot(customer: Customer) -> dict[str, Any]:
     return {f: getattr(customer, f) for f in CUSTOMER_FIELDS}
 
 
+class DuplicateCustomerError(DomainError):
+    """A customer with the same name, date of birth and postcode already exists (issue 12).
+
+    ``existing`` holds the matching customers the actor may see; the caller shows them
+    and asks to confirm (``confirm_duplicate=True``) or to open the existing record."""
+
+    def __init__(self, existing: Sequence[Customer]) -> None:
+        refs = ", ".join(c.reference for c in existing)
+        super().__init__(
+            ErrorCode.CONFLICT,
+            f"this looks like a customer we already have ({refs}): open the existing record, "
+            "or confirm that this is a different person",
+            "PLT-1",
+            "confirm_duplicate",
+        )
+        self.existing = list(existing)
+
+
+def _normalise(data: dict[str, Any]) -> dict[str, Any]:
+    """Postcode and phone in their one stored form; names and email trimmed."""
+    out = dict(data)
+    for key in ("title", "first_name", "last_name", "address_line1", "address_line2", "town"):
+        if isinstance(out.get(key), str):
+            out[key] = " ".join(out[key].split())
+    if isinstance(out.get("email"), str):
+        out["email"] = out["email"].strip()
+    if "postcode" in out:
+        out["postcode"] = normalise_postcode(out["postcode"] or "")
+    if "phone" in out:
+        out["phone"] = normalise_phone(out["phone"] or "")
+    return out
+
+
+def _full_clean(customer: Customer, *, exclude: list[str] | None = None) -> None:
+    """Model validation as a DomainError naming the first bad field, in plain English."""
+    try:
+        customer.full_clean(exclude=exclude)
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        label = field.replace("_", " ").capitalize()
+        raise DomainError(
+            ErrorCode.INVALID, f"{label}: {' '.join(messages)}", "PLT-1", field
+        ) from None
+
+
 @transaction.atomic
-def customer_create(*, actor: User, data: dict[str, Any]) -> Customer:
-    """Create a customer. A broker creates customers for its own firm only (PLT-4)."""
+def customer_create(
+    *, actor: User, data: dict[str, Any], confirm_duplicate: bool = False
+) -> Customer:
+    """Create a customer. A broker creates customers for its own firm only (PLT-4); the
+    reference is generated. A likely duplicate (same name, date of birth and postcode,
+    among the customers the actor may see) is refused with :class:`DuplicateCustomerError`
+    unless ``confirm_duplicate``; the confirmation is kept in the audit record."""
     forbidden = _FORBIDDEN_INPUTS & set(data)
     if forbidden:
         field = sorted(forbidden)[0]
@@ -57,15 +112,29 @@ def customer_create(*, actor: User, data: dict[str, Any]) -> Customer:
     if unknown:
         field = sorted(unknown)[0]
         raise DomainError(ErrorCode.INVALID, f"unknown field {field}", "PLT-1", field)
+    require_role(actor, SELLERS, what="create customers")
+    data = _normalise(data)
     firm_id = data.pop("firm_id", None)
     if actor.role == Role.BROKER:
         firm_id = actor.firm_id
-    elif actor.role == Role.CUSTOMER:
-        raise DomainError(ErrorCode.PERMISSION_DENIED, "customers cannot create customers", "PLT-4")
     customer = Customer(reference=_next_reference(), firm_id=firm_id, **data)
-    customer.full_clean(exclude=["reference"])
+    _full_clean(customer, exclude=["reference"])
+    duplicates = list(
+        customer_duplicates_for(
+            actor,
+            first_name=customer.first_name,
+            last_name=customer.last_name,
+            date_of_birth=customer.date_of_birth,
+            postcode=customer.postcode,
+        )
+    )
+    if duplicates and not confirm_duplicate:
+        raise DuplicateCustomerError(duplicates)
     customer.save()
-    audit_record(actor=actor, action="customer.create", obj=customer, after=_snapshot(customer))
+    after = _snapshot(customer)
+    if duplicates:
+        after["confirmed_not_duplicate_of"] = [c.reference for c in duplicates]
+    audit_record(actor=actor, action="customer.create", obj=customer, after=after)
     return customer
 
 
@@ -73,7 +142,10 @@ def customer_create(*, actor: User, data: dict[str, Any]) -> Customer:
 def customer_update(
     *, actor: User, customer: Customer, data: dict[str, Any], expected_version: int | None = None
 ) -> Customer:
-    """Change a customer's details; ``expected_version`` guards against lost updates."""
+    """Change a customer's details; ``expected_version`` guards against lost updates.
+    The caller fetched ``customer`` through ``customer_get_for`` (PLT-4)."""
+    require_role(actor, SELLERS, what="change customer details")
+    data = _normalise(data)
     locked = Customer.objects.select_for_update().get(pk=customer.pk)
     if expected_version is not None and locked.version != expected_version:
         raise DomainError(
@@ -87,7 +159,7 @@ def customer_update(
         if key not in CUSTOMER_FIELDS:
             raise DomainError(ErrorCode.INVALID, f"unknown field {key}", "PLT-1", key)
         setattr(locked, key, value)
-    locked.full_clean()
+    _full_clean(locked)
     locked.version = F("version") + 1
     locked.save()
     locked.refresh_from_db()

@@ -38,6 +38,7 @@ urlpatterns = [
     path("backoffice/", views.backoffice_home, name="backoffice-home"),
     path("backoffice/customers/<int:customer_id>/", views.customer_detail, name="customer-detail"),
     path("app/", views.customer_app, name="customer-app"),
+    path("", include("covernote.web.customers.urls")),
     path("", include("covernote.web.gap.urls")),
     path("", include("covernote.web.complaints.urls")),
     path("", include("covernote.web.young_driver.urls")),

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -14,12 +13,13 @@ from django.views.decorators.http import require_http_methods
 from covernote.accounts.models import Role
 from covernote.accounts.selectors import request_user, terms_current, terms_needs_acceptance
 from covernote.accounts.services import terms_accept
-from covernote.complaints.selectors import complaints_for_customer
 from covernote.documents.selectors import documents_for_customer, outbox_for_customer
 from covernote.domain.errors import DomainError
-from covernote.parties.selectors import adjustment_history, customer_get_for, customer_list_for
+from covernote.parties.selectors import adjustment_history, customer_get_for
 from covernote.parties.services import adjustment_record
 from covernote.telematics.selectors import score_summary
+from covernote.web.customers.overview import customer_overview, customer_policies
+from covernote.web.customers.views import customer_list_context
 from covernote.web.forms import AdjustmentForm, EmailAuthenticationForm
 from covernote.young_driver.selectors import open_task, policies_for_customer_user
 
@@ -78,19 +78,13 @@ def _role_required(request: HttpRequest, *roles: Role) -> None:
 
 @login_required
 def broker_dashboard(request: HttpRequest) -> HttpResponse:
+    """The broker's customers: filterable, paginated, exportable (issue 12)."""
     _role_required(request, Role.BROKER)
-    search = request.GET.get("q", "").strip()
-    customers = customer_list_for(request_user(request), search=search)
-    page = Paginator(customers, 25).get_page(request.GET.get("page"))
+    user = request_user(request)
     return render(
         request,
         "web/broker_dashboard.html",
-        {
-            "firm": request_user(request).firm,
-            "page": page,
-            "search": search,
-            "customer_count": customers.count(),
-        },
+        {"firm": user.firm, **customer_list_context(request, user)},
     )
 
 
@@ -100,16 +94,18 @@ STAFF = (Role.AGENT, Role.MANAGER, Role.CLAIMS_HANDLER, Role.QA, Role.UNDERWRITE
 @login_required
 def backoffice_home(request: HttpRequest) -> HttpResponse:
     _role_required(request, *STAFF)
-    search = request.GET.get("q", "").strip()
-    customers = customer_list_for(request_user(request), search=search)
-    page = Paginator(customers, 25).get_page(request.GET.get("page"))
-    return render(request, "web/backoffice_home.html", {"page": page, "search": search})
+    return render(
+        request,
+        "web/backoffice_home.html",
+        customer_list_context(request, request_user(request)),
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
-    """The customer page: adjustments first, on every view (PLT-2)."""
+    """The customer page (issue 12): adjustments first, on every view (PLT-2), then the
+    details, every policy of both products, claims, complaints, documents and payments."""
     user = request_user(request)
     if user.role == Role.CUSTOMER:
         raise Http404("no such page")
@@ -143,6 +139,7 @@ def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
                     request, "Adjustment recorded. It now shows on every page about this customer."
                 )
                 return redirect("customer-detail", customer_id=customer.pk)
+    overview = customer_overview(user, customer)
     return render(
         request,
         "web/customer_detail.html",
@@ -150,27 +147,37 @@ def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
             "customer": customer,
             "adjustments": customer.active_adjustments(),
             "history": adjustment_history(customer),
-            "documents": documents_for_customer(customer)[:20],
+            "overview": overview,
+            "documents": overview.documents[:50],
             "outbox": outbox_for_customer(customer)[:20],
-            "complaints": complaints_for_customer(user, customer)[:20],
+            "complaints": overview.complaints[:50],
             "form": form,
             "can_record": user.role != Role.BROKER,
+            "is_staff": user.is_intermediary_staff,
         },
     )
 
 
 @login_required
 def customer_app(request: HttpRequest) -> HttpResponse:
+    """The customer's home: every policy of both products (issue 12), the Smartbox task
+    and driving score of each Young Driver policy, and the latest documents."""
     _role_required(request, Role.CUSTOMER)
     user = request_user(request)
     customer = getattr(user, "customer", None)
-    policies = [
+    yd_policies = [
         {"policy": p, "task": open_task(p), "driving": score_summary(p)}
         for p in policies_for_customer_user(user)[:5]
     ]
-    documents = customer.documents.all()[:5] if customer is not None else []
+    gap_policies = customer_policies(user, customer) if customer is not None else []
+    documents = documents_for_customer(customer)[:5] if customer is not None else []
     return render(
         request,
         "web/customer_app.html",
-        {"customer": customer, "policies": policies, "documents": documents},
+        {
+            "customer": customer,
+            "policies": yd_policies,
+            "gap_policies": [p for p in gap_policies if p.product == "GAP"],
+            "documents": documents,
+        },
     )

@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import EmailStr, Field
 
 from covernote.accounts.selectors import request_user
+from covernote.api.errors import problem
 from covernote.api.v1.schemas import AdjustmentOut, CustomerOut
 from covernote.domain.errors import DomainError, ErrorCode
 from covernote.parties.models import AdjustmentKind, Customer, ReasonableAdjustment
 from covernote.parties.selectors import customer_get_for, customer_list_for
-from covernote.parties.services import adjustment_record, customer_create
+from covernote.parties.services import (
+    DuplicateCustomerError,
+    adjustment_record,
+    customer_create,
+    customer_update,
+)
 
 router = Router(tags=["customers"])
 
@@ -75,6 +81,34 @@ class CustomerIn(Schema):
     phone: str = ""
     contact_channel: Literal["email", "letter", "phone", "sms"] = "email"
     document_format: Literal["standard", "large_print", "audio", "braille"] = "standard"
+    firm_id: int | None = None  # staff only: a broker's customer is always its own firm's
+    confirm_duplicate: bool = False  # create even when a likely duplicate exists (409)
+
+
+class CustomerUpdateIn(Schema):
+    """The fields to change; ``expected_version`` is the version the client last read."""
+
+    model_config = {"extra": "forbid"}
+
+    expected_version: int
+    title: str | None = None
+    first_name: str | None = Field(default=None, min_length=1, max_length=100)
+    last_name: str | None = Field(default=None, min_length=1, max_length=100)
+    date_of_birth: date | None = None
+    address_line1: str | None = None
+    address_line2: str | None = None
+    town: str | None = None
+    postcode: str | None = None
+    nation: (
+        Literal[
+            "england", "wales", "scotland", "northern_ireland", "isle_of_man", "channel_islands"
+        ]
+        | None
+    ) = None
+    email: EmailStr | Literal[""] | None = None
+    phone: str | None = None
+    contact_channel: Literal["email", "letter", "phone", "sms"] | None = None
+    document_format: Literal["standard", "large_print", "audio", "braille"] | None = None
 
 
 class AdjustmentIn(Schema):
@@ -97,9 +131,45 @@ def get_customer(request: HttpRequest, customer_id: int) -> CustomerOut:
 
 
 @router.post("", response={201: CustomerOut})
-def create_customer(request: HttpRequest, payload: CustomerIn) -> Status[CustomerOut]:
-    customer = customer_create(actor=request_user(request), data=payload.model_dump())
+def create_customer(request: HttpRequest, payload: CustomerIn) -> Any:
+    """Create a customer; the reference is generated. Postcode and phone are checked and
+    stored normalised (``LS6 2AB``, ``+441134960123``). A likely duplicate (same name,
+    date of birth and postcode) answers 409 with the existing references in ``existing``,
+    unless ``confirm_duplicate`` is true."""
+    data = payload.model_dump(exclude={"confirm_duplicate"})
+    try:
+        customer = customer_create(
+            actor=request_user(request), data=data, confirm_duplicate=payload.confirm_duplicate
+        )
+    except DuplicateCustomerError as exc:
+        return problem(
+            request,
+            status=409,
+            title="Possible duplicate",
+            detail=exc.message,
+            code="duplicate",
+            rule=exc.rule,
+            field=exc.field,
+            extra={
+                "existing": [
+                    {"id": c.pk, "reference": c.reference, "full_name": c.full_name}
+                    for c in exc.existing
+                ]
+            },
+        )
     return Status(201, customer_out(customer))
+
+
+@router.patch("/{customer_id}", response=CustomerOut)
+def update_customer(request: HttpRequest, customer_id: int, payload: CustomerUpdateIn) -> Any:
+    """Change some fields. A stale ``expected_version`` (someone else saved first) is 409."""
+    actor = request_user(request)
+    customer = customer_get_for(actor, customer_id)
+    data = payload.model_dump(exclude={"expected_version"}, exclude_unset=True)
+    updated = customer_update(
+        actor=actor, customer=customer, data=data, expected_version=payload.expected_version
+    )
+    return customer_out(customer_get_for(actor, updated.pk))
 
 
 @router.post("/{customer_id}/adjustments", response={201: CustomerOut})
