@@ -13,3 +13,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Request lines at INFO would only add noise to test output.
+LOGGING["root"]["level"] = os.environ.get("COVERNOTE_LOG_LEVEL", "WARNING")  # noqa: F405
