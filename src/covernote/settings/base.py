@@ -257,3 +257,8 @@ COVERNOTE_AUDIT_KEYS = parse_audit_keys(os.environ.get("COVERNOTE_AUDIT_KEYS", D
 COVERNOTE_AUDIT_KEY_ID = os.environ.get(
     "COVERNOTE_AUDIT_KEY_ID", next(iter(COVERNOTE_AUDIT_KEYS), "")
 )
+# Where `covernote audit checkpoint` appends signed head checkpoints: put it outside the
+# database host's reach in production (ADR 0011).
+COVERNOTE_AUDIT_CHECKPOINTS = os.environ.get(
+    "COVERNOTE_AUDIT_CHECKPOINTS", str(VAR_DIR / "audit-checkpoints.jsonl")
+)
