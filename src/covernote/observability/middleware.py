@@ -28,26 +28,21 @@ class RequestContextMiddleware:
         u = getattr(request, "user", None)
         who = str(getattr(u, "pk", "-")) if u is not None and u.is_authenticated else "anonymous"
         firm = getattr(u, "firm_id", None) if u is not None and u.is_authenticated else None
-        tokens = (
-            context.request_id.set(rid),
-            context.user.set(who),
-            context.tenant.set(str(firm) if firm is not None else "-"),
-        )
+        # Set, not reset afterwards: Django logs a 5xx (django.request) after the middleware
+        # has returned, and that line must carry the id too. The next request overwrites.
+        context.request_id.set(rid)
+        context.user.set(who)
+        context.tenant.set(str(firm) if firm is not None else "-")
         started = time.perf_counter()
-        try:
-            response = self.get_response(request)
-            response["X-Request-ID"] = rid
-            log.info(
-                "request",
-                extra={
-                    "method": request.method,
-                    "path": request.path,
-                    "status": response.status_code,
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-                },
-            )
-            return response
-        finally:
-            context.request_id.reset(tokens[0])
-            context.user.reset(tokens[1])
-            context.tenant.reset(tokens[2])
+        response = self.get_response(request)
+        response["X-Request-ID"] = rid
+        log.info(
+            "request",
+            extra={
+                "method": request.method,
+                "path": request.path,
+                "status": response.status_code,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+            },
+        )
+        return response

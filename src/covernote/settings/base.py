@@ -188,6 +188,9 @@ LOGGING: dict[str, Any] = {
         # Django's own access line duplicates ours (covernote.request).
         "django.server": {"level": "WARNING"},
         "django.request": {"level": "WARNING"},
+        # Chatty third parties: their progress lines are not events.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 

@@ -54,9 +54,9 @@ class Command(BaseCommand):
                     self.stdout.write(f"{name:32} FAILED {type(exc).__name__}: {exc}")
                     close_old_connections()  # a broken connection must not sink the next job
                     continue
-            seconds = time.perf_counter() - started
-            TICK_JOBS.labels(job=name, outcome="ok").inc()
-            log.info("job done", extra={"job": name, "summary": summary, "seconds": seconds})
+                seconds = round(time.perf_counter() - started, 3)
+                TICK_JOBS.labels(job=name, outcome="ok").inc()
+                log.info("job done", extra={"job": name, "summary": summary, "seconds": seconds})
             self.stdout.write(f"{name:32} ok     {summary}")
         if failed:
             self.stderr.write(f"{len(failed)} of {len(jobs)} jobs failed: {', '.join(failed)}")
