@@ -195,7 +195,7 @@ def load(args: argparse.Namespace) -> int:
         "DATABASE_URL": f"{pg}/{db}",
         "COVERNOTE_AUDIT_KEYS": f"bench:{secrets.token_urlsafe(32)}",
         "COVERNOTE_VAR": str(var),
-        "COVERNOTE_LOG_LEVEL": "WARNING",
+        "COVERNOTE_LOG_LEVEL": "WARNING",  # errors with tracebacks land in var/bench-load/web.log
         "EMAIL_HOST": "127.0.0.1",
         "EMAIL_PORT": "9",  # nothing listens: mail stays in the outbox, as with an SMTP outage
         "EMAIL_TIMEOUT": "1",
@@ -219,8 +219,8 @@ def load(args: argparse.Namespace) -> int:
         server = subprocess.Popen(
             [COVERNOTE, "serve", "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers)],
             env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stdout=(var / "web.log").open("w"),
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
         # readyz needs a worker heartbeat: run one worker pass and the frequent tick.
