@@ -75,6 +75,32 @@ class BacklogCollector(Collector):
             outbox.add_metric([row["status"]], row["n"])
         yield outbox
 
+        # Ingest over the last hour from the batch receipts, so the rate and the quarantine
+        # share are visible before the ingest code calls the counters above.
+        from datetime import timedelta
+
+        from django.db.models import Sum
+        from django.utils import timezone
+
+        from covernote.telematics.models import IngestBatch
+
+        ingest = GaugeMetricFamily(
+            "covernote_telematics_points_last_hour",
+            "Smartbox points received in the last hour, by outcome",
+            labels=["outcome"],
+        )
+        totals = IngestBatch.objects.filter(
+            received_at__gte=timezone.now() - timedelta(hours=1)
+        ).aggregate(
+            accepted=Sum("accepted"),
+            duplicates=Sum("duplicates"),
+            quarantined=Sum("quarantined"),
+            rejected=Sum("rejected"),
+        )
+        for outcome, value in totals.items():
+            ingest.add_metric([outcome], value or 0)
+        yield ingest
+
         breaches = GaugeMetricFamily(
             "covernote_complaint_breaches_open", "Open complaint tasks raised at a breach (COMP-7)"
         )

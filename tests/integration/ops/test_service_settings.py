@@ -160,6 +160,7 @@ def test_metrics_are_served_to_loopback_with_backlogs(client):
         "covernote_outbox_messages",
         "covernote_task_queue_depth",
         "covernote_complaint_breaches_open",
+        "covernote_telematics_points_last_hour",
     ):
         assert name in body
 
