@@ -30,6 +30,23 @@ accesslog = None  # covernote.request logs every request, with its id, user and 
 errorlog = "-"
 loglevel = os.environ.get("COVERNOTE_LOG_LEVEL", "info").lower()
 proc_name = "covernote-web"
+# Load Django and the whole URL conf (the API imports Polars/PyArrow) once in the master,
+# then fork: workers start warm and share the pages copy-on-write. Without it each worker's
+# first request imported everything and, on a busy 2-core machine, ran past the 30 s
+# timeout and was killed over and over (bench/load.py). With preload, HUP restarts the
+# workers with the same code; deploy new code with a restart (or USR2 + WINCH).
+preload_app = bool(_web.get("PRELOAD", True))
+
+
+def on_starting(server: Any) -> None:
+    """Runs in the master after the preloaded app: import every URL module now."""
+    if not preload_app:
+        return
+    from django.db import connections
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018  (the import is the point)
+    connections.close_all()  # never share a database connection across fork
 
 
 def child_exit(server: Any, worker: Any) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -30,10 +31,21 @@ def _database() -> str | None:
     return None
 
 
+_MIGRATIONS_OK_UNTIL = [0.0]
+MIGRATIONS_RECHECK_SECONDS = 60.0
+
+
 def _migrations() -> str | None:
+    """Loading the migration graph costs ~0.1–0.5 s: once all are applied, a process
+    trusts that for a minute (migrations change with a deploy, not between probes)."""
+    if time.monotonic() < _MIGRATIONS_OK_UNTIL[0]:
+        return None
     executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
     plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
-    return f"{len(plan)} migration(s) not applied" if plan else None
+    if plan:
+        return f"{len(plan)} migration(s) not applied"
+    _MIGRATIONS_OK_UNTIL[0] = time.monotonic() + MIGRATIONS_RECHECK_SECONDS
+    return None
 
 
 def _worker() -> str | None:

@@ -226,6 +226,7 @@ COVERNOTE_WEB = {
     "KEEPALIVE": _env_int("COVERNOTE_WEB_KEEPALIVE", 5),
     "MAX_REQUESTS": _env_int("COVERNOTE_WEB_MAX_REQUESTS", 2000),
     "MAX_REQUESTS_JITTER": _env_int("COVERNOTE_WEB_MAX_REQUESTS_JITTER", 200),
+    "PRELOAD": os.environ.get("COVERNOTE_WEB_PRELOAD", "1") == "1",
 }
 
 # /readyz: the worker must have run the scheduler's heartbeat task this recently.
