@@ -7,7 +7,6 @@ import logging
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from django.test import override_settings
@@ -79,8 +78,18 @@ def test_the_covernote_command_names_the_missing_variable_in_one_line():
 
 
 def test_the_wsgi_entry_point_defaults_to_production_settings():
-    source = Path("src/covernote/wsgi.py").read_text()
-    assert '"covernote.settings.production"' in source
+    base = {
+        k: v for k, v in os.environ.items() if k not in GOOD_ENV and k != "DJANGO_SETTINGS_MODULE"
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", "import covernote.wsgi"],
+        env=base,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr  # production refused to start
 
 
 @override_settings(
