@@ -5,7 +5,7 @@ SHELL := /bin/bash
 PYTHON ?= python3
 TOOLS  := .tools
 UV     := $(shell command -v uv 2>/dev/null || echo $(TOOLS)/bin/uv)
-RUN    := $(UV) run --frozen
+RUN    := $(UV) run --frozen --extra spark
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 export DJANGO_SETTINGS_MODULE ?= covernote.settings.dev
@@ -20,7 +20,7 @@ $(TOOLS)/bin/uv:
 	$(TOOLS)/bin/pip install -q uv
 
 env: $(if $(filter $(TOOLS)/bin/uv,$(UV)),$(TOOLS)/bin/uv) ## create .venv from the lock file
-	$(UV) sync --frozen -q
+	$(UV) sync --frozen --extra spark -q
 
 run: env ## start the platform with demo data on SQLite and print the URL and logins
 	@mkdir -p var

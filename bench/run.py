@@ -36,7 +36,7 @@ def command(script: Path) -> list[str] | None:
 def main() -> int:
     failed = 0
     for script in sorted(HERE.glob("*.py")):
-        if script.name in {"run.py", "__init__.py"}:
+        if script.name in {"run.py", "__init__.py"} or script.name.startswith("_"):
             continue
         print(f"\n== {script.name} ==", flush=True)
         cmd = command(script)

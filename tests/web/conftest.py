@@ -36,13 +36,26 @@ def browser():
         browser.close()
 
 
+def _csp_violations(page):
+    """Every browser test is also a Content-Security-Policy test: Chromium reports each
+    refused inline style or script on the console (issue 11)."""
+    seen: list[str] = []
+    page.on(
+        "console",
+        lambda msg: seen.append(msg.text) if "Content Security Policy" in msg.text else None,
+    )
+    return seen
+
+
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15000)
+    violations = _csp_violations(page)
     yield page
     context.close()
+    assert violations == [], f"pages broke the Content-Security-Policy: {violations[:3]}"
 
 
 @pytest.fixture
@@ -55,5 +68,7 @@ def phone_page(browser, live_server):
     )
     page = context.new_page()
     page.set_default_timeout(15000)
+    violations = _csp_violations(page)
     yield page
     context.close()
+    assert violations == [], f"pages broke the Content-Security-Policy: {violations[:3]}"

@@ -9,7 +9,16 @@ from django.shortcuts import redirect
 
 from covernote.accounts.selectors import terms_needs_acceptance
 
-_EXEMPT_PREFIXES = ("/terms/", "/accounts/", "/static/", "/api/", "/admin/", "/healthz")
+_EXEMPT_PREFIXES = (
+    "/terms/",
+    "/accounts/",
+    "/static/",
+    "/api/",
+    "/admin/",
+    "/healthz",
+    "/readyz",
+    "/metrics",
+)
 
 
 class TermsOfServiceMiddleware:

@@ -1,8 +1,10 @@
-"""PLT-6: an append-only, hash-chained audit log.
+"""PLT-6: an append-only, keyed hash-chained audit log (ADRs 0002, 0011).
 
-Each record stores the SHA-256 of its own canonical content and of the record
-before it, so changing or deleting any record breaks the chain at that point
-(``covernote audit verify`` names it). The chain head is one locked row, so
+Each record stores an HMAC-SHA256 seal of its own canonical content and of the
+record before it, under a key held outside the database, so changing or deleting
+any record breaks the chain at that point (``covernote audit verify`` names it).
+On PostgreSQL a trigger refuses UPDATE and DELETE on the table; signed checkpoints
+of the head, exported to a file, catch a deleted tail. The chain head is one locked row, so
 concurrent writers append in a single order on PostgreSQL; SQLite serialises
 writers anyway.
 """
@@ -23,8 +25,9 @@ class AppendOnlyError(Exception):
 class AuditRecord(models.Model):
     seq = models.PositiveBigIntegerField(unique=True)
     at = models.DateTimeField()
+    # PROTECT: the actor is sealed into the record; deactivate users, never delete them.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
     )
     actor_label = models.CharField(max_length=254)
     action = models.CharField(max_length=100, db_index=True)
@@ -35,6 +38,9 @@ class AuditRecord(models.Model):
     after = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    key_id = models.CharField(
+        max_length=32, default="", help_text="The HMAC key the seal was made with (ADR 0011)."
+    )
 
     class Meta:
         ordering: ClassVar = ["seq"]

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.db.models import QuerySet
 
-from covernote.audit.chain import GENESIS, record_hash
+from covernote.audit.chain import GENESIS, UnknownAuditKey, record_hash
 from covernote.audit.models import AuditHead, AuditRecord
 
 
@@ -19,12 +20,31 @@ class ChainProblem:
         return f"record #{self.seq}: {self.problem}"
 
 
-def audit_verify(batch_size: int = 2000) -> tuple[int, list[ChainProblem]]:
-    """Walk the chain in order; return (records checked, problems).
+def _seal_of(rec: AuditRecord) -> str:
+    return record_hash(
+        key_id=rec.key_id,
+        seq=rec.seq,
+        at=rec.at,
+        actor_id=rec.actor_id,
+        actor_label=rec.actor_label,
+        action=rec.action,
+        object_type=rec.object_type,
+        object_id=rec.object_id,
+        firm_id=rec.firm_id,
+        before=rec.before,
+        after=rec.after,
+        prev_hash=rec.prev_hash,
+    )
 
-    A changed record fails its own hash; a deleted record leaves a gap in the
-    sequence and breaks the next record's link; a deleted tail is caught by
-    the head row.
+
+def audit_verify(
+    batch_size: int = 2000, checkpoints: Path | None = None
+) -> tuple[int, list[ChainProblem]]:
+    """Walk the chain in order; return (records checked, problems), first bad record first.
+
+    A changed record fails its own keyed seal (an attacker without the key cannot make a
+    new one); a deleted record leaves a gap and breaks the next link; a deleted tail is
+    caught by the head row and, if the head was rewound too, by the signed checkpoints.
     """
     problems: list[ChainProblem] = []
     expected_prev = GENESIS
@@ -41,31 +61,32 @@ def audit_verify(batch_size: int = 2000) -> tuple[int, list[ChainProblem]]:
             problems.append(ChainProblem(expected_seq, f"missing (deleted): {missing}"))
         if rec.prev_hash != expected_prev:
             problems.append(ChainProblem(rec.seq, "link to the previous record is broken"))
-        digest = record_hash(
-            seq=rec.seq,
-            at=rec.at,
-            actor_id=rec.actor_id,
-            actor_label=rec.actor_label,
-            action=rec.action,
-            object_type=rec.object_type,
-            object_id=rec.object_id,
-            firm_id=rec.firm_id,
-            before=rec.before,
-            after=rec.after,
-            prev_hash=rec.prev_hash,
-        )
-        if digest != rec.hash:
-            problems.append(ChainProblem(rec.seq, "content changed since it was written"))
+        if not rec.key_id:
+            problems.append(ChainProblem(rec.seq, "not sealed with a key (unkeyed hash)"))
+        else:
+            try:
+                valid = _seal_of(rec) == rec.hash
+            except UnknownAuditKey:
+                problems.append(ChainProblem(rec.seq, f"sealed with unknown key {rec.key_id!r}"))
+            else:
+                if not valid:
+                    problems.append(ChainProblem(rec.seq, "content changed since it was written"))
         expected_prev = rec.hash
         expected_seq = rec.seq + 1
+    last_seq = expected_seq - 1
     head = AuditHead.objects.filter(id=1).first()
-    if head is not None and head.seq != expected_seq - 1:
+    if head is not None and head.seq != last_seq:
         problems.append(
             ChainProblem(
                 expected_seq,
-                f"missing (deleted): records after #{expected_seq - 1} up to #{head.seq}",
+                f"missing (deleted): records after #{last_seq} up to #{head.seq}",
             )
         )
+    if checkpoints is not None:
+        from covernote.audit.checkpoints import checkpoint_problems
+
+        problems.extend(checkpoint_problems(checkpoints, last_seq=last_seq))
+    problems.sort(key=lambda p: p.seq)
     return checked, problems
 
 

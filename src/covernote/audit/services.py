@@ -9,7 +9,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
 
-from covernote.audit.chain import GENESIS, record_hash
+from covernote.audit.chain import GENESIS, current_key_id, record_hash
 from covernote.audit.models import AuditHead, AuditRecord
 
 
@@ -50,7 +50,9 @@ def audit_record(
         seq = head.seq + 1
         at = timezone.now()
         before_j, after_j = _jsonable(before), _jsonable(after)
+        key_id = current_key_id()
         digest = record_hash(
+            key_id=key_id,
             seq=seq,
             at=at,
             actor_id=actor_id,
@@ -76,6 +78,7 @@ def audit_record(
             after=after_j,
             prev_hash=head.hash,
             hash=digest,
+            key_id=key_id,
         )
         AuditHead.objects.filter(id=1).update(seq=seq, hash=digest)
     return record

@@ -5,17 +5,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from covernote.documents.models import OutboxMessage, OutboxStatus
-
 
 def retry_outbox(as_of: date) -> str:
-    from covernote.documents.services import outbox_deliver
+    """PLT-7: messages whose backoff has run out are tried again (or dead-lettered)."""
+    from covernote.documents.delivery import outbox_retry_due
 
-    ids = list(
-        OutboxMessage.objects.filter(status=OutboxStatus.QUEUED).values_list("id", flat=True)
-    )
-    sent = sum(1 for i in ids if outbox_deliver(i).status != OutboxStatus.QUEUED)
-    return f"{sent} of {len(ids)} queued messages delivered"
+    return outbox_retry_due()
+
+
+def worker_heartbeat(as_of: date) -> str:
+    """Enqueue the heartbeat a live worker runs; ``/readyz`` reads its time."""
+    from covernote.observability.tasks import worker_heartbeat as heartbeat
+
+    heartbeat.enqueue()
+    return "heartbeat enqueued"
 
 
 def complaints_clock_check(as_of: date) -> str:
@@ -116,4 +119,11 @@ JOBS: list[tuple[str, Callable[[date], str]]] = [
     ("young_driver.renewals_invite", young_driver_renewals_invite),
     ("young_driver.smartbox_faults", young_driver_smartbox_faults),
     ("young_driver.smartbox_deactivate", young_driver_smartbox_deactivate),
+]
+
+# `covernote tick --frequent`, every few minutes: work whose clock runs in minutes or hours.
+FREQUENT_JOBS: list[tuple[str, Callable[[date], str]]] = [
+    ("documents.retry_outbox", retry_outbox),
+    ("complaints.clock_check", complaints_clock_check),
+    ("observability.heartbeat", worker_heartbeat),
 ]

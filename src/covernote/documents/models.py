@@ -41,6 +41,8 @@ class OutboxStatus(models.TextChoices):
     QUEUED_FOR_PRINT = "queued_for_print", "Queued for print"
     NEEDS_TRANSCRIPTION = "needs_transcription", "Needs transcription (audio/Braille)"
     FAILED = "failed", "Failed"
+    SENDING = "sending", "Sending"
+    DEAD = "dead", "Dead letter (staff task raised)"
 
 
 class OutboxMessage(models.Model):
@@ -57,12 +59,63 @@ class OutboxMessage(models.Model):
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(
+        null=True, blank=True, db_index=True, help_text="Backoff: not retried before this."
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    dead_reason = models.TextField(blank=True)
 
     class Meta:
         ordering: ClassVar = ["-created_at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.document.title} by {self.channel}: {self.status}"
+
+
+class SendStatus(models.TextChoices):
+    CLAIMED = "claimed", "Claimed (sending)"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+
+
+class OutboxSend(models.Model):
+    """One external send per message and channel (the idempotency ledger, issue 11).
+
+    A row is claimed in a committed transaction before the adapter is called and marked
+    sent afterwards, so a retry never sends the same message twice by the same channel."""
+
+    message = models.ForeignKey(OutboxMessage, on_delete=models.PROTECT, related_name="sends")
+    channel = models.CharField(max_length=10)
+    status = models.CharField(max_length=10, choices=SendStatus.choices)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    claimed_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["message", "channel"], name="one_send_per_channel")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} send of message {self.message_id}: {self.status}"
+
+
+class DeliveryTask(models.Model):
+    """A staff task raised when a message is dead-lettered (PLT-7): send it another way."""
+
+    message = models.OneToOneField(
+        OutboxMessage, on_delete=models.PROTECT, related_name="delivery_task"
+    )
+    reason = models.TextField()
+    status = models.CharField(max_length=10, default="open")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Delivery task for message {self.message_id}: {self.status}"
 
 
 class SmsRecord(models.Model):

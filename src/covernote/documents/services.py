@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
 from covernote.audit.services import audit_record
-from covernote.documents.models import Document, OutboxMessage, OutboxStatus
+from covernote.documents.delivery import outbox_deliver
+from covernote.documents.models import Document, OutboxMessage
 from covernote.documents.rendering import render_html, render_pdf, sha256
 from covernote.domain.correspondence import Channel, Delivery, DocumentFormat, choose_delivery
 from covernote.parties.models import Customer
@@ -108,57 +108,4 @@ def outbox_enqueue(*, document: Document, delivery: Delivery) -> OutboxMessage:
     return message
 
 
-def outbox_deliver(message_id: int) -> OutboxMessage:
-    """Send one queued message through its adapter; safe to retry."""
-    from covernote.documents.adapters import send_email
-
-    with transaction.atomic():
-        message = (
-            OutboxMessage.objects.select_for_update()
-            .select_related("document", "customer")
-            .get(pk=message_id)
-        )
-        if message.status != OutboxStatus.QUEUED:
-            return message
-        message.attempts += 1
-        try:
-            fmt = DocumentFormat(message.document_format)
-            if fmt in (DocumentFormat.AUDIO, DocumentFormat.BRAILLE):
-                # The rendered text goes to the transcription service; nothing goes out
-                # in a format the customer cannot use (PLT-2).
-                message.status = OutboxStatus.NEEDS_TRANSCRIPTION
-            elif message.channel == Channel.EMAIL:
-                send_email(message)
-                message.status = OutboxStatus.SENT
-                message.sent_at = timezone.now()
-            elif message.channel == Channel.LETTER:
-                message.status = OutboxStatus.QUEUED_FOR_PRINT
-            else:
-                message.status = OutboxStatus.FAILED
-                message.last_error = f"cannot send a document by {message.channel}"
-        except Exception as exc:
-            message.last_error = str(exc)[:2000]
-            message.status = OutboxStatus.QUEUED
-        message.save()
-        if message.status in (OutboxStatus.SENT, OutboxStatus.QUEUED_FOR_PRINT):
-            _sms_nudge(message)
-    return message
-
-
-def _sms_nudge(message: OutboxMessage) -> None:
-    """A customer who prefers SMS gets a text pointing to the document (never the document
-    itself), unless an adjustment rules texts out (PLT-2, PLT-7)."""
-    from covernote.documents.adapters import sms_adapter
-
-    customer = message.customer
-    if customer.contact_channel != Channel.SMS or not customer.phone:
-        return
-    adjustments = [a.as_adjustment() for a in customer.active_adjustments()]
-    if any(Channel.SMS in a.forbids_channels for a in adjustments):
-        return
-    how = "by email" if message.channel == Channel.EMAIL else "by post"
-    sms_adapter().send(
-        customer.phone,
-        f"{settings.COVERNOTE['FIRM_NAME']}: we have sent you '{message.document.title}' {how}. "
-        f"Questions? Call {settings.COVERNOTE['SUPPORT_PHONE']}.",
-    )
+__all__ = ["delivery_for", "document_issue", "outbox_deliver", "outbox_enqueue"]

@@ -8,5 +8,7 @@ from django_tasks import task
 @task()
 def deliver_message(message_id: int) -> str:
     from covernote.documents.services import outbox_deliver
+    from covernote.observability import context
 
-    return str(outbox_deliver(message_id).status)
+    with context.bound(who="worker", rid=f"outbox-{message_id}"):
+        return str(outbox_deliver(message_id).status)

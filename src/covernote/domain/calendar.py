@@ -17,7 +17,6 @@ from enum import StrEnum
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-import holidays
 from dateutil.relativedelta import relativedelta
 
 from covernote.domain.errors import DomainError, ErrorCode
@@ -61,12 +60,16 @@ def parse_nation(value: str | Nation, *, field: str = "nation") -> Nation:
 
 @lru_cache(maxsize=64)
 def _holidays_for(subdiv: str, year: int) -> frozenset[date]:
+    import holidays  # loaded on first use: ~0.2 s of start-up for every command otherwise
+
     cal = holidays.country_holidays("GB", subdiv=subdiv, years=[year])
     return frozenset(cal.keys())
 
 
 def bank_holidays(nation: Nation, years: Iterable[int]) -> dict[date, str]:
     """The bank holidays of a nation, with names (for display and tests)."""
+    import holidays
+
     cal = holidays.country_holidays("GB", subdiv=_SUBDIV[nation], years=list(years))
     return dict(sorted(cal.items()))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -24,6 +25,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_prometheus",
+    "csp",
     "axes",
     "ninja",  # serves Swagger UI and ReDoc from its own static files: the docs work offline
     "django_tasks",
@@ -40,19 +43,24 @@ INSTALLED_APPS = [
     "covernote.telematics",
     "covernote.web",
     "covernote.cli",
+    "covernote.observability",
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "covernote.api.limits.ApiDoorMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "covernote.observability.middleware.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "covernote.accounts.middleware.TermsOfServiceMiddleware",
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "covernote.urls"
@@ -82,7 +90,11 @@ DATABASES = {
         conn_max_age=60,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+# django-prometheus wraps the backend to count queries, errors and connections (ADR 0012).
+DATABASES["default"]["ENGINE"] = DATABASES["default"]["ENGINE"].replace(
+    "django.db.backends.", "django_prometheus.db.backends."
+)
+if DATABASES["default"]["ENGINE"].endswith(".sqlite3"):
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
@@ -159,9 +171,108 @@ COVERNOTE = {
     "SMS_ADAPTER": "covernote.documents.adapters.RecordingSmsAdapter",
 }
 
-LOGGING = {
+# Logs (ADR 0012): one line per event on stderr, stamped with the request id, user and
+# tenant. COVERNOTE_LOG_FORMAT=json (production default) or text; COVERNOTE_LOG_LEVEL.
+LOG_FORMAT = os.environ.get("COVERNOTE_LOG_FORMAT", "text")
+LOG_LEVEL = os.environ.get("COVERNOTE_LOG_LEVEL", "INFO")
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": "WARNING"},
+    "filters": {"context": {"()": "covernote.observability.logging.ContextFilter"}},
+    "formatters": {
+        "json": {"()": "covernote.observability.logging.JsonFormatter"},
+        "text": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s %(user)s/%(tenant)s] "
+            "%(message)s"
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["context"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # Django's own access line duplicates ours (covernote.request).
+        "django.server": {"level": "WARNING"},
+        "django.request": {"level": "WARNING"},
+        # Chatty third parties: their progress lines are not events.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
+
+# Content-Security-Policy (django-csp): everything from our own origin, nothing inline.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+
+def _env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+# The web server behind `covernote serve` (gunicorn, ADR 0010). WEB_CONCURRENCY is the
+# worker-process count most platforms set; the rest are COVERNOTE_WEB_*.
+COVERNOTE_WEB = {
+    "BIND": os.environ.get("COVERNOTE_WEB_BIND", "127.0.0.1:8000"),
+    "WORKERS": _env_int("WEB_CONCURRENCY", 2 * (os.cpu_count() or 1) + 1),
+    "THREADS": _env_int("COVERNOTE_WEB_THREADS", 1),
+    "TIMEOUT": _env_int("COVERNOTE_WEB_TIMEOUT", 30),
+    "GRACEFUL_TIMEOUT": _env_int("COVERNOTE_WEB_GRACEFUL_TIMEOUT", 30),
+    "KEEPALIVE": _env_int("COVERNOTE_WEB_KEEPALIVE", 5),
+    "MAX_REQUESTS": _env_int("COVERNOTE_WEB_MAX_REQUESTS", 2000),
+    "MAX_REQUESTS_JITTER": _env_int("COVERNOTE_WEB_MAX_REQUESTS_JITTER", 200),
+    "PRELOAD": os.environ.get("COVERNOTE_WEB_PRELOAD", "1") == "1",
+}
+
+# /readyz: the worker must have run the scheduler's heartbeat task this recently.
+COVERNOTE_WORKER_HEARTBEAT_MAX_AGE = _env_int("COVERNOTE_WORKER_HEARTBEAT_MAX_AGE", 15 * 60)
+# /metrics: loopback only unless a bearer token is set.
+COVERNOTE_METRICS_TOKEN = os.environ.get("COVERNOTE_METRICS_TOKEN", "")
+
+# Outbox delivery (PLT-7): exponential backoff with full jitter, then a dead letter.
+COVERNOTE_OUTBOX = {
+    "MAX_ATTEMPTS": _env_int("COVERNOTE_OUTBOX_MAX_ATTEMPTS", 8),
+    "BACKOFF_BASE_SECONDS": _env_int("COVERNOTE_OUTBOX_BACKOFF_BASE_SECONDS", 60),
+    "BACKOFF_CAP_SECONDS": _env_int("COVERNOTE_OUTBOX_BACKOFF_CAP_SECONDS", 6 * 60 * 60),
+}
+
+
+def parse_audit_keys(raw: str) -> dict[str, str]:
+    """``COVERNOTE_AUDIT_KEYS="k2:secret2,k1:secret1"`` → {"k2": "secret2", "k1": "secret1"}."""
+    keys: dict[str, str] = {}
+    for item in filter(None, (p.strip() for p in raw.split(","))):
+        key_id, sep, secret = item.partition(":")
+        if not sep or not key_id or not secret:
+            raise ValueError("COVERNOTE_AUDIT_KEYS items are KEY_ID:SECRET, comma-separated")
+        keys[key_id] = secret
+    return keys
+
+
+# The audit chain's HMAC keys (PLT-6, ADR 0011), held outside the database. New records are
+# signed with COVERNOTE_AUDIT_KEY_ID (default: the first key listed); older keys stay listed
+# so older records still verify. The development key below is public: production refuses it.
+DEV_AUDIT_KEYS = "dev:covernote-development-audit-key-not-secret"
+COVERNOTE_AUDIT_KEYS = parse_audit_keys(os.environ.get("COVERNOTE_AUDIT_KEYS", DEV_AUDIT_KEYS))
+COVERNOTE_AUDIT_KEY_ID = os.environ.get(
+    "COVERNOTE_AUDIT_KEY_ID", next(iter(COVERNOTE_AUDIT_KEYS), "")
+)
+# Where `covernote audit checkpoint` appends signed head checkpoints: put it outside the
+# database host's reach in production (ADR 0011).
+COVERNOTE_AUDIT_CHECKPOINTS = os.environ.get(
+    "COVERNOTE_AUDIT_CHECKPOINTS", str(VAR_DIR / "audit-checkpoints.jsonl")
+)

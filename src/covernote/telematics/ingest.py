@@ -20,6 +20,7 @@ from covernote.domain.calendar import LONDON
 from covernote.domain.errors import DomainError, ErrorCode
 from covernote.domain.telematics.plausibility import DataWindow
 from covernote.domain.young_driver import smartbox as box
+from covernote.observability import metrics
 from covernote.telematics.adapters.store import ingest_batch, read_device_days
 from covernote.telematics.config import storage_root, telematics_params
 from covernote.telematics.models import CaseKind, DeviceCase, IngestBatch
@@ -131,6 +132,9 @@ def telematics_ingest(
             obj=batch,
             after={"rows": rows, "accepted": batch.accepted, "reasons": reasons},
         )
+    metrics.points_ingested(batch.accepted, source=source)
+    for reason, count in reasons.items():
+        metrics.points_quarantined(count, reason=reason)
     return batch
 
 

@@ -20,7 +20,7 @@ GRID = "#d9dde3"
 def _svg(width: int, height: int, body: str, label: str) -> SafeString:
     return mark_safe(  # noqa: S308 - every dynamic value below is escaped or numeric
         f'<svg viewBox="0 0 {width} {height}" role="img" aria-label="{escape(label)}" '
-        f'preserveAspectRatio="xMidYMid meet" style="width:100%;height:auto;max-width:{width}px">'
+        f'width="{width}" height="{height}" class="chart" preserveAspectRatio="xMidYMid meet">'
         f"<title>{escape(label)}</title>{body}</svg>"
     )
 

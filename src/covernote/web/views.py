@@ -30,10 +30,6 @@ class SignInView(LoginView):
     redirect_authenticated_user = True
 
 
-def healthz(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("ok", content_type="text/plain")
-
-
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     role = request_user(request).role
