@@ -23,12 +23,12 @@ CSV = Path(settings.BASE_DIR) / "config" / "valuations" / "glass_sample.csv"
 @pytest.fixture
 def gap_loaded(customers, users):
     from covernote.accounts.models import TermsAcceptance, TermsOfService
-    from covernote.gap.services import valuations_load
+    from covernote.gap.services import gap_valuations_load
     from covernote.gap.valuation import read_valuation_csv
     from covernote.products.services import product_configs_load
 
     product_configs_load(actor="test")
-    valuations_load(actor="test", rows=read_valuation_csv(CSV), source=str(CSV))
+    gap_valuations_load(actor="test", rows=read_valuation_csv(CSV), source=str(CSV))
     terms = TermsOfService.objects.create(version="1.0", body="Use the platform properly.")
     for u in users.values():
         TermsAcceptance.objects.create(user=u, terms=terms)

@@ -16,7 +16,7 @@ from covernote.gap.services import (
     gap_claim_register,
     gap_policy_bind,
     gap_quote_create,
-    valuations_load,
+    gap_valuations_load,
 )
 from covernote.gap.valuation import read_valuation_csv
 from covernote.parties.models import Customer
@@ -58,7 +58,7 @@ def _data(reg: str, code: str, make: str, model: str, price: str, advanced: str)
 def load_demo() -> str:
     product_configs_load(actor="demo")
     if not ValuationEntry.objects.exists():
-        valuations_load(actor="demo", rows=read_valuation_csv(CSV), source=str(CSV))
+        gap_valuations_load(actor="demo", rows=read_valuation_csv(CSV), source=str(CSV))
     broker = User.objects.filter(email="broker@northgate.example").first()
     claims = User.objects.filter(email="claims@coplus.example").first()
     okafor = Customer.objects.filter(email="d.okafor@example.com").first()

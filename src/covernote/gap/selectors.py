@@ -42,6 +42,7 @@ from covernote.gap.models import (
     GapQuote,
     QuoteStatus,
     ValuationEntry,
+    Vehicle,
 )
 
 
@@ -153,6 +154,18 @@ def policy_document_get_for(actor: User, policy_id: int, document_id: int) -> Do
     if doc is None:
         raise DomainError(ErrorCode.NOT_FOUND, "no such document", "PLT-4", "document_id")
     return doc
+
+
+def insured_vehicle_at(policy: GapPolicy, on: date) -> tuple[Vehicle, Decimal, bool]:
+    """The vehicle insured on ``on``, its purchase price (GAP-DEF-PRICE) and whether it was
+    later replaced new-for-old (the loss is then the new-for-old event: GAP-EXCL-9)."""
+    vehicle, price = policy.quote.vehicle, policy.quote.purchase_price
+    transfers = list(policy.transfers.select_related("to_vehicle").order_by("transferred_on", "id"))
+    for t in transfers:
+        if t.transferred_on <= on:
+            vehicle, price = t.to_vehicle, t.purchase_price
+    replaced = bool(transfers) and on < transfers[-1].transferred_on
+    return vehicle, price, replaced
 
 
 def valuation_codes() -> QuerySet[ValuationEntry]:

@@ -21,10 +21,10 @@ def gap_config(db):
 
 @pytest.fixture
 def valuations(db):
-    from covernote.gap.services import valuations_load
+    from covernote.gap.services import gap_valuations_load
     from covernote.gap.valuation import read_valuation_csv
 
-    valuations_load(actor="test", rows=read_valuation_csv(CSV), source=str(CSV))
+    gap_valuations_load(actor="test", rows=read_valuation_csv(CSV), source=str(CSV))
 
 
 def quote_data(**overrides):

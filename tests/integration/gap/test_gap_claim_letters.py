@@ -106,7 +106,7 @@ def test_gap_claim_documents_request_is_idempotent_and_resends_only_on_change(so
 
 
 def test_gap_claim_approval_letter_is_sent_once_even_if_the_letter_is_retried(sold_policy, users):
-    from covernote.gap.services import _claim_update_letter
+    from covernote.gap.services.claims import _claim_update_letter
 
     day = TODAY + timedelta(days=40)
     claim = register(users, sold_policy, day, day)

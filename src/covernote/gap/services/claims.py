@@ -1,0 +1,297 @@
+"""GAP claims: register (GAP-CLAIM-1), documents outstanding, decide (GAP-CLAIM-3),
+withdraw, and the claim status letters."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from covernote.accounts.models import Role, User
+from covernote.audit.services import audit_record
+from covernote.documents.services import document_issue
+from covernote.domain.calendar import london_date
+from covernote.domain.errors import DomainError, ErrorCode
+from covernote.domain.gap import claims as dclaims
+from covernote.domain.gap.cancellation import (
+    ClaimState,
+)
+from covernote.gap.models import (
+    GapClaim,
+    GapPolicy,
+)
+from covernote.gap.services._common import (
+    CLAIMS_STAFF,
+    new_reference,
+    params_for,
+    parse_enum,
+    require,
+)
+from covernote.gap.services.cancellations import release_held_cancellations
+from covernote.gap.services.fraud import fraud_db_submit
+
+# --------------------------------------------------------------------------- claims
+
+CLAIM_UPDATE_TEMPLATE = "gap/claim_update_letter.html"
+
+
+def _claim_update_letter(
+    actor: Any, c: GapClaim, *, stage: str, title: str, key: str, **context: Any
+) -> None:
+    """Issue a claim status letter in the customer's own channel and format (PLT-2).
+
+    The idempotency key names the transition, so a retried call never sends twice.
+    """
+    document_issue(
+        actor=actor,
+        customer=c.customer,
+        kind=f"gap_claim_{stage}",
+        title=title,
+        template=CLAIM_UPDATE_TEMPLATE,
+        context={"claim": c, "policy": c.policy, "stage": stage, **context},
+        related=c,
+        idempotency_key=key,
+    )
+
+
+@transaction.atomic
+def gap_claim_register(
+    *,
+    actor: User,
+    policy: GapPolicy,
+    event_at: datetime,
+    notified_at: datetime | None = None,
+    total_loss_on: date | None = None,
+    written_notice_on: date | None = None,
+    territory: str = "england",
+    motor_section: str = "accidental_damage",
+    description: str = "",
+) -> GapClaim:
+    """Register a total-loss claim; GAP-CLAIM-1 late notice is flagged, never refused."""
+    require(actor, CLAIMS_STAFF | {Role.AGENT}, "register claims")
+    p = GapPolicy.objects.select_for_update().get(pk=policy.pk)
+    now = timezone.now()
+    notified_at = notified_at or now
+    if timezone.is_naive(event_at) or timezone.is_naive(notified_at):
+        raise DomainError(ErrorCode.INVALID, "timestamps need a time zone", "G2", "event_at")
+    if event_at > now:
+        raise DomainError(
+            ErrorCode.INVALID, "the loss cannot be in the future", "GAP-CLAIM-1", "event_at"
+        )
+    if p.termination_reason == "claim_paid":
+        raise DomainError(
+            ErrorCode.CONFLICT,
+            "a claim has been paid: the policy has terminated",
+            "GAP-CLAIM-4",
+            "policy_id",
+        )
+    if p.claims.filter(status__in=[s.value for s in dclaims.PENDING_STATUSES]).exists():
+        raise DomainError(
+            ErrorCode.CONFLICT, "a claim is already open on this policy", "GAP-CLAIM", "policy_id"
+        )
+    terr = parse_enum(dclaims.Territory, territory, "territory", "GAP-DEF-TERR")
+    section = parse_enum(dclaims.MotorSection, motor_section, "motor_section", "GAP-CLAIM-2")
+    params = params_for(p.config)
+    notice = dclaims.notice_check(
+        dclaims.ClaimNotice(
+            event_at=event_at,
+            notified_at=notified_at,
+            total_loss_on=total_loss_on,
+            written_notice_on=written_notice_on,
+        ),
+        params,
+        today=london_date(now),
+    )
+    claim = GapClaim.objects.create(
+        reference=new_reference("GC"),
+        policy=p,
+        customer_id=p.customer_id,
+        firm_id=p.firm_id,
+        event_at=event_at,
+        loss_on=london_date(event_at),
+        notified_at=notified_at,
+        total_loss_on=total_loss_on,
+        written_notice_on=written_notice_on,
+        territory=terr.value,
+        motor_section=section.value,
+        description=description,
+        notice=notice.as_dict(),
+        created_by=actor,
+    )
+    fraud_db_submit(
+        database="CUE",
+        event="claim_notified",
+        claim=claim,
+        policy=p,
+        payload={
+            "claim": claim.reference,
+            "policy": p.number,
+            "loss_on": claim.loss_on.isoformat(),
+        },
+    )
+    _claim_update_letter(
+        actor,
+        claim,
+        stage="registered",
+        title=f"We have received your Combined GAP claim {claim.reference}",
+        key=f"gap-claim-ack:{claim.pk}",
+        late=notice.outcome == "late",
+    )
+    audit_record(
+        actor=actor,
+        action="gap.claim.register",
+        obj=claim,
+        after={
+            "reference": claim.reference,
+            "policy": p.number,
+            "loss_on": claim.loss_on,
+            "notice": notice.outcome,
+        },
+    )
+    return claim
+
+
+EXCLUSION_ID = re.compile(r"^GAP-(EXCL|CLAIM|FRAUD|TERM)-\d+$")
+
+
+@transaction.atomic
+def gap_claim_decide(
+    *,
+    actor: User,
+    claim: GapClaim,
+    approve: bool,
+    exclusion_ids: list[str] | None = None,
+    note: str = "",
+) -> GapClaim:
+    """Approve (only a valid claim) or decline with the exclusion ids (GAP-CLAIM-3)."""
+    require(actor, CLAIMS_STAFF, "decide claims")
+    c = GapClaim.objects.select_for_update().select_related("policy", "customer").get(pk=claim.pk)
+    declines = (c.validity or {}).get("declines", [])
+    if approve:
+        if c.status == dclaims.ClaimStatus.ASSESSED and declines:
+            raise DomainError(
+                ErrorCode.NOT_ELIGIBLE,
+                "the claim cannot be approved: "
+                + "; ".join(f"{d['rule']}: {d['reason']}" for d in declines),
+                ", ".join(sorted({d["rule"] for d in declines})),
+                "approve",
+            )
+        c.status = dclaims.transition(
+            dclaims.ClaimStatus(c.status), dclaims.ClaimStatus.APPROVED
+        ).value
+    else:
+        ids = exclusion_ids or sorted({d["rule"] for d in declines})
+        if not ids:
+            raise DomainError(
+                ErrorCode.REQUIRED,
+                "name the exclusion ids that decline the claim",
+                "GAP-CLAIM-3",
+                "exclusion_ids",
+            )
+        for x in ids:
+            if not EXCLUSION_ID.match(x):
+                raise DomainError(
+                    ErrorCode.INVALID,
+                    f"{x!r} is not an exclusion id",
+                    "GAP-CLAIM-3",
+                    "exclusion_ids",
+                )
+        c.status = dclaims.transition(
+            dclaims.ClaimStatus(c.status), dclaims.ClaimStatus.DECLINED
+        ).value
+        c.decline_rules = ids
+    c.decision_note = note
+    c.decided_by = actor
+    c.decided_at = timezone.now()
+    c.version += 1
+    c.save()
+    if approve:
+        _claim_update_letter(
+            actor,
+            c,
+            stage="approved",
+            title=f"Your Combined GAP claim {c.reference} has been approved",
+            key=f"gap-claim-approved:{c.pk}",
+        )
+    else:
+        policy = GapPolicy.objects.select_for_update().get(pk=c.policy_id)
+        release_held_cancellations(actor, policy, ClaimState.DECLINED)
+        document_issue(
+            actor=actor,
+            customer=c.customer,
+            kind="gap_claim_decision",
+            title=f"Your Combined GAP claim {c.reference}",
+            template="documents/gap_claim_letter.html",
+            context={"claim": c, "policy": c.policy, "declined": True},
+            related=c,
+            idempotency_key=f"gap-claim-decline:{c.pk}",
+        )
+    audit_record(
+        actor=actor,
+        action="gap.claim.decide",
+        obj=c,
+        after={"status": c.status, "decline_rules": c.decline_rules, "note": note},
+    )
+    return c
+
+
+@transaction.atomic
+def gap_claim_request_documents(
+    *, actor: User, claim: GapClaim, documents: list[str], note: str = ""
+) -> GapClaim:
+    """Documents outstanding: tell the customer exactly what is still needed.
+
+    Idempotent: asking again for the same list changes nothing and sends nothing; a
+    changed list while documents are already outstanding sends one updated letter.
+    """
+    require(actor, CLAIMS_STAFF, "request claim documents")
+    wanted = [str(d).strip() for d in documents if str(d).strip()]
+    if not wanted:
+        raise DomainError(
+            ErrorCode.REQUIRED, "name the documents still needed", "GAP-CLAIM-1", "documents"
+        )
+    c = GapClaim.objects.select_for_update().select_related("policy", "customer").get(pk=claim.pk)
+    outstanding = dclaims.ClaimStatus.DOCUMENTS_OUTSTANDING
+    if c.status == outstanding and c.documents_requested == wanted:
+        return c
+    before = c.status
+    if c.status != outstanding:
+        c.status = dclaims.transition(dclaims.ClaimStatus(c.status), outstanding).value
+    c.documents_requested = wanted
+    c.version += 1
+    c.save()
+    _claim_update_letter(
+        actor,
+        c,
+        stage="documents",
+        title=f"Your Combined GAP claim {c.reference}: what we still need",
+        key=f"gap-claim-docs:{c.pk}:v{c.version}",
+        documents=wanted,
+        note=note,
+    )
+    audit_record(
+        actor=actor,
+        action="gap.claim.request_documents",
+        obj=c,
+        before={"status": before},
+        after={"status": c.status, "documents": wanted},
+    )
+    return c
+
+
+@transaction.atomic
+def gap_claim_withdraw(*, actor: User, claim: GapClaim) -> GapClaim:
+    require(actor, CLAIMS_STAFF | {Role.AGENT}, "withdraw claims")
+    c = GapClaim.objects.select_for_update().get(pk=claim.pk)
+    c.status = dclaims.transition(
+        dclaims.ClaimStatus(c.status), dclaims.ClaimStatus.WITHDRAWN
+    ).value
+    c.version += 1
+    c.save()
+    policy = GapPolicy.objects.select_for_update().get(pk=c.policy_id)
+    release_held_cancellations(actor, policy, ClaimState.DECLINED)
+    audit_record(actor=actor, action="gap.claim.withdraw", obj=c, after={"status": c.status})
+    return c
