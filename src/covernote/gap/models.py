@@ -18,6 +18,8 @@ from covernote.domain.gap.cancellation import CancelledBy, InsurerReason, Termin
 from covernote.domain.gap.claims import ClaimStatus, MotorSection, Territory
 from covernote.domain.gap.eligibility import BuiltForMarket, HolderRelationship, MotorCover
 from covernote.domain.gap.purchase import PriceLineKind
+from covernote.domain.gap.records import EligibilityRecord, ValidityRecord
+from covernote.gap.inputs import ClaimFigures
 from covernote.parties.models import Customer
 from covernote.products.models import ProductConfiguration
 
@@ -118,6 +120,11 @@ class GapQuote(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+    @property
+    def eligibility_record(self) -> EligibilityRecord:
+        """The stored eligibility Decision, typed (GAP-ELIG-1..7)."""
+        return EligibilityRecord.from_json(self.eligibility)
 
 
 class PurchaseLine(models.Model):
@@ -298,6 +305,16 @@ class GapClaim(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+    @property
+    def validity_record(self) -> ValidityRecord:
+        """The stored validity Decision, typed (GAP-CLAIM-2/3)."""
+        return ValidityRecord.from_json(self.validity)
+
+    @property
+    def figures_record(self) -> ClaimFigures | None:
+        """The motor insurer's figures entered at assessment, typed (None before it)."""
+        return ClaimFigures.from_json(self.figures)
 
 
 class FinanceBalanceLine(models.Model):

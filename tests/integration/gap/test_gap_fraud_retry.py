@@ -6,6 +6,7 @@ from unittest import mock
 
 import pytest
 
+from covernote.gap.inputs import BindInput, QuoteInput
 from covernote.gap.models import FraudDatabaseSubmission
 from covernote.gap.services import gap_fraud_submissions_retry
 
@@ -26,9 +27,14 @@ def test_plt9_failed_submission_is_retried_once_and_then_left_alone(gap_ready, u
     broker = users["broker_north"]
     with mock.patch("covernote.gap.services.fraud.fraud_database_client", return_value=Down()):
         q = gap_quote_create(
-            actor=broker, customer=gap_ready["north"], data=quote_data(), today=TODAY
+            actor=broker,
+            customer=gap_ready["north"],
+            today=TODAY,
+            data=QuoteInput.parse(quote_data()),
         )
-        policy = gap_policy_bind(actor=broker, quote=q, idempotency_key="mid-down", today=TODAY)
+        policy = gap_policy_bind(
+            actor=broker, quote=q, today=TODAY, data=BindInput(idempotency_key="mid-down")
+        )
     failed = FraudDatabaseSubmission.objects.filter(policy=policy, status="failed")
     assert failed.count() >= 1  # the sale itself went through
     n = failed.count()

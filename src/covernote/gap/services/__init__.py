@@ -9,7 +9,7 @@ This package re-exports what the API, the pages, the CLI and the demo call.
 
 from covernote.gap.services._common import CLAIMS_STAFF, SELLERS
 from covernote.gap.services.cancellations import gap_policy_cancel
-from covernote.gap.services.claim_assessment import FACT_DEFAULTS, FACT_FLAGS, gap_claim_assess
+from covernote.gap.services.claim_assessment import gap_claim_assess
 from covernote.gap.services.claim_payment import gap_claim_pay
 from covernote.gap.services.claims import (
     gap_claim_decide,
@@ -25,8 +25,6 @@ from covernote.gap.services.valuations import gap_valuations_load
 
 __all__ = [
     "CLAIMS_STAFF",
-    "FACT_DEFAULTS",
-    "FACT_FLAGS",
     "SELLERS",
     "gap_claim_assess",
     "gap_claim_decide",

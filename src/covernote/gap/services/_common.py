@@ -1,12 +1,11 @@
 """Helpers the GAP services share: role sets, chart of accounts, references,
-idempotency keys, input parsing and the policy termination step."""
+idempotency keys, the vehicle record and the policy termination step."""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import date
 from functools import lru_cache
 from typing import Any, TypeVar
 
@@ -15,14 +14,9 @@ from covernote.billing.models import AccountKind
 from covernote.billing.services import account_ensure
 from covernote.domain.decisions import Decision
 from covernote.domain.errors import DomainError, ErrorCode
-from covernote.domain.gap.eligibility import (
-    BuiltForMarket,
-    VehicleUse,
-)
 from covernote.domain.gap.eligibility import Vehicle as DomainVehicle
 from covernote.domain.gap.params import GapParams, parse_params
-from covernote.domain.gap.purchase import PriceLine, PriceLineKind
-from covernote.domain.money import non_negative_money
+from covernote.gap.inputs import VehicleInput
 from covernote.gap.lifecycle import policy_transition
 from covernote.gap.models import (
     GapPolicy,
@@ -83,126 +77,54 @@ def ensure_accounts() -> None:
         account_ensure(code=code, name=name, kind=kind)
 
 
-def parse_money(value: Any, field: str, rule: str) -> Decimal:
-    return non_negative_money(value, field=field, rule=rule)
-
-
-def parse_enum(enum: Any, value: Any, field: str, rule: str) -> Any:
-    try:
-        return enum(value)
-    except ValueError:
-        allowed = ", ".join(m.value for m in enum)
-        raise DomainError(
-            ErrorCode.INVALID, f"{field} must be one of {allowed}", rule, field
-        ) from None
-
-
-def parse_date(value: Any, field: str, rule: str) -> date:
-    if isinstance(value, date) and not isinstance(value, datetime):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            pass
-    raise DomainError(ErrorCode.INVALID, f"{field} must be a date (YYYY-MM-DD)", rule, field)
-
-
 @dataclass(frozen=True)
-class ParsedVehicle:
+class VehicleRecord:
     domain: DomainVehicle
     fields: dict[str, Any]  # Vehicle model fields (without customer/firm)
 
 
-def parse_vehicle(v: dict[str, Any], today: date) -> ParsedVehicle:
-    """Validate the vehicle part of a quote or a replacement (GAP-ELIG-3/5/7) and look
-    it up in Glass's Guide (GAP-ELIG-5, GAP-DEF-MV)."""
-    for key in ("registration", "make", "model", "valuation_code", "first_registered_on"):
-        if not v.get(key):
-            raise DomainError(
-                ErrorCode.REQUIRED, f"vehicle.{key} is required", "GAP-ELIG", f"vehicle.{key}"
-            )
-    first_reg = parse_date(v["first_registered_on"], "vehicle.first_registered_on", "GAP-ELIG-3")
-    if first_reg > today:
+def vehicle_record(v: VehicleInput, today: date) -> VehicleRecord:
+    """The vehicle of a quote or a replacement, checked against the day (GAP-ELIG-3) and
+    looked up in Glass's Guide (GAP-ELIG-5, GAP-DEF-MV)."""
+    if v.first_registered_on > today:
         raise DomainError(
             ErrorCode.INVALID,
             "first registration is in the future",
             "GAP-ELIG-3",
             "vehicle.first_registered_on",
         )
-    uses = frozenset(
-        parse_enum(VehicleUse, u, "vehicle.uses", "GAP-ELIG-7")
-        for u in v.get("uses") or ["social_domestic_pleasure"]
-    )
-    built_for = parse_enum(
-        BuiltForMarket, v.get("built_for", "uk"), "vehicle.built_for", "GAP-ELIG-7"
-    )
-    try:
-        weight = int(v.get("gross_weight_kg") or 1500)
-    except (TypeError, ValueError):
-        weight = 0
-    if weight <= 0:
-        raise DomainError(
-            ErrorCode.INVALID,
-            "gross weight must be positive",
-            "GAP-ELIG-7",
-            "vehicle.gross_weight_kg",
-        )
-    code = str(v["valuation_code"]).strip().upper()
     source = valuation_source()
-    listed = source.is_listed(code)
-    market_value = source.retail_value(code) if listed else None
+    listed = source.is_listed(v.valuation_code)
+    market_value = source.retail_value(v.valuation_code) if listed else None
     flags = {
-        "is_commercial": bool(v.get("is_commercial")),
-        "is_kit_car": bool(v.get("is_kit_car")),
-        "is_invalid_carriage": bool(v.get("is_invalid_carriage")),
-        "registered_in_uk": bool(v.get("registered_in_uk", True)),
-        "principally_used_in_uk": bool(v.get("principally_used_in_uk", True)),
+        "is_commercial": v.is_commercial,
+        "is_kit_car": v.is_kit_car,
+        "is_invalid_carriage": v.is_invalid_carriage,
+        "registered_in_uk": v.registered_in_uk,
+        "principally_used_in_uk": v.principally_used_in_uk,
     }
     domain = DomainVehicle(
-        first_registered_on=first_reg,
+        first_registered_on=v.first_registered_on,
         listed_in_valuation_source=listed,
-        uses=uses,
-        gross_weight_kg=weight,
-        built_for=built_for,
+        uses=v.uses,
+        gross_weight_kg=v.gross_weight_kg,
+        built_for=v.built_for,
         **flags,
     )
     fields = {
-        "registration": str(v["registration"]).upper().replace(" ", ""),
-        "make": v["make"],
-        "model": v["model"],
-        "valuation_code": code,
-        "first_registered_on": first_reg,
-        "uses": sorted(u.value for u in uses),
-        "gross_weight_kg": weight,
-        "built_for": built_for.value,
+        "registration": v.registration,
+        "make": v.make,
+        "model": v.model,
+        "valuation_code": v.valuation_code,
+        "first_registered_on": v.first_registered_on,
+        "uses": sorted(u.value for u in v.uses),
+        "gross_weight_kg": v.gross_weight_kg,
+        "built_for": v.built_for.value,
         "listed_in_valuation_source": listed,
         "market_value_at_purchase": market_value,
         **flags,
     }
-    return ParsedVehicle(domain=domain, fields=fields)
-
-
-def parse_lines(raw_lines: list[dict[str, Any]]) -> list[PriceLine]:
-    return [
-        PriceLine(
-            kind=parse_enum(
-                PriceLineKind, ln.get("kind"), f"purchase_lines[{i}].kind", "GAP-DEF-PRICE"
-            ),
-            amount=parse_money(ln.get("amount"), f"purchase_lines[{i}].amount", "GAP-DEF-PRICE"),
-            description=str(ln.get("description") or ""),
-        )
-        for i, ln in enumerate(raw_lines)
-    ]
-
-
-def jsonable(data: dict[str, Any]) -> dict[str, Any]:
-    import json
-
-    from django.core.serializers.json import DjangoJSONEncoder
-
-    out: dict[str, Any] = json.loads(json.dumps(data, cls=DjangoJSONEncoder))
-    return out
+    return VehicleRecord(domain=domain, fields=fields)
 
 
 # --------------------------------------------------------------------------- bind

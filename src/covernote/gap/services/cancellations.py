@@ -3,7 +3,7 @@ of a request held while a claim was pending (GAP-CANCEL-3)."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
@@ -26,6 +26,7 @@ from covernote.domain.gap.cancellation import (
     insurer_cancellation_date,
     termination,
 )
+from covernote.gap.inputs import CancelInput
 from covernote.gap.lifecycle import policy_transition
 from covernote.gap.models import (
     CancellationKind,
@@ -38,7 +39,6 @@ from covernote.gap.services._common import (
     CANCELLERS,
     ensure_accounts,
     params_for,
-    parse_enum,
     require,
     terminate_policy,
 )
@@ -127,17 +127,12 @@ def gap_policy_cancel(
     *,
     actor: User,
     policy: GapPolicy,
-    kind: str,
-    notice_on: date,
-    reason: str | None = None,
-    disposed_on: date | None = None,
-    fraudulent_act_on: date | None = None,
-    idempotency_key: str | None = None,
+    data: CancelInput,
 ) -> GapCancellation:
     """GAP-CANCEL-1..4, GAP-FRAUD-1, GAP-TERM-1. A customer request while a claim is
     pending is held as "cancellation pending claim" (GAP-CANCEL-3)."""
     require(actor, CANCELLERS, "cancel GAP policies")
-    kind = parse_enum(CancellationKind, kind, "kind", "GAP-CANCEL").value
+    kind, notice_on, idempotency_key = data.kind.value, data.notice_on, data.idempotency_key
     if kind == CancellationKind.INSURER and actor.role == Role.BROKER:
         raise DomainError(
             ErrorCode.PERMISSION_DENIED,
@@ -159,20 +154,20 @@ def gap_policy_cancel(
         )
     insurer_reason: InsurerReason | None = None
     if kind == CancellationKind.INSURER:
-        if not reason:
+        if data.reason is None:
             raise DomainError(
                 ErrorCode.REQUIRED, "the insurer must give a valid reason", "GAP-CANCEL-4", "reason"
             )
-        insurer_reason = parse_enum(InsurerReason, reason, "reason", "GAP-CANCEL-4")
-        if insurer_reason is InsurerReason.FRAUD and fraudulent_act_on:
-            cancel_on = fraud_cancellation_date(fraudulent_act_on)
+        insurer_reason = data.reason
+        if insurer_reason is InsurerReason.FRAUD and data.fraudulent_act_on:
+            cancel_on = fraud_cancellation_date(data.fraudulent_act_on)
         elif insurer_reason is InsurerReason.FRAUD:
             cancel_on = notice_on
         else:
             cancel_on = min(insurer_cancellation_date(notice_on, params_for(p.config)), p.end_on)
         by = CancelledBy.INSURER
     elif kind == CancellationKind.VEHICLE_SOLD:
-        cancel_on = disposed_on or notice_on
+        cancel_on = data.disposed_on or notice_on
         by = CancelledBy.CUSTOMER
     else:
         cancel_on = notice_on

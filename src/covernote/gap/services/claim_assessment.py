@@ -3,20 +3,16 @@ the settlement (GAP-COVER) Decisions."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-from typing import Any
-
 from django.db import transaction
 
 from covernote.accounts.models import User
 from covernote.audit.services import audit_record
 from covernote.domain.errors import DomainError, ErrorCode
 from covernote.domain.gap import claims as dclaims
-from covernote.domain.gap.eligibility import (
-    VehicleUse,
-)
 from covernote.domain.gap.finance import outstanding_finance_balance
+from covernote.domain.gap.records import ValidityRecord
 from covernote.domain.gap.settlement import ClaimInput, gap_benefit
+from covernote.gap.inputs import AssessInput
 from covernote.gap.models import (
     FinanceAgreement,
     FinanceBalanceLine,
@@ -25,32 +21,10 @@ from covernote.gap.models import (
 from covernote.gap.selectors import insured_vehicle_at
 from covernote.gap.services._common import (
     CLAIMS_STAFF,
-    jsonable,
     params_for,
-    parse_enum,
-    parse_money,
     require,
 )
 from covernote.gap.valuation import valuation_source
-
-FACT_FLAGS = (
-    "driver_covered_by_motor_policy",
-    "driver_intoxicated",
-    "driving_illegally",
-    "motor_policy_whole_period",
-    "unattended_without_security",
-    "new_for_old_taken",
-    "premium_received",
-    "application_received",
-    "fraudulent",
-    "consequential_loss_claimed",
-)
-FACT_DEFAULTS = {
-    "driver_covered_by_motor_policy": True,
-    "motor_policy_whole_period": True,
-    "premium_received": True,
-    "application_received": True,
-}
 
 
 @transaction.atomic
@@ -58,9 +32,7 @@ def gap_claim_assess(
     *,
     actor: User,
     claim: GapClaim,
-    figures: dict[str, Any],
-    facts: dict[str, Any] | None = None,
-    finance_lines: list[tuple[str, Any]] | None = None,
+    data: AssessInput,
 ) -> GapClaim:
     """Enter the motor insurer's figures → validity (GAP-CLAIM-2/3) and the 8-step
     settlement (GAP-COVER) Decisions."""
@@ -73,12 +45,8 @@ def gap_claim_assess(
     p = c.policy
     q = p.quote
     params = params_for(p.config)
-    facts = dict(facts or {})
+    figures, facts, lines = data.figures, data.facts, list(data.finance_lines)
     finance = FinanceAgreement.objects.filter(quote=q).first()
-    lines = [
-        (str(k), parse_money(a, f"finance_lines[{i}].amount", "GAP-DEF-OFB"))
-        for i, (k, a) in enumerate(finance_lines or [])
-    ]
     ofb_decision = None
     if lines:
         if finance is None:
@@ -90,39 +58,32 @@ def gap_claim_assess(
             )
         ofb_decision = outstanding_finance_balance(lines)
 
-    def opt(key: str, rule: str) -> Decimal | None:
-        val = figures.get(key)
-        return None if val in (None, "") else parse_money(val, key, rule)
-
-    for key in ("settlement", "motor_excess"):
-        if figures.get(key) in (None, ""):
-            raise DomainError(ErrorCode.REQUIRED, f"{key} is required", "GAP-COVER", key)
     # The vehicle insured at the loss (a new-for-old transfer moves cover; GAP-EXCL-9).
     insured, price, replaced = insured_vehicle_at(p, c.loss_on)
     if replaced:
-        facts["new_for_old_taken"] = True
-    market_value = opt("market_value", "GAP-DEF-MV")
+        facts = facts.with_new_for_old()
+    market_value = figures.market_value
     if market_value is None:
         market_value = valuation_source().retail_value(insured.valuation_code)
     mvp = insured.market_value_at_purchase
     claim_input = ClaimInput(
         purchase_price=price,
-        settlement=parse_money(figures["settlement"], "settlement", "GAP-DEF-SETTLE"),
-        motor_excess=parse_money(figures["motor_excess"], "motor_excess", "GAP-COVER-3"),
+        settlement=figures.settlement,
+        motor_excess=figures.motor_excess,
         limit_of_liability=p.limit_of_liability,
-        accepted_settlement=opt("accepted_settlement", "GAP-BEST-1"),
+        accepted_settlement=figures.accepted_settlement,
         market_value=market_value,
         outstanding_finance=ofb_decision.amounts["outstanding_finance"] if ofb_decision else None,
         amount_advanced=finance.amount_advanced
         if (finance and ofb_decision and mvp is not None)
         else None,
         market_value_at_purchase=mvp if (finance and ofb_decision and mvp is not None) else None,
-        contributory_percent=opt("contributory_percent", "GAP-EXCL-18"),
-        contributory_amount=opt("contributory_amount", "GAP-EXCL-18"),
-        vat_recovered=bool(figures.get("vat_recovered")),
-        waive_market_value=bool(figures.get("waive_market_value")),
-        premium_charged=opt("premium_charged", "PLT-10"),
-        premium_would_have_charged=opt("premium_would_have_charged", "PLT-10"),
+        contributory_percent=figures.contributory_percent,
+        contributory_amount=figures.contributory_amount,
+        vat_recovered=figures.vat_recovered,
+        waive_market_value=figures.waive_market_value,
+        premium_charged=figures.premium_charged,
+        premium_would_have_charged=figures.premium_would_have_charged,
     )
     settlement = gap_benefit(claim_input, params)
     settlement_json = settlement.as_dict()
@@ -138,30 +99,17 @@ def gap_claim_assess(
             loss_on=c.loss_on,
             first_registered_on=insured.first_registered_on,
             total_loss=dclaims.TotalLoss(
-                motor_claim_settled=bool(facts.get("motor_claim_settled", True)),
-                vehicle_surrendered_or_written_off=bool(
-                    facts.get("vehicle_surrendered_or_written_off", True)
-                ),
-                payment_made=bool(facts.get("payment_made", True)),
+                motor_claim_settled=facts.motor_claim_settled,
+                vehicle_surrendered_or_written_off=facts.vehicle_surrendered_or_written_off,
+                payment_made=facts.payment_made,
                 section=dclaims.MotorSection(c.motor_section),
             ),
             territory=dclaims.Territory(c.territory),
-            days_in_europe_this_cover_year=int(facts.get("days_in_europe_this_cover_year") or 0),
-            perils=frozenset(
-                parse_enum(dclaims.Peril, x, "perils", "GAP-CLAIM-3")
-                for x in facts.get("perils") or []
-            ),
-            misrepresentation=parse_enum(
-                dclaims.Misrepresentation,
-                facts.get("misrepresentation") or "none",
-                "misrepresentation",
-                "PLT-10",
-            ),
-            uses_at_loss=frozenset(
-                parse_enum(VehicleUse, x, "uses_at_loss", "GAP-EXCL-1")
-                for x in facts.get("uses_at_loss") or []
-            ),
-            **{k: bool(facts.get(k, FACT_DEFAULTS.get(k, False))) for k in FACT_FLAGS},
+            days_in_europe_this_cover_year=facts.days_in_europe_this_cover_year,
+            perils=facts.perils,
+            misrepresentation=facts.misrepresentation,
+            uses_at_loss=facts.uses_at_loss,
+            **facts.flags,
         ),
         params,
     )
@@ -170,8 +118,8 @@ def gap_claim_assess(
         c.status = dclaims.transition(
             dclaims.ClaimStatus(c.status), dclaims.ClaimStatus.ASSESSED
         ).value
-    c.figures = jsonable(figures)
-    c.facts = jsonable(facts)
+    c.figures = figures.as_json()
+    c.facts = facts.as_json()
     c.settlement = settlement_json
     c.validity = validity.as_dict()
     c.payable = settlement.amounts["payable"]
@@ -190,7 +138,7 @@ def gap_claim_assess(
             "status": c.status,
             "payable": c.payable,
             "validity": validity.outcome,
-            "declines": [d["rule"] for d in validity.data["declines"]],
+            "declines": [d.rule for d in ValidityRecord.from_json(validity.data).declines],
         },
     )
     return c

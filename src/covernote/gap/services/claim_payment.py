@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
@@ -17,6 +16,7 @@ from covernote.domain.gap.cancellation import (
     ClaimState,
     termination,
 )
+from covernote.gap.inputs import PayInput
 from covernote.gap.models import (
     GapClaim,
     GapPolicy,
@@ -35,11 +35,10 @@ from covernote.gap.services.fraud import fraud_db_submit
 
 
 @transaction.atomic
-def gap_claim_pay(
-    *, actor: User, claim: GapClaim, idempotency_key: str, paid_on: date | None = None
-) -> GapClaim:
+def gap_claim_pay(*, actor: User, claim: GapClaim, data: PayInput) -> GapClaim:
     """Pay an approved claim: ledger posting, GAP-CLAIM-4 termination, letter, CUE."""
     require(actor, CLAIMS_STAFF, "pay claims")
+    idempotency_key = data.idempotency_key
     require_idempotency_key(idempotency_key)
     done = GapClaim.objects.filter(payment_idempotency_key=idempotency_key).first()
     if done is not None:
@@ -48,7 +47,7 @@ def gap_claim_pay(
     if c.payment_idempotency_key == idempotency_key:
         return c
     c.status = dclaims.transition(dclaims.ClaimStatus(c.status), dclaims.ClaimStatus.PAID).value
-    paid_on = paid_on or timezone.localdate()
+    paid_on = data.paid_on or timezone.localdate()
     amount = c.payable or Decimal("0.00")
     txn = None
     if amount > 0:

@@ -3,8 +3,6 @@ withdraw, and the claim status letters."""
 
 from __future__ import annotations
 
-import re
-from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
@@ -19,6 +17,7 @@ from covernote.domain.gap import claims as dclaims
 from covernote.domain.gap.cancellation import (
     ClaimState,
 )
+from covernote.gap.inputs import ClaimRegistration, DecideInput, DocumentsRequest
 from covernote.gap.models import (
     GapClaim,
     GapPolicy,
@@ -27,7 +26,6 @@ from covernote.gap.services._common import (
     CLAIMS_STAFF,
     new_reference,
     params_for,
-    parse_enum,
     require,
 )
 from covernote.gap.services.cancellations import release_held_cancellations
@@ -62,21 +60,14 @@ def gap_claim_register(
     *,
     actor: User,
     policy: GapPolicy,
-    event_at: datetime,
-    notified_at: datetime | None = None,
-    total_loss_on: date | None = None,
-    written_notice_on: date | None = None,
-    territory: str = "england",
-    motor_section: str = "accidental_damage",
-    description: str = "",
+    data: ClaimRegistration,
 ) -> GapClaim:
     """Register a total-loss claim; GAP-CLAIM-1 late notice is flagged, never refused."""
     require(actor, CLAIMS_STAFF | {Role.AGENT}, "register claims")
     p = GapPolicy.objects.select_for_update().get(pk=policy.pk)
     now = timezone.now()
-    notified_at = notified_at or now
-    if timezone.is_naive(event_at) or timezone.is_naive(notified_at):
-        raise DomainError(ErrorCode.INVALID, "timestamps need a time zone", "G2", "event_at")
+    event_at, notified_at = data.event_at, data.notified_at or now
+    total_loss_on, written_notice_on = data.total_loss_on, data.written_notice_on
     if event_at > now:
         raise DomainError(
             ErrorCode.INVALID, "the loss cannot be in the future", "GAP-CLAIM-1", "event_at"
@@ -92,8 +83,7 @@ def gap_claim_register(
         raise DomainError(
             ErrorCode.CONFLICT, "a claim is already open on this policy", "GAP-CLAIM", "policy_id"
         )
-    terr = parse_enum(dclaims.Territory, territory, "territory", "GAP-DEF-TERR")
-    section = parse_enum(dclaims.MotorSection, motor_section, "motor_section", "GAP-CLAIM-2")
+    terr, section = data.territory, data.motor_section
     params = params_for(p.config)
     notice = dclaims.notice_check(
         dclaims.ClaimNotice(
@@ -117,7 +107,7 @@ def gap_claim_register(
         written_notice_on=written_notice_on,
         territory=terr.value,
         motor_section=section.value,
-        description=description,
+        description=data.description,
         notice=notice.as_dict(),
         created_by=actor,
     )
@@ -154,36 +144,31 @@ def gap_claim_register(
     return claim
 
 
-EXCLUSION_ID = re.compile(r"^GAP-(EXCL|CLAIM|FRAUD|TERM)-\d+$")
-
-
 @transaction.atomic
 def gap_claim_decide(
     *,
     actor: User,
     claim: GapClaim,
-    approve: bool,
-    exclusion_ids: list[str] | None = None,
-    note: str = "",
+    data: DecideInput,
 ) -> GapClaim:
     """Approve (only a valid claim) or decline with the exclusion ids (GAP-CLAIM-3)."""
     require(actor, CLAIMS_STAFF, "decide claims")
     c = GapClaim.objects.select_for_update().select_related("policy", "customer").get(pk=claim.pk)
-    declines = (c.validity or {}).get("declines", [])
+    validity = c.validity_record
+    approve, note = data.approve, data.note
     if approve:
-        if c.status == dclaims.ClaimStatus.ASSESSED and declines:
+        if c.status == dclaims.ClaimStatus.ASSESSED and validity.declines:
             raise DomainError(
                 ErrorCode.NOT_ELIGIBLE,
-                "the claim cannot be approved: "
-                + "; ".join(f"{d['rule']}: {d['reason']}" for d in declines),
-                ", ".join(sorted({d["rule"] for d in declines})),
+                "the claim cannot be approved: " + "; ".join(str(d) for d in validity.declines),
+                ", ".join(validity.decline_rules),
                 "approve",
             )
         c.status = dclaims.transition(
             dclaims.ClaimStatus(c.status), dclaims.ClaimStatus.APPROVED
         ).value
     else:
-        ids = exclusion_ids or sorted({d["rule"] for d in declines})
+        ids = list(data.exclusion_ids) or validity.decline_rules
         if not ids:
             raise DomainError(
                 ErrorCode.REQUIRED,
@@ -191,14 +176,6 @@ def gap_claim_decide(
                 "GAP-CLAIM-3",
                 "exclusion_ids",
             )
-        for x in ids:
-            if not EXCLUSION_ID.match(x):
-                raise DomainError(
-                    ErrorCode.INVALID,
-                    f"{x!r} is not an exclusion id",
-                    "GAP-CLAIM-3",
-                    "exclusion_ids",
-                )
         c.status = dclaims.transition(
             dclaims.ClaimStatus(c.status), dclaims.ClaimStatus.DECLINED
         ).value
@@ -240,7 +217,7 @@ def gap_claim_decide(
 
 @transaction.atomic
 def gap_claim_request_documents(
-    *, actor: User, claim: GapClaim, documents: list[str], note: str = ""
+    *, actor: User, claim: GapClaim, data: DocumentsRequest
 ) -> GapClaim:
     """Documents outstanding: tell the customer exactly what is still needed.
 
@@ -248,11 +225,7 @@ def gap_claim_request_documents(
     changed list while documents are already outstanding sends one updated letter.
     """
     require(actor, CLAIMS_STAFF, "request claim documents")
-    wanted = [str(d).strip() for d in documents if str(d).strip()]
-    if not wanted:
-        raise DomainError(
-            ErrorCode.REQUIRED, "name the documents still needed", "GAP-CLAIM-1", "documents"
-        )
+    wanted, note = list(data.documents), data.note
     c = GapClaim.objects.select_for_update().select_related("policy", "customer").get(pk=claim.pk)
     outstanding = dclaims.ClaimStatus.DOCUMENTS_OUTSTANDING
     if c.status == outstanding and c.documents_requested == wanted:

@@ -21,6 +21,7 @@ from covernote.domain.gap.cancellation import (
 from covernote.domain.gap.pricing import is_quote_valid
 from covernote.domain.gap.sale import check_conclusion
 from covernote.domain.money import round_money
+from covernote.gap.inputs import BindInput
 from covernote.gap.models import (
     GapPolicy,
     GapQuote,
@@ -46,13 +47,13 @@ def gap_policy_bind(
     *,
     actor: User,
     quote: GapQuote,
-    idempotency_key: str,
+    data: BindInput,
     today: date | None = None,
-    documents_received_on: date | None = None,
 ) -> GapPolicy:
     """Sell the quoted policy: GAP-PRICE-1 validity, GAP-SALE-1 deferral, PLT-8/PLT-11
     figures, ledger posting, schedule and statement of insurance (PLT-7), MID (PLT-9)."""
     require(actor, SELLERS, "sell GAP")
+    idempotency_key = data.idempotency_key
     require_idempotency_key(idempotency_key)
     existing = GapPolicy.objects.filter(bind_idempotency_key=idempotency_key).first()
     if existing is not None:
@@ -74,8 +75,7 @@ def gap_policy_bind(
     if q.status == QuoteStatus.REFUSED:
         raise DomainError(
             ErrorCode.NOT_ELIGIBLE,
-            "the quote was refused: "
-            + "; ".join(f"{f['rule']}: {f['reason']}" for f in q.eligibility.get("failures", [])),
+            "the quote was refused: " + "; ".join(str(f) for f in q.eligibility_record.failures),
             ", ".join(q.failing_rules),
             None,
         )
@@ -108,7 +108,7 @@ def gap_policy_bind(
         config=q.config,
         bind_idempotency_key=idempotency_key,
         purchased_on=today,
-        documents_received_on=documents_received_on,
+        documents_received_on=data.documents_received_on,
         start_on=start_on,
         end_on=end_on,
         limit_of_liability=q.limit_of_liability,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -15,13 +14,12 @@ from covernote.domain.decisions import Decision
 from covernote.domain.errors import DomainError, ErrorCode
 from covernote.domain.gap.eligibility import (
     EligibilityInput,
-    HolderRelationship,
-    MotorCover,
     check_eligibility,
 )
-from covernote.domain.gap.eligibility import MotorPolicy as DomainMotorPolicy
 from covernote.domain.gap.pricing import price_quote
 from covernote.domain.gap.purchase import purchase_price
+from covernote.domain.gap.records import EligibilityRecord
+from covernote.gap.inputs import QuoteInput
 from covernote.gap.models import (
     FinanceAgreement,
     GapQuote,
@@ -33,16 +31,11 @@ from covernote.gap.models import (
 from covernote.gap.services._common import (
     PRODUCT,
     SELLERS,
-    jsonable,
     new_reference,
     params_for,
-    parse_date,
-    parse_enum,
-    parse_lines,
-    parse_money,
-    parse_vehicle,
     require,
     require_customer_in_scope,
+    vehicle_record,
 )
 from covernote.parties.models import Customer
 from covernote.products.selectors import product_config_in_force
@@ -50,7 +43,7 @@ from covernote.products.selectors import product_config_in_force
 
 @transaction.atomic
 def gap_quote_create(
-    *, actor: User, customer: Customer, data: dict[str, Any], today: date | None = None
+    *, actor: User, customer: Customer, data: QuoteInput, today: date | None = None
 ) -> GapQuote:
     """GAP-DEF-PRICE → GAP-ELIG-1..7 → GAP-PRICE-1/PLT-8. A refusal is stored with every
     failing rule id and reason; only an eligible quote is priced."""
@@ -60,70 +53,24 @@ def gap_quote_create(
     config = product_config_in_force(PRODUCT, today)
     params = params_for(config)
 
-    pv = parse_vehicle(data.get("vehicle") or {}, today)
-
-    lines = parse_lines(data.get("purchase_lines") or [])
+    pv = vehicle_record(data.vehicle, today)
+    lines = data.purchase_lines
     price_decision = purchase_price(lines)
     price = price_decision.amounts["purchase_price"]
-
-    finance = data.get("finance") or None
-    if finance:
-        if not finance.get("lender"):
-            raise DomainError(
-                ErrorCode.REQUIRED, "finance.lender is required", "GAP-DEF-OFB", "finance.lender"
-            )
-        advanced = parse_money(
-            finance.get("amount_advanced"), "finance.amount_advanced", "GAP-EXCL-8"
-        )
-    mp = data.get("motor_policy") or None
-    motor = None
-    if mp:
-        motor = DomainMotorPolicy(
-            insurer=str(mp.get("insurer") or ""),
-            policy_number=str(mp.get("policy_number") or ""),
-            cover=parse_enum(
-                MotorCover, mp.get("cover", "comprehensive"), "motor_policy.cover", "GAP-ELIG-1"
-            ),
-            covers_whole_gap_period=bool(mp.get("covers_whole_gap_period")),
-        )
-        if not motor.insurer or not motor.policy_number:
-            raise DomainError(
-                ErrorCode.REQUIRED,
-                "the motor insurer and policy number are required",
-                "GAP-ELIG-1",
-                "motor_policy.policy_number",
-            )
-
-    holder = parse_enum(
-        HolderRelationship,
-        data.get("holder_relationship", "owner"),
-        "holder_relationship",
-        "GAP-ELIG-4",
-    )
-    ownership = parse_date(data.get("ownership_date"), "ownership_date", "GAP-ELIG-6")
+    finance, motor, holder = data.finance, data.motor_policy, data.holder_relationship
+    ownership = data.ownership_date
     if ownership > today:
         raise DomainError(
             ErrorCode.INVALID, "ownership date is in the future", "GAP-ELIG-6", "ownership_date"
         )
-    start_on = parse_date(data.get("start_on") or today, "start_on", "GAP-PRICE-1")
+    start_on = data.start_on or today
     if start_on < today:
         raise DomainError(
             ErrorCode.INVALID, "cover cannot start before the quote date", "GAP-PRICE-1", "start_on"
         )
-    try:
-        term = int(data.get("term_months") or 0)
-    except (TypeError, ValueError):
-        term = 0
-    if term <= 0:
-        raise DomainError(
-            ErrorCode.INVALID,
-            "term_months must be a positive whole number",
-            "GAP-PRICE-1",
-            "term_months",
-        )
+    term = data.term_months
     end_on = add_months(start_on, term) - timedelta(days=1)
-    limit = parse_money(data.get("limit_of_liability"), "limit_of_liability", "GAP-LIMIT")
-    info_on = data.get("prescribed_info_given_on")
+    limit = data.limit_of_liability
 
     elig = check_eligibility(
         EligibilityInput(
@@ -163,15 +110,13 @@ def gap_quote_create(
         purchase_price=price,
         holder_relationship=holder.value,
         ownership_date=ownership,
-        sold_with_vehicle=bool(data.get("sold_with_vehicle")),
-        customer_initiated=bool(data.get("customer_initiated")),
-        prescribed_info_given_on=parse_date(info_on, "prescribed_info_given_on", "GAP-SALE-1")
-        if info_on
-        else None,
-        inputs=jsonable(data),
+        sold_with_vehicle=data.sold_with_vehicle,
+        customer_initiated=data.customer_initiated,
+        prescribed_info_given_on=data.prescribed_info_given_on,
+        inputs=data.as_json(),
         purchase=price_decision.as_dict(),
         eligibility=elig.as_dict(),
-        failing_rules=sorted({f["rule"] for f in elig.data["failures"]}),
+        failing_rules=sorted({f.rule for f in EligibilityRecord.from_json(elig.data).failures}),
         pricing=pricing.as_dict() if pricing else {},
         net_premium=pricing.amounts["net_premium"] if pricing else None,
         ipt=pricing.amounts["ipt"] if pricing else None,
@@ -190,9 +135,9 @@ def gap_quote_create(
     if finance:
         FinanceAgreement.objects.create(
             quote=quote,
-            lender=finance["lender"],
-            agreement_number=str(finance.get("agreement_number") or ""),
-            amount_advanced=advanced,
+            lender=finance.lender,
+            agreement_number=finance.agreement_number,
+            amount_advanced=finance.amount_advanced,
         )
     if motor:
         MotorPolicy.objects.create(

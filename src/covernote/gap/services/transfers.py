@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -17,6 +16,7 @@ from covernote.domain.gap.eligibility import (
 )
 from covernote.domain.gap.purchase import purchase_price
 from covernote.domain.gap.transfer import check_replacement_vehicle
+from covernote.gap.inputs import TransferInput
 from covernote.gap.models import (
     GapPolicy,
     GapVehicleTransfer,
@@ -25,18 +25,14 @@ from covernote.gap.models import (
 )
 from covernote.gap.services._common import (
     SELLERS,
-    jsonable,
     params_for,
-    parse_lines,
-    parse_vehicle,
     replayed,
     require,
     require_customer_in_scope,
     require_idempotency_key,
+    vehicle_record,
 )
 from covernote.gap.services.fraud import fraud_db_submit
-
-# --------------------------------------------------------------------------- new-for-old
 
 
 @transaction.atomic
@@ -44,11 +40,7 @@ def gap_policy_transfer_vehicle(
     *,
     actor: User,
     policy: GapPolicy,
-    vehicle: dict[str, Any],
-    purchase_lines: list[dict[str, Any]],
-    idempotency_key: str,
-    transfer_on: date | None = None,
-    note: str = "",
+    data: TransferInput,
     today: date | None = None,
 ) -> GapVehicleTransfer:
     """GAP-CLAIM-3 exclusion 9: on request, move the live policy to the new-for-old
@@ -56,6 +48,7 @@ def gap_policy_transfer_vehicle(
     changes); number, period, limit and premium stay; a new policy version, a history row,
     a new schedule (PLT-7), a MID update (PLT-9) and an audit record (before/after)."""
     require(actor, SELLERS, "transfer GAP cover")
+    idempotency_key = data.idempotency_key
     require_idempotency_key(idempotency_key)
 
     def replay() -> GapVehicleTransfer | None:
@@ -80,7 +73,7 @@ def gap_policy_transfer_vehicle(
             "GAP-TERM-1",
             None,
         )
-    transfer_on = transfer_on or today
+    transfer_on = data.transfer_on or today
     if transfer_on > today:
         raise DomainError(
             ErrorCode.INVALID, "the transfer date is in the future", "GAP-EXCL-9", "transfer_on"
@@ -100,7 +93,7 @@ def gap_policy_transfer_vehicle(
             "GAP-EXCL-9",
             "transfer_on",
         )
-    pv = parse_vehicle(vehicle, today)
+    pv = vehicle_record(data.vehicle, today)
     if pv.fields["registration"] == p.vehicle.registration:
         raise DomainError(
             ErrorCode.INVALID,
@@ -108,7 +101,7 @@ def gap_policy_transfer_vehicle(
             "GAP-EXCL-9",
             "vehicle.registration",
         )
-    lines = parse_lines(purchase_lines)
+    lines = data.purchase_lines
     price_decision = purchase_price(lines)
     price = price_decision.amounts["purchase_price"]
     previous_price = last.purchase_price if last is not None else p.quote.purchase_price
@@ -142,8 +135,8 @@ def gap_policy_transfer_vehicle(
         purchase_price=price,
         purchase=price_decision.as_dict(),
         eligibility=check.as_dict(),
-        purchase_lines=jsonable({"lines": purchase_lines})["lines"],
-        note=note,
+        purchase_lines=data.lines_json(),
+        note=data.note,
         idempotency_key=idempotency_key,
         requested_by=actor,
     )

@@ -16,6 +16,15 @@ from covernote.domain.gap.claims import MotorSection, Territory
 from covernote.domain.gap.finance import KINDS as FINANCE_KINDS
 from covernote.gap import selectors as sel
 from covernote.gap import services as svc
+from covernote.gap.inputs import (
+    FACT_DEFAULTS,
+    FACT_FLAGS,
+    AssessInput,
+    ClaimRegistration,
+    DecideInput,
+    DocumentsRequest,
+    PayInput,
+)
 from covernote.web.gap.views._common import (
     _adjustments,
     _choices,
@@ -60,23 +69,24 @@ def claim_new(request: HttpRequest, policy_id: int) -> HttpResponse:
     if request.method == "POST":
         p = request.POST
         try:
-            claim = svc.gap_claim_register(
-                actor=user,
-                policy=policy,
-                event_at=_moment(p.get("event_at"), "event_at"),
-                notified_at=_moment(p.get("notified_at"), "notified_at")
-                if p.get("notified_at")
-                else None,
-                total_loss_on=_day(p.get("total_loss_on"), "total_loss_on")
-                if p.get("total_loss_on")
-                else None,
-                written_notice_on=_day(p.get("written_notice_on"), "written_notice_on")
-                if p.get("written_notice_on")
-                else None,
-                territory=p.get("territory", "england"),
-                motor_section=p.get("motor_section", "accidental_damage"),
-                description=p.get("description", ""),
+            data = ClaimRegistration.parse(
+                {
+                    "event_at": _moment(p.get("event_at"), "event_at"),
+                    "notified_at": _moment(p.get("notified_at"), "notified_at")
+                    if p.get("notified_at")
+                    else None,
+                    "total_loss_on": _day(p.get("total_loss_on"), "total_loss_on")
+                    if p.get("total_loss_on")
+                    else None,
+                    "written_notice_on": _day(p.get("written_notice_on"), "written_notice_on")
+                    if p.get("written_notice_on")
+                    else None,
+                    "territory": p.get("territory", "england"),
+                    "motor_section": p.get("motor_section", "accidental_damage"),
+                    "description": p.get("description", ""),
+                }
             )
+            claim = svc.gap_claim_register(actor=user, policy=policy, data=data)
         except DomainError as exc:
             errors = _form_error(request, exc, CLAIM_FIELDS)
         else:
@@ -120,39 +130,34 @@ def claim_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
                 }
                 figures["vat_recovered"] = p.get("vat_recovered") == "on"
                 figures["waive_market_value"] = p.get("waive_market_value") == "on"
-                facts = {k: p.get(k) == "on" for k in svc.FACT_FLAGS}
+                facts = {k: p.get(k) == "on" for k in FACT_FLAGS}
                 lines = [
                     (kind, p.get(f"ofb_{kind}", "").strip())
                     for kind in FINANCE_KINDS
                     if p.get(f"ofb_{kind}", "").strip()
                 ]
-                svc.gap_claim_assess(
-                    actor=user, claim=claim, figures=figures, facts=facts, finance_lines=lines
-                )
+                data = AssessInput.parse(figures=figures, facts=facts, finance_lines=lines)
+                svc.gap_claim_assess(actor=user, claim=claim, data=data)
                 messages.success(request, "Settlement calculated.")
             elif action == "approve":
-                svc.gap_claim_decide(actor=user, claim=claim, approve=True, note=p.get("note", ""))
+                approval = DecideInput(approve=True, note=p.get("note", ""))
+                svc.gap_claim_decide(actor=user, claim=claim, data=approval)
                 messages.success(request, "Claim approved.")
             elif action == "decline":
                 ids = [x.strip() for x in p.get("exclusion_ids", "").split(",") if x.strip()]
-                svc.gap_claim_decide(
-                    actor=user,
-                    claim=claim,
-                    approve=False,
-                    exclusion_ids=ids or None,
-                    note=p.get("note", ""),
+                decline = DecideInput.parse(
+                    {"approve": False, "exclusion_ids": ids, "note": p.get("note", "")}
                 )
+                svc.gap_claim_decide(actor=user, claim=claim, data=decline)
                 messages.success(request, "Claim declined; the customer has been written to.")
             elif action == "pay":
-                svc.gap_claim_pay(
-                    actor=user, claim=claim, idempotency_key=p.get("idempotency_key", "")
-                )
+                payment = PayInput(p.get("idempotency_key", ""))
+                svc.gap_claim_pay(actor=user, claim=claim, data=payment)
                 messages.success(request, "Payment recorded. The policy has terminated.")
             elif action == "documents":
                 docs = [x.strip() for x in p.get("documents", "").splitlines() if x.strip()]
-                svc.gap_claim_request_documents(
-                    actor=user, claim=claim, documents=docs, note=p.get("note", "")
-                )
+                wanted = DocumentsRequest.parse({"documents": docs, "note": p.get("note", "")})
+                svc.gap_claim_request_documents(actor=user, claim=claim, data=wanted)
                 messages.success(request, "The customer has been told what is still needed.")
             elif action == "withdraw":
                 svc.gap_claim_withdraw(actor=user, claim=claim)
@@ -168,7 +173,8 @@ def claim_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
             "policy": claim.policy,
             "customer": claim.customer,
             "adjustments": _adjustments(claim.customer),
-            "fact_flags": [(k, _label(k), svc.FACT_DEFAULTS.get(k, False)) for k in svc.FACT_FLAGS],
+            "fact_flags": [(k, _label(k), FACT_DEFAULTS.get(k, False)) for k in FACT_FLAGS],
+            "figures": claim.figures_record,
             "finance_kinds": list(FINANCE_KINDS.items()),
             "has_finance": hasattr(claim.policy.quote, "finance"),
             "idempotency_key": uuid.uuid4().hex,

@@ -23,6 +23,7 @@ from covernote.domain.gap.eligibility import (
 )
 from covernote.gap import selectors as sel
 from covernote.gap import services as svc
+from covernote.gap.inputs import CancelInput, TransferInput
 from covernote.gap.models import CancellationKind
 from covernote.parties.selectors import customer_list_for
 from covernote.web.gap.views._common import (
@@ -106,17 +107,20 @@ def policy_cancel(request: HttpRequest, policy_id: int) -> HttpResponse:
     if request.method == "POST":
         p = request.POST
         try:
-            c = svc.gap_policy_cancel(
-                actor=user,
-                policy=policy,
-                kind=p.get("kind", ""),
-                notice_on=_day(p.get("notice_on"), "notice_on"),
-                reason=p.get("reason") or None,
-                disposed_on=_day(p.get("disposed_on"), "disposed_on")
-                if p.get("disposed_on")
-                else None,
-                idempotency_key=p.get("idempotency_key") or None,
+            notice_on = _day(p.get("notice_on"), "notice_on")
+            disposed_on = (
+                _day(p.get("disposed_on"), "disposed_on") if p.get("disposed_on") else None
             )
+            data = CancelInput.parse(
+                {
+                    "kind": p.get("kind", ""),
+                    "notice_on": notice_on,
+                    "reason": p.get("reason") or None,
+                    "disposed_on": disposed_on,
+                    "idempotency_key": p.get("idempotency_key") or None,
+                }
+            )
+            c = svc.gap_policy_cancel(actor=user, policy=policy, data=data)
         except DomainError as exc:
             errors = _form_error(request, exc, CANCEL_FIELDS)
         else:
@@ -174,19 +178,21 @@ def policy_transfer(request: HttpRequest, policy_id: int) -> HttpResponse:
     failures: list[dict[str, str]] = []
     if request.method == "POST":
         p = request.POST
-        data = _quote_data(p)
+        raw = _quote_data(p)
         try:
-            t = svc.gap_policy_transfer_vehicle(
-                actor=user,
-                policy=policy,
-                vehicle=data["vehicle"],
-                purchase_lines=data["purchase_lines"],
-                idempotency_key=p.get("idempotency_key", ""),
-                transfer_on=_day(p.get("transfer_on"), "transfer_on")
-                if p.get("transfer_on")
-                else None,
-                note=p.get("note", ""),
+            transfer_on = (
+                _day(p.get("transfer_on"), "transfer_on") if p.get("transfer_on") else None
             )
+            data = TransferInput.parse(
+                {
+                    "vehicle": raw["vehicle"],
+                    "purchase_lines": raw["purchase_lines"],
+                    "idempotency_key": p.get("idempotency_key", ""),
+                    "transfer_on": transfer_on,
+                    "note": p.get("note", ""),
+                }
+            )
+            t = svc.gap_policy_transfer_vehicle(actor=user, policy=policy, data=data)
         except DomainError as exc:
             if exc.code == "not_eligible":
                 failures = [

@@ -23,6 +23,7 @@ from covernote.domain.gap.eligibility import (
 from covernote.domain.gap.purchase import PriceLineKind
 from covernote.gap import selectors as sel
 from covernote.gap import services as svc
+from covernote.gap.inputs import BindInput, QuoteInput
 from covernote.parties.selectors import customer_get_for, customer_list_for
 from covernote.web.gap.views._common import (
     LIMITS,
@@ -152,7 +153,7 @@ def quote_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and customer is not None:
         try:
             quote = svc.gap_quote_create(
-                actor=user, customer=customer, data=_quote_data(request.POST)
+                actor=user, customer=customer, data=QuoteInput.parse(_quote_data(request.POST))
             )
         except DomainError as exc:
             errors = _form_error(request, exc, _quote_fields(request.POST))
@@ -193,7 +194,9 @@ def quote_detail(request: HttpRequest, quote_id: int) -> HttpResponse:
     if request.method == "POST":
         try:
             policy = svc.gap_policy_bind(
-                actor=user, quote=quote, idempotency_key=request.POST.get("idempotency_key", "")
+                actor=user,
+                quote=quote,
+                data=BindInput(request.POST.get("idempotency_key", "")),
             )
         except DomainError as exc:
             _error(request, exc)

@@ -1,0 +1,63 @@
+"""Stored GAP decisions read back as types (ARCHITECTURE §6: "decisions are read back
+through typed accessors, not JSON keys").
+
+A quote stores its eligibility Decision (GAP-ELIG-1..7) and a claim its validity
+Decision (GAP-CLAIM-2/3) as JSON; both list ``{"rule", "reason"}`` findings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One failing rule and why: an eligibility failure or a claim decline."""
+
+    rule: str
+    reason: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"rule": self.rule, "reason": self.reason}
+
+    def __str__(self) -> str:
+        return f"{self.rule}: {self.reason}"
+
+
+def _findings(stored: Mapping[str, Any] | None, key: str) -> tuple[Finding, ...]:
+    return tuple(
+        Finding(rule=str(f["rule"]), reason=str(f["reason"])) for f in (stored or {}).get(key, [])
+    )
+
+
+@dataclass(frozen=True)
+class EligibilityRecord:
+    """A quote's stored eligibility Decision (GAP-ELIG-1..7)."""
+
+    outcome: str
+    failures: tuple[Finding, ...]
+
+    @classmethod
+    def from_json(cls, stored: Mapping[str, Any] | None) -> EligibilityRecord:
+        return cls(str((stored or {}).get("outcome", "")), _findings(stored, "failures"))
+
+
+@dataclass(frozen=True)
+class ValidityRecord:
+    """A claim's stored validity Decision (GAP-CLAIM-2/3); empty before assessment."""
+
+    outcome: str
+    declines: tuple[Finding, ...]
+
+    @classmethod
+    def from_json(cls, stored: Mapping[str, Any] | None) -> ValidityRecord:
+        return cls(str((stored or {}).get("outcome", "")), _findings(stored, "declines"))
+
+    @property
+    def decline_rules(self) -> list[str]:
+        return sorted({d.rule for d in self.declines})
+
+    def reason_for(self, rule: str) -> str:
+        return next((d.reason for d in self.declines if d.rule == rule), "")
