@@ -74,6 +74,14 @@ def optional_day(value: Any, name: str, rule: str) -> date | None:
     return day(value, name, rule) if value else None
 
 
+def yes_no(value: Any, name: str, rule: str, default: bool = False) -> bool:
+    if value is None:
+        return default
+    if not isinstance(value, bool):
+        raise DomainError(ErrorCode.INVALID, f"{name} must be true or false", rule, name)
+    return value
+
+
 def whole_number(value: Any, default: int) -> int:
     """A whole number, or 0 when it is not one (the caller says what 0 means)."""
     try:
@@ -432,8 +440,10 @@ class ClaimFigures:
             market_value=opt("market_value", "GAP-DEF-MV"),
             contributory_percent=opt("contributory_percent", "GAP-EXCL-18"),
             contributory_amount=opt("contributory_amount", "GAP-EXCL-18"),
-            vat_recovered=bool(f.get("vat_recovered")),
-            waive_market_value=bool(f.get("waive_market_value")),
+            vat_recovered=yes_no(f.get("vat_recovered"), "vat_recovered", "GAP-EXCL-14"),
+            waive_market_value=yes_no(
+                f.get("waive_market_value"), "waive_market_value", "GAP-BEST-1"
+            ),
             premium_charged=opt("premium_charged", "PLT-10"),
             premium_would_have_charged=opt("premium_would_have_charged", "PLT-10"),
         )
