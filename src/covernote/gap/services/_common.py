@@ -6,7 +6,6 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 from typing import Any, TypeVar
 
 from covernote.accounts.models import Role, User
@@ -15,7 +14,6 @@ from covernote.billing.services import account_ensure
 from covernote.domain.decisions import Decision
 from covernote.domain.errors import DomainError, ErrorCode
 from covernote.domain.gap.eligibility import Vehicle as DomainVehicle
-from covernote.domain.gap.params import GapParams, parse_params
 from covernote.gap.inputs import VehicleInput
 from covernote.gap.lifecycle import policy_transition
 from covernote.gap.models import (
@@ -24,7 +22,6 @@ from covernote.gap.models import (
 )
 from covernote.gap.valuation import valuation_source
 from covernote.parties.models import Customer
-from covernote.products.models import ProductConfiguration
 
 PRODUCT = "gap"
 SELLERS = frozenset({Role.BROKER, Role.AGENT, Role.MANAGER, Role.UNDERWRITER})
@@ -46,16 +43,6 @@ ACCOUNTS = {
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-@lru_cache(maxsize=16)
-def _params_cached(config_id: int, sha: str) -> GapParams:
-    cfg = ProductConfiguration.objects.get(pk=config_id)
-    return parse_params(cfg.content, cfg.source)
-
-
-def params_for(config: ProductConfiguration) -> GapParams:
-    return _params_cached(config.pk, config.sha256)
 
 
 def require(actor: User, roles: frozenset[Role], what: str, rule: str = "PLT-4") -> None:

@@ -38,11 +38,11 @@ from covernote.gap.models import (
 from covernote.gap.services._common import (
     CANCELLERS,
     ensure_accounts,
-    params_for,
     require,
     terminate_policy,
 )
 from covernote.gap.services.fraud import fraud_db_submit
+from covernote.products.selectors import params_of
 
 # --------------------------------------------------------------------------- cancellation
 
@@ -164,7 +164,7 @@ def gap_policy_cancel(
         elif insurer_reason is InsurerReason.FRAUD:
             cancel_on = notice_on
         else:
-            cancel_on = min(insurer_cancellation_date(notice_on, params_for(p.config)), p.end_on)
+            cancel_on = min(insurer_cancellation_date(notice_on, params_of(p.config)), p.end_on)
         by = CancelledBy.INSURER
     elif kind == CancellationKind.VEHICLE_SOLD:
         cancel_on = data.disposed_on or notice_on
@@ -183,7 +183,7 @@ def gap_policy_cancel(
         requested_by=actor,
         status=CancellationStatus.PROCESSED,
     )
-    params = params_for(p.config)
+    params = params_of(p.config)
     claim = _claim_state(p)
     try:
         decision = cancellation_refund(_cancellation_request(c, claim), params)
@@ -242,7 +242,7 @@ def release_held_cancellations(actor: Any, policy: GapPolicy, claim: ClaimState)
         policy=policy, status=CancellationStatus.HELD
     ):
         c.policy = policy
-        decision = cancellation_refund(_cancellation_request(c, claim), params_for(policy.config))
+        decision = cancellation_refund(_cancellation_request(c, claim), params_of(policy.config))
         if claim is ClaimState.PAID:
             c.status = CancellationStatus.CLOSED
             c.decision = decision.as_dict()

@@ -21,10 +21,10 @@ from covernote.gap.models import (
 from covernote.gap.selectors import insured_vehicle_at
 from covernote.gap.services._common import (
     CLAIMS_STAFF,
-    params_for,
     require,
 )
 from covernote.gap.valuation import valuation_source
+from covernote.products.selectors import params_of
 
 
 @transaction.atomic
@@ -44,7 +44,7 @@ def gap_claim_assess(
     )
     p = c.policy
     q = p.quote
-    params = params_for(p.config)
+    params = params_of(p.config)
     figures, facts, lines = data.figures, data.facts, list(data.finance_lines)
     finance = FinanceAgreement.objects.filter(quote=q).first()
     ofb_decision = None

@@ -25,11 +25,11 @@ from covernote.gap.models import (
 from covernote.gap.services._common import (
     CLAIMS_STAFF,
     new_reference,
-    params_for,
     require,
 )
 from covernote.gap.services.cancellations import release_held_cancellations
 from covernote.gap.services.fraud import fraud_db_submit
+from covernote.products.selectors import params_of
 
 # --------------------------------------------------------------------------- claims
 
@@ -84,7 +84,7 @@ def gap_claim_register(
             ErrorCode.CONFLICT, "a claim is already open on this policy", "GAP-CLAIM", "policy_id"
         )
     terr, section = data.territory, data.motor_section
-    params = params_for(p.config)
+    params = params_of(p.config)
     notice = dclaims.notice_check(
         dclaims.ClaimNotice(
             event_at=event_at,

@@ -32,7 +32,6 @@ from covernote.gap.services._common import (
     SELLERS,
     ensure_accounts,
     new_reference,
-    params_for,
     replayed,
     require,
     require_customer_in_scope,
@@ -40,6 +39,7 @@ from covernote.gap.services._common import (
     terminate_policy,
 )
 from covernote.gap.services.fraud import fraud_db_submit
+from covernote.products.selectors import params_of
 
 
 @transaction.atomic
@@ -79,7 +79,7 @@ def gap_policy_bind(
             ", ".join(q.failing_rules),
             None,
         )
-    params = params_for(q.config)
+    params = params_of(q.config)
     if not is_quote_valid(q.quote_date, today, params):
         raise DomainError(
             ErrorCode.EXPIRED,

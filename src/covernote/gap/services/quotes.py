@@ -32,13 +32,12 @@ from covernote.gap.services._common import (
     PRODUCT,
     SELLERS,
     new_reference,
-    params_for,
     require,
     require_customer_in_scope,
     vehicle_record,
 )
 from covernote.parties.models import Customer
-from covernote.products.selectors import product_config_in_force
+from covernote.products.selectors import params_of, product_config_in_force
 
 
 @transaction.atomic
@@ -51,7 +50,7 @@ def gap_quote_create(
     require_customer_in_scope(actor, customer)
     today = today or timezone.localdate()
     config = product_config_in_force(PRODUCT, today)
-    params = params_for(config)
+    params = params_of(config)
 
     pv = vehicle_record(data.vehicle, today)
     lines = data.purchase_lines

@@ -25,7 +25,6 @@ from covernote.gap.models import (
 )
 from covernote.gap.services._common import (
     SELLERS,
-    params_for,
     replayed,
     require,
     require_customer_in_scope,
@@ -33,6 +32,7 @@ from covernote.gap.services._common import (
     vehicle_record,
 )
 from covernote.gap.services.fraud import fraud_db_submit
+from covernote.products.selectors import params_of
 
 
 @transaction.atomic
@@ -110,7 +110,7 @@ def gap_policy_transfer_vehicle(
         purchase_price=price,
         original_purchase_price=previous_price,
         transfer_on=transfer_on,
-        params=params_for(p.config),
+        params=params_of(p.config),
     )
     require_eligible(check)  # not_eligible naming every failing rule; nothing is written
 

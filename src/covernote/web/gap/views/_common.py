@@ -14,8 +14,6 @@ from covernote.accounts.selectors import request_user
 from covernote.domain.errors import DomainError
 
 LONDON = ZoneInfo("Europe/London")
-TERMS = (12, 24, 36, 48, 60)
-LIMITS = ("5000", "10000", "15000", "25000", "50000")
 LINE_ROWS = 5
 
 

@@ -25,10 +25,9 @@ from covernote.gap import selectors as sel
 from covernote.gap import services as svc
 from covernote.gap.inputs import BindInput, QuoteInput
 from covernote.parties.selectors import customer_get_for, customer_list_for
+from covernote.products.selectors import params_in_force
 from covernote.web.gap.views._common import (
-    LIMITS,
     LINE_ROWS,
-    TERMS,
     _adjustments,
     _area,
     _choices,
@@ -159,6 +158,7 @@ def quote_new(request: HttpRequest) -> HttpResponse:
             errors = _form_error(request, exc, _quote_fields(request.POST))
         else:
             return redirect(reverse(f"gap-{_area(user)}-quote", args=[quote.pk]))
+    rates = params_in_force("gap", timezone.localdate()).rates
     return render(
         request,
         "gap/quote_form.html",
@@ -177,8 +177,9 @@ def quote_new(request: HttpRequest) -> HttpResponse:
             "markets": _choices(BuiltForMarket),
             "holders": _choices(HolderRelationship),
             "covers": _choices(MotorCover),
-            "terms": TERMS,
-            "limits": LIMITS,
+            # GAP-PRICE-1: the terms and limits of the rate table in force.
+            "terms": rates.terms_months,
+            "limits": [str(limit) for limit in rates.limits],
             "codes": sel.valuation_codes(),
             "today": timezone.localdate(),
             "area": _area(user),
