@@ -13,15 +13,14 @@ from django.db.models import (
     DurationField,
     ExpressionWrapper,
     F,
-    Model,
     Q,
     QuerySet,
     Sum,
 )
 from django.db.models.functions import TruncDate
 
-from covernote.accounts.models import Firm, Role, User
-from covernote.audit.services import audit_record
+from covernote.accounts.models import Firm, User
+from covernote.accounts.scoping import firm_scope_q, get_in_scope, scoped
 from covernote.complaints.models import Complaint
 from covernote.complaints.models import Product as ComplaintProduct
 from covernote.documents.models import Document
@@ -46,42 +45,16 @@ from covernote.gap.models import (
 )
 
 
-def _scoped(actor: User, qs: QuerySet[Any]) -> QuerySet[Any]:
-    if actor.role == Role.BROKER:
-        return qs.filter(firm_id=actor.firm_id) if actor.firm_id else qs.none()
-    if actor.role == Role.CUSTOMER:
-        return qs.filter(customer__user=actor)
-    if actor.is_intermediary_staff:
-        return qs
-    return qs.none()
-
-
-def _get(actor: User, qs: QuerySet[Any], model: type[Model], pk: int, label: str) -> Any:
-    try:
-        return _scoped(actor, qs).get(pk=pk)
-    except model.DoesNotExist:  # type: ignore[attr-defined]
-        if model._default_manager.filter(pk=pk).exists():
-            audit_record(
-                actor=actor,
-                action="access.denied",
-                object_type=model._meta.label_lower,
-                object_id=str(pk),
-                after={"reason": "outside the actor's scope (PLT-4)"},
-            )
-        raise DomainError(ErrorCode.NOT_FOUND, f"no such {label}", "PLT-4", f"{label}_id") from None
-
-
 def quote_scope(actor: User) -> QuerySet[GapQuote]:
-    return _scoped(actor, GapQuote.objects.select_related("customer", "vehicle", "config", "firm"))
+    return scoped(actor, GapQuote.objects.select_related("customer", "vehicle", "config", "firm"))
 
 
 def quote_get_for(actor: User, quote_id: int) -> GapQuote:
-    result: GapQuote = _get(actor, quote_scope(actor), GapQuote, quote_id, "quote")
-    return result
+    return get_in_scope(actor, quote_scope(actor), quote_id, label="quote")
 
 
 def policy_scope(actor: User) -> QuerySet[GapPolicy]:
-    return _scoped(
+    return scoped(
         actor,
         GapPolicy.objects.select_related("customer", "vehicle", "quote", "config", "firm"),
     )
@@ -93,17 +66,15 @@ def policy_list_for(actor: User, *, status: str = "") -> QuerySet[GapPolicy]:
 
 
 def policy_get_for(actor: User, policy_id: int) -> GapPolicy:
-    result: GapPolicy = _get(actor, policy_scope(actor), GapPolicy, policy_id, "policy")
-    return result
+    return get_in_scope(actor, policy_scope(actor), policy_id, label="policy")
 
 
 def claim_scope(actor: User) -> QuerySet[GapClaim]:
-    return _scoped(actor, GapClaim.objects.select_related("policy", "customer", "policy__vehicle"))
+    return scoped(actor, GapClaim.objects.select_related("policy", "customer", "policy__vehicle"))
 
 
 def claim_get_for(actor: User, claim_id: int) -> GapClaim:
-    result: GapClaim = _get(actor, claim_scope(actor), GapClaim, claim_id, "claim")
-    return result
+    return get_in_scope(actor, claim_scope(actor), claim_id, label="claim")
 
 
 def claims_work_queue(actor: User) -> QuerySet[GapClaim]:
@@ -218,16 +189,7 @@ def fair_value_report(actor: User, *, period_from: date, period_to: date) -> Fai
     see every distributor; nobody else sees the report (PLT-4)."""
     if period_to < period_from:
         raise DomainError(ErrorCode.INVALID, "the period ends before it starts", "G3", "to")
-    if actor.role == Role.BROKER:
-        if not actor.firm_id:
-            raise DomainError(ErrorCode.PERMISSION_DENIED, "no firm", "PLT-4")
-        scope = Q(firm_id=actor.firm_id)
-    elif actor.is_intermediary_staff:
-        scope = Q()
-    else:
-        raise DomainError(
-            ErrorCode.PERMISSION_DENIED, "the fair-value report is for staff", "PLT-4"
-        )
+    scope = firm_scope_q(actor)
     span = (period_from, period_to)
     policies = _grouped(
         GapPolicy.objects.filter(scope, purchased_on__range=span),
@@ -294,7 +256,7 @@ def fair_value_report(actor: User, *, period_from: date, period_to: date) -> Fai
         | set(quotes)
         | set(complaints)
     )
-    if actor.role == Role.BROKER:
+    if scope.children:  # a broker's own firm has a row even in an empty period
         firm_ids.add(actor.firm_id)
     names = dict(Firm.objects.filter(pk__in=[f for f in firm_ids if f]).values_list("pk", "name"))
     empty: dict[str, Any] = {}

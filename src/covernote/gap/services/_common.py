@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 
-from covernote.accounts.models import Role, User
+from covernote.accounts.models import Role
 from covernote.billing.models import AccountKind
 from covernote.billing.services import account_ensure
 from covernote.domain.decisions import Decision
@@ -21,12 +21,14 @@ from covernote.gap.models import (
     PolicyStatus,
 )
 from covernote.gap.valuation import valuation_source
-from covernote.parties.models import Customer
 
 PRODUCT = "gap"
+#: Who may quote, sell, transfer and cancel GAP (PLT-4); checked by ``require_role``.
 SELLERS = frozenset({Role.BROKER, Role.AGENT, Role.MANAGER, Role.UNDERWRITER})
+#: Who may assess, decide and pay GAP claims.
 CLAIMS_STAFF = frozenset({Role.CLAIMS_HANDLER, Role.MANAGER, Role.UNDERWRITER})
-CANCELLERS = frozenset({Role.BROKER, Role.AGENT, Role.MANAGER, Role.UNDERWRITER})
+#: Who may register or withdraw a claim (the agents take the customer's call).
+CLAIM_TAKERS = CLAIMS_STAFF | {Role.AGENT}
 
 # Chart of accounts used by GAP (billing is generic).
 ACCOUNTS = {
@@ -43,16 +45,6 @@ ACCOUNTS = {
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def require(actor: User, roles: frozenset[Role], what: str, rule: str = "PLT-4") -> None:
-    if actor.role not in roles:
-        raise DomainError(ErrorCode.PERMISSION_DENIED, f"your role may not {what}", rule, None)
-
-
-def require_customer_in_scope(actor: User, customer: Customer) -> None:
-    if actor.role == Role.BROKER and customer.firm_id != actor.firm_id:
-        raise DomainError(ErrorCode.NOT_FOUND, "no such customer", "PLT-4", "customer_id")
 
 
 def new_reference(prefix: str) -> str:

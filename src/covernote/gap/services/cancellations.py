@@ -9,7 +9,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from covernote.accounts.models import Role, User
+from covernote.accounts.models import User
+from covernote.accounts.permissions import require_role
 from covernote.audit.services import audit_record
 from covernote.billing.services import LedgerLine, ledger_post
 from covernote.documents.services import document_issue
@@ -36,9 +37,8 @@ from covernote.gap.models import (
     PolicyStatus,
 )
 from covernote.gap.services._common import (
-    CANCELLERS,
+    SELLERS,
     ensure_accounts,
-    require,
     terminate_policy,
 )
 from covernote.gap.services.fraud import fraud_db_submit
@@ -131,9 +131,9 @@ def gap_policy_cancel(
 ) -> GapCancellation:
     """GAP-CANCEL-1..4, GAP-FRAUD-1, GAP-TERM-1. A customer request while a claim is
     pending is held as "cancellation pending claim" (GAP-CANCEL-3)."""
-    require(actor, CANCELLERS, "cancel GAP policies")
+    require_role(actor, SELLERS, what="cancel GAP policies")
     kind, notice_on, idempotency_key = data.kind.value, data.notice_on, data.idempotency_key
-    if kind == CancellationKind.INSURER and actor.role == Role.BROKER:
+    if kind == CancellationKind.INSURER and not actor.is_intermediary_staff:
         raise DomainError(
             ErrorCode.PERMISSION_DENIED,
             "only the insurer's staff cancel for the insurer",

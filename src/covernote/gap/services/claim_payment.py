@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from covernote.accounts.models import User
+from covernote.accounts.permissions import require_role
 from covernote.audit.services import audit_record
 from covernote.billing.services import LedgerLine, ledger_post
 from covernote.documents.services import document_issue
@@ -26,7 +27,6 @@ from covernote.gap.services._common import (
     CLAIMS_STAFF,
     ensure_accounts,
     replayed,
-    require,
     require_idempotency_key,
     terminate_policy,
 )
@@ -37,7 +37,7 @@ from covernote.gap.services.fraud import fraud_db_submit
 @transaction.atomic
 def gap_claim_pay(*, actor: User, claim: GapClaim, data: PayInput) -> GapClaim:
     """Pay an approved claim: ledger posting, GAP-CLAIM-4 termination, letter, CUE."""
-    require(actor, CLAIMS_STAFF, "pay claims")
+    require_role(actor, CLAIMS_STAFF, what="pay claims")
     idempotency_key = data.idempotency_key
     require_idempotency_key(idempotency_key)
     done = GapClaim.objects.filter(payment_idempotency_key=idempotency_key).first()

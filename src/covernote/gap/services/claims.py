@@ -8,7 +8,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from covernote.accounts.models import Role, User
+from covernote.accounts.models import User
+from covernote.accounts.permissions import require_role
 from covernote.audit.services import audit_record
 from covernote.documents.services import document_issue
 from covernote.domain.calendar import london_date
@@ -23,9 +24,9 @@ from covernote.gap.models import (
     GapPolicy,
 )
 from covernote.gap.services._common import (
+    CLAIM_TAKERS,
     CLAIMS_STAFF,
     new_reference,
-    require,
 )
 from covernote.gap.services.cancellations import release_held_cancellations
 from covernote.gap.services.fraud import fraud_db_submit
@@ -63,7 +64,7 @@ def gap_claim_register(
     data: ClaimRegistration,
 ) -> GapClaim:
     """Register a total-loss claim; GAP-CLAIM-1 late notice is flagged, never refused."""
-    require(actor, CLAIMS_STAFF | {Role.AGENT}, "register claims")
+    require_role(actor, CLAIM_TAKERS, what="register claims")
     p = GapPolicy.objects.select_for_update().get(pk=policy.pk)
     now = timezone.now()
     event_at, notified_at = data.event_at, data.notified_at or now
@@ -152,7 +153,7 @@ def gap_claim_decide(
     data: DecideInput,
 ) -> GapClaim:
     """Approve (only a valid claim) or decline with the exclusion ids (GAP-CLAIM-3)."""
-    require(actor, CLAIMS_STAFF, "decide claims")
+    require_role(actor, CLAIMS_STAFF, what="decide claims")
     c = GapClaim.objects.select_for_update().select_related("policy", "customer").get(pk=claim.pk)
     validity = c.validity_record
     approve, note = data.approve, data.note
@@ -224,7 +225,7 @@ def gap_claim_request_documents(
     Idempotent: asking again for the same list changes nothing and sends nothing; a
     changed list while documents are already outstanding sends one updated letter.
     """
-    require(actor, CLAIMS_STAFF, "request claim documents")
+    require_role(actor, CLAIMS_STAFF, what="request claim documents")
     wanted, note = list(data.documents), data.note
     c = GapClaim.objects.select_for_update().select_related("policy", "customer").get(pk=claim.pk)
     outstanding = dclaims.ClaimStatus.DOCUMENTS_OUTSTANDING
@@ -257,7 +258,7 @@ def gap_claim_request_documents(
 
 @transaction.atomic
 def gap_claim_withdraw(*, actor: User, claim: GapClaim) -> GapClaim:
-    require(actor, CLAIMS_STAFF | {Role.AGENT}, "withdraw claims")
+    require_role(actor, CLAIM_TAKERS, what="withdraw claims")
     c = GapClaim.objects.select_for_update().get(pk=claim.pk)
     c.status = dclaims.transition(
         dclaims.ClaimStatus(c.status), dclaims.ClaimStatus.WITHDRAWN

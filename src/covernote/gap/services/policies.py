@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from covernote.accounts.models import User
+from covernote.accounts.permissions import require_role, require_same_firm
 from covernote.audit.services import audit_record
 from covernote.billing.services import LedgerLine, ledger_post
 from covernote.documents.services import document_issue
@@ -33,8 +34,6 @@ from covernote.gap.services._common import (
     ensure_accounts,
     new_reference,
     replayed,
-    require,
-    require_customer_in_scope,
     require_idempotency_key,
     terminate_policy,
 )
@@ -52,7 +51,7 @@ def gap_policy_bind(
 ) -> GapPolicy:
     """Sell the quoted policy: GAP-PRICE-1 validity, GAP-SALE-1 deferral, PLT-8/PLT-11
     figures, ledger posting, schedule and statement of insurance (PLT-7), MID (PLT-9)."""
-    require(actor, SELLERS, "sell GAP")
+    require_role(actor, SELLERS, what="sell GAP")
     idempotency_key = data.idempotency_key
     require_idempotency_key(idempotency_key)
     existing = GapPolicy.objects.filter(bind_idempotency_key=idempotency_key).first()
@@ -64,7 +63,7 @@ def gap_policy_bind(
         .select_related("customer", "vehicle", "config")
         .get(pk=quote.pk)
     )
-    require_customer_in_scope(actor, q.customer)
+    require_same_firm(actor, q.customer.firm_id, label="customer", field="customer_id")
     existing = GapPolicy.objects.filter(bind_idempotency_key=idempotency_key).first()
     if existing is not None:
         return existing

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from covernote.accounts.models import User
+from covernote.accounts.permissions import require_role, require_same_firm
 from covernote.audit.services import audit_record
 from covernote.documents.services import document_issue
 from covernote.domain.errors import DomainError, ErrorCode
@@ -26,8 +27,6 @@ from covernote.gap.models import (
 from covernote.gap.services._common import (
     SELLERS,
     replayed,
-    require,
-    require_customer_in_scope,
     require_idempotency_key,
     vehicle_record,
 )
@@ -47,7 +46,7 @@ def gap_policy_transfer_vehicle(
     replacement. GAP-ELIG-2/3/5/7 are checked again (every failing rule refused, nothing
     changes); number, period, limit and premium stay; a new policy version, a history row,
     a new schedule (PLT-7), a MID update (PLT-9) and an audit record (before/after)."""
-    require(actor, SELLERS, "transfer GAP cover")
+    require_role(actor, SELLERS, what="transfer GAP cover")
     idempotency_key = data.idempotency_key
     require_idempotency_key(idempotency_key)
 
@@ -63,7 +62,7 @@ def gap_policy_transfer_vehicle(
         .select_related("customer", "vehicle", "quote__vehicle", "config")
         .get(pk=policy.pk)
     )
-    require_customer_in_scope(actor, p.customer)
+    require_same_firm(actor, p.customer.firm_id, label="customer", field="customer_id")
     if (done := replay()) is not None:
         return done
     if p.status != PolicyStatus.ACTIVE:
