@@ -13,12 +13,11 @@ from covernote.billing.models import AccountKind
 from covernote.billing.services import account_ensure
 from covernote.domain.decisions import Decision
 from covernote.domain.errors import DomainError, ErrorCode
+from covernote.domain.gap import policy_lifecycle as lifecycle
 from covernote.domain.gap.eligibility import Vehicle as DomainVehicle
 from covernote.gap.inputs import VehicleInput
-from covernote.gap.lifecycle import policy_transition
 from covernote.gap.models import (
     GapPolicy,
-    PolicyStatus,
 )
 from covernote.gap.valuation import valuation_source
 
@@ -136,7 +135,9 @@ def replayed(done: _R, same_target: bool, target: str) -> _R:
 
 
 def terminate_policy(policy: GapPolicy, decision: Decision) -> None:
-    policy.status = policy_transition(policy.status, PolicyStatus.TERMINATED)
+    policy.status = lifecycle.check_transition(
+        policy.status, lifecycle.PolicyStatus.TERMINATED
+    ).value
     policy.terminated_on = decision.data["ends_on"]
     policy.termination_reason = decision.data["reason"]
     policy.termination = decision.as_dict()

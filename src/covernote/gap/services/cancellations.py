@@ -17,6 +17,7 @@ from covernote.documents.services import document_issue
 from covernote.domain.decisions import Decision
 from covernote.domain.errors import DomainError, ErrorCode
 from covernote.domain.gap import claims as dclaims
+from covernote.domain.gap import policy_lifecycle as lifecycle
 from covernote.domain.gap.cancellation import (
     CancellationRequest,
     CancelledBy,
@@ -28,7 +29,6 @@ from covernote.domain.gap.cancellation import (
     termination,
 )
 from covernote.gap.inputs import CancelInput
-from covernote.gap.lifecycle import policy_transition
 from covernote.gap.models import (
     CancellationKind,
     CancellationStatus,
@@ -106,7 +106,7 @@ def _process_cancellation(actor: Any, c: GapCancellation, decision: Decision) ->
         customer=policy.customer,
         kind="gap_cancellation",
         title=f"Your Combined GAP policy {policy.number} is cancelled",
-        template="documents/gap_cancellation.html",
+        template="gap/documents/cancellation_letter.html",
         context={"policy": policy, "cancellation": c, "decision": c.decision},
         related=c,
         idempotency_key=f"gap-cancellation-letter:{c.pk}",
@@ -205,7 +205,9 @@ def gap_policy_cancel(
             "warnings": [],
         }
         c.save()
-        p.status = policy_transition(p.status, PolicyStatus.CANCELLATION_PENDING_CLAIM)
+        p.status = lifecycle.check_transition(
+            p.status, lifecycle.PolicyStatus.CANCELLATION_PENDING_CLAIM
+        ).value
         p.version += 1
         p.save(update_fields=["status", "version"])
         audit_record(

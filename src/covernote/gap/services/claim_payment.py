@@ -81,7 +81,7 @@ def gap_claim_pay(*, actor: User, claim: GapClaim, data: PayInput) -> GapClaim:
         customer=c.customer,
         kind="gap_claim_payment",
         title=f"Your Combined GAP claim {c.reference} has been paid",
-        template="documents/gap_claim_letter.html",
+        template="gap/documents/claim_decision_letter.html",
         context={"claim": c, "policy": policy, "declined": False},
         related=c,
         idempotency_key=f"gap-claim-paid:{c.pk}",

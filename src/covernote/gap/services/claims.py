@@ -34,7 +34,7 @@ from covernote.products.selectors import params_of
 
 # --------------------------------------------------------------------------- claims
 
-CLAIM_UPDATE_TEMPLATE = "gap/claim_update_letter.html"
+CLAIM_UPDATE_TEMPLATE = "gap/documents/claim_update_letter.html"
 
 
 def _claim_update_letter(
@@ -202,7 +202,7 @@ def gap_claim_decide(
             customer=c.customer,
             kind="gap_claim_decision",
             title=f"Your Combined GAP claim {c.reference}",
-            template="documents/gap_claim_letter.html",
+            template="gap/documents/claim_decision_letter.html",
             context={"claim": c, "policy": c.policy, "declined": True},
             related=c,
             idempotency_key=f"gap-claim-decline:{c.pk}",

@@ -144,7 +144,7 @@ def gap_policy_transfer_vehicle(
         customer=p.customer,
         kind="gap_schedule",
         title=f"Combined GAP policy schedule {p.number} (replacement vehicle {new.registration})",
-        template="gap/schedule_replacement.html",
+        template="gap/documents/schedule_replacement.html",
         context={"policy": p, "quote": p.quote, "vehicle": new, "old": old, "transfer": t},
         related=p,
         idempotency_key=f"gap-schedule:{p.number}:v{p.version}",
