@@ -133,7 +133,7 @@ def test_gap_claim_documents_request_is_idempotent_and_resends_only_on_change(so
 
 
 def test_gap_claim_approval_letter_is_sent_once_even_if_the_letter_is_retried(sold_policy, users):
-    from covernote.gap.services.claims import _claim_update_letter
+    from covernote.gap.services.claims import claim_approved_letter_issue
 
     day = TODAY + timedelta(days=40)
     claim = register(users, sold_policy, day, day)
@@ -141,13 +141,7 @@ def test_gap_claim_approval_letter_is_sent_once_even_if_the_letter_is_retried(so
     claim = gap_claim_decide(
         actor=users["claims"], claim=claim, data=DecideInput.parse({"approve": True})
     )
-    _claim_update_letter(  # a retried delivery of the same transition
-        users["claims"],
-        claim,
-        stage="approved",
-        title="retry",
-        key=f"gap-claim-approved:{claim.pk}",
-    )
+    claim_approved_letter_issue(actor=users["claims"], claim=claim)  # a retried delivery
     assert letters(claim).filter(kind="gap_claim_approved").count() == 1
 
 

@@ -2,13 +2,15 @@
 through typed accessors, not JSON keys").
 
 A quote stores its eligibility Decision (GAP-ELIG-1..7) and a claim its validity
-Decision (GAP-CLAIM-2/3) as JSON; both list ``{"rule", "reason"}`` findings.
+Decision (GAP-CLAIM-2/3) as JSON; both list ``{"rule", "reason"}`` findings. Every
+stored Decision has its ordered steps (:class:`DecisionRecord`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 
@@ -61,3 +63,37 @@ class ValidityRecord:
 
     def reason_for(self, rule: str) -> str:
         return next((d.reason for d in self.declines if d.rule == rule), "")
+
+
+@dataclass(frozen=True)
+class StepLine:
+    """One step of a stored Decision: its rule, what it did and any amount."""
+
+    rule: str
+    description: str
+    amount: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class DecisionRecord:
+    """Any stored Decision (``Decision.as_dict``): its outcome, steps and warnings."""
+
+    outcome: str
+    steps: tuple[StepLine, ...]
+    warnings: tuple[str, ...]
+
+    @classmethod
+    def from_json(cls, stored: Mapping[str, Any] | None) -> DecisionRecord:
+        stored = stored or {}
+        return cls(
+            outcome=str(stored.get("outcome", "")),
+            steps=tuple(
+                StepLine(
+                    rule=str(s.get("rule", "")),
+                    description=str(s.get("description", "")),
+                    amount=Decimal(str(s["amount"])) if s.get("amount") not in (None, "") else None,
+                )
+                for s in stored.get("steps", [])
+            ),
+            warnings=tuple(str(w) for w in stored.get("warnings", [])),
+        )

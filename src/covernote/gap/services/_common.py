@@ -11,15 +11,22 @@ from typing import Any, TypeVar
 from covernote.accounts.models import Role
 from covernote.billing.models import AccountKind
 from covernote.billing.services import account_ensure
+from covernote.documents.models import Document
+from covernote.documents.services import document_issue
 from covernote.domain.decisions import Decision
 from covernote.domain.errors import DomainError, ErrorCode
+from covernote.domain.gap import letters
 from covernote.domain.gap import policy_lifecycle as lifecycle
 from covernote.domain.gap.eligibility import Vehicle as DomainVehicle
+from covernote.domain.gap.letters import Letter
 from covernote.gap.inputs import VehicleInput
 from covernote.gap.models import (
+    GapClaim,
     GapPolicy,
+    Vehicle,
 )
 from covernote.gap.valuation import valuation_source
+from covernote.parties.models import Customer
 
 PRODUCT = "gap"
 #: Who may quote, sell, transfer and cancel GAP (PLT-4); checked by ``require_role``.
@@ -143,3 +150,59 @@ def terminate_policy(policy: GapPolicy, decision: Decision) -> None:
     policy.termination = decision.as_dict()
     policy.version += 1
     policy.save()
+
+
+# --------------------------------------------------------------------------- letters
+
+LETTER_TEMPLATE = "gap/documents/letter.html"
+
+
+def letter_issue(
+    *, actor: Any, customer: Customer, kind: str, letter: Letter, related: Any, key: str
+) -> Document:
+    """Issue one GAP document or letter (PLT-7) in the customer's channel and format
+    (PLT-2); the idempotency key names the event, so a retry never sends twice."""
+    return document_issue(
+        actor=actor,
+        customer=customer,
+        kind=kind,
+        title=letter.title,
+        template=LETTER_TEMPLATE,
+        context={"letter": letter},
+        related=related,
+        idempotency_key=key,
+    )
+
+
+def vehicle_facts(v: Vehicle) -> letters.VehicleFacts:
+    return letters.VehicleFacts(v.registration, v.make, v.model, v.first_registered_on)
+
+
+def policy_facts(p: GapPolicy, *, vehicle: Vehicle | None = None) -> letters.PolicyFacts:
+    """The policy as its documents describe it (the vehicle insured now by default)."""
+    return letters.PolicyFacts(
+        number=p.number,
+        holder_name=p.customer.full_name,
+        vehicle=vehicle_facts(vehicle or p.vehicle),
+        start_on=p.start_on,
+        end_on=p.end_on,
+        term_months=p.quote.term_months,
+        limit_of_liability=p.limit_of_liability,
+        net_premium=p.net_premium,
+        ipt=p.ipt,
+        gross_premium=p.gross_premium,
+        config_version=p.config.version,
+        version=p.version,
+        purchase_price=p.quote.purchase_price,
+        commission_rate=p.commission_rate,
+        commission=p.commission,
+    )
+
+
+def claim_facts(c: GapClaim) -> letters.ClaimFacts:
+    return letters.ClaimFacts(
+        reference=c.reference,
+        policy_number=c.policy.number,
+        registration=c.policy.vehicle.registration,
+        holder_name=c.customer.full_name,
+    )

@@ -13,10 +13,10 @@ from covernote.accounts.models import User
 from covernote.accounts.permissions import require_role
 from covernote.audit.services import audit_record
 from covernote.billing.services import LedgerLine, ledger_post
-from covernote.documents.services import document_issue
 from covernote.domain.decisions import Decision
 from covernote.domain.errors import DomainError, ErrorCode
 from covernote.domain.gap import claims as dclaims
+from covernote.domain.gap import letters
 from covernote.domain.gap import policy_lifecycle as lifecycle
 from covernote.domain.gap.cancellation import (
     CancellationRequest,
@@ -28,6 +28,7 @@ from covernote.domain.gap.cancellation import (
     insurer_cancellation_date,
     termination,
 )
+from covernote.domain.gap.records import DecisionRecord
 from covernote.gap.inputs import CancelInput
 from covernote.gap.models import (
     CancellationKind,
@@ -39,6 +40,8 @@ from covernote.gap.models import (
 from covernote.gap.services._common import (
     SELLERS,
     ensure_accounts,
+    letter_issue,
+    policy_facts,
     terminate_policy,
 )
 from covernote.gap.services.fraud import fraud_db_submit
@@ -101,15 +104,18 @@ def _process_cancellation(actor: Any, c: GapCancellation, decision: Decision) ->
             ],
             description=f"GAP cancellation refund {policy.number}",
         )
-    document_issue(
+    letter_issue(
         actor=actor,
         customer=policy.customer,
         kind="gap_cancellation",
-        title=f"Your Combined GAP policy {policy.number} is cancelled",
-        template="gap/documents/cancellation_letter.html",
-        context={"policy": policy, "cancellation": c, "decision": c.decision},
+        letter=letters.cancellation_letter(
+            policy_facts(policy),
+            cancel_on=c.cancel_on,
+            refund=refund,
+            steps=DecisionRecord.from_json(c.decision).steps,
+        ),
         related=c,
-        idempotency_key=f"gap-cancellation-letter:{c.pk}",
+        key=f"gap-cancellation-letter:{c.pk}",
     )
     fraud_db_submit(
         database="MID",

@@ -11,12 +11,13 @@ from covernote.accounts.models import User
 from covernote.accounts.permissions import require_role
 from covernote.audit.services import audit_record
 from covernote.billing.services import LedgerLine, ledger_post
-from covernote.documents.services import document_issue
 from covernote.domain.gap import claims as dclaims
+from covernote.domain.gap import letters
 from covernote.domain.gap.cancellation import (
     ClaimState,
     termination,
 )
+from covernote.domain.gap.records import DecisionRecord
 from covernote.gap.inputs import PayInput
 from covernote.gap.models import (
     GapClaim,
@@ -25,7 +26,9 @@ from covernote.gap.models import (
 )
 from covernote.gap.services._common import (
     CLAIMS_STAFF,
+    claim_facts,
     ensure_accounts,
+    letter_issue,
     replayed,
     require_idempotency_key,
     terminate_policy,
@@ -76,15 +79,19 @@ def gap_claim_pay(*, actor: User, claim: GapClaim, data: PayInput) -> GapClaim:
     ):
         terminate_policy(policy, termination(end=policy.end_on, claim_paid_on=paid_on))
     release_held_cancellations(actor, policy, ClaimState.PAID)
-    document_issue(
+    letter_issue(
         actor=actor,
         customer=c.customer,
         kind="gap_claim_payment",
-        title=f"Your Combined GAP claim {c.reference} has been paid",
-        template="gap/documents/claim_decision_letter.html",
-        context={"claim": c, "policy": policy, "declined": False},
+        letter=letters.claim_paid(
+            claim_facts(c),
+            amount=amount,
+            paid_on=paid_on,
+            steps=DecisionRecord.from_json(c.settlement).steps,
+            policy_ended_on=policy.terminated_on,
+        ),
         related=c,
-        idempotency_key=f"gap-claim-paid:{c.pk}",
+        key=f"gap-claim-paid:{c.pk}",
     )
     fraud_db_submit(
         database="CUE",

@@ -3,6 +3,7 @@ withdraw, and the claim status letters."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -11,13 +12,14 @@ from django.utils import timezone
 from covernote.accounts.models import User
 from covernote.accounts.permissions import require_role
 from covernote.audit.services import audit_record
-from covernote.documents.services import document_issue
 from covernote.domain.calendar import london_date
 from covernote.domain.errors import DomainError, ErrorCode
 from covernote.domain.gap import claims as dclaims
+from covernote.domain.gap import letters
 from covernote.domain.gap.cancellation import (
     ClaimState,
 )
+from covernote.domain.gap.records import DecisionRecord
 from covernote.gap.inputs import ClaimRegistration, DecideInput, DocumentsRequest
 from covernote.gap.models import (
     GapClaim,
@@ -26,6 +28,8 @@ from covernote.gap.models import (
 from covernote.gap.services._common import (
     CLAIM_TAKERS,
     CLAIMS_STAFF,
+    claim_facts,
+    letter_issue,
     new_reference,
 )
 from covernote.gap.services.cancellations import release_held_cancellations
@@ -33,27 +37,6 @@ from covernote.gap.services.fraud import fraud_db_submit
 from covernote.products.selectors import params_of
 
 # --------------------------------------------------------------------------- claims
-
-CLAIM_UPDATE_TEMPLATE = "gap/documents/claim_update_letter.html"
-
-
-def _claim_update_letter(
-    actor: Any, c: GapClaim, *, stage: str, title: str, key: str, **context: Any
-) -> None:
-    """Issue a claim status letter in the customer's own channel and format (PLT-2).
-
-    The idempotency key names the transition, so a retried call never sends twice.
-    """
-    document_issue(
-        actor=actor,
-        customer=c.customer,
-        kind=f"gap_claim_{stage}",
-        title=title,
-        template=CLAIM_UPDATE_TEMPLATE,
-        context={"claim": c, "policy": c.policy, "stage": stage, **context},
-        related=c,
-        idempotency_key=key,
-    )
 
 
 @transaction.atomic
@@ -123,13 +106,13 @@ def gap_claim_register(
             "loss_on": claim.loss_on.isoformat(),
         },
     )
-    _claim_update_letter(
-        actor,
-        claim,
-        stage="registered",
-        title=f"We have received your Combined GAP claim {claim.reference}",
+    letter_issue(
+        actor=actor,
+        customer=claim.customer,
+        kind="gap_claim_registered",
+        letter=letters.claim_registered(claim_facts(claim), late=notice.outcome == "late"),
+        related=claim,
         key=f"gap-claim-ack:{claim.pk}",
-        late=notice.outcome == "late",
     )
     audit_record(
         actor=actor,
@@ -187,25 +170,22 @@ def gap_claim_decide(
     c.version += 1
     c.save()
     if approve:
-        _claim_update_letter(
-            actor,
-            c,
-            stage="approved",
-            title=f"Your Combined GAP claim {c.reference} has been approved",
-            key=f"gap-claim-approved:{c.pk}",
-        )
+        claim_approved_letter_issue(actor=actor, claim=c)
     else:
         policy = GapPolicy.objects.select_for_update().get(pk=c.policy_id)
         release_held_cancellations(actor, policy, ClaimState.DECLINED)
-        document_issue(
+        letter_issue(
             actor=actor,
             customer=c.customer,
             kind="gap_claim_decision",
-            title=f"Your Combined GAP claim {c.reference}",
-            template="gap/documents/claim_decision_letter.html",
-            context={"claim": c, "policy": c.policy, "declined": True},
+            letter=letters.claim_declined(
+                claim_facts(c),
+                rules=c.decline_rules,
+                declines=c.validity_record.declines,
+                note=c.decision_note,
+            ),
             related=c,
-            idempotency_key=f"gap-claim-decline:{c.pk}",
+            key=f"gap-claim-decline:{c.pk}",
         )
     audit_record(
         actor=actor,
@@ -237,14 +217,13 @@ def gap_claim_request_documents(
     c.documents_requested = wanted
     c.version += 1
     c.save()
-    _claim_update_letter(
-        actor,
-        c,
-        stage="documents",
-        title=f"Your Combined GAP claim {c.reference}: what we still need",
+    letter_issue(
+        actor=actor,
+        customer=c.customer,
+        kind="gap_claim_documents",
+        letter=letters.claim_documents_needed(claim_facts(c), documents=wanted, note=note),
+        related=c,
         key=f"gap-claim-docs:{c.pk}:v{c.version}",
-        documents=wanted,
-        note=note,
     )
     audit_record(
         actor=actor,
@@ -269,3 +248,20 @@ def gap_claim_withdraw(*, actor: User, claim: GapClaim) -> GapClaim:
     release_held_cancellations(actor, policy, ClaimState.DECLINED)
     audit_record(actor=actor, action="gap.claim.withdraw", obj=c, after={"status": c.status})
     return c
+
+
+def claim_approved_letter_issue(*, actor: Any, claim: GapClaim) -> None:
+    """The approval letter (GAP-COVER); sent once per claim, however often it is asked for."""
+    payable = claim.payable if claim.payable is not None else Decimal("0.00")
+    letter_issue(
+        actor=actor,
+        customer=claim.customer,
+        kind="gap_claim_approved",
+        letter=letters.claim_approved(
+            claim_facts(claim),
+            payable=payable,
+            steps=DecisionRecord.from_json(claim.settlement).steps,
+        ),
+        related=claim,
+        key=f"gap-claim-approved:{claim.pk}",
+    )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -13,9 +14,9 @@ from covernote.accounts.models import User
 from covernote.accounts.permissions import require_role, require_same_firm
 from covernote.audit.services import audit_record
 from covernote.billing.services import LedgerLine, ledger_post
-from covernote.documents.services import document_issue
 from covernote.domain.calendar import add_months
 from covernote.domain.errors import DomainError, ErrorCode
+from covernote.domain.gap import letters
 from covernote.domain.gap.cancellation import (
     termination,
 )
@@ -32,7 +33,9 @@ from covernote.gap.models import (
 from covernote.gap.services._common import (
     SELLERS,
     ensure_accounts,
+    letter_issue,
     new_reference,
+    policy_facts,
     replayed,
     require_idempotency_key,
     terminate_policy,
@@ -141,26 +144,32 @@ def gap_policy_bind(
         lines=lines,
         description=f"GAP premium {policy.number}",
     )
-    context = {"policy": policy, "quote": q, "vehicle": q.vehicle}
-    document_issue(
+    facts = policy_facts(policy)
+    letter_issue(
         actor=actor,
         customer=q.customer,
         kind="gap_schedule",
-        title=f"Combined GAP policy schedule {policy.number}",
-        template="gap/documents/schedule.html",
-        context=context,
+        letter=letters.schedule(
+            facts,
+            cooling_off_days=params.cancellation.cooling_off_days,
+            excess_cap=params.cover.excess_benefit_cap,
+        ),
         related=policy,
-        idempotency_key=f"gap-schedule:{policy.number}",
+        key=f"gap-schedule:{policy.number}",
     )
-    document_issue(
+    platform = settings.COVERNOTE
+    letter_issue(
         actor=actor,
         customer=q.customer,
         kind="gap_statement",
-        title=f"Combined GAP statement of insurance {policy.number}",
-        template="gap/documents/statement.html",
-        context=context,
+        letter=letters.statement_of_insurance(
+            facts,
+            firm_name=platform["FIRM_NAME"],
+            support_phone=platform["SUPPORT_PHONE"],
+            contact_within_days=params.claims.contact_within_days,
+        ),
         related=policy,
-        idempotency_key=f"gap-statement:{policy.number}",
+        key=f"gap-statement:{policy.number}",
     )
     fraud_db_submit(
         database="MID",

@@ -10,8 +10,8 @@ from django.utils import timezone
 from covernote.accounts.models import User
 from covernote.accounts.permissions import require_role, require_same_firm
 from covernote.audit.services import audit_record
-from covernote.documents.services import document_issue
 from covernote.domain.errors import DomainError, ErrorCode
+from covernote.domain.gap import letters
 from covernote.domain.gap.eligibility import (
     require_eligible,
 )
@@ -26,8 +26,11 @@ from covernote.gap.models import (
 )
 from covernote.gap.services._common import (
     SELLERS,
+    letter_issue,
+    policy_facts,
     replayed,
     require_idempotency_key,
+    vehicle_facts,
     vehicle_record,
 )
 from covernote.gap.services.fraud import fraud_db_submit
@@ -139,15 +142,18 @@ def gap_policy_transfer_vehicle(
         idempotency_key=idempotency_key,
         requested_by=actor,
     )
-    document_issue(
+    letter_issue(
         actor=actor,
         customer=p.customer,
         kind="gap_schedule",
-        title=f"Combined GAP policy schedule {p.number} (replacement vehicle {new.registration})",
-        template="gap/documents/schedule_replacement.html",
-        context={"policy": p, "quote": p.quote, "vehicle": new, "old": old, "transfer": t},
+        letter=letters.replacement_schedule(
+            policy_facts(p, vehicle=new),
+            old=vehicle_facts(old),
+            transferred_on=t.transferred_on,
+            purchase_price=t.purchase_price,
+        ),
         related=p,
-        idempotency_key=f"gap-schedule:{p.number}:v{p.version}",
+        key=f"gap-schedule:{p.number}:v{p.version}",
     )
     fraud_db_submit(
         database="MID",
