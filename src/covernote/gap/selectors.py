@@ -3,6 +3,7 @@ intermediary staff all. An object outside scope is *not found* and the attempt a
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -21,8 +22,6 @@ from django.db.models.functions import TruncDate
 
 from covernote.accounts.models import Firm, User
 from covernote.accounts.scoping import firm_scope_q, get_in_scope, scoped
-from covernote.complaints.models import Complaint
-from covernote.complaints.models import Product as ComplaintProduct
 from covernote.documents.models import Document
 from covernote.domain.errors import DomainError, ErrorCode
 from covernote.domain.gap.claims import PENDING_STATUSES, ClaimStatus
@@ -183,10 +182,20 @@ def _grouped(qs: QuerySet[Any], firm_path: str, **aggregates: Any) -> dict[int |
     return {r["fid"]: r for r in rows}
 
 
-def fair_value_report(actor: User, *, period_from: date, period_to: date) -> FairValueReport:
+def fair_value_report(
+    actor: User,
+    *,
+    period_from: date,
+    period_to: date,
+    complaints: Mapping[int | None, int],
+) -> FairValueReport:
     """GAP-VALUE-1 per distributor (broker firm) with GROUP BY queries — one query per
     measure, never one per policy. A broker sees only its own firm; intermediary staff
-    see every distributor; nobody else sees the report (PLT-4)."""
+    see every distributor; nobody else sees the report (PLT-4).
+
+    ``complaints`` maps a firm id (None: direct) to the GAP complaints received in the
+    period; the caller fetches it from ``covernote.complaints.fair_value_figures`` for
+    the same actor and period, so this app never reads the complaints tables."""
     if period_to < period_from:
         raise DomainError(ErrorCode.INVALID, "the period ends before it starts", "G3", "to")
     scope = firm_scope_q(actor)
@@ -240,13 +249,6 @@ def fair_value_report(actor: User, *, period_from: date, period_to: date) -> Fai
         eligible=Count("id", filter=~Q(status=QuoteStatus.REFUSED)),
         bound=Count("id", filter=Q(status=QuoteStatus.BOUND)),
     )
-    complaints = _grouped(
-        Complaint.objects.filter(scope, product=ComplaintProduct.GAP)
-        .annotate(received_day=TruncDate("received_at"))
-        .filter(received_day__range=span),
-        "firm_id",
-        n=Count("id"),
-    )
     firm_ids = (
         set(policies)
         | set(cancellations)
@@ -289,7 +291,7 @@ def fair_value_report(actor: User, *, period_from: date, period_to: date) -> Fai
                     payment_days_total=payment_days,
                     quotes_eligible=qt.get("eligible", 0),
                     quotes_bound=qt.get("bound", 0),
-                    complaints=complaints.get(fid, empty).get("n", 0),
+                    complaints=complaints.get(fid, 0),
                 ),
             )
         )

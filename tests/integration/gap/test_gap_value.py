@@ -9,7 +9,9 @@ from unittest import mock
 
 import pytest
 
+from covernote.complaints.fair_value_figures import gap_complaints_by_firm
 from covernote.domain.errors import DomainError
+from covernote.gap import selectors
 from covernote.gap.inputs import (
     AssessInput,
     BindInput,
@@ -20,7 +22,6 @@ from covernote.gap.inputs import (
     QuoteInput,
 )
 from covernote.gap.models import GapCancellation, GapClaim, GapPolicy, GapQuote
-from covernote.gap.selectors import fair_value_report
 from covernote.gap.services import (
     gap_claim_assess,
     gap_claim_decide,
@@ -31,6 +32,15 @@ from covernote.gap.services import (
     gap_quote_create,
 )
 from tests.integration.gap.conftest import TODAY, quote_data
+
+
+def fair_value_report(actor, *, period_from, period_to):
+    """The report as the API and pages build it: complaint figures from the complaints app."""
+    complaints = gap_complaints_by_firm(actor, period_from=period_from, period_to=period_to)
+    return selectors.fair_value_report(
+        actor, period_from=period_from, period_to=period_to, complaints=complaints
+    )
+
 
 pytestmark = pytest.mark.django_db
 

@@ -16,6 +16,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from covernote.accounts.selectors import request_user
+from covernote.complaints.fair_value_figures import gap_complaints_by_firm
 from covernote.gap import selectors as sel
 from covernote.gap import services as svc
 from covernote.gap.inputs import (
@@ -423,7 +424,8 @@ class ValueQuery(Schema):
 @router.get("/value", response=dict[str, Any])
 def value_report(request: HttpRequest, q: Query[ValueQuery]) -> dict[str, Any]:
     """GAP-VALUE-1 fair-value figures per distributor; staff only, a broker its own firm."""
-    report = sel.fair_value_report(
-        request_user(request), period_from=q.period_from, period_to=q.period_to
-    )
+    actor = request_user(request)
+    period = {"period_from": q.period_from, "period_to": q.period_to}
+    complaints = gap_complaints_by_firm(actor, **period)
+    report = sel.fair_value_report(actor, **period, complaints=complaints)
     return value_report_out(report)

@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from covernote.accounts.models import Role, User
+from covernote.complaints.fair_value_figures import gap_complaints_by_firm
 from covernote.domain.errors import DomainError
 from covernote.gap import selectors as sel
 from covernote.web.charts import bar_chart
@@ -64,13 +65,19 @@ def _value_period(request: HttpRequest) -> tuple[date, date, str]:
     return start, end, ""
 
 
+def _report_for(user: User, start: date, end: date) -> sel.FairValueReport:
+    """GAP-VALUE-1 with the GAP complaint figures from the complaints app."""
+    complaints = gap_complaints_by_firm(user, period_from=start, period_to=end)
+    return sel.fair_value_report(user, period_from=start, period_to=end, complaints=complaints)
+
+
 def _value_report(request: HttpRequest, user: User) -> tuple[Any, str]:
     start, end, problem = _value_period(request)
     try:
-        return sel.fair_value_report(user, period_from=start, period_to=end), problem
+        return _report_for(user, start, end), problem
     except DomainError as exc:
         today = timezone.localdate()
-        report = sel.fair_value_report(user, period_from=date(today.year, 1, 1), period_to=today)
+        report = _report_for(user, date(today.year, 1, 1), today)
         return report, f"{exc.message} ({exc.rule})"
 
 
