@@ -90,15 +90,15 @@ def cancellations_for(policy: GapPolicy) -> QuerySet[GapCancellation]:
 
 
 def cancellation_get_for(actor: User, cancellation_id: int) -> GapCancellation:
-    qs = GapCancellation.objects.select_related("policy", "policy__customer")
-    try:
-        c: GapCancellation = qs.get(pk=cancellation_id)
-    except GapCancellation.DoesNotExist:
-        raise DomainError(
-            ErrorCode.NOT_FOUND, "no such cancellation", "PLT-4", "cancellation_id"
-        ) from None
-    policy_get_for(actor, c.policy_id)  # raises NOT_FOUND (audited) outside the actor's scope
-    return c
+    """A cancellation in the actor's scope (its policy's firm and customer); outside it,
+    the same NOT_FOUND as for an id that does not exist (audited), so ids cannot be probed."""
+    qs = scoped(
+        actor,
+        GapCancellation.objects.select_related("policy", "policy__customer"),
+        firm="policy__firm_id",
+        customer_user="policy__customer__user",
+    )
+    return get_in_scope(actor, qs, cancellation_id, label="cancellation")
 
 
 def policy_documents(policy: GapPolicy) -> QuerySet[Document]:
