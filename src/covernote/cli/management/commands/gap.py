@@ -23,7 +23,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             rows = read_valuation_csv(options["file"])
-            created, updated = gap_valuations_load(actor="cli", rows=rows, source=str(options["file"]))
+            created, updated = gap_valuations_load(
+                actor="cli", rows=rows, source=str(options["file"])
+            )
         except (DomainError, OSError) as exc:
             self.stderr.write(f"error: {exc}")
             sys.exit(1)
