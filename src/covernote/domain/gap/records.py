@@ -72,6 +72,7 @@ class StepLine:
     rule: str
     description: str
     amount: Decimal | None = None
+    value: Any = None  # what a non-money step produced (a date, a count, a flag …)
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,7 @@ class DecisionRecord:
                     rule=str(s.get("rule", "")),
                     description=str(s.get("description", "")),
                     amount=Decimal(str(s["amount"])) if s.get("amount") not in (None, "") else None,
+                    value=s.get("value"),
                 )
                 for s in stored.get("steps", [])
             ),
