@@ -12,6 +12,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
+from covernote.gap.inputs import BindInput, QuoteInput
 from covernote.gap.models import GapClaim, GapPolicy, PolicyStatus
 from tests.conftest import PASSWORD
 
@@ -23,12 +24,12 @@ CSV = Path(settings.BASE_DIR) / "config" / "valuations" / "glass_sample.csv"
 @pytest.fixture
 def gap_loaded(customers, users):
     from covernote.accounts.models import TermsAcceptance, TermsOfService
-    from covernote.gap.services import valuations_load
+    from covernote.gap.services import gap_valuations_load
     from covernote.gap.valuation import read_valuation_csv
     from covernote.products.services import product_configs_load
 
     product_configs_load(actor="test")
-    valuations_load(actor="test", rows=read_valuation_csv(CSV), source=str(CSV))
+    gap_valuations_load(actor="test", rows=read_valuation_csv(CSV), source=str(CSV))
     terms = TermsOfService.objects.create(version="1.0", body="Use the platform properly.")
     for u in users.values():
         TermsAcceptance.objects.create(user=u, terms=terms)
@@ -107,15 +108,19 @@ def test_gap_claims_handler_settles_a_total_loss(page, gap_loaded, users):
     quote = gap_quote_create(
         actor=users["broker_north"],
         customer=gap_loaded["north"],
-        data=quote_data(
-            ownership_date=(today - timedelta(days=5)).isoformat(),
-            start_on=(today - timedelta(days=0)).isoformat(),
-            purchase_lines=[{"kind": "vehicle", "amount": "20000.00"}],
-            finance=None,
-        ),
         today=today - timedelta(days=0),
+        data=QuoteInput.parse(
+            quote_data(
+                ownership_date=(today - timedelta(days=5)).isoformat(),
+                start_on=(today - timedelta(days=0)).isoformat(),
+                purchase_lines=[{"kind": "vehicle", "amount": "20000.00"}],
+                finance=None,
+            )
+        ),
     )
-    policy = gap_policy_bind(actor=users["broker_north"], quote=quote, idempotency_key="b1")
+    policy = gap_policy_bind(
+        actor=users["broker_north"], quote=quote, data=BindInput(idempotency_key="b1")
+    )
     sign_in(page, "claims@coplus.example")
     page.goto(f"/backoffice/gap/policies/{policy.pk}/")
     page.get_by_role("link", name="Register a claim").click()
@@ -148,16 +153,20 @@ def _bound_policy(users, customer, **kw):
     quote = gap_quote_create(
         actor=users["broker_north"] if customer.firm_id else users["agent"],
         customer=customer,
-        data=quote_data(
-            ownership_date=(today - timedelta(days=5)).isoformat(),
-            start_on=today.isoformat(),
-            purchase_lines=[{"kind": "vehicle", "amount": "20000.00"}],
-            finance=None,
-            **kw,
-        ),
         today=today,
+        data=QuoteInput.parse(
+            quote_data(
+                ownership_date=(today - timedelta(days=5)).isoformat(),
+                start_on=today.isoformat(),
+                purchase_lines=[{"kind": "vehicle", "amount": "20000.00"}],
+                finance=None,
+                **kw,
+            )
+        ),
     )
-    return gap_policy_bind(actor=users["agent"], quote=quote, idempotency_key=f"b-{quote.pk}")
+    return gap_policy_bind(
+        actor=users["agent"], quote=quote, data=BindInput(idempotency_key=f"b-{quote.pk}")
+    )
 
 
 def test_gap_excl_9_broker_moves_cover_to_the_new_for_old_replacement(page, gap_loaded, users):

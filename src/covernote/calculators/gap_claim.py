@@ -27,6 +27,7 @@ from covernote.domain.errors import DomainError, ErrorCode
 from covernote.domain.gap.params import GapParams
 from covernote.domain.gap.settlement import ClaimInput, gap_benefit
 from covernote.domain.money import format_money, non_negative_money
+from covernote.gap.inputs import ClaimFigures
 from covernote.products.loader import shipped_params
 
 
@@ -118,23 +119,23 @@ OPTIONAL = {
 def run(payload: dict[str, Any]) -> dict[str, Any]:
     """Validate the payload, compute the GAP benefit and return it with its steps."""
     p = Payload(payload, allowed=REQUIRED | OPTIONAL, rule="GAP-COVER", required=REQUIRED)
-    percent = p.optional_money("contributory_percent", "GAP-EXCL-18")
+    figures = ClaimFigures.parse(p.data)  # the same figures a claims handler enters
     claim = ClaimInput(
         purchase_price=p.money("purchase_price", "GAP-DEF-PRICE"),
-        settlement=p.money("settlement", "GAP-DEF-SETTLE"),
-        motor_excess=p.money("motor_excess", "GAP-COVER-3"),
+        settlement=figures.settlement,
+        motor_excess=figures.motor_excess,
         limit_of_liability=p.money("limit_of_liability", "GAP-LIMIT"),
-        accepted_settlement=p.optional_money("accepted_settlement", "GAP-BEST-1"),
-        market_value=p.optional_money("market_value", "GAP-DEF-MV"),
+        accepted_settlement=figures.accepted_settlement,
+        market_value=figures.market_value,
         outstanding_finance=p.optional_money("outstanding_finance", "GAP-DEF-OFB"),
         amount_advanced=p.optional_money("amount_advanced", "GAP-EXCL-8"),
         market_value_at_purchase=p.optional_money("market_value_at_purchase", "GAP-EXCL-8"),
-        contributory_percent=percent,
-        contributory_amount=p.optional_money("contributory_amount", "GAP-EXCL-18"),
-        vat_recovered=p.boolean("vat_recovered", False, "GAP-EXCL-14"),
-        waive_market_value=p.boolean("waive_market_value", False, "GAP-BEST-1"),
-        premium_charged=p.optional_money("premium_charged", "PLT-10"),
-        premium_would_have_charged=p.optional_money("premium_would_have_charged", "PLT-10"),
+        contributory_percent=figures.contributory_percent,
+        contributory_amount=figures.contributory_amount,
+        vat_recovered=figures.vat_recovered,
+        waive_market_value=figures.waive_market_value,
+        premium_charged=figures.premium_charged,
+        premium_would_have_charged=figures.premium_would_have_charged,
     )
     decision = gap_benefit(claim, load_gap_params())
     return {

@@ -65,9 +65,9 @@ def gap_expire_policies(as_of: date) -> str:
 
 
 def gap_retry_fraud_db(as_of: date) -> str:
-    from covernote.gap.services import gap_fraud_db_retry
+    from covernote.gap.services import gap_fraud_submissions_retry
 
-    return f"{gap_fraud_db_retry()} failed MID/CUE submissions resent and accepted"
+    return f"{gap_fraud_submissions_retry()} failed MID/CUE submissions resent and accepted"
 
 
 def young_driver_payments_settle(as_of: date) -> str:

@@ -136,6 +136,27 @@ def london_date(moment: datetime) -> date:
     return moment.astimezone(LONDON).date()
 
 
+def en_gb_date(day: date) -> str:
+    """A date as letters write it in en-GB: ``3 December 2026`` (no leading zero)."""
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
 def term_days(start: date, end: date) -> int:
     """G3: inclusive period length, 365 or 366 for a year's cover."""
     if end < start:

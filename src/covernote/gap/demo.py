@@ -11,12 +11,13 @@ from django.conf import settings
 from django.utils import timezone
 
 from covernote.accounts.models import User
+from covernote.gap.inputs import BindInput, ClaimRegistration, QuoteInput
 from covernote.gap.models import GapPolicy, GapQuote, ValuationEntry
 from covernote.gap.services import (
     gap_claim_register,
     gap_policy_bind,
     gap_quote_create,
-    valuations_load,
+    gap_valuations_load,
 )
 from covernote.gap.valuation import read_valuation_csv
 from covernote.parties.models import Customer
@@ -58,7 +59,7 @@ def _data(reg: str, code: str, make: str, model: str, price: str, advanced: str)
 def load_demo() -> str:
     product_configs_load(actor="demo")
     if not ValuationEntry.objects.exists():
-        valuations_load(actor="demo", rows=read_valuation_csv(CSV), source=str(CSV))
+        gap_valuations_load(actor="demo", rows=read_valuation_csv(CSV), source=str(CSV))
     broker = User.objects.filter(email="broker@northgate.example").first()
     claims = User.objects.filter(email="claims@coplus.example").first()
     okafor = Customer.objects.filter(email="d.okafor@example.com").first()
@@ -69,18 +70,24 @@ def load_demo() -> str:
     gap_quote_create(
         actor=broker,
         customer=okafor,
-        data=_data("YK24 DMO", "QASH-N-24", "Nissan", "Qashqai N-Connecta", "26500.00", "22000.00"),
+        data=QuoteInput.parse(
+            _data("YK24 DMO", "QASH-N-24", "Nissan", "Qashqai N-Connecta", "26500.00", "22000.00")
+        ),
     )
     quote = gap_quote_create(
         actor=broker,
         customer=okafor,
-        data=_data("YK23 GAP", "GOLF-LIFE-23", "Volkswagen", "Golf Life", "21000.00", "17500.00"),
+        data=QuoteInput.parse(
+            _data("YK23 GAP", "GOLF-LIFE-23", "Volkswagen", "Golf Life", "21000.00", "17500.00")
+        ),
     )
-    policy: GapPolicy = gap_policy_bind(actor=broker, quote=quote, idempotency_key="demo-gap-1")
+    policy: GapPolicy = gap_policy_bind(actor=broker, quote=quote, data=BindInput("demo-gap-1"))
     gap_claim_register(
         actor=claims,
         policy=policy,
-        event_at=timezone.now() - timedelta(hours=3),
-        description="Vehicle written off in a collision on the A1; motor insurer settling.",
+        data=ClaimRegistration(
+            event_at=timezone.now() - timedelta(hours=3),
+            description="Vehicle written off in a collision on the A1; motor insurer settling.",
+        ),
     )
     return "GAP demo loaded: 1 open quote, 1 live policy, 1 claim"

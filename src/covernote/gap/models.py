@@ -18,6 +18,8 @@ from covernote.domain.gap.cancellation import CancelledBy, InsurerReason, Termin
 from covernote.domain.gap.claims import ClaimStatus, MotorSection, Territory
 from covernote.domain.gap.eligibility import BuiltForMarket, HolderRelationship, MotorCover
 from covernote.domain.gap.purchase import PriceLineKind
+from covernote.domain.gap.records import DecisionRecord, EligibilityRecord, ValidityRecord
+from covernote.gap.inputs import ClaimFigures
 from covernote.parties.models import Customer
 from covernote.products.models import ProductConfiguration
 
@@ -119,6 +121,26 @@ class GapQuote(models.Model):
     def __str__(self) -> str:
         return self.reference
 
+    @property
+    def purchase_record(self) -> DecisionRecord:
+        """The purchase-price Decision (GAP-DEF-PRICE)."""
+        return DecisionRecord.from_json(self.purchase)
+
+    @property
+    def eligibility_decision(self) -> DecisionRecord:
+        """The eligibility Decision with its steps (GAP-ELIG)."""
+        return DecisionRecord.from_json(self.eligibility)
+
+    @property
+    def pricing_record(self) -> DecisionRecord:
+        """The pricing Decision (GAP-PRICE-1, PLT-8); empty when refused."""
+        return DecisionRecord.from_json(self.pricing)
+
+    @property
+    def eligibility_record(self) -> EligibilityRecord:
+        """The stored eligibility Decision, typed (GAP-ELIG-1..7)."""
+        return EligibilityRecord.from_json(self.eligibility)
+
 
 class PurchaseLine(models.Model):
     """One line of the vehicle invoice (GAP-DEF-PRICE); the price is derived from them."""
@@ -206,6 +228,11 @@ class GapPolicy(models.Model):
         return self.number
 
     @property
+    def termination_record(self) -> DecisionRecord:
+        """How the policy ended (GAP-TERM-1); empty while it runs."""
+        return DecisionRecord.from_json(self.termination)
+
+    @property
     def cover_ends_on(self):  # type: ignore[no-untyped-def]
         return self.terminated_on or self.end_on
 
@@ -244,6 +271,11 @@ class GapCancellation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.cancel_on}"
+
+    @property
+    def decision_record(self) -> DecisionRecord:
+        """The refund Decision, or the GAP-CANCEL-3 hold."""
+        return DecisionRecord.from_json(self.decision)
 
 
 class GapClaim(models.Model):
@@ -298,6 +330,31 @@ class GapClaim(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+    @property
+    def notice_record(self) -> DecisionRecord:
+        """The notice check (GAP-CLAIM-1)."""
+        return DecisionRecord.from_json(self.notice)
+
+    @property
+    def validity_decision(self) -> DecisionRecord:
+        """The validity Decision with its steps (GAP-CLAIM-2/3)."""
+        return DecisionRecord.from_json(self.validity)
+
+    @property
+    def settlement_record(self) -> DecisionRecord:
+        """The settlement Decision (GAP-COVER)."""
+        return DecisionRecord.from_json(self.settlement)
+
+    @property
+    def validity_record(self) -> ValidityRecord:
+        """The stored validity Decision, typed (GAP-CLAIM-2/3)."""
+        return ValidityRecord.from_json(self.validity)
+
+    @property
+    def figures_record(self) -> ClaimFigures | None:
+        """The motor insurer's figures entered at assessment, typed (None before it)."""
+        return ClaimFigures.from_json(self.figures)
 
 
 class FinanceBalanceLine(models.Model):

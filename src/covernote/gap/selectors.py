@@ -3,6 +3,7 @@ intermediary staff all. An object outside scope is *not found* and the attempt a
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -13,17 +14,14 @@ from django.db.models import (
     DurationField,
     ExpressionWrapper,
     F,
-    Model,
     Q,
     QuerySet,
     Sum,
 )
 from django.db.models.functions import TruncDate
 
-from covernote.accounts.models import Firm, Role, User
-from covernote.audit.services import audit_record
-from covernote.complaints.models import Complaint
-from covernote.complaints.models import Product as ComplaintProduct
+from covernote.accounts.models import Firm, User
+from covernote.accounts.scoping import firm_scope_q, get_in_scope, scoped
 from covernote.documents.models import Document
 from covernote.domain.errors import DomainError, ErrorCode
 from covernote.domain.gap.claims import PENDING_STATUSES, ClaimStatus
@@ -42,45 +40,20 @@ from covernote.gap.models import (
     GapQuote,
     QuoteStatus,
     ValuationEntry,
+    Vehicle,
 )
 
 
-def _scoped(actor: User, qs: QuerySet[Any]) -> QuerySet[Any]:
-    if actor.role == Role.BROKER:
-        return qs.filter(firm_id=actor.firm_id) if actor.firm_id else qs.none()
-    if actor.role == Role.CUSTOMER:
-        return qs.filter(customer__user=actor)
-    if actor.is_intermediary_staff:
-        return qs
-    return qs.none()
-
-
-def _get(actor: User, qs: QuerySet[Any], model: type[Model], pk: int, label: str) -> Any:
-    try:
-        return _scoped(actor, qs).get(pk=pk)
-    except model.DoesNotExist:  # type: ignore[attr-defined]
-        if model._default_manager.filter(pk=pk).exists():
-            audit_record(
-                actor=actor,
-                action="access.denied",
-                object_type=model._meta.label_lower,
-                object_id=str(pk),
-                after={"reason": "outside the actor's scope (PLT-4)"},
-            )
-        raise DomainError(ErrorCode.NOT_FOUND, f"no such {label}", "PLT-4", f"{label}_id") from None
-
-
 def quote_scope(actor: User) -> QuerySet[GapQuote]:
-    return _scoped(actor, GapQuote.objects.select_related("customer", "vehicle", "config", "firm"))
+    return scoped(actor, GapQuote.objects.select_related("customer", "vehicle", "config", "firm"))
 
 
 def quote_get_for(actor: User, quote_id: int) -> GapQuote:
-    result: GapQuote = _get(actor, quote_scope(actor), GapQuote, quote_id, "quote")
-    return result
+    return get_in_scope(actor, quote_scope(actor), quote_id, label="quote")
 
 
 def policy_scope(actor: User) -> QuerySet[GapPolicy]:
-    return _scoped(
+    return scoped(
         actor,
         GapPolicy.objects.select_related("customer", "vehicle", "quote", "config", "firm"),
     )
@@ -92,17 +65,15 @@ def policy_list_for(actor: User, *, status: str = "") -> QuerySet[GapPolicy]:
 
 
 def policy_get_for(actor: User, policy_id: int) -> GapPolicy:
-    result: GapPolicy = _get(actor, policy_scope(actor), GapPolicy, policy_id, "policy")
-    return result
+    return get_in_scope(actor, policy_scope(actor), policy_id, label="policy")
 
 
 def claim_scope(actor: User) -> QuerySet[GapClaim]:
-    return _scoped(actor, GapClaim.objects.select_related("policy", "customer", "policy__vehicle"))
+    return scoped(actor, GapClaim.objects.select_related("policy", "customer", "policy__vehicle"))
 
 
 def claim_get_for(actor: User, claim_id: int) -> GapClaim:
-    result: GapClaim = _get(actor, claim_scope(actor), GapClaim, claim_id, "claim")
-    return result
+    return get_in_scope(actor, claim_scope(actor), claim_id, label="claim")
 
 
 def claims_work_queue(actor: User) -> QuerySet[GapClaim]:
@@ -119,15 +90,15 @@ def cancellations_for(policy: GapPolicy) -> QuerySet[GapCancellation]:
 
 
 def cancellation_get_for(actor: User, cancellation_id: int) -> GapCancellation:
-    qs = GapCancellation.objects.select_related("policy", "policy__customer")
-    try:
-        c: GapCancellation = qs.get(pk=cancellation_id)
-    except GapCancellation.DoesNotExist:
-        raise DomainError(
-            ErrorCode.NOT_FOUND, "no such cancellation", "PLT-4", "cancellation_id"
-        ) from None
-    policy_get_for(actor, c.policy_id)  # raises NOT_FOUND (audited) outside the actor's scope
-    return c
+    """A cancellation in the actor's scope (its policy's firm and customer); outside it,
+    the same NOT_FOUND as for an id that does not exist (audited), so ids cannot be probed."""
+    qs = scoped(
+        actor,
+        GapCancellation.objects.select_related("policy", "policy__customer"),
+        firm="policy__firm_id",
+        customer_user="policy__customer__user",
+    )
+    return get_in_scope(actor, qs, cancellation_id, label="cancellation")
 
 
 def policy_documents(policy: GapPolicy) -> QuerySet[Document]:
@@ -153,6 +124,18 @@ def policy_document_get_for(actor: User, policy_id: int, document_id: int) -> Do
     if doc is None:
         raise DomainError(ErrorCode.NOT_FOUND, "no such document", "PLT-4", "document_id")
     return doc
+
+
+def insured_vehicle_at(policy: GapPolicy, on: date) -> tuple[Vehicle, Decimal, bool]:
+    """The vehicle insured on ``on``, its purchase price (GAP-DEF-PRICE) and whether it was
+    later replaced new-for-old (the loss is then the new-for-old event: GAP-EXCL-9)."""
+    vehicle, price = policy.quote.vehicle, policy.quote.purchase_price
+    transfers = list(policy.transfers.select_related("to_vehicle").order_by("transferred_on", "id"))
+    for t in transfers:
+        if t.transferred_on <= on:
+            vehicle, price = t.to_vehicle, t.purchase_price
+    replaced = bool(transfers) and on < transfers[-1].transferred_on
+    return vehicle, price, replaced
 
 
 def valuation_codes() -> QuerySet[ValuationEntry]:
@@ -199,22 +182,23 @@ def _grouped(qs: QuerySet[Any], firm_path: str, **aggregates: Any) -> dict[int |
     return {r["fid"]: r for r in rows}
 
 
-def fair_value_report(actor: User, *, period_from: date, period_to: date) -> FairValueReport:
+def fair_value_report(
+    actor: User,
+    *,
+    period_from: date,
+    period_to: date,
+    complaints: Mapping[int | None, int],
+) -> FairValueReport:
     """GAP-VALUE-1 per distributor (broker firm) with GROUP BY queries — one query per
     measure, never one per policy. A broker sees only its own firm; intermediary staff
-    see every distributor; nobody else sees the report (PLT-4)."""
+    see every distributor; nobody else sees the report (PLT-4).
+
+    ``complaints`` maps a firm id (None: direct) to the GAP complaints received in the
+    period; the caller fetches it from ``covernote.complaints.fair_value_figures`` for
+    the same actor and period, so this app never reads the complaints tables."""
     if period_to < period_from:
         raise DomainError(ErrorCode.INVALID, "the period ends before it starts", "G3", "to")
-    if actor.role == Role.BROKER:
-        if not actor.firm_id:
-            raise DomainError(ErrorCode.PERMISSION_DENIED, "no firm", "PLT-4")
-        scope = Q(firm_id=actor.firm_id)
-    elif actor.is_intermediary_staff:
-        scope = Q()
-    else:
-        raise DomainError(
-            ErrorCode.PERMISSION_DENIED, "the fair-value report is for staff", "PLT-4"
-        )
+    scope = firm_scope_q(actor)
     span = (period_from, period_to)
     policies = _grouped(
         GapPolicy.objects.filter(scope, purchased_on__range=span),
@@ -265,13 +249,6 @@ def fair_value_report(actor: User, *, period_from: date, period_to: date) -> Fai
         eligible=Count("id", filter=~Q(status=QuoteStatus.REFUSED)),
         bound=Count("id", filter=Q(status=QuoteStatus.BOUND)),
     )
-    complaints = _grouped(
-        Complaint.objects.filter(scope, product=ComplaintProduct.GAP)
-        .annotate(received_day=TruncDate("received_at"))
-        .filter(received_day__range=span),
-        "firm_id",
-        n=Count("id"),
-    )
     firm_ids = (
         set(policies)
         | set(cancellations)
@@ -281,7 +258,7 @@ def fair_value_report(actor: User, *, period_from: date, period_to: date) -> Fai
         | set(quotes)
         | set(complaints)
     )
-    if actor.role == Role.BROKER:
+    if scope.children:  # a broker's own firm has a row even in an empty period
         firm_ids.add(actor.firm_id)
     names = dict(Firm.objects.filter(pk__in=[f for f in firm_ids if f]).values_list("pk", "name"))
     empty: dict[str, Any] = {}
@@ -314,7 +291,7 @@ def fair_value_report(actor: User, *, period_from: date, period_to: date) -> Fai
                     payment_days_total=payment_days,
                     quotes_eligible=qt.get("eligible", 0),
                     quotes_bound=qt.get("bound", 0),
-                    complaints=complaints.get(fid, empty).get("n", 0),
+                    complaints=complaints.get(fid, 0),
                 ),
             )
         )

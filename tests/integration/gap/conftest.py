@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from covernote.gap.inputs import BindInput, QuoteInput
+
 TODAY = date(2026, 3, 2)
 CSV = Path(settings.BASE_DIR) / "config" / "valuations" / "glass_sample.csv"
 
@@ -21,10 +23,10 @@ def gap_config(db):
 
 @pytest.fixture
 def valuations(db):
-    from covernote.gap.services import valuations_load
+    from covernote.gap.services import gap_valuations_load
     from covernote.gap.valuation import read_valuation_csv
 
-    valuations_load(actor="test", rows=read_valuation_csv(CSV), source=str(CSV))
+    gap_valuations_load(actor="test", rows=read_valuation_csv(CSV), source=str(CSV))
 
 
 def quote_data(**overrides):
@@ -74,7 +76,12 @@ def sold_policy(gap_ready, users, django_capture_on_commit_callbacks):
     broker = users["broker_north"]
     with django_capture_on_commit_callbacks(execute=True):
         quote = gap_quote_create(
-            actor=broker, customer=gap_ready["north"], data=quote_data(), today=TODAY
+            actor=broker,
+            customer=gap_ready["north"],
+            today=TODAY,
+            data=QuoteInput.parse(quote_data()),
         )
-        policy = gap_policy_bind(actor=broker, quote=quote, idempotency_key="bind-1", today=TODAY)
+        policy = gap_policy_bind(
+            actor=broker, quote=quote, today=TODAY, data=BindInput(idempotency_key="bind-1")
+        )
     return policy

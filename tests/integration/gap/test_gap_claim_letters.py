@@ -10,6 +10,13 @@ import pytest
 
 from covernote.documents.models import Document, OutboxMessage
 from covernote.domain.errors import DomainError
+from covernote.gap.inputs import (
+    AssessInput,
+    ClaimRegistration,
+    DecideInput,
+    DocumentsRequest,
+    PayInput,
+)
 from covernote.gap.services import (
     gap_claim_assess,
     gap_claim_decide,
@@ -34,7 +41,11 @@ def letters(claim):
 
 def register(users, policy, loss_day, notified_day):
     with mock.patch("django.utils.timezone.now", return_value=at(notified_day, 18)):
-        return gap_claim_register(actor=users["claims"], policy=policy, event_at=at(loss_day))
+        return gap_claim_register(
+            actor=users["claims"],
+            policy=policy,
+            data=ClaimRegistration.parse({"event_at": at(loss_day)}),
+        )
 
 
 def test_gap_claim_status_letters_reach_north_in_large_print_by_letter_only(
@@ -46,11 +57,19 @@ def test_gap_claim_status_letters_reach_north_in_large_print_by_letter_only(
         gap_claim_request_documents(
             actor=users["claims"],
             claim=claim,
-            documents=["Motor insurer's settlement letter", "Finance settlement statement"],
+            data=DocumentsRequest.parse(
+                {"documents": ["Motor insurer's settlement letter", "Finance settlement statement"]}
+            ),
         )
-        gap_claim_assess(actor=users["claims"], claim=claim, figures=FIGURES)
-        gap_claim_decide(actor=users["claims"], claim=claim, approve=True)
-        gap_claim_pay(actor=users["claims"], claim=claim, idempotency_key="pay-letters")
+        gap_claim_assess(
+            actor=users["claims"], claim=claim, data=AssessInput.parse(figures=FIGURES)
+        )
+        gap_claim_decide(
+            actor=users["claims"], claim=claim, data=DecideInput.parse({"approve": True})
+        )
+        gap_claim_pay(
+            actor=users["claims"], claim=claim, data=PayInput(idempotency_key="pay-letters")
+        )
     kinds = list(letters(claim).order_by("id").values_list("kind", flat=True))
     assert kinds == [
         "gap_claim_registered",
@@ -92,33 +111,37 @@ def test_gap_claim_documents_request_is_idempotent_and_resends_only_on_change(so
     day = TODAY + timedelta(days=40)
     claim = register(users, sold_policy, day, day)
     wanted = ["V5C registration document"]
-    first = gap_claim_request_documents(actor=users["claims"], claim=claim, documents=wanted)
-    again = gap_claim_request_documents(actor=users["claims"], claim=claim, documents=wanted)
+    first = gap_claim_request_documents(
+        actor=users["claims"], claim=claim, data=DocumentsRequest.parse({"documents": wanted})
+    )
+    again = gap_claim_request_documents(
+        actor=users["claims"], claim=claim, data=DocumentsRequest.parse({"documents": wanted})
+    )
     assert first.status == again.status == "documents_outstanding"
     assert letters(claim).filter(kind="gap_claim_documents").count() == 1
     gap_claim_request_documents(
-        actor=users["claims"], claim=claim, documents=[*wanted, "Keys to the vehicle"]
+        actor=users["claims"],
+        claim=claim,
+        data=DocumentsRequest.parse({"documents": [*wanted, "Keys to the vehicle"]}),
     )
     assert letters(claim).filter(kind="gap_claim_documents").count() == 2
     with pytest.raises(DomainError) as err:
-        gap_claim_request_documents(actor=users["claims"], claim=claim, documents=[" "])
+        gap_claim_request_documents(
+            actor=users["claims"], claim=claim, data=DocumentsRequest.parse({"documents": [" "]})
+        )
     assert err.value.field == "documents"
 
 
 def test_gap_claim_approval_letter_is_sent_once_even_if_the_letter_is_retried(sold_policy, users):
-    from covernote.gap.services import _claim_update_letter
+    from covernote.gap.services.claims import claim_approved_letter_issue
 
     day = TODAY + timedelta(days=40)
     claim = register(users, sold_policy, day, day)
-    gap_claim_assess(actor=users["claims"], claim=claim, figures=FIGURES)
-    claim = gap_claim_decide(actor=users["claims"], claim=claim, approve=True)
-    _claim_update_letter(  # a retried delivery of the same transition
-        users["claims"],
-        claim,
-        stage="approved",
-        title="retry",
-        key=f"gap-claim-approved:{claim.pk}",
+    gap_claim_assess(actor=users["claims"], claim=claim, data=AssessInput.parse(figures=FIGURES))
+    claim = gap_claim_decide(
+        actor=users["claims"], claim=claim, data=DecideInput.parse({"approve": True})
     )
+    claim_approved_letter_issue(actor=users["claims"], claim=claim)  # a retried delivery
     assert letters(claim).filter(kind="gap_claim_approved").count() == 1
 
 

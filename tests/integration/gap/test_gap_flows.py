@@ -10,6 +10,15 @@ import pytest
 from covernote.billing.selectors import account_balance, ledger_totals
 from covernote.documents.models import Document, OutboxMessage
 from covernote.domain.errors import DomainError
+from covernote.gap.inputs import (
+    AssessInput,
+    BindInput,
+    CancelInput,
+    ClaimRegistration,
+    DecideInput,
+    PayInput,
+    QuoteInput,
+)
 from covernote.gap.models import (
     CancellationStatus,
     FraudDatabaseSubmission,
@@ -40,7 +49,8 @@ def claim_on(policy, users, day, **kw):
     from unittest import mock
 
     with mock.patch("django.utils.timezone.now", return_value=at(day, 18)):
-        return gap_claim_register(actor=users["claims"], policy=policy, event_at=at(day), **kw)
+        data = ClaimRegistration.parse({"event_at": at(day), **kw})
+        return gap_claim_register(actor=users["claims"], policy=policy, data=data)
 
 
 def test_gap_price_1_bind_pins_config_posts_ledger_and_issues_documents(sold_policy):
@@ -61,11 +71,14 @@ def test_gap_price_1_bind_pins_config_posts_ledger_and_issues_documents(sold_pol
 def test_gap_price_1_expired_quote_cannot_be_bound(gap_ready, users):
     broker = users["broker_north"]
     quote = gap_quote_create(
-        actor=broker, customer=gap_ready["north"], data=quote_data(), today=TODAY
+        actor=broker, customer=gap_ready["north"], today=TODAY, data=QuoteInput.parse(quote_data())
     )
     with pytest.raises(DomainError) as err:
         gap_policy_bind(
-            actor=broker, quote=quote, idempotency_key="k1", today=TODAY + timedelta(days=31)
+            actor=broker,
+            quote=quote,
+            today=TODAY + timedelta(days=31),
+            data=BindInput(idempotency_key="k1"),
         )
     assert err.value.code == "expired"
     assert not GapPolicy.objects.exists()
@@ -74,14 +87,22 @@ def test_gap_price_1_expired_quote_cannot_be_bound(gap_ready, users):
 def test_gap_sale_1_connected_sale_waits_two_clear_days(gap_ready, users):
     broker = users["broker_north"]
     data = quote_data(sold_with_vehicle=True, prescribed_info_given_on=TODAY.isoformat())
-    quote = gap_quote_create(actor=broker, customer=gap_ready["north"], data=data, today=TODAY)
+    quote = gap_quote_create(
+        actor=broker, customer=gap_ready["north"], today=TODAY, data=QuoteInput.parse(data)
+    )
     with pytest.raises(DomainError) as err:
         gap_policy_bind(
-            actor=broker, quote=quote, idempotency_key="k1", today=TODAY + timedelta(days=2)
+            actor=broker,
+            quote=quote,
+            today=TODAY + timedelta(days=2),
+            data=BindInput(idempotency_key="k1"),
         )
     assert err.value.rule == "GAP-SALE-1"
     policy = gap_policy_bind(
-        actor=broker, quote=quote, idempotency_key="k1", today=TODAY + timedelta(days=3)
+        actor=broker,
+        quote=quote,
+        today=TODAY + timedelta(days=3),
+        data=BindInput(idempotency_key="k1"),
     )
     assert policy.start_on == TODAY + timedelta(days=3)  # cover never starts before the sale
 
@@ -91,8 +112,8 @@ def test_gap_elig_5_unknown_vehicle_is_refused_and_stored(gap_ready, users):
     quote = gap_quote_create(
         actor=users["broker_north"],
         customer=gap_ready["north"],
-        data=quote_data(vehicle=vehicle),
         today=TODAY,
+        data=QuoteInput.parse(quote_data(vehicle=vehicle)),
     )
     assert quote.status == "refused" and quote.failing_rules == ["GAP-ELIG-5"]
     assert quote.gross_premium is None
@@ -103,8 +124,8 @@ def test_plt4_broker_cannot_quote_another_firms_customer(gap_ready, users):
         gap_quote_create(
             actor=users["broker_harbour"],
             customer=gap_ready["north"],
-            data=quote_data(),
             today=TODAY,
+            data=QuoteInput.parse(quote_data()),
         )
     assert err.value.code == "not_found"
 
@@ -113,8 +134,7 @@ def test_gap_cancel_1_cooling_off_full_refund_terminates(sold_policy, users):
     c = gap_policy_cancel(
         actor=users["broker_north"],
         policy=sold_policy,
-        kind="customer",
-        notice_on=TODAY + timedelta(days=10),
+        data=CancelInput.parse({"kind": "customer", "notice_on": TODAY + timedelta(days=10)}),
     )
     sold_policy.refresh_from_db()
     assert c.refund == sold_policy.gross_premium
@@ -131,8 +151,7 @@ def test_gap_cancel_2_after_cooling_off_whole_months_less_fee(sold_policy, users
     c = gap_policy_cancel(
         actor=users["agent"],
         policy=sold_policy,
-        kind="customer",
-        notice_on=TODAY + timedelta(days=100),
+        data=CancelInput.parse({"kind": "customer", "notice_on": TODAY + timedelta(days=100)}),
     )
     assert c.decision["basis"] == "whole_months"
     assert "GAP-CANCEL-2" in [s["rule"] for s in c.decision["steps"]]
@@ -143,31 +162,31 @@ def test_gap_cancel_4_insurer_cancels_on_30_days_notice(sold_policy, users):
     c = gap_policy_cancel(
         actor=users["manager"],
         policy=sold_policy,
-        kind="insurer",
-        notice_on=notice,
-        reason="non_payment",
+        data=CancelInput.parse({"kind": "insurer", "notice_on": notice, "reason": "non_payment"}),
     )
     assert c.cancel_on == notice + timedelta(days=30)
     assert c.decision["basis"] == "insurer_daily"
     with pytest.raises(DomainError):
         gap_policy_cancel(
-            actor=users["manager"], policy=sold_policy, kind="customer", notice_on=notice
+            actor=users["manager"],
+            policy=sold_policy,
+            data=CancelInput.parse({"kind": "customer", "notice_on": notice}),
         )
 
 
 def test_gap_cancel_4_insurer_needs_a_reason_and_brokers_cannot(sold_policy, users):
     with pytest.raises(DomainError) as err:
         gap_policy_cancel(
-            actor=users["manager"], policy=sold_policy, kind="insurer", notice_on=TODAY
+            actor=users["manager"],
+            policy=sold_policy,
+            data=CancelInput.parse({"kind": "insurer", "notice_on": TODAY}),
         )
     assert err.value.rule == "GAP-CANCEL-4"
     with pytest.raises(DomainError):
         gap_policy_cancel(
             actor=users["broker_north"],
             policy=sold_policy,
-            kind="insurer",
-            notice_on=TODAY,
-            reason="abusive",
+            data=CancelInput.parse({"kind": "insurer", "notice_on": TODAY, "reason": "abusive"}),
         )
 
 
@@ -175,10 +194,14 @@ def test_gap_fraud_1_insurer_fraud_cancellation_no_refund(sold_policy, users):
     c = gap_policy_cancel(
         actor=users["manager"],
         policy=sold_policy,
-        kind="insurer",
-        notice_on=TODAY + timedelta(days=60),
-        reason="fraud",
-        fraudulent_act_on=TODAY + timedelta(days=50),
+        data=CancelInput.parse(
+            {
+                "kind": "insurer",
+                "notice_on": TODAY + timedelta(days=60),
+                "reason": "fraud",
+                "fraudulent_act_on": TODAY + timedelta(days=50),
+            }
+        ),
     )
     assert c.refund == 0 and c.cancel_on == TODAY + timedelta(days=49)
 
@@ -187,9 +210,13 @@ def test_gap_term_1_vehicle_sold_terminates_with_reason(sold_policy, users):
     gap_policy_cancel(
         actor=users["broker_north"],
         policy=sold_policy,
-        kind="vehicle_sold",
-        notice_on=TODAY + timedelta(days=90),
-        disposed_on=TODAY + timedelta(days=80),
+        data=CancelInput.parse(
+            {
+                "kind": "vehicle_sold",
+                "notice_on": TODAY + timedelta(days=90),
+                "disposed_on": TODAY + timedelta(days=80),
+            }
+        ),
     )
     sold_policy.refresh_from_db()
     assert sold_policy.termination_reason == "vehicle_disposed"
@@ -201,8 +228,7 @@ def test_gap_cancel_end_before_start_is_refused(sold_policy, users):
         gap_policy_cancel(
             actor=users["broker_north"],
             policy=sold_policy,
-            kind="customer",
-            notice_on=TODAY - timedelta(days=5),
+            data=CancelInput.parse({"kind": "customer", "notice_on": TODAY - timedelta(days=5)}),
         )
     assert err.value.code == "invalid"
     sold_policy.refresh_from_db()
@@ -214,8 +240,7 @@ def test_gap_cancel_3_held_while_claim_pending_then_released_on_decline(sold_pol
     c = gap_policy_cancel(
         actor=users["broker_north"],
         policy=sold_policy,
-        kind="customer",
-        notice_on=TODAY + timedelta(days=45),
+        data=CancelInput.parse({"kind": "customer", "notice_on": TODAY + timedelta(days=45)}),
     )
     sold_policy.refresh_from_db()
     assert c.status == CancellationStatus.HELD
@@ -223,10 +248,12 @@ def test_gap_cancel_3_held_while_claim_pending_then_released_on_decline(sold_pol
     gap_claim_assess(
         actor=users["claims"],
         claim=claim,
-        figures={"settlement": "12000", "motor_excess": "250"},
-        facts={"driver_intoxicated": True},
+        data=AssessInput.parse(
+            figures={"settlement": "12000", "motor_excess": "250"},
+            facts={"driver_intoxicated": True},
+        ),
     )
-    gap_claim_decide(actor=users["claims"], claim=claim, approve=False)
+    gap_claim_decide(actor=users["claims"], claim=claim, data=DecideInput.parse({"approve": False}))
     c.refresh_from_db()
     sold_policy.refresh_from_db()
     assert c.status == CancellationStatus.PROCESSED
@@ -240,8 +267,7 @@ def test_gap_cancel_3_released_when_the_claim_is_withdrawn(sold_policy, users):
     c = gap_policy_cancel(
         actor=users["broker_north"],
         policy=sold_policy,
-        kind="customer",
-        notice_on=TODAY + timedelta(days=6),
+        data=CancelInput.parse({"kind": "customer", "notice_on": TODAY + timedelta(days=6)}),
     )
     gap_claim_withdraw(actor=users["claims"], claim=claim)
     c.refresh_from_db()
@@ -251,8 +277,10 @@ def test_gap_cancel_3_released_when_the_claim_is_withdrawn(sold_policy, users):
 
 def assess_and_approve(claim, users, **figures):
     f = {"settlement": "12500", "motor_excess": "350", "market_value": "12500", **figures}
-    gap_claim_assess(actor=users["claims"], claim=claim, figures=f)
-    return gap_claim_decide(actor=users["claims"], claim=claim, approve=True)
+    gap_claim_assess(actor=users["claims"], claim=claim, data=AssessInput.parse(figures=f))
+    return gap_claim_decide(
+        actor=users["claims"], claim=claim, data=DecideInput.parse({"approve": True})
+    )
 
 
 def test_gap_claim_4_payment_terminates_policy_and_closes_held_cancellation(
@@ -262,18 +290,18 @@ def test_gap_claim_4_payment_terminates_policy_and_closes_held_cancellation(
     held = gap_policy_cancel(
         actor=users["broker_north"],
         policy=sold_policy,
-        kind="customer",
-        notice_on=TODAY + timedelta(days=41),
+        data=CancelInput.parse({"kind": "customer", "notice_on": TODAY + timedelta(days=41)}),
     )
     assess_and_approve(claim, users)
     with django_capture_on_commit_callbacks(execute=True):
         paid = gap_claim_pay(
             actor=users["claims"],
             claim=claim,
-            idempotency_key="pay-1",
-            paid_on=TODAY + timedelta(days=60),
+            data=PayInput(idempotency_key="pay-1", paid_on=TODAY + timedelta(days=60)),
         )
-        again = gap_claim_pay(actor=users["claims"], claim=claim, idempotency_key="pay-1")
+        again = gap_claim_pay(
+            actor=users["claims"], claim=claim, data=PayInput(idempotency_key="pay-1")
+        )
     assert paid.pk == again.pk and paid.status == "paid"
     sold_policy.refresh_from_db()
     held.refresh_from_db()
@@ -292,8 +320,10 @@ def test_gap_cover_settlement_uses_finance_balance_per_gap_def_ofb(sold_policy, 
     claim = gap_claim_assess(
         actor=users["claims"],
         claim=claim,
-        figures={"settlement": "12000", "motor_excess": "250", "market_value": "12000"},
-        finance_lines=[("vehicle_balance", "17000"), ("arrears", "300")],
+        data=AssessInput.parse(
+            figures={"settlement": "12000", "motor_excess": "250", "market_value": "12000"},
+            finance_lines=[("vehicle_balance", "17000"), ("arrears", "300")],
+        ),
     )
     rules = [s["rule"] for s in claim.settlement["steps"]]
     assert rules[0] == "GAP-DEF-OFB" and "GAP-COVER-1" in rules
@@ -303,19 +333,21 @@ def test_gap_def_ofb_finance_balance_without_agreement_is_refused(gap_ready, use
     quote = gap_quote_create(
         actor=users["broker_north"],
         customer=gap_ready["north"],
-        data=quote_data(finance=None),
         today=TODAY,
+        data=QuoteInput.parse(quote_data(finance=None)),
     )
     policy = gap_policy_bind(
-        actor=users["broker_north"], quote=quote, idempotency_key="nf", today=TODAY
+        actor=users["broker_north"], quote=quote, today=TODAY, data=BindInput(idempotency_key="nf")
     )
     claim = claim_on(policy, users, TODAY + timedelta(days=3))
     with pytest.raises(DomainError) as err:
         gap_claim_assess(
             actor=users["claims"],
             claim=claim,
-            figures={"settlement": "1", "motor_excess": "0"},
-            finance_lines=[("vehicle_balance", "100")],
+            data=AssessInput.parse(
+                figures={"settlement": "1", "motor_excess": "0"},
+                finance_lines=[("vehicle_balance", "100")],
+            ),
         )
     assert err.value.rule == "GAP-DEF-OFB"
 
@@ -323,13 +355,19 @@ def test_gap_def_ofb_finance_balance_without_agreement_is_refused(gap_ready, use
 def test_gap_excl_15_loss_before_the_period_cannot_be_approved(sold_policy, users):
     claim = claim_on(sold_policy, users, TODAY - timedelta(days=3))
     claim = gap_claim_assess(
-        actor=users["claims"], claim=claim, figures={"settlement": "12500", "motor_excess": "0"}
+        actor=users["claims"],
+        claim=claim,
+        data=AssessInput.parse(figures={"settlement": "12500", "motor_excess": "0"}),
     )
     assert claim.validity["outcome"] == "declined"
     with pytest.raises(DomainError) as err:
-        gap_claim_decide(actor=users["claims"], claim=claim, approve=True)
+        gap_claim_decide(
+            actor=users["claims"], claim=claim, data=DecideInput.parse({"approve": True})
+        )
     assert "GAP-EXCL-15" in err.value.rule
-    claim = gap_claim_decide(actor=users["claims"], claim=claim, approve=False)
+    claim = gap_claim_decide(
+        actor=users["claims"], claim=claim, data=DecideInput.parse({"approve": False})
+    )
     assert claim.decline_rules == ["GAP-EXCL-15"]
 
 
@@ -338,7 +376,9 @@ def test_gap_claim_1_future_loss_is_refused(sold_policy, users):
 
     with pytest.raises(DomainError):
         gap_claim_register(
-            actor=users["claims"], policy=sold_policy, event_at=timezone.now() + timedelta(days=2)
+            actor=users["claims"],
+            policy=sold_policy,
+            data=ClaimRegistration.parse({"event_at": timezone.now() + timedelta(days=2)}),
         )
 
 
@@ -357,6 +397,6 @@ def test_gap_term_1_expiry_job_is_idempotent(sold_policy):
 def test_ledger_stays_balanced_after_the_whole_flow(sold_policy, users):
     claim = claim_on(sold_policy, users, TODAY + timedelta(days=40))
     assess_and_approve(claim, users)
-    gap_claim_pay(actor=users["claims"], claim=claim, idempotency_key="p")
+    gap_claim_pay(actor=users["claims"], claim=claim, data=PayInput(idempotency_key="p"))
     debits, credits = ledger_totals()
     assert debits == credits > 0

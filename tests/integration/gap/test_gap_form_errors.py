@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 
+from covernote.gap.inputs import ClaimRegistration
 from tests.integration.gap.conftest import TODAY, quote_data
 from tests.integration.gap.test_gap_pages import login
 
@@ -72,7 +73,9 @@ def test_gap_claim_error_without_a_form_field_stays_at_the_top(client, sold_poli
     from tests.integration.gap.test_gap_flows import at
 
     gap_claim_register(
-        actor=users["claims"], policy=sold_policy, event_at=at(TODAY + timedelta(days=1))
+        actor=users["claims"],
+        policy=sold_policy,
+        data=ClaimRegistration.parse({"event_at": at(TODAY + timedelta(days=1))}),
     )
     login(client, "claims@coplus.example")
     r = client.post(

@@ -6,8 +6,9 @@ from unittest import mock
 
 import pytest
 
+from covernote.gap.inputs import BindInput, QuoteInput
 from covernote.gap.models import FraudDatabaseSubmission
-from covernote.gap.services import gap_fraud_db_retry
+from covernote.gap.services import gap_fraud_submissions_retry
 
 pytestmark = pytest.mark.django_db
 
@@ -24,24 +25,29 @@ def test_plt9_failed_submission_is_retried_once_and_then_left_alone(gap_ready, u
     from tests.integration.gap.conftest import TODAY, quote_data
 
     broker = users["broker_north"]
-    with mock.patch("covernote.gap.services.fraud_database_client", return_value=Down()):
+    with mock.patch("covernote.gap.services.fraud.fraud_database_client", return_value=Down()):
         q = gap_quote_create(
-            actor=broker, customer=gap_ready["north"], data=quote_data(), today=TODAY
+            actor=broker,
+            customer=gap_ready["north"],
+            today=TODAY,
+            data=QuoteInput.parse(quote_data()),
         )
-        policy = gap_policy_bind(actor=broker, quote=q, idempotency_key="mid-down", today=TODAY)
+        policy = gap_policy_bind(
+            actor=broker, quote=q, today=TODAY, data=BindInput(idempotency_key="mid-down")
+        )
     failed = FraudDatabaseSubmission.objects.filter(policy=policy, status="failed")
     assert failed.count() >= 1  # the sale itself went through
     n = failed.count()
 
-    with mock.patch("covernote.gap.services.fraud_database_client", return_value=Down()):
-        assert gap_fraud_db_retry() == 0
+    with mock.patch("covernote.gap.services.fraud.fraud_database_client", return_value=Down()):
+        assert gap_fraud_submissions_retry() == 0
     assert (
         FraudDatabaseSubmission.objects.filter(policy=policy, status="failed", attempts=2).count()
         == n
     )
 
-    assert gap_fraud_db_retry() == n  # the recording adapter accepts
-    assert gap_fraud_db_retry() == 0  # idempotent: nothing left to send
+    assert gap_fraud_submissions_retry() == n  # the recording adapter accepts
+    assert gap_fraud_submissions_retry() == 0  # idempotent: nothing left to send
     subs = FraudDatabaseSubmission.objects.filter(policy=policy)
     assert set(subs.values_list("status", flat=True)) == {"accepted"}
     assert all(s.result.get("reference") for s in subs)

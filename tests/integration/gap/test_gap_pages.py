@@ -34,6 +34,38 @@ def test_plt4_other_firm_gets_404_on_every_gap_page(client, sold_policy):
     assert p.number not in client.get("/broker/gap/").content.decode()
 
 
+def test_plt4_another_firms_cancellation_is_not_found_like_a_missing_one(sold_policy, users):
+    from covernote.audit.models import AuditRecord
+    from covernote.domain.errors import DomainError
+    from covernote.gap.inputs import CancelInput
+    from covernote.gap.selectors import cancellation_get_for
+    from covernote.gap.services import gap_policy_cancel
+
+    c = gap_policy_cancel(
+        actor=users["broker_north"],
+        policy=sold_policy,
+        data=CancelInput.parse({"kind": "customer", "notice_on": sold_policy.start_on}),
+    )
+    errors = []
+    for pk in (c.pk, c.pk + 1000):
+        try:
+            cancellation_get_for(users["broker_harbour"], pk)
+        except DomainError as exc:
+            errors.append(exc.as_dict())
+    assert (
+        errors[0]
+        == errors[1]
+        == {
+            "code": "not_found",
+            "rule": "PLT-4",
+            "message": "no such cancellation",
+            "field": "cancellation_id",
+        }
+    )
+    assert AuditRecord.objects.filter(action="access.denied", object_id=str(c.pk)).exists()
+    assert cancellation_get_for(users["broker_north"], c.pk) == c
+
+
 def test_gap_own_firm_downloads_the_schedule_pdf_and_sees_adjustments(client, sold_policy):
     doc = policy_documents(sold_policy).filter(kind="gap_schedule").get()
     login(client, "broker@north.example")

@@ -9,9 +9,19 @@ from unittest import mock
 
 import pytest
 
+from covernote.complaints.fair_value_figures import gap_complaints_by_firm
 from covernote.domain.errors import DomainError
+from covernote.gap import selectors
+from covernote.gap.inputs import (
+    AssessInput,
+    BindInput,
+    CancelInput,
+    ClaimRegistration,
+    DecideInput,
+    PayInput,
+    QuoteInput,
+)
 from covernote.gap.models import GapCancellation, GapClaim, GapPolicy, GapQuote
-from covernote.gap.selectors import fair_value_report
 from covernote.gap.services import (
     gap_claim_assess,
     gap_claim_decide,
@@ -22,6 +32,15 @@ from covernote.gap.services import (
     gap_quote_create,
 )
 from tests.integration.gap.conftest import TODAY, quote_data
+
+
+def fair_value_report(actor, *, period_from, period_to):
+    """The report as the API and pages build it: complaint figures from the complaints app."""
+    complaints = gap_complaints_by_firm(actor, period_from=period_from, period_to=period_to)
+    return selectors.fair_value_report(
+        actor, period_from=period_from, period_to=period_to, complaints=complaints
+    )
+
 
 pytestmark = pytest.mark.django_db
 
@@ -38,28 +57,45 @@ def pct(part, whole):
 
 def sell(users, customers, broker, customer, key, **overrides):
     q = gap_quote_create(
-        actor=users[broker], customer=customers[customer], data=quote_data(**overrides), today=TODAY
+        actor=users[broker],
+        customer=customers[customer],
+        today=TODAY,
+        data=QuoteInput.parse(quote_data(**overrides)),
     )
-    return gap_policy_bind(actor=users[broker], quote=q, idempotency_key=key, today=TODAY)
+    return gap_policy_bind(
+        actor=users[broker], quote=q, today=TODAY, data=BindInput(idempotency_key=key)
+    )
 
 
 def claim(users, policy, loss_day, *, decide_day, pay_day=None, approve=True):
     with mock.patch("django.utils.timezone.now", return_value=at(decide_day, 15)):
-        c = gap_claim_register(actor=users["claims"], policy=policy, event_at=at(loss_day))
+        c = gap_claim_register(
+            actor=users["claims"],
+            policy=policy,
+            data=ClaimRegistration.parse({"event_at": at(loss_day)}),
+        )
         gap_claim_assess(
             actor=users["claims"],
             claim=c,
-            figures={"settlement": "12500", "motor_excess": "350", "market_value": "12500"},
+            data=AssessInput.parse(
+                figures={"settlement": "12500", "motor_excess": "350", "market_value": "12500"}
+            ),
         )
         if approve:
-            gap_claim_decide(actor=users["claims"], claim=c, approve=True)
+            gap_claim_decide(
+                actor=users["claims"], claim=c, data=DecideInput.parse({"approve": True})
+            )
         else:
             gap_claim_decide(
-                actor=users["claims"], claim=c, approve=False, exclusion_ids=["GAP-EXCL-3"]
+                actor=users["claims"],
+                claim=c,
+                data=DecideInput.parse({"approve": False, "exclusion_ids": ["GAP-EXCL-3"]}),
             )
     if pay_day:
         gap_claim_pay(
-            actor=users["claims"], claim=c, idempotency_key=f"pay-{c.pk}", paid_on=pay_day
+            actor=users["claims"],
+            claim=c,
+            data=PayInput(idempotency_key=f"pay-{c.pk}", paid_on=pay_day),
         )
     c.refresh_from_db()
     return c
@@ -77,11 +113,13 @@ def book(gap_ready, users, firms):
     gap_quote_create(
         actor=users["broker_harbour"],
         customer=customers["harbour"],
-        data=quote_data(vehicle=vehicle),
         today=TODAY,
+        data=QuoteInput.parse(quote_data(vehicle=vehicle)),
     )
     gap_policy_cancel(
-        actor=users["broker_north"], policy=n1, kind="customer", notice_on=TODAY + timedelta(10)
+        actor=users["broker_north"],
+        policy=n1,
+        data=CancelInput.parse({"kind": "customer", "notice_on": TODAY + timedelta(10)}),
     )
     paid = claim(
         users,

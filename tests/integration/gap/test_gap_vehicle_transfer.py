@@ -12,6 +12,7 @@ import pytest
 from covernote.audit.models import AuditRecord
 from covernote.documents.models import Document
 from covernote.domain.errors import DomainError, ErrorCode
+from covernote.gap.inputs import AssessInput, ClaimRegistration, DecideInput, TransferInput
 from covernote.gap.models import FraudDatabaseSubmission, GapPolicy, GapVehicleTransfer, Vehicle
 from covernote.gap.services import (
     gap_claim_assess,
@@ -40,15 +41,15 @@ LINES = [
 
 
 def transfer(policy, actor, key="nfo-1", vehicle=None, lines=None, **kw):
-    return gap_policy_transfer_vehicle(
-        actor=actor,
-        policy=policy,
-        vehicle=vehicle or REPLACEMENT,
-        purchase_lines=lines or LINES,
-        idempotency_key=key,
-        today=TRANSFER_DAY,
-        **kw,
+    data = TransferInput.parse(
+        {
+            "vehicle": vehicle or REPLACEMENT,
+            "purchase_lines": lines or LINES,
+            "idempotency_key": key,
+            **kw,
+        }
     )
+    return gap_policy_transfer_vehicle(actor=actor, policy=policy, data=data, today=TRANSFER_DAY)
 
 
 def test_gap_excl_9_transfer_moves_cover_keeps_terms_and_issues_a_new_schedule(
@@ -139,7 +140,11 @@ def at(day, hour=10):
 
 def claim_on(policy, users, day):
     with mock.patch("django.utils.timezone.now", return_value=at(day, 18)):
-        return gap_claim_register(actor=users["claims"], policy=policy, event_at=at(day))
+        return gap_claim_register(
+            actor=users["claims"],
+            policy=policy,
+            data=ClaimRegistration.parse({"event_at": at(day)}),
+        )
 
 
 def test_gap_excl_9_claim_on_the_old_vehicle_is_declined_and_new_vehicle_is_covered(
@@ -152,13 +157,17 @@ def test_gap_excl_9_claim_on_the_old_vehicle_is_declined_and_new_vehicle_is_cove
         old = gap_claim_assess(
             actor=users["claims"],
             claim=old,
-            figures={"settlement": "15000", "motor_excess": "250"},
-            facts={"new_for_old_taken": False},  # the recorded transfer wins
+            data=AssessInput.parse(
+                figures={"settlement": "15000", "motor_excess": "250"},
+                facts={"new_for_old_taken": False},
+            ),
         )
     declines = [d["rule"] for d in old.validity["declines"]]
     assert declines == ["GAP-EXCL-9"]
     with django_capture_on_commit_callbacks(execute=True):
-        old = gap_claim_decide(actor=users["claims"], claim=old, approve=False)
+        old = gap_claim_decide(
+            actor=users["claims"], claim=old, data=DecideInput.parse({"approve": False})
+        )
     assert old.decline_rules == ["GAP-EXCL-9"]
 
 
@@ -171,7 +180,9 @@ def test_gap_excl_9_claim_on_the_replacement_uses_its_own_purchase_price(
         claim = gap_claim_assess(
             actor=users["claims"],
             claim=claim,
-            figures={"settlement": "20000", "motor_excess": "0", "market_value": "20000"},
+            data=AssessInput.parse(
+                figures={"settlement": "20000", "motor_excess": "0", "market_value": "20000"}
+            ),
         )
     assert claim.validity["declines"] == []
     # P = 22,400 (replacement) − S 20,000 = 2,400 shortfall.

@@ -16,8 +16,20 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from covernote.accounts.selectors import request_user
+from covernote.complaints.fair_value_figures import gap_complaints_by_firm
 from covernote.gap import selectors as sel
 from covernote.gap import services as svc
+from covernote.gap.inputs import (
+    AssessInput,
+    BindInput,
+    CancelInput,
+    ClaimRegistration,
+    DecideInput,
+    DocumentsRequest,
+    PayInput,
+    QuoteInput,
+    TransferInput,
+)
 from covernote.gap.models import (
     GapCancellation,
     GapClaim,
@@ -182,7 +194,7 @@ def quote_out(q: GapQuote) -> dict[str, Any]:
         "start_on": q.start_on,
         "end_on": q.end_on,
         "failing_rules": q.failing_rules,
-        "failures": q.eligibility.get("failures", []),
+        "failures": [f.as_dict() for f in q.eligibility_record.failures],
         "net_premium": _m(q.net_premium),
         "ipt": _m(q.ipt),
         "gross_premium": _m(q.gross_premium),
@@ -264,7 +276,7 @@ def claim_out(c: GapClaim) -> dict[str, Any]:
 def create_quote(request: HttpRequest, payload: QuoteIn) -> Status[dict[str, Any]]:
     actor = request_user(request)
     customer = customer_get_for(actor, payload.customer_id)
-    data = payload.model_dump(exclude={"customer_id"})
+    data = QuoteInput.parse(payload.model_dump(exclude={"customer_id"}))
     quote = svc.gap_quote_create(actor=actor, customer=customer, data=data)
     return Status(201, quote_out(quote))
 
@@ -281,8 +293,7 @@ def bind_quote(request: HttpRequest, quote_id: int, payload: BindIn) -> Status[d
     policy = svc.gap_policy_bind(
         actor=actor,
         quote=quote,
-        idempotency_key=payload.idempotency_key,
-        documents_received_on=payload.documents_received_on,
+        data=BindInput(payload.idempotency_key, payload.documents_received_on),
     )
     return Status(201, policy_out(policy))
 
@@ -303,7 +314,8 @@ def cancel_policy(
 ) -> Status[dict[str, Any]]:
     actor = request_user(request)
     policy = sel.policy_get_for(actor, policy_id)
-    c = svc.gap_policy_cancel(actor=actor, policy=policy, **payload.model_dump())
+    data = CancelInput.parse(payload.model_dump())
+    c = svc.gap_policy_cancel(actor=actor, policy=policy, data=data)
     return Status(201, cancellation_out(c))
 
 
@@ -328,16 +340,8 @@ def transfer_vehicle(
 ) -> Status[dict[str, Any]]:
     actor = request_user(request)
     policy = sel.policy_get_for(actor, policy_id)
-    data = payload.model_dump()
-    t = svc.gap_policy_transfer_vehicle(
-        actor=actor,
-        policy=policy,
-        vehicle=data["vehicle"],
-        purchase_lines=data["purchase_lines"],
-        idempotency_key=payload.idempotency_key,
-        transfer_on=payload.transfer_on,
-        note=payload.note,
-    )
+    data = TransferInput.parse(payload.model_dump())
+    t = svc.gap_policy_transfer_vehicle(actor=actor, policy=policy, data=data)
     return Status(201, transfer_out(t))
 
 
@@ -347,7 +351,8 @@ def register_claim(
 ) -> Status[dict[str, Any]]:
     actor = request_user(request)
     policy = sel.policy_get_for(actor, policy_id)
-    claim = svc.gap_claim_register(actor=actor, policy=policy, **payload.model_dump())
+    data = ClaimRegistration.parse(payload.model_dump())
+    claim = svc.gap_claim_register(actor=actor, policy=policy, data=data)
     return Status(201, claim_out(claim))
 
 
@@ -360,13 +365,12 @@ def get_claim(request: HttpRequest, claim_id: int) -> dict[str, Any]:
 def assess_claim(request: HttpRequest, claim_id: int, payload: AssessIn) -> dict[str, Any]:
     actor = request_user(request)
     claim = sel.claim_get_for(actor, claim_id)
-    claim = svc.gap_claim_assess(
-        actor=actor,
-        claim=claim,
+    data = AssessInput.parse(
         figures=payload.figures.model_dump(),
         facts=payload.facts,
         finance_lines=[(x.kind, x.amount) for x in payload.finance_lines],
     )
+    claim = svc.gap_claim_assess(actor=actor, claim=claim, data=data)
     return claim_out(claim)
 
 
@@ -374,14 +378,16 @@ def assess_claim(request: HttpRequest, claim_id: int, payload: AssessIn) -> dict
 def decide_claim(request: HttpRequest, claim_id: int, payload: DecideIn) -> dict[str, Any]:
     actor = request_user(request)
     claim = sel.claim_get_for(actor, claim_id)
-    return claim_out(svc.gap_claim_decide(actor=actor, claim=claim, **payload.model_dump()))
+    data = DecideInput.parse(payload.model_dump())
+    return claim_out(svc.gap_claim_decide(actor=actor, claim=claim, data=data))
 
 
 @router.post("/claims/{claim_id}/pay", response=dict[str, Any])
 def pay_claim(request: HttpRequest, claim_id: int, payload: PayIn) -> dict[str, Any]:
     actor = request_user(request)
     claim = sel.claim_get_for(actor, claim_id)
-    return claim_out(svc.gap_claim_pay(actor=actor, claim=claim, **payload.model_dump()))
+    data = PayInput(payload.idempotency_key, payload.paid_on)
+    return claim_out(svc.gap_claim_pay(actor=actor, claim=claim, data=data))
 
 
 def value_report_out(report: sel.FairValueReport) -> dict[str, Any]:
@@ -406,9 +412,8 @@ def request_claim_documents(
     """Documents outstanding: the customer is written to in their own channel."""
     actor = request_user(request)
     claim = sel.claim_get_for(actor, claim_id)
-    return claim_out(
-        svc.gap_claim_request_documents(actor=actor, claim=claim, **payload.model_dump())
-    )
+    data = DocumentsRequest.parse(payload.model_dump())
+    return claim_out(svc.gap_claim_request_documents(actor=actor, claim=claim, data=data))
 
 
 class ValueQuery(Schema):
@@ -419,7 +424,8 @@ class ValueQuery(Schema):
 @router.get("/value", response=dict[str, Any])
 def value_report(request: HttpRequest, q: Query[ValueQuery]) -> dict[str, Any]:
     """GAP-VALUE-1 fair-value figures per distributor; staff only, a broker its own firm."""
-    report = sel.fair_value_report(
-        request_user(request), period_from=q.period_from, period_to=q.period_to
-    )
+    actor = request_user(request)
+    period = {"period_from": q.period_from, "period_to": q.period_to}
+    complaints = gap_complaints_by_firm(actor, **period)
+    report = sel.fair_value_report(actor, **period, complaints=complaints)
     return value_report_out(report)

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from covernote.domain.errors import DomainError
-from covernote.gap.services import valuations_load
+from covernote.gap.services import gap_valuations_load
 from covernote.gap.valuation import read_valuation_csv
 
 
@@ -23,7 +23,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             rows = read_valuation_csv(options["file"])
-            created, updated = valuations_load(actor="cli", rows=rows, source=str(options["file"]))
+            created, updated = gap_valuations_load(
+                actor="cli", rows=rows, source=str(options["file"])
+            )
         except (DomainError, OSError) as exc:
             self.stderr.write(f"error: {exc}")
             sys.exit(1)
