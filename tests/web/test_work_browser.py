@@ -54,7 +54,8 @@ def test_work_manager_assigns_overdue_complaint_and_agent_closes_it_on_a_phone(
     page.wait_for_url(re.compile(r"/backoffice/$"))
     page.get_by_role("link", name="Work queue").click()
     page.wait_for_url(re.compile(r"/backoffice/work/$"))
-    assert page.get_by_label("Owner", exact=True).input_value() == "mine"  # an agent opens on My work
+    # an agent opens on My work
+    assert page.get_by_label("Owner", exact=True).input_value() == "mine"
     mine = page.get_by_test_id("work-item")
     assert mine.count() == 1 and complaint.reference in mine.inner_text()
     no_sideways_scroll(page)
