@@ -105,6 +105,13 @@ def young_driver_smartbox_deactivate(as_of: date) -> str:
     return yd_smartboxes_deactivate(as_of=as_of)
 
 
+def work_sync_job(as_of: date) -> str:
+    """Issue 12: the one work queue follows its sources (raise, update, close). Runs last."""
+    from covernote.work.services import work_sync
+
+    return str(work_sync())
+
+
 JOBS: list[tuple[str, Callable[[date], str]]] = [
     ("documents.retry_outbox", retry_outbox),
     ("young_driver.install_overdue", young_driver_install_overdue),
@@ -119,6 +126,7 @@ JOBS: list[tuple[str, Callable[[date], str]]] = [
     ("young_driver.renewals_invite", young_driver_renewals_invite),
     ("young_driver.smartbox_faults", young_driver_smartbox_faults),
     ("young_driver.smartbox_deactivate", young_driver_smartbox_deactivate),
+    ("work.sync", work_sync_job),
 ]
 
 # `covernote tick --frequent`, every few minutes: work whose clock runs in minutes or hours.

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "covernote.complaints",
     "covernote.young_driver",
     "covernote.telematics",
+    "covernote.work",
     "covernote.web",
     "covernote.cli",
     "covernote.observability",

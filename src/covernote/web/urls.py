@@ -42,4 +42,5 @@ urlpatterns = [
     path("", include("covernote.web.complaints.urls")),
     path("", include("covernote.web.young_driver.urls")),
     path("", include("covernote.web.telematics.urls")),
+    path("", include("covernote.web.work.urls")),
 ]

@@ -15,6 +15,7 @@ from covernote.api.v1 import (
     gap,
     platform,
     telematics,
+    work,
     young_driver,
 )
 
@@ -39,3 +40,4 @@ api.add_router("/gap", gap.router)
 api.add_router("/complaints", complaints.router)
 api.add_router("/young-driver", young_driver.router)
 api.add_router("/telematics", telematics.router)
+api.add_router("/work", work.router)
