@@ -51,7 +51,9 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     def requeue(self, request, queryset):  # type: ignore[no-untyped-def]
         done = 0
         with transaction.atomic():
-            for message in queryset.select_for_update().exclude(status=OutboxStatus.SENT):
+            for message in queryset.select_for_update(of=("self",)).exclude(
+                status=OutboxStatus.SENT
+            ):
                 before = _snapshot(message)
                 message.status = OutboxStatus.QUEUED
                 message.next_attempt_at = None

@@ -59,7 +59,7 @@ def _send_once(message: OutboxMessage, channel: str, send: Callable[[], None]) -
     """Call ``send`` unless this message was already sent by ``channel`` (or is being sent
     by another process). Must run outside any transaction; True once the channel is sent."""
     with transaction.atomic():
-        row, created = OutboxSend.objects.select_for_update().get_or_create(
+        row, created = OutboxSend.objects.select_for_update(of=("self",)).get_or_create(
             message=message, channel=channel, defaults={"status": SendStatus.CLAIMED}
         )
         if row.status == SendStatus.SENT:
@@ -92,7 +92,7 @@ def _claim(message_id: int, *, force: bool) -> OutboxMessage | None:
     now = timezone.now()
     with transaction.atomic():
         message = (
-            OutboxMessage.objects.select_for_update()
+            OutboxMessage.objects.select_for_update(of=("self",))
             .select_related("document", "customer")
             .get(pk=message_id)
         )
@@ -144,7 +144,9 @@ def _record_failure(message_id: int, error: str) -> OutboxMessage:
     cfg = _config()
     with transaction.atomic():
         message = (
-            OutboxMessage.objects.select_for_update().select_related("customer").get(pk=message_id)
+            OutboxMessage.objects.select_for_update(of=("self",))
+            .select_related("customer")
+            .get(pk=message_id)
         )
         message.last_error = error[:2000]
         if message.attempts >= cfg["MAX_ATTEMPTS"]:

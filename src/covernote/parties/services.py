@@ -146,7 +146,7 @@ def customer_update(
     The caller fetched ``customer`` through ``customer_get_for`` (PLT-4)."""
     require_role(actor, SELLERS, what="change customer details")
     data = _normalise(data)
-    locked = Customer.objects.select_for_update().get(pk=customer.pk)
+    locked = Customer.objects.select_for_update(of=("self",)).get(pk=customer.pk)
     if expected_version is not None and locked.version != expected_version:
         raise DomainError(
             ErrorCode.CONFLICT,
@@ -192,7 +192,7 @@ def adjustment_record(
     adj.full_clean(exclude=["customer", "recorded_by"])
     adj.save()
     if supersedes is not None:
-        old = ReasonableAdjustment.objects.select_for_update().get(pk=supersedes.pk)
+        old = ReasonableAdjustment.objects.select_for_update(of=("self",)).get(pk=supersedes.pk)
         if old.customer_id != customer.pk:
             raise DomainError(
                 ErrorCode.INVALID, "that adjustment is another customer's", "PLT-2", "supersedes"

@@ -1,13 +1,16 @@
-"""A demo day of Smartbox data built from the a10kw fixture (simulated cars on a real map).
+"""Demo Smartbox data for the demo Young Driver policy.
 
-Several fixture cars' tracks are chained, 75 minutes apart (a gap of an hour or more ends a trip), as one device's day
-of driving, so a demo policy gets trips, scores and (for the fastest drivers)
-speeding alerts. The fixture lives in the steering repository's ``shared/data``;
-``COVERNOTE_TELEMATICS_FIXTURE`` points elsewhere.
+``make run`` loads the UK demo town (``data/telematics/uk_town``: Ashcombe, a made-up
+market town with UK road classes, A/B refs, street names and limits in mph; issue 14)
+and the busiest of its simulated drivers' four days, moved to the days just before
+now. ``COVERNOTE_DEMO_MAP`` points at another map in the same layout. The a10kw
+fixture (a real OSM network, from the steering repository's ``shared/data``) stays for
+tests and benchmarks; :func:`demo_day` still builds a day from it.
 """
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -66,6 +69,34 @@ def demo_day(serial: str, day: date, *, cars: int = 6, first_trip_at: int = 8) -
     return pl.concat(frames).sort("ts")
 
 
+def uk_town_dir() -> Path:
+    """The demo map: ``COVERNOTE_DEMO_MAP`` or the repository's UK demo town."""
+    from django.conf import settings
+
+    env = os.environ.get("COVERNOTE_DEMO_MAP") or getattr(settings, "COVERNOTE_DEMO_MAP", None)
+    return Path(env) if env else Path(settings.BASE_DIR) / "data" / "telematics" / "uk_town"
+
+
+def demo_days(serial: str, *, cover_start: date, now: datetime, directory: Path) -> pl.DataFrame:
+    """The demo town's busiest driver, as ``serial``, from the day cover started.
+
+    The driver's days keep their times of day and are moved so the first is the day
+    cover started; nothing after ``now`` is sent (a Smartbox cannot report the future).
+    """
+    points = pl.read_parquet(_require(directory / "points.parquet"))
+    busiest = (
+        points.group_by("device_id")
+        .agg(n=pl.len())
+        .sort(["n", "device_id"], descending=[True, False])["device_id"][0]
+    )
+    track = points.filter(pl.col("device_id") == busiest).sort("ts")
+    first_day = track["ts"].min().date()  # type: ignore[union-attr]
+    shift = timedelta(days=(cover_start - first_day).days)
+    return track.with_columns(device_id=pl.lit(serial), ts=pl.col("ts") + shift).filter(
+        pl.col("ts") < now
+    )
+
+
 def load_demo() -> str:
     """Road map from the fixture, and a day of driving for the demo Young Driver policy (idempotent)."""
     from django.utils import timezone
@@ -76,10 +107,11 @@ def load_demo() -> str:
     from covernote.young_driver.models import YDPolicy
     from covernote.young_driver.services import current_device
 
-    if not (fixture_dir() / "roads.parquet").exists():
-        return f"telematics demo skipped: no fixture at {fixture_dir()}"
+    town = uk_town_dir()
+    if not (town / "roads.parquet").exists():
+        return f"telematics demo skipped: no demo map at {town}"
     if not RoadMap.objects.filter(is_active=True).exists():
-        road_map_load(path=fixture_roads(), actor="demo")
+        road_map_load(path=town / "roads.parquet", actor="demo")
     policy = YDPolicy.objects.filter(idempotency_key="demo-young-driver-jamie").first()
     if policy is None:
         return "telematics demo skipped: no demo Young Driver policy"
@@ -88,10 +120,7 @@ def load_demo() -> str:
         return "telematics demo skipped: the demo policy has no Smartbox"
     if Trip.objects.filter(policy=policy).exists():
         return f"telematics demo: policy {policy.number} already has trips"
-    batch = telematics_ingest(
-        frame=demo_day(device.serial, policy.start, cars=6),
-        now=timezone.now(),
-        caller="demo",
-        source="file",
-    )
+    now = timezone.now()
+    frame = demo_days(device.serial, cover_start=policy.start, now=now, directory=town)
+    batch = telematics_ingest(frame=frame, now=now, caller="demo", source="file")
     return f"telematics demo: {batch.trips} trips for {policy.number} (Smartbox {device.serial})"

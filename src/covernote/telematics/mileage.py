@@ -117,7 +117,11 @@ def mileage_check_run(*, as_of: date, actor: Any = "telematics") -> str:
 @transaction.atomic
 def mileage_top_up_answer(*, actor: Any, offer: MileageTopUp, accept: bool) -> MileageTopUp:
     """The customer buys the top-up (charged after 14 days' notice) or declines it (notice)."""
-    locked = MileageTopUp.objects.select_for_update().select_related("policy").get(pk=offer.pk)
+    locked = (
+        MileageTopUp.objects.select_for_update(of=("self",))
+        .select_related("policy")
+        .get(pk=offer.pk)
+    )
     if locked.status != TopUpStatus.OFFERED:
         raise DomainError(
             ErrorCode.CONFLICT, "this top-up has already been answered", "YD-MILES-1", "offer"

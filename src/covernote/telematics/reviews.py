@@ -323,7 +323,7 @@ def reviews_notify(*, as_of: date, actor: Any = "reviews", limit: int = 500) -> 
     ).select_related("policy__customer")[:limit]
     for review in pending:
         with transaction.atomic():
-            locked = PremiumReview.objects.select_for_update().get(pk=review.pk)
+            locked = PremiumReview.objects.select_for_update(of=("self",)).get(pk=review.pk)
             if locked.document_id:
                 continue
             decision = review_decision(review)

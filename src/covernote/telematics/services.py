@@ -293,7 +293,7 @@ def telematics_score(
         for ev in events:
             by_policy.setdefault(devices[ev.device_id].policy_id, []).append(ev)  # type: ignore[arg-type]
         for policy_id, evs in by_policy.items():
-            policy = YDPolicy.objects.select_for_update().get(pk=policy_id)
+            policy = YDPolicy.objects.select_for_update(of=("self",)).get(pk=policy_id)
             seen = set(policy.driving_alerts.values_list("trip__trip_id", "kind"))
             fresh = [e for e in evs if (e.trip_id, e.kind.value) not in seen]
             if not fresh:

@@ -150,7 +150,11 @@ def gap_policy_cancel(
         done = GapCancellation.objects.filter(idempotency_key=idempotency_key).first()
         if done is not None:
             return done
-    p = GapPolicy.objects.select_for_update().select_related("customer").get(pk=policy.pk)
+    p = (
+        GapPolicy.objects.select_for_update(of=("self",))
+        .select_related("customer")
+        .get(pk=policy.pk)
+    )
     if p.status != PolicyStatus.ACTIVE:
         raise DomainError(
             ErrorCode.ILLEGAL_TRANSITION,
@@ -246,7 +250,7 @@ def gap_policy_cancel(
 def release_held_cancellations(actor: Any, policy: GapPolicy, claim: ClaimState) -> None:
     """GAP-CANCEL-3: after a claim decision, process (declined/withdrawn) or close (paid)
     the held request as at its original notice date."""
-    for c in GapCancellation.objects.select_for_update().filter(
+    for c in GapCancellation.objects.select_for_update(of=("self",)).filter(
         policy=policy, status=CancellationStatus.HELD
     ):
         c.policy = policy

@@ -38,7 +38,7 @@ def gap_claim_assess(
     settlement (GAP-COVER) Decisions."""
     require_role(actor, CLAIMS_STAFF, what="assess claims")
     c = (
-        GapClaim.objects.select_for_update()
+        GapClaim.objects.select_for_update(of=("self",))
         .select_related("policy__quote__vehicle", "policy__config")
         .get(pk=claim.pk)
     )

@@ -46,7 +46,7 @@ def gap_claim_pay(*, actor: User, claim: GapClaim, data: PayInput) -> GapClaim:
     done = GapClaim.objects.filter(payment_idempotency_key=idempotency_key).first()
     if done is not None:
         return replayed(done, done.pk == claim.pk, "claim")
-    c = GapClaim.objects.select_for_update().select_related("customer").get(pk=claim.pk)
+    c = GapClaim.objects.select_for_update(of=("self",)).select_related("customer").get(pk=claim.pk)
     if c.payment_idempotency_key == idempotency_key:
         return c
     c.status = dclaims.transition(dclaims.ClaimStatus(c.status), dclaims.ClaimStatus.PAID).value
@@ -71,7 +71,7 @@ def gap_claim_pay(*, actor: User, claim: GapClaim, data: PayInput) -> GapClaim:
     c.payment_transaction = txn
     c.version += 1
     c.save()
-    policy = GapPolicy.objects.select_for_update().get(pk=c.policy_id)
+    policy = GapPolicy.objects.select_for_update(of=("self",)).get(pk=c.policy_id)
     before = policy.status
     if (
         dclaims.terminates_policy(dclaims.ClaimStatus(c.status))

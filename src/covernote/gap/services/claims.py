@@ -48,7 +48,7 @@ def gap_claim_register(
 ) -> GapClaim:
     """Register a total-loss claim; GAP-CLAIM-1 late notice is flagged, never refused."""
     require_role(actor, CLAIM_TAKERS, what="register claims")
-    p = GapPolicy.objects.select_for_update().get(pk=policy.pk)
+    p = GapPolicy.objects.select_for_update(of=("self",)).get(pk=policy.pk)
     now = timezone.now()
     event_at, notified_at = data.event_at, data.notified_at or now
     total_loss_on, written_notice_on = data.total_loss_on, data.written_notice_on
@@ -137,7 +137,11 @@ def gap_claim_decide(
 ) -> GapClaim:
     """Approve (only a valid claim) or decline with the exclusion ids (GAP-CLAIM-3)."""
     require_role(actor, CLAIMS_STAFF, what="decide claims")
-    c = GapClaim.objects.select_for_update().select_related("policy", "customer").get(pk=claim.pk)
+    c = (
+        GapClaim.objects.select_for_update(of=("self",))
+        .select_related("policy", "customer")
+        .get(pk=claim.pk)
+    )
     validity = c.validity_record
     approve, note = data.approve, data.note
     if approve:
@@ -172,7 +176,7 @@ def gap_claim_decide(
     if approve:
         claim_approved_letter_issue(actor=actor, claim=c)
     else:
-        policy = GapPolicy.objects.select_for_update().get(pk=c.policy_id)
+        policy = GapPolicy.objects.select_for_update(of=("self",)).get(pk=c.policy_id)
         release_held_cancellations(actor, policy, ClaimState.DECLINED)
         letter_issue(
             actor=actor,
@@ -207,7 +211,11 @@ def gap_claim_request_documents(
     """
     require_role(actor, CLAIMS_STAFF, what="request claim documents")
     wanted, note = list(data.documents), data.note
-    c = GapClaim.objects.select_for_update().select_related("policy", "customer").get(pk=claim.pk)
+    c = (
+        GapClaim.objects.select_for_update(of=("self",))
+        .select_related("policy", "customer")
+        .get(pk=claim.pk)
+    )
     outstanding = dclaims.ClaimStatus.DOCUMENTS_OUTSTANDING
     if c.status == outstanding and c.documents_requested == wanted:
         return c
@@ -238,13 +246,13 @@ def gap_claim_request_documents(
 @transaction.atomic
 def gap_claim_withdraw(*, actor: User, claim: GapClaim) -> GapClaim:
     require_role(actor, CLAIM_TAKERS, what="withdraw claims")
-    c = GapClaim.objects.select_for_update().get(pk=claim.pk)
+    c = GapClaim.objects.select_for_update(of=("self",)).get(pk=claim.pk)
     c.status = dclaims.transition(
         dclaims.ClaimStatus(c.status), dclaims.ClaimStatus.WITHDRAWN
     ).value
     c.version += 1
     c.save()
-    policy = GapPolicy.objects.select_for_update().get(pk=c.policy_id)
+    policy = GapPolicy.objects.select_for_update(of=("self",)).get(pk=c.policy_id)
     release_held_cancellations(actor, policy, ClaimState.DECLINED)
     audit_record(actor=actor, action="gap.claim.withdraw", obj=c, after={"status": c.status})
     return c

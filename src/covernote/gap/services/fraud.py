@@ -60,7 +60,7 @@ def gap_fraud_submissions_retry(*, actor: Any = "job:gap.retry_fraud_db") -> int
     client = fraud_database_client()
     for pk in ids:
         with transaction.atomic():
-            sub = FraudDatabaseSubmission.objects.select_for_update().get(pk=pk)
+            sub = FraudDatabaseSubmission.objects.select_for_update(of=("self",)).get(pk=pk)
             if sub.status != "failed":
                 continue
             try:

@@ -62,7 +62,7 @@ def gap_policy_bind(
         return replayed(existing, existing.quote_id == quote.pk, "quote")
     today = today or timezone.localdate()
     q = (
-        GapQuote.objects.select_for_update()
+        GapQuote.objects.select_for_update(of=("self",))
         .select_related("customer", "vehicle", "config")
         .get(pk=quote.pk)
     )
@@ -212,7 +212,7 @@ def gap_policies_expire(*, as_of: date, actor: Any = "job:gap.expire_policies") 
     )
     for pk in ids:
         with transaction.atomic():
-            p = GapPolicy.objects.select_for_update().get(pk=pk)
+            p = GapPolicy.objects.select_for_update(of=("self",)).get(pk=pk)
             if p.status != PolicyStatus.ACTIVE or p.end_on >= as_of:
                 continue
             terminate_policy(p, termination(end=p.end_on))

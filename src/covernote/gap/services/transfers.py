@@ -61,7 +61,7 @@ def gap_policy_transfer_vehicle(
         return done
     today = today or timezone.localdate()
     p = (
-        GapPolicy.objects.select_for_update()
+        GapPolicy.objects.select_for_update(of=("self",))
         .select_related("customer", "vehicle", "quote__vehicle", "config")
         .get(pk=policy.pk)
     )

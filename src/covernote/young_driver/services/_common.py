@@ -58,7 +58,7 @@ def _ref(prefix: str) -> str:
 
 
 def _lock(policy: YDPolicy) -> YDPolicy:
-    return YDPolicy.objects.select_for_update().get(pk=policy.pk)
+    return YDPolicy.objects.select_for_update(of=("self",)).get(pk=policy.pk)
 
 
 def _policy_transition(policy: YDPolicy, target: str) -> None:

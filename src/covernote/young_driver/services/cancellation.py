@@ -332,7 +332,7 @@ def yd_smartbox_return_record(
     require_staff(actor, what="record a returned Smartbox", rule="YD-CANCEL-4")
     now = _today(today)
     p = _lock(policy)
-    c = YDCancellation.objects.select_for_update().filter(policy=p).first()
+    c = YDCancellation.objects.select_for_update(of=("self",)).filter(policy=p).first()
     if c is None:
         raise DomainError(ErrorCode.CONFLICT, "the policy is not cancelled", "YD-CANCEL-4")
     if c.box_returned_on is not None:
@@ -369,7 +369,9 @@ def yd_smartbox_return_record(
             today=now,
             params=params_of(p.config),
         )
-    for device in p.devices.select_for_update().exclude(state=box.DeviceState.DEACTIVATED.value):
+    for device in p.devices.select_for_update(of=("self",)).exclude(
+        state=box.DeviceState.DEACTIVATED.value
+    ):
         _device_move(device, box.DeviceState.DEACTIVATED, actor=actor, note="Returned")
     _version(
         p,

@@ -185,7 +185,7 @@ def yd_policy_vehicle_change(
     device = current_device(p)
     if device is None:
         raise DomainError(ErrorCode.CONFLICT, "no Smartbox on the policy", "YD-BOX-VEHICLE")
-    device = Device.objects.select_for_update().get(pk=device.pk)
+    device = Device.objects.select_for_update(of=("self",)).get(pk=device.pk)
     box_d = box.vehicle_change(
         recorded_on=now, new_box=new_box, state=box.DeviceState(device.state), params=params
     )

@@ -76,7 +76,7 @@ def yd_install_photo_upload(
 ) -> InstallPhoto:
     """YD-BOX-INSTALL: the customer's photo of the fitted Smartbox."""
     content = data.content
-    t = InstallTask.objects.select_for_update().select_related("policy").get(pk=task.pk)
+    t = InstallTask.objects.select_for_update(of=("self",)).select_related("policy").get(pk=task.pk)
     scope = scoped(
         actor,
         InstallTask.objects.all(),
@@ -141,12 +141,16 @@ def yd_install_photo_review(
     approve, note = data.approve, data.note
     require_staff(actor, what="approve installations", rule="YD-BOX-INSTALL")
     now = _today(today)
-    p = InstallPhoto.objects.select_for_update().get(pk=photo.pk)
-    t = InstallTask.objects.select_for_update().select_related("device", "policy").get(pk=p.task_id)
+    p = InstallPhoto.objects.select_for_update(of=("self",)).get(pk=photo.pk)
+    t = (
+        InstallTask.objects.select_for_update(of=("self",))
+        .select_related("device", "policy")
+        .get(pk=p.task_id)
+    )
     if p.status != PhotoStatus.PENDING or t.status != InstallTaskStatus.AWAITING_APPROVAL:
         raise DomainError(ErrorCode.CONFLICT, "already reviewed", "YD-BOX-INSTALL", "photo")
     p.reviewed_by, p.reviewed_at, p.review_note = actor, timezone.now(), note[:200]
-    device = Device.objects.select_for_update().get(pk=t.device_id)
+    device = Device.objects.select_for_update(of=("self",)).get(pk=t.device_id)
     if approve:
         if device.state in (box.DeviceState.DISPATCHED.value, box.DeviceState.REMOVED.value):
             _device_move(device, box.DeviceState.INSTALLED, actor=actor, note="Fitted (photo)")
@@ -191,7 +195,7 @@ def yd_install_tasks_chase(*, as_of: date) -> str:
     reminders = notices = cancelled = not_escalated = 0
     for task in InstallTask.objects.filter(status=InstallTaskStatus.OPEN).select_related("policy"):
         with transaction.atomic():
-            t = InstallTask.objects.select_for_update().get(pk=task.pk)
+            t = InstallTask.objects.select_for_update(of=("self",)).get(pk=task.pk)
             policy = _lock(t.policy)
             if policy.status != PolicyStatus.LIVE or t.status != InstallTaskStatus.OPEN:
                 continue

@@ -209,7 +209,9 @@ def yd_payments_settle(*, as_of: date) -> str:
     ).values_list("pk", flat=True)
     for pk in list(due):
         with transaction.atomic():
-            payment = Payment.objects.select_for_update().select_related("policy").get(pk=pk)
+            payment = (
+                Payment.objects.select_for_update(of=("self",)).select_related("policy").get(pk=pk)
+            )
             if payment.status == PaymentStatus.SETTLED:
                 continue
             policy = payment.policy
@@ -253,7 +255,11 @@ def yd_instalments_collect(*, as_of: date) -> str:
     ).values_list("pk", flat=True)
     for pk in list(due):
         with transaction.atomic():
-            row = Instalment.objects.select_for_update().select_related("plan__policy").get(pk=pk)
+            row = (
+                Instalment.objects.select_for_update(of=("self",))
+                .select_related("plan__policy")
+                .get(pk=pk)
+            )
             if row.status != InstalmentStatus.SCHEDULED:
                 continue
             row.status = InstalmentStatus.COLLECTED

@@ -103,7 +103,7 @@ def yd_policy_buy(
         return existing
     require_role(actor, SELLERS, what="buy a policy", rule="YD-PAY-1")
     now = _today(today)
-    q = YDQuote.objects.select_for_update().get(pk=quote_obj.pk)
+    q = YDQuote.objects.select_for_update(of=("self",)).get(pk=quote_obj.pk)
     if YDPolicy.objects.filter(quote=q).exists():
         raise DomainError(ErrorCode.CONFLICT, "this quote is already bought", "YD-RATE", "quote")
     if q.expires_on < now:

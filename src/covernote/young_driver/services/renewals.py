@@ -190,7 +190,7 @@ def yd_policy_renew(
     _policy_in_scope(actor, policy)
     now = _today(today)
     old = _lock(policy)
-    renewal = YDRenewal.objects.select_for_update().filter(policy=old).first()
+    renewal = YDRenewal.objects.select_for_update(of=("self",)).filter(policy=old).first()
     if renewal is None:
         raise DomainError(ErrorCode.CONFLICT, "no renewal invitation", "YD-FEE-REN", "policy")
     if renewal.new_policy_id is not None:
@@ -290,7 +290,7 @@ def yd_policy_renew(
     )
     device = current_device(old)
     if device is not None:
-        device = Device.objects.select_for_update().get(pk=device.pk)
+        device = Device.objects.select_for_update(of=("self",)).get(pk=device.pk)
         device.policy = new
         device.save(update_fields=["policy"])
         DeviceEvent.objects.create(
@@ -348,7 +348,7 @@ def yd_renewal_decline(*, actor: Any, policy: YDPolicy, today: date | None = Non
     _policy_in_scope(actor, policy)
     now = _today(today)
     p = _lock(policy)
-    renewal = YDRenewal.objects.select_for_update().filter(policy=p).first()
+    renewal = YDRenewal.objects.select_for_update(of=("self",)).filter(policy=p).first()
     if renewal is None:
         raise DomainError(ErrorCode.CONFLICT, "no renewal invitation", "YD-FEE-REN", "policy")
     if renewal.status == RenewalStatus.DECLINED:

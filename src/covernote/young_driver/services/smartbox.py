@@ -37,7 +37,7 @@ def yd_smartbox_fault_replace(*, device: Device, last_data_on: date | None, as_o
     latest data, which the telematics app knows) is suspected faulty; a replacement is
     dispatched free of charge with a letter. False when the box is not (or no longer) due.
     """
-    device = Device.objects.select_for_update().get(pk=device.pk)
+    device = Device.objects.select_for_update(of=("self",)).get(pk=device.pk)
     if device.state not in SENDING_STATES:
         return False
     assert device.policy is not None
@@ -112,7 +112,7 @@ def yd_smartboxes_deactivate(*, as_of: date) -> str:
         if (as_of - ended).days <= window:
             continue
         with transaction.atomic():
-            d = Device.objects.select_for_update().get(pk=device.pk)
+            d = Device.objects.select_for_update(of=("self",)).get(pk=device.pk)
             if d.state == box.DeviceState.DEACTIVATED.value or d.policy_id != policy.pk:
                 continue
             _device_move(
@@ -135,7 +135,7 @@ def yd_smartboxes_deactivate(*, as_of: date) -> str:
 @transaction.atomic
 def yd_device_first_data(*, device: Device, actor: Any) -> None:
     """YD-BOX-STATE: the box's first data marks it installed (the photo then verifies it)."""
-    device = Device.objects.select_for_update().get(pk=device.pk)
+    device = Device.objects.select_for_update(of=("self",)).get(pk=device.pk)
     if device.state == box.DeviceState.DISPATCHED.value:
         _device_move(device, box.DeviceState.INSTALLED, actor=actor, note="First data received")
         audit_record(

@@ -112,7 +112,7 @@ def yd_theft_claim_close(
 ) -> YDTheftClaim:
     """Close the theft case (staff); tracking stops being shown (YD-THEFT-1)."""
     require_staff(actor, what="close a theft claim", rule="YD-THEFT-1")
-    c = YDTheftClaim.objects.select_for_update().get(pk=claim.pk)
+    c = YDTheftClaim.objects.select_for_update(of=("self",)).get(pk=claim.pk)
     if c.status != TheftClaimStatus.OPEN:
         raise DomainError(
             ErrorCode.ILLEGAL_TRANSITION, "the claim is already closed", "YD-THEFT-1", "status"
