@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import polars as pl
-import pytest
 
 from covernote.domain.telematics.kernel import score_points
 from covernote.domain.telematics.speed_limits import build_road_index
