@@ -11,7 +11,10 @@ from django.utils import timezone
 
 from covernote.accounts.services import api_token_create
 from covernote.work.models import WorkItem
-from tests.integration.complaints.conftest import register  # noqa: F401 (fixture)
+from tests.integration.complaints.conftest import (  # noqa: F401 (fixtures)
+    complaints_procedures,
+    register,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -27,10 +30,10 @@ def api(users):
 
 @pytest.fixture
 def tasks(register):  # noqa: F811
-    from covernote.complaints.services import complaint_clock_check
+    from covernote.complaints.services import complaint_clocks_check
 
     register("harbour", received=timezone.now() - timedelta(days=10))
-    complaint_clock_check(as_of=timezone.localdate())
+    complaint_clocks_check(as_of=timezone.localdate())
 
 
 def post(client, url, body):

@@ -23,43 +23,53 @@ pytestmark = pytest.mark.django_db
 def book(users, customers, django_capture_on_commit_callbacks):
     """A GAP policy for Northgate's customer, a Young Driver policy with a theft claim for
     the direct customer, and a complaint from Northgate's customer."""
+    from covernote.complaints.inputs import ComplaintRegistration
     from covernote.complaints.services import complaint_register
-    from covernote.gap.services import gap_policy_bind, gap_quote_create, valuations_load
+    from covernote.gap.inputs import BindInput, QuoteInput
+    from covernote.gap.services import gap_policy_bind, gap_quote_create, gap_valuations_load
     from covernote.gap.valuation import read_valuation_csv
     from covernote.products.services import product_configs_load
+    from covernote.young_driver.inputs import TheftClaimInput
     from covernote.young_driver.services import yd_theft_claim_register
     from tests.integration.gap.conftest import CSV
 
     product_configs_load(actor="test")
-    valuations_load(actor="test", rows=read_valuation_csv(CSV), source=str(CSV))
+    gap_valuations_load(actor="test", rows=read_valuation_csv(CSV), source=str(CSV))
     broker = users["broker_north"]
     with django_capture_on_commit_callbacks(execute=True):
         quote = gap_quote_create(
-            actor=broker, customer=customers["north"], data=quote_data(), today=GAP_TODAY
+            actor=broker,
+            customer=customers["north"],
+            data=QuoteInput.parse(quote_data()),
+            today=GAP_TODAY,
         )
         gap_policy = gap_policy_bind(
-            actor=broker, quote=quote, idempotency_key="bind-s", today=GAP_TODAY
+            actor=broker, quote=quote, data=BindInput(idempotency_key="bind-s"), today=GAP_TODAY
         )
         yd_policy = buy(users["agent"], customers["own"], method="card", key="buy-s")
         theft = yd_theft_claim_register(
             actor=users["agent"],
             policy=yd_policy,
-            police_incident_number="CAD 4519/12MAR26",
-            stolen_on=START + timedelta(days=5),
-            idempotency_key="theft-s",
+            data=TheftClaimInput(
+                police_incident_number="CAD 4519/12MAR26",
+                stolen_on=START + timedelta(days=5),
+                idempotency_key="theft-s",
+            ),
             today=START + timedelta(days=6),
         )
     complaint = complaint_register(
         actor=users["agent"],
         customer=customers["north"],
-        data={
-            "received_at": at(2026, 3, 2),
-            "channel": "phone",
-            "procedure": "broker_platform",
-            "product": "motor_other",
-            "main_cause": "general_admin",
-            "description": "The renewal letter never arrived",
-        },
+        data=ComplaintRegistration.parse(
+            {
+                "received_at": at(2026, 3, 2),
+                "channel": "phone",
+                "procedure": "broker_platform",
+                "product": "motor_other",
+                "main_cause": "general_admin",
+                "description": "The renewal letter never arrived",
+            }
+        ),
         now=at(2026, 3, 2),
     )
     return {"gap": gap_policy, "yd": yd_policy, "theft": theft, "complaint": complaint}
@@ -168,13 +178,20 @@ def test_document_opens_as_pdf_audited_and_never_for_another_firm(
 
 
 def test_customer_app_shows_both_products(client, users, customers, book):
+    from covernote.gap.inputs import BindInput, QuoteInput
     from covernote.gap.services import gap_policy_bind, gap_quote_create
 
     quote = gap_quote_create(
-        actor=users["agent"], customer=customers["own"], data=quote_data(), today=GAP_TODAY
+        actor=users["agent"],
+        customer=customers["own"],
+        data=QuoteInput.parse(quote_data()),
+        today=GAP_TODAY,
     )
     gap_policy = gap_policy_bind(
-        actor=users["agent"], quote=quote, idempotency_key="bind-own", today=GAP_TODAY
+        actor=users["agent"],
+        quote=quote,
+        data=BindInput(idempotency_key="bind-own"),
+        today=GAP_TODAY,
     )
     client.force_login(users["customer"])
     body = client.get(reverse("customer-app")).content.decode()

@@ -10,7 +10,10 @@ import pytest
 from django.utils import timezone
 
 from covernote.work.models import WorkItem, WorkStatus
-from tests.integration.complaints.conftest import register  # noqa: F401 (fixture)
+from tests.integration.complaints.conftest import (  # noqa: F401 (fixtures)
+    complaints_procedures,
+    register,
+)
 from tests.web.test_platform_browser import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -25,10 +28,10 @@ def test_work_manager_assigns_overdue_complaint_and_agent_closes_it_on_a_phone(
     users,
     register,  # noqa: F811
 ):
-    from covernote.complaints.services import complaint_clock_check
+    from covernote.complaints.services import complaint_clocks_check
 
     complaint = register("harbour", received=timezone.now() - timedelta(days=10))
-    complaint_clock_check(as_of=timezone.localdate())
+    complaint_clocks_check(as_of=timezone.localdate())
     page = phone_page
     page.set_default_timeout(60000)  # a slow shared machine
 

@@ -8,7 +8,10 @@ import pytest
 from django.utils import timezone
 
 from tests.conftest import make_user
-from tests.integration.complaints.conftest import register  # noqa: F401 (fixture)
+from tests.integration.complaints.conftest import (  # noqa: F401 (fixtures)
+    complaints_procedures,
+    register,
+)
 from tests.integration.gap.conftest import gap_config, gap_ready, sold_policy, valuations  # noqa: F401
 from tests.integration.young_driver.conftest import dd_policy, yd_config  # noqa: F401
 
@@ -16,12 +19,12 @@ from tests.integration.young_driver.conftest import dd_policy, yd_config  # noqa
 @pytest.fixture
 def overdue_complaints(register):  # noqa: F811
     """Two complaints past their 3rd working day, with the clock tasks the tick raises."""
-    from covernote.complaints.services import complaint_clock_check
+    from covernote.complaints.services import complaint_clocks_check
 
     received = timezone.now() - timedelta(days=10)
     north = register("north", received=received)
     harbour = register("harbour", received=received)
-    complaint_clock_check(as_of=timezone.localdate())
+    complaint_clocks_check(as_of=timezone.localdate())
     return {"north": north, "harbour": harbour}
 
 

@@ -80,11 +80,14 @@ def test_complaint_stage1_goes_to_contact_centre_and_stage2_to_qa(overdue_compla
 
 
 def test_gap_claim_moves_through_stages_and_back(sold_policy, users):
+    from covernote.gap.inputs import ClaimRegistration
     from covernote.gap.models import GapClaim
     from covernote.gap.services import gap_claim_register
 
     claim = gap_claim_register(
-        actor=users["claims"], policy=sold_policy, event_at=timezone.now() - timedelta(days=1)
+        actor=users["claims"],
+        policy=sold_policy,
+        data=ClaimRegistration(event_at=timezone.now() - timedelta(days=1)),
     )
     work_sync()
     assess = WorkItem.objects.get(source_kind="gap_claim", source_id=f"{claim.pk}:assess")
@@ -103,17 +106,20 @@ def test_gap_claim_moves_through_stages_and_back(sold_policy, users):
 
 def test_young_driver_sources_go_to_operations_and_close_with_their_source(dd_policy, users):
     from covernote.telematics.models import AlertAction, CaseKind, DeviceCase, DrivingAlert
+    from covernote.young_driver.inputs import PhotoReviewInput, PhotoUploadInput
     from covernote.young_driver.models import InstallTask
     from covernote.young_driver.services import (
         yd_cancellation_notice_issue,
-        yd_install_approve,
-        yd_photo_upload,
+        yd_install_photo_review,
+        yd_install_photo_upload,
     )
     from tests.integration.young_driver.conftest import png_bytes
 
     task = InstallTask.objects.get(policy=dd_policy)
-    photo = yd_photo_upload(
-        actor=users["customer"], task=task, filename="box.png", content=png_bytes()
+    photo = yd_install_photo_upload(
+        actor=users["customer"],
+        task=task,
+        data=PhotoUploadInput(filename="box.png", content=png_bytes()),
     )
     device = task.device
     case = DeviceCase.objects.create(device=device, policy=dd_policy, kind=CaseKind.TAMPER)
@@ -133,7 +139,7 @@ def test_young_driver_sources_go_to_operations_and_close_with_their_source(dd_po
     assert items["yd_notice"].link_kind == "yd_driving"
     assert items["yd_notice"].source_id == str(alert.pk)
 
-    yd_install_approve(actor=users["admin"], photo=photo)
+    yd_install_photo_review(actor=users["admin"], photo=photo, data=PhotoReviewInput())
     yd_cancellation_notice_issue(actor=users["admin"], policy=dd_policy, rule="YD-SPEED-2")
     DeviceCase.objects.filter(pk=case.pk).update(closed_at=timezone.now(), outcome="No tamper")
     work_sync()
@@ -213,10 +219,13 @@ def test_agent_cannot_assign_and_manager_cannot_give_to_qa(overdue_complaints, u
 
 
 def test_only_a_manager_closes_an_item_whose_source_is_still_open(sold_policy, users):
+    from covernote.gap.inputs import ClaimRegistration
     from covernote.gap.services import gap_claim_register
 
     gap_claim_register(
-        actor=users["claims"], policy=sold_policy, event_at=timezone.now() - timedelta(days=1)
+        actor=users["claims"],
+        policy=sold_policy,
+        data=ClaimRegistration(event_at=timezone.now() - timedelta(days=1)),
     )
     work_sync()
     item = WorkItem.objects.get(source_kind="gap_claim")
