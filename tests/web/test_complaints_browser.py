@@ -86,8 +86,8 @@ def test_comp_agent_logs_gap_claim_complaint_escalates_responds_and_downloads_re
 
     today = timezone.localdate()
     page.goto("/backoffice/complaints/return/")
-    page.get_by_label("From").fill(str(today - timedelta(days=30)))
-    page.get_by_label("To").fill(str(today))
+    page.get_by_label("From", exact=True).fill(str(today - timedelta(days=30)))
+    page.get_by_label("To", exact=True).fill(str(today))
     page.get_by_label("Shape").select_option("consolidated_2027")
     page.get_by_role("button", name="Show the return").click()
     summary = page.get_by_test_id("return-summary").inner_text()
@@ -253,8 +253,8 @@ def test_comp6_final_response_after_early_fos_referral_then_fos_outcome_and_retu
 
     today = timezone.localdate()
     page.goto("/backoffice/complaints/return/")
-    page.get_by_label("From").fill(str(today - timedelta(days=60)))
-    page.get_by_label("To").fill(str(today))
+    page.get_by_label("From", exact=True).fill(str(today - timedelta(days=60)))
+    page.get_by_label("To", exact=True).fill(str(today))
     page.get_by_label("Firm (FCA reference number)").select_option("200002")
     page.get_by_role("button", name="Show the return").click()
     summary = page.get_by_test_id("return-summary").inner_text()
