@@ -111,3 +111,10 @@ def test_yd_score_1_any_batch_split_gives_the_same_trips(params, cuts):
     assert whole.height == 6
     assert whole["kept"].sum() == 4
     assert split.equals(whole)
+
+
+def test_yd_score_1_a_batch_with_no_trip_gives_every_fix_no_trip_id(params):
+    parked = stream("D1", T0, [0.0] * 30)  # a parked car: fixes, but no trip
+    points, trips = assign_trips(parked, params.trips)
+    assert points.height == 30 and points["trip_id"].null_count() == 30
+    assert trips.filter(pl.col("kept")).height == 0

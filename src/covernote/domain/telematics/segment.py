@@ -204,7 +204,11 @@ def assign_trips(
         pl.lit(pl.Series("step_m", step_m, nan_to_null=True)),
     ]
     if with_trip_id:
-        tid = trips["trip_id"].gather(at) if kept.shape[0] else pl.repeat(None, n, dtype=pl.String)
+        tid = (
+            trips["trip_id"].gather(at)
+            if kept.shape[0]
+            else pl.repeat(None, n, dtype=pl.String, eager=True)
+        )
         cols.append(pl.when(pl.lit(pl.Series(kept_pt))).then(pl.lit(tid)).alias("trip_id"))
     cols.append(pl.lit(pl.Series("_open", open_pt)))
     return df.with_columns(cols), trips
