@@ -133,7 +133,7 @@ def test_gap_claims_handler_settles_a_total_loss(page, gap_loaded, users):
     page.get_by_label("Glass's retail value at loss").fill("12500")
     page.get_by_label("Motor excess £").fill("350")
     page.get_by_role("button", name="Calculate settlement").click()
-    assert page.get_by_test_id("payable").inner_text() == "£7850.00"
+    assert page.get_by_test_id("payable").inner_text() == "£7,850.00"
     steps = page.locator("table.steps").last.inner_text()
     assert "GAP-COVER-1" in steps and "GAP-LIMIT" in steps
     page.get_by_role("button", name="Approve claim").click()
@@ -195,7 +195,7 @@ def test_gap_excl_9_broker_moves_cover_to_the_new_for_old_replacement(page, gap_
     page.get_by_role("button", name="Move cover to the replacement").click()
     page.wait_for_url(re.compile(rf"/broker/gap/policies/{policy.pk}/$"))
     history = page.get_by_test_id("vehicle-history").inner_text()
-    assert "YK23ABC" in history and "YK26NEW" in history and "£22400.00" in history
+    assert "YK23ABC" in history and "YK26NEW" in history and "£22,400.00" in history
     assert page.get_by_role(
         "link",
         name=re.compile(r"Download Combined GAP policy schedule .*\(replacement vehicle YK26NEW\)"),
