@@ -12,13 +12,15 @@ measured here, and the issue's quoted figures (99.2% / 97.6% / 250 k points/s).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import math
 import os
 import random
+import sys
 import time
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -34,6 +36,7 @@ from covernote.products.loader import shipped_config_path
 from covernote.telematics.adapters.fixture import a10kw_dir
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # the NumPy reference of the matcher lives with the tests
 FIXTURE = a10kw_dir()
 M_PER_DEG = 111_320.0
 
@@ -100,6 +103,30 @@ def trips_and_indicators(pts_with_limits: pl.DataFrame, params: Any) -> pl.DataF
     return kernel_trips_and_indicators(p, trips, params)[1]
 
 
+@contextlib.contextmanager
+def _numpy_matcher() -> Iterator[None]:
+    """Swap the matcher's compiled loops for the vectorised NumPy forms they replaced
+    (kept as the test reference), to measure both in one process."""
+    from tests.unit.telematics import reference_matching as ref
+
+    from covernote.domain.telematics import matching
+
+    saved = matching.find_candidates, matching.viterbi
+    matching.find_candidates, matching.viterbi = ref.find_candidates, ref.viterbi
+    try:
+        yield
+    finally:
+        matching.find_candidates, matching.viterbi = saved
+
+
+def _reference() -> Callable[[], contextlib.AbstractContextManager[None]] | None:
+    try:
+        import tests.unit.telematics.reference_matching  # noqa: F401
+    except ImportError:  # a checkout without the tests
+        return None
+    return _numpy_matcher
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--points", type=int, default=2_000_000)
@@ -119,6 +146,7 @@ def main() -> None:
     idx_plain = build_road_index(roads, plain, default_oneway=True)
     noisy = add_noise(pts, args.noise_m)
     now = datetime(2100, 1, 1, tzinfo=UTC)
+    reference = _reference()
     rows: list[tuple[str, str, str, str, str]] = []
 
     def agree(p: pl.DataFrame, ix: Any) -> float:
@@ -146,6 +174,19 @@ def main() -> None:
     )
     for label, frame in (("a10kw", pts), (f"book {args.points:,}", book(pts, args.points))):
         n = frame.height
+        if reference is not None:  # the matcher's loops: compiled vs the NumPy form before
+            lk_new = best_rate(n, lambda f=frame: match_limits(f, idx, along="device_id"), 1)
+            with reference():
+                lk_old = best_rate(n, lambda f=frame: match_limits(f, idx, along="device_id"), 1)
+            rows.append(
+                (
+                    f"{label}: lookup + HMM matching",
+                    rate(lk_new),
+                    ">= 1.00 M/s",
+                    rate(lk_old) + " (NumPy form, before)",
+                    f"{lk_new / lk_old:.2f}",
+                )
+            )
         lk = best_rate(n, lambda f=frame: match_limits(f, idx, along="device_id"), args.repeat)
         lkb = best_rate(n, lambda f=frame: match_limits(f, idx_plain), args.repeat)
         rows.append(
