@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import os
 import re
+from pathlib import Path
 
 from pypdf import PdfReader
 
@@ -38,9 +40,14 @@ def pdf_text(document) -> str:
     """The text of the stored PDF, whitespace collapsed (pypdf)."""
     document.pdf.open("rb")
     try:
-        reader = PdfReader(io.BytesIO(document.pdf.read()))
+        data = document.pdf.read()
     finally:
         document.pdf.close()
+    dump = os.environ.get("COVERNOTE_LETTER_DUMP")  # look at them: pdftoppm -png -r 60
+    if dump:
+        Path(dump).mkdir(parents=True, exist_ok=True)
+        (Path(dump) / f"{document.kind}-{document.pk}.pdf").write_bytes(data)
+    reader = PdfReader(io.BytesIO(data))
     return " ".join(" ".join(page.extract_text() or "" for page in reader.pages).split())
 
 
