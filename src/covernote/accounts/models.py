@@ -59,6 +59,11 @@ class Firm(models.Model):
     phone = models.CharField(max_length=30, blank=True)
     email = models.EmailField(blank=True)
     address = models.TextField(blank=True)
+    # Issue 13 / PLT-7: the identity every letter from or for this firm must carry.
+    company_number = models.CharField(max_length=8, blank=True)
+    registered_office = models.TextField(
+        blank=True, help_text="One line of the address per line; postcode last."
+    )
     nation = models.CharField(max_length=20, default="england")
     is_active = models.BooleanField(default=True)
 
@@ -67,6 +72,10 @@ class Firm(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def registered_office_lines(self) -> tuple[str, ...]:
+        return tuple(line.strip() for line in self.registered_office.splitlines() if line.strip())
 
 
 class UserManager(BaseUserManager["User"]):

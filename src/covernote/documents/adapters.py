@@ -32,7 +32,7 @@ def send_email(message: OutboxMessage) -> None:
     email = EmailMessage(
         subject=doc.title,
         body=(
-            f"Dear {message.customer.full_name},\n\n"
+            f"{message.customer.salutation},\n\n"
             f"Please find attached: {doc.title}.\n\n"
             f"{settings.COVERNOTE['FIRM_NAME']}\n"
         ),

@@ -10,9 +10,11 @@ from django.utils import timezone
 
 from covernote.audit.services import audit_record
 from covernote.documents.delivery import outbox_deliver
+from covernote.documents.letterhead import letterhead as letterhead_for
 from covernote.documents.models import Document, OutboxMessage
 from covernote.documents.rendering import render_html, render_pdf, sha256
 from covernote.domain.correspondence import Channel, Delivery, DocumentFormat, choose_delivery
+from covernote.domain.letterhead import Letterhead
 from covernote.parties.models import Customer
 
 
@@ -39,17 +41,32 @@ def document_issue(
     related: Any = None,
     idempotency_key: str | None = None,
     send: bool = True,
+    letterhead: Letterhead | None = None,
 ) -> Document:
-    """Render, store and (optionally) send one document; idempotent on ``idempotency_key``."""
+    """Render, store and (optionally) send one document; idempotent on ``idempotency_key``.
+
+    ``letterhead`` names the sender, selling broker and the pinned product's disclosures
+    (issue 13); without it the sender and the customer's broker firm are used."""
     if idempotency_key:
         existing = Document.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:
             return existing
     delivery = delivery_for(customer)
     fmt = delivery.document_format
+    head = letterhead or letterhead_for(broker=customer.firm)
     html = render_html(
         template,
-        {**context, "customer": customer, "title": title, "today": timezone.localdate()},
+        {
+            **context,
+            "customer": customer,
+            "title": title,
+            "today": timezone.localdate(),
+            "letterhead": head,
+            "sender": head.sender,
+            "footer": head.footer(),
+            "address": customer.postal_address,
+            "salutation": customer.salutation,
+        },
         fmt,
     )
     pdf = render_pdf(html)
@@ -88,11 +105,7 @@ def document_issue(
 def outbox_enqueue(*, document: Document, delivery: Delivery) -> OutboxMessage:
     customer = document.customer
     channel = delivery.channel
-    address = (
-        customer.email
-        if channel is Channel.EMAIL
-        else "\n".join([customer.full_name, *customer.address_lines])
-    )
+    address = customer.email if channel is Channel.EMAIL else "\n".join(customer.postal_address)
     message = OutboxMessage.objects.create(
         document=document,
         customer=customer,

@@ -16,6 +16,7 @@ from django.utils import timezone
 from covernote.accounts.models import Firm
 from covernote.domain.calendar import Nation
 from covernote.domain.correspondence import Adjustment, Channel, DocumentFormat
+from covernote.domain.letterhead import SalutationStyle, postal_address, salutation
 from covernote.parties.contact import phone_display
 
 CHANNEL_CHOICES = [
@@ -29,6 +30,11 @@ FORMAT_CHOICES = [
     (DocumentFormat.LARGE_PRINT.value, "Large print"),
     (DocumentFormat.AUDIO.value, "Audio"),
     (DocumentFormat.BRAILLE.value, "Braille"),
+]
+SALUTATION_CHOICES = [
+    (SalutationStyle.TITLE_SURNAME.value, "Title and surname (Dear Mr Okafor)"),
+    (SalutationStyle.FIRST_NAME.value, "First name (Dear Daniel)"),
+    (SalutationStyle.FULL_NAME.value, "Full name (Dear Daniel Okafor)"),
 ]
 NATION_CHOICES = [(n.value, n.value.replace("_", " ").title()) for n in Nation]
 
@@ -54,6 +60,7 @@ class Customer(models.Model):
     date_of_birth = models.DateField()
     address_line1 = models.CharField(max_length=200, blank=True)
     address_line2 = models.CharField(max_length=200, blank=True)
+    locality = models.CharField(max_length=100, blank=True)  # Royal Mail: dependent locality
     town = models.CharField(max_length=100, blank=True)
     postcode = models.CharField(max_length=10, blank=True)
     nation = models.CharField(max_length=20, choices=NATION_CHOICES, default=Nation.ENGLAND.value)
@@ -64,6 +71,12 @@ class Customer(models.Model):
     )
     document_format = models.CharField(
         max_length=20, choices=FORMAT_CHOICES, default=DocumentFormat.STANDARD.value
+    )
+    salutation_style = models.CharField(
+        "How to greet them in letters",
+        max_length=20,
+        choices=SALUTATION_CHOICES,
+        default=SalutationStyle.TITLE_SURNAME.value,
     )
     is_business = models.BooleanField(default=False)
     business_name = models.CharField(max_length=200, blank=True)
@@ -94,7 +107,30 @@ class Customer(models.Model):
 
     @property
     def address_lines(self) -> list[str]:
-        return [p for p in (self.address_line1, self.address_line2, self.town, self.postcode) if p]
+        """The address below the name in Royal Mail order (POST TOWN in capitals)."""
+        return list(self.postal_address[1:])
+
+    @property
+    def postal_address(self) -> tuple[str, ...]:
+        """Name, organisation, street lines, locality, POST TOWN, postcode (Royal Mail)."""
+        return postal_address(
+            name=self.full_name,
+            organisation=self.business_name if self.is_business else "",
+            lines=(self.address_line1, self.address_line2),
+            locality=self.locality,
+            town=self.town,
+            postcode=self.postcode,
+        )
+
+    @property
+    def salutation(self) -> str:
+        """``Dear Mr Okafor`` — or the first name, if that is what they asked for."""
+        return salutation(
+            title=self.title,
+            first_name=self.first_name,
+            last_name=self.last_name,
+            style=self.salutation_style,
+        )
 
     @property
     def has_address(self) -> bool:

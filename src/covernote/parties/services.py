@@ -23,8 +23,10 @@ CUSTOMER_FIELDS = [
     "first_name",
     "last_name",
     "date_of_birth",
+    "salutation_style",
     "address_line1",
     "address_line2",
+    "locality",
     "town",
     "postcode",
     "nation",
@@ -72,7 +74,15 @@ class DuplicateCustomerError(DomainError):
 def _normalise(data: dict[str, Any]) -> dict[str, Any]:
     """Postcode and phone in their one stored form; names and email trimmed."""
     out = dict(data)
-    for key in ("title", "first_name", "last_name", "address_line1", "address_line2", "town"):
+    for key in (
+        "title",
+        "first_name",
+        "last_name",
+        "address_line1",
+        "address_line2",
+        "locality",
+        "town",
+    ):
         if isinstance(out.get(key), str):
             out[key] = " ".join(out[key].split())
     if isinstance(out.get("email"), str):

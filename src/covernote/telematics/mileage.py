@@ -13,9 +13,11 @@ from django.utils import timezone
 from covernote.audit.services import audit_record
 from covernote.documents.services import document_issue
 from covernote.domain.errors import DomainError, ErrorCode
+from covernote.domain.young_driver import letters
 from covernote.domain.young_driver.mileage import mileage_check
 from covernote.telematics.models import MileageTopUp, TopUpStatus, Trip
 from covernote.young_driver.models import PolicyStatus, YDPolicy
+from covernote.young_driver.selectors import policy_letterhead
 from covernote.young_driver.services import (
     params_for,
     yd_additional_premium,
@@ -83,22 +85,22 @@ def mileage_check_run(*, as_of: date, actor: Any = "telematics") -> str:
                 gross=decision.amounts["top_up_gross"],
                 decision=decision.as_dict(),
             )
+            letter = letters.mileage_top_up(
+                tracked=tracked, declared=declared, miles=offer.miles, gross=offer.gross
+            )
             offer.document = document_issue(
                 actor=actor,
                 customer=policy.customer,
                 kind="yd_mileage_top_up",
-                title="Your mileage: a top-up is needed",
-                template="documents/notice.html",
+                title=letter.title,
+                template="documents/yd_letter.html",
                 context={
-                    "paragraphs": [
-                        f"Your Smartbox has tracked {tracked} miles. That is more than your declared "
-                        f"{declared} miles a year allows for so far.",
-                        f"To stay insured you need a top-up of {offer.miles} miles, costing £{offer.gross} "
-                        f"including IPT. You can buy it in the app or by calling us. If you do not, we "
-                        f"will have to give notice of cancellation (YD-MILES-1, YD-CANCEL-5).",
-                    ],
-                    "rows": [(s["rule"], s["description"]) for s in offer.decision["steps"]],
+                    "policy": policy,
+                    "paragraphs": letter.paragraphs,
+                    "rows": letter.rows,
+                    "steps": offer.decision["steps"],
                 },
+                letterhead=policy_letterhead(policy),
                 related=offer,
                 idempotency_key=f"mileage-top-up-{offer.pk}",
             )

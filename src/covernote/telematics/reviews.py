@@ -35,11 +35,14 @@ from covernote.audit.services import audit_record
 from covernote.domain.calendar import LONDON
 from covernote.domain.errors import DomainError
 from covernote.domain.money import round_money
+from covernote.domain.young_driver import letters
+from covernote.domain.young_driver.params import percent_text
 from covernote.domain.young_driver.review import premium_review
 from covernote.domain.young_driver.review_batch import INPUT_COLUMNS, hundredths, review_book
 from covernote.products.models import ProductConfiguration
 from covernote.telematics.models import PremiumReview, ReviewStatus, Trip
 from covernote.young_driver.models import PolicyStatus, YDPolicy
+from covernote.young_driver.selectors import policy_letterhead
 from covernote.young_driver.services import params_for
 
 IN_FORCE = (PolicyStatus.LIVE, PolicyStatus.NOTICE)
@@ -329,37 +332,34 @@ def reviews_notify(*, as_of: date, actor: Any = "reviews", limit: int = 500) -> 
             decision = review_decision(review)
             locked.decision = decision
             steps = decision.get("steps", [])
-            change = review.new_premium - review.current_premium
-            paragraphs = [
-                f"We have reviewed your driving for the 90 days to {review.review_date:%d %B %Y}.",
-                f"Your driving score for the period was {review.period_score} (previous "
-                f"{review.previous_score}).",
-                (
-                    f"Your annual premium changes from £{review.current_premium} to £{review.new_premium}. "
-                    f"For the rest of this policy year that is £{abs(review.adjustment)} "
-                    f"{'to pay' if review.adjustment > 0 else 'back to you'}, not before "
-                    f"{review.effective_on:%d %B %Y} (14 days' notice)."
-                    if change
-                    else "Your premium stays the same."
+            letter = letters.review_outcome(
+                review_date=review.review_date,
+                period_score=review.period_score,
+                previous_score=review.previous_score,
+                current_premium=review.current_premium,
+                new_premium=review.new_premium,
+                adjustment=review.adjustment,
+                effective_on=review.effective_on,
+                capped=review.capped,
+                cap_percent=percent_text(
+                    params_for(review.policy.config).review.cap_rate_of_renewal
                 ),
-            ]
-            if review.capped:
-                paragraphs.append(
-                    "The increase is capped: a driving review never takes the premium above 150% of "
-                    "your renewal premium (YD-REVIEW-3)."
-                )
+            )
             doc = document_issue(
                 actor=actor,
                 customer=review.policy.customer,
                 kind="yd_review_outcome",
-                title="The outcome of your 90-day driving review",
-                template="documents/notice.html",
+                title=letter.title,
+                template="documents/yd_letter.html",
                 context={
-                    "paragraphs": paragraphs,
-                    "rows": [(s["rule"], s["description"]) for s in steps],
+                    "policy": review.policy,
+                    "paragraphs": letter.paragraphs,
+                    "rows": letter.rows,
+                    "steps": steps,
                 },
                 related=review,
                 idempotency_key=f"review-outcome-{review.pk}",
+                letterhead=policy_letterhead(review.policy),
             )
             locked.document = doc
             locked.save(update_fields=["document", "decision"])

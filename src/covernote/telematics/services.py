@@ -33,9 +33,11 @@ from covernote.domain.telematics.alerts import (
 )
 from covernote.domain.telematics.kernel import score_points
 from covernote.domain.telematics.speed_limits import RoadIndex, build_road_index
+from covernote.domain.young_driver import letters
 from covernote.telematics.config import storage_root, telematics_params
 from covernote.telematics.models import DeviceKey, DrivingAlert, LastPosition, RoadMap, Trip
 from covernote.young_driver.models import Device, YDPolicy
+from covernote.young_driver.selectors import policy_letterhead
 
 TRACK_POINTS = 200  # points kept per trip to draw its route
 
@@ -335,38 +337,22 @@ def _send_alert_letter(alert_id: int) -> None:
     if alert.action == ActionKind.EVIDENCE or alert.document_id:
         return
     ev = alert.evidence.get("inputs", {})
-    notice = alert.action == ActionKind.NOTICE_PROPOSED
-    title = (
-        "Notice of cancellation proposed: speeding"
-        if notice
-        else "A speeding alert on your Young Driver policy"
+    letter = letters.speeding_alert(
+        at=alert.at,
+        road_name=ev.get("road_name"),
+        limit_mph=ev.get("limit_mph"),
+        speed_mph=ev.get("speed_mph"),
+        notice_proposed=alert.action == ActionKind.NOTICE_PROPOSED,
     )
-    rows = [
-        ("Policy", alert.policy.number),
-        ("When", ev.get("ts", "")),
-        ("Road", ev.get("road_name") or ev.get("road_id") or "unnamed road"),
-        ("Posted limit", f"{ev.get('limit_mph')} mph"),
-        ("Your speed", f"{ev.get('speed_mph')} mph"),
-        ("Rule", alert.rule),
-    ]
-    paragraphs = [
-        "Your Smartbox recorded the driving below. Speeding puts you and others at risk and "
-        "your policy terms allow us to act on it.",
-        (
-            "Because this follows earlier alerts, we propose to give notice of cancellation. "
-            "Our team will review the evidence before any notice is issued, and you can call us."
-            if notice
-            else "Please keep to the limit. Repeated or serious speeding can lead to a notice of cancellation."
-        ),
-    ]
     doc = document_issue(
         actor="telematics",
         customer=alert.policy.customer,
         kind="yd_driving_alert",
-        title=title,
-        template="documents/notice.html",
-        context={"paragraphs": paragraphs, "rows": rows},
+        title=letter.title,
+        template="documents/yd_letter.html",
+        context={"policy": alert.policy, "paragraphs": letter.paragraphs, "rows": letter.rows},
         related=alert,
         idempotency_key=f"driving-alert-{alert.pk}",
+        letterhead=policy_letterhead(alert.policy),
     )
     DrivingAlert.objects.filter(pk=alert.pk).update(document=doc)

@@ -6,6 +6,10 @@ from django.db.models import QuerySet
 
 from covernote.accounts.models import User
 from covernote.accounts.scoping import get_in_scope, scoped
+from covernote.documents.letterhead import letterhead
+from covernote.domain.letterhead import Letterhead
+from covernote.domain.young_driver.params import YoungDriverParams
+from covernote.products.selectors import params_of
 from covernote.young_driver.models import (
     Device,
     InstallPhoto,
@@ -89,3 +93,10 @@ def theft_claim_scope(actor: User) -> QuerySet[YDTheftClaim]:
 
 def theft_claim_get_for(actor: User, claim_id: int) -> YDTheftClaim:
     return get_in_scope(actor, theft_claim_scope(actor), claim_id, label="claim")
+
+
+def policy_letterhead(policy: YDPolicy) -> Letterhead:
+    """The sender, the selling broker and the disclosures of the product version the
+    policy is pinned to (YD-INFO, issue 13): every Young Driver letter's footer."""
+    params: YoungDriverParams = params_of(policy.config)
+    return letterhead(broker=policy.firm or policy.customer.firm, disclosures=params.disclosures)

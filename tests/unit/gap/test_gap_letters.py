@@ -27,6 +27,14 @@ POLICY = letters.PolicyFacts(
     commission_rate=Decimal("0.25"),
     commission=Decimal("84.00"),
 )
+TERMS = letters.ScheduleTerms(
+    cooling_off_days=30,
+    excess_cap=Decimal("500.00"),
+    retention_fee=Decimal("40.00"),
+    insurer_notice_days=30,
+    insurer="UK General Insurance Limited",
+    broker="Northgate Motor Brokers",
+)
 CLAIM = letters.ClaimFacts("GC-9F8E7D6C", "GAP-1A2B3C4D", "YK23GAP", "Jean Holloway")
 STEPS = (StepLine("GAP-CANCEL-2", "Retention fee", Decimal("25.00")), StepLine("G4", "Note"))
 
@@ -50,7 +58,7 @@ def test_en_gb_date_has_no_leading_zero_and_english_months():
 
 
 def test_plt_7_schedule_words_and_figures():
-    letter = letters.schedule(POLICY, cooling_off_days=30, excess_cap=Decimal("500.00"))
+    letter = letters.schedule(POLICY, terms=TERMS)
     body = text(letter)
     assert letter.title == "Combined GAP policy schedule GAP-1A2B3C4D"
     assert "Dear Jean Holloway," in body
@@ -58,7 +66,14 @@ def test_plt_7_schedule_words_and_figures():
     assert "plus up to £500 of your motor excess." in body
     assert "Total premium | £336.00" in body
     assert "You may cancel within 30 days of purchase" in body
-    assert "commission of 25% of the premium (£84.00)" in body
+    assert "retention fee of £40.00" in body
+    assert "giving you 30 days' notice in writing" in body
+    assert "Insurer | UK General Insurance Limited" in body
+    assert "Arranged by | Northgate Motor Brokers" in body
+    assert (
+        "Northgate Motor Brokers, who arranged it, receives commission of 25% of the premium (£84.00)"
+        in body
+    )
     assert letter.sign_off
 
 
@@ -81,7 +96,7 @@ def test_gap_excl_9_replacement_schedule_names_both_vehicles():
     body = text(letter)
     assert letter.title.endswith("(replacement vehicle YK23GAP)")
     assert "Replaces | AB12CDE — Ford Focus (insured up to 1 June 2026)" in body
-    assert "Purchase price of the replacement | £22700.00" in body
+    assert "Purchase price of the replacement | £22,700.00" in body
     assert "£336.00 (no extra premium and no refund for the change)" in body
 
 
@@ -94,8 +109,8 @@ def test_gap_cancel_2_cancellation_letter_shows_the_refund_steps():
     assert (refund.text, refund.strong) == ("Refund of premium: ", "£311.00")
     table = letter.blocks[3]
     assert isinstance(table, letters.Table)
-    assert table.header == ("Rule", "Step", "Amount")
-    assert table.rows == (("GAP-CANCEL-2", "Retention fee", "£25.00"), ("G4", "Note", ""))
+    assert table.header == ("Step", "Amount")  # rule ids stay on the staff record
+    assert table.rows == (("Retention fee", "£25.00"), ("Note", ""))
     assert "Your cover ends on 1 March 2026." in text(letter)
 
 
@@ -114,7 +129,7 @@ def test_gap_claim_3_decline_letter_names_each_term_with_its_reason():
         CLAIM, rules=["GAP-EXCL-4", "GAP-EXCL-9"], declines=validity.declines, note=""
     )
     items = next(b for b in letter.blocks if isinstance(b, letters.ItemList))
-    assert items.items == ("GAP-EXCL-4 — driver drunk", "GAP-EXCL-9")
+    assert items.items == ("Exclusion 4 — driver drunk", "Exclusion 9")
     assert validity.decline_rules == ["GAP-EXCL-4"]
     assert str(Finding("GAP-EXCL-4", "driver drunk")) == "GAP-EXCL-4: driver drunk"
 
@@ -129,7 +144,7 @@ def test_gap_claim_4_paid_letter_says_the_policy_ended():
         policy_ended_on=date(2026, 7, 1),
     )
     body = text(letter)
-    assert "We have paid your Combined GAP claim GC-9F8E7D6C: £7850.00 on 1 July 2026." in body
+    assert "We have paid your Combined GAP claim GC-9F8E7D6C: £7,850.00 on 1 July 2026." in body
     assert "policy GAP-1A2B3C4D ended on 1 July 2026." in body
 
 

@@ -20,7 +20,7 @@ def test_yd_pay_2_payment_notice_gives_amount_method_and_earliest_date():
     assert letter.paragraphs[0] == (
         "Your policy was changed. We will refund £12.50, paid back to the payment method we "
         "hold, no earlier than 16 March 2026 (14 days' written notice under your continuous "
-        "payment authority, YD-PAY-2)."
+        "payment authority)."
     )
 
 
@@ -81,7 +81,7 @@ def test_yd_pay_1_refund_reason_names_the_finance_provider_only_when_money_goes_
     )
     assert letters.cancellation_refund_reason(set_off=Decimal("10.00"), provider="PF") == (
         "Your policy has been cancelled; £10.00 of your refund goes to PF to settle your "
-        "credit agreement (YD-PAY-1)"
+        "credit agreement"
     )
 
 
@@ -96,9 +96,9 @@ def test_yd_fee_ren_renewal_schedule_rows_use_one_money_format():
         total=Decimal("1284.50"),
     )
     assert letter.rows == (
-        ("Renewal premium (incl. IPT)", "£1234.50"),
-        ("Renewal fee (YD-FEE-REN)", "£50.00"),
-        ("Total", "£1284.50"),
+        ("Renewal premium (incl. IPT)", "£1,234.50"),
+        ("Renewal fee", "£50.00"),
+        ("Total", "£1,284.50"),
     )
     assert "runs from 2 March 2027 to 1 March 2028 (renewal of YD0)" in letter.paragraphs[0]
 
@@ -108,7 +108,7 @@ def test_yd_theft_1_acknowledgement_names_claim_and_incident():
         reference="YDT1", vehicle_reg="AB12 CDE", stolen_on=date(2026, 6, 1), incident="MPS 1"
     )
     assert letter.rows == (("Claim", "YDT1"), ("Police incident number", "MPS 1"))
-    assert "Police incident number: MPS 1 (YD-THEFT-1)." in letter.paragraphs
+    assert "Police incident number: MPS 1." in letter.paragraphs
 
 
 def test_yd_cancel_5_notice_includes_detail_only_when_given():

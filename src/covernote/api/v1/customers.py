@@ -70,8 +70,10 @@ class CustomerIn(Schema):
     first_name: str = Field(min_length=1, max_length=100)
     last_name: str = Field(min_length=1, max_length=100)
     date_of_birth: date
+    salutation_style: Literal["title_surname", "first_name", "full_name"] = "title_surname"
     address_line1: str = ""
     address_line2: str = ""
+    locality: str = ""
     town: str = ""
     postcode: str = ""
     nation: Literal[
@@ -95,8 +97,10 @@ class CustomerUpdateIn(Schema):
     first_name: str | None = Field(default=None, min_length=1, max_length=100)
     last_name: str | None = Field(default=None, min_length=1, max_length=100)
     date_of_birth: date | None = None
+    salutation_style: Literal["title_surname", "first_name", "full_name"] | None = None
     address_line1: str | None = None
     address_line2: str | None = None
+    locality: str | None = None
     town: str | None = None
     postcode: str | None = None
     nation: (

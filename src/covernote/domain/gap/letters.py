@@ -4,12 +4,13 @@ Pure functions return a :class:`Letter` (a title and typed blocks: paragraphs,
 headings, label/value tables, lists) from typed facts. One template set renders
 every letter (``gap/documents/letter.html``); sending it in the customer's channel
 and format (PLT-2) is the documents app's. Money goes through
-:func:`covernote.domain.money.format_money`, dates through
+:func:`covernote.domain.money.gbp`, dates through
 :func:`covernote.domain.calendar.en_gb_date`: no figure is formatted anywhere else.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -18,7 +19,7 @@ from typing import ClassVar
 
 from covernote.domain.calendar import en_gb_date
 from covernote.domain.gap.records import Finding, StepLine
-from covernote.domain.money import format_money
+from covernote.domain.money import gbp
 
 # --------------------------------------------------------------------------- content
 
@@ -100,6 +101,7 @@ class PolicyFacts:
     purchase_price: Decimal | None = None
     commission_rate: Decimal | None = None
     commission: Decimal | None = None
+    salutation: str = ""  # "Dear Mr Okafor": the greeting the customer chose
 
 
 @dataclass(frozen=True)
@@ -108,32 +110,53 @@ class ClaimFacts:
     policy_number: str
     registration: str  # the vehicle insured now
     holder_name: str
+    salutation: str = ""
+
+
+@dataclass(frozen=True)
+class ScheduleTerms:
+    """The figures the wording quotes, from the product version the policy is pinned to
+    (GAP-COVER-3, GAP-CANCEL-1/2/4), and who insures and sold it (PLT-7)."""
+
+    cooling_off_days: int
+    excess_cap: Decimal
+    retention_fee: Decimal
+    insurer_notice_days: int
+    insurer: str
+    broker: str = ""  # the selling broker firm, if the sale came through one
 
 
 # --------------------------------------------------------------------------- formatting
 
 
 def pounds(amount: Decimal) -> str:
-    """£ and the amount to the penny (as the documents have always shown it)."""
-    return f"£{format_money(amount)}"
+    """£13,400.00: the pages' ``|money`` (:func:`covernote.domain.money.gbp`)."""
+    return gbp(amount)
 
 
 def whole_pounds(amount: Decimal) -> str:
     """£500 rather than £500.00, for round figures quoted in the wording."""
-    return f"£{format_money(amount).removesuffix('.00')}"
+    return gbp(amount).removesuffix(".00")
 
 
-def _dear(name: str) -> Paragraph:
-    return Paragraph(f"Dear {name},")
+def _dear(name: str, salutation: str = "") -> Paragraph:
+    return Paragraph(f"{salutation or f'Dear {name}'},")
 
 
 def _steps(steps: Iterable[StepLine]) -> Table:
+    """How a figure was worked out, in words; the rule ids stay on the staff record."""
     return Table(
         rows=tuple(
-            (s.rule, s.description, pounds(s.amount) if s.amount is not None else "") for s in steps
+            (s.description, pounds(s.amount) if s.amount is not None else "") for s in steps
         ),
-        header=("Rule", "Step", "Amount"),
+        header=("Step", "Amount"),
     )
+
+
+def policy_term(rule: str) -> str:
+    """A policy term as the wording numbers it: ``GAP-EXCL-4`` is "Exclusion 4"."""
+    match = re.fullmatch(r"GAP-EXCL-(\d+)", rule)
+    return f"Exclusion {match.group(1)}" if match else rule
 
 
 def _period(policy: PolicyFacts) -> str:
@@ -156,16 +179,18 @@ def _premium_rows(policy: PolicyFacts, total_note: str = "") -> tuple[tuple[str,
 # --------------------------------------------------------------------------- policy documents
 
 
-def schedule(policy: PolicyFacts, *, cooling_off_days: int, excess_cap: Decimal) -> Letter:
-    """The policy schedule issued at sale (PLT-7, PLT-11 commission disclosure)."""
+def schedule(policy: PolicyFacts, *, terms: ScheduleTerms) -> Letter:
+    """The policy schedule issued at sale (PLT-7, PLT-11 commission disclosure): every
+    figure the wording quotes comes from ``terms``, the policy's own product version."""
     v = policy.vehicle
     assert policy.purchase_price is not None and policy.commission_rate is not None
     assert policy.commission is not None
     rate = round(policy.commission_rate * 100)
+    paid = f"{terms.broker}, who arranged it, receives" if terms.broker else "we receive"
     return Letter(
         title=f"Combined GAP policy schedule {policy.number}",
         blocks=(
-            _dear(policy.holder_name),
+            _dear(policy.holder_name, policy.salutation),
             Paragraph(
                 "Thank you for choosing Combined GAP Insurance. This schedule forms part of your "
                 'contract of insurance with the policy wording. Please quote "Combined GAP '
@@ -176,6 +201,8 @@ def schedule(policy: PolicyFacts, *, cooling_off_days: int, excess_cap: Decimal)
                 rows=(
                     ("Policy number", policy.number),
                     ("Policyholder", policy.holder_name),
+                    ("Insurer", terms.insurer),
+                    *((("Arranged by", terms.broker),) if terms.broker else ()),
                     (
                         "Vehicle",
                         f"{v.described}, first registered {en_gb_date(v.first_registered_on)}",
@@ -185,23 +212,36 @@ def schedule(policy: PolicyFacts, *, cooling_off_days: int, excess_cap: Decimal)
                         "Cover",
                         "Combined GAP: the difference between the motor insurer's settlement and "
                         "the purchase price or, if higher, the outstanding finance balance; plus "
-                        f"up to {whole_pounds(excess_cap)} of your motor excess.",
+                        f"up to {whole_pounds(terms.excess_cap)} of your motor excess.",
                     ),
+                    ("Motor excess cover", f"up to {pounds(terms.excess_cap)}"),
                     ("Purchase price", pounds(policy.purchase_price)),
                     *_premium_rows(policy),
                 )
             ),
+            Heading("Cancelling your policy"),
             Paragraph(
-                f"You may cancel within {cooling_off_days} days of purchase or of receiving these "
-                "documents, whichever is later, for a full refund if no claim has been made. Your "
-                "vehicle must stay insured under a comprehensive motor policy for the whole period."
+                f"You may cancel within {terms.cooling_off_days} days of purchase or of "
+                "receiving these documents, whichever is later, for a full refund if no claim "
+                "has been made."
             ),
             Paragraph(
-                f"Commission: your broker receives commission of {rate}% of the premium "
-                f"({pounds(policy.commission)}); ask us if you would like more detail."
+                "After that you may cancel at any time: we refund the premium for the whole "
+                f"months of cover left, less the insurer's retention fee of "
+                f"{pounds(terms.retention_fee)}, and never less than nothing. The insurer may "
+                f"cancel by giving you {terms.insurer_notice_days} days' notice in writing."
+            ),
+            Paragraph(
+                "Your vehicle must stay insured under a comprehensive motor policy for the "
+                "whole period."
+            ),
+            Paragraph(
+                f"Commission: {paid} commission of "
+                f"{rate}% of the premium ({pounds(policy.commission)}); ask us if you would "
+                "like more detail."
             ),
         ),
-        rules=("PLT-7", "PLT-11", "GAP-COVER-3", "GAP-CANCEL-1"),
+        rules=("PLT-7", "PLT-11", "GAP-COVER-3", "GAP-CANCEL-1", "GAP-CANCEL-2", "GAP-CANCEL-4"),
     )
 
 
@@ -250,7 +290,7 @@ def replacement_schedule(
             f"Combined GAP policy schedule {policy.number} (replacement vehicle {v.registration})"
         ),
         blocks=(
-            _dear(policy.holder_name),
+            _dear(policy.holder_name, policy.salutation),
             Paragraph(
                 "As you asked, your Combined GAP cover has moved to your new-for-old replacement "
                 f"vehicle from {moved}. This schedule replaces the one we sent before and forms "
@@ -289,7 +329,7 @@ def cancellation_letter(
     return Letter(
         title=f"Your Combined GAP policy {policy.number} is cancelled",
         blocks=(
-            _dear(policy.holder_name),
+            _dear(policy.holder_name, policy.salutation),
             Paragraph(
                 f"Your Combined GAP Insurance policy {policy.number} for "
                 f"{policy.vehicle.registration} has been cancelled. Your cover ends on "
@@ -312,7 +352,7 @@ def cancellation_letter(
 def claim_registered(claim: ClaimFacts, *, late: bool) -> Letter:
     """Acknowledge a claim; late notice is explained, never a refusal (GAP-CLAIM-1)."""
     blocks: list[Block] = [
-        _dear(claim.holder_name),
+        _dear(claim.holder_name, claim.salutation),
         Paragraph(
             "Thank you for telling us about the total loss of your vehicle "
             f"{claim.registration}. We have registered your Combined GAP claim under policy "
@@ -350,7 +390,7 @@ def claim_registered(claim: ClaimFacts, *, late: bool) -> Letter:
 def claim_documents_needed(claim: ClaimFacts, *, documents: Iterable[str], note: str) -> Letter:
     """Documents outstanding: exactly what the customer must still send."""
     blocks: list[Block] = [
-        _dear(claim.holder_name),
+        _dear(claim.holder_name, claim.salutation),
         Paragraph(
             f"To progress your Combined GAP claim {claim.reference} under policy "
             f"{claim.policy_number}, we still need the following from you:"
@@ -377,7 +417,7 @@ def claim_approved(claim: ClaimFacts, *, payable: Decimal, steps: Iterable[StepL
     return Letter(
         title=f"Your Combined GAP claim {claim.reference} has been approved",
         blocks=(
-            _dear(claim.holder_name),
+            _dear(claim.holder_name, claim.salutation),
             Paragraph(
                 f"We have approved your Combined GAP claim {claim.reference} under policy "
                 f"{claim.policy_number}. We will pay ",
@@ -399,9 +439,11 @@ def claim_declined(
 ) -> Letter:
     """The claim is declined, naming each policy term relied on (GAP-CLAIM-3)."""
     found = tuple(declines)
-    items = tuple(r + "".join(f" — {d.reason}" for d in found if d.rule == r) for r in rules)
+    items = tuple(
+        policy_term(r) + "".join(f" — {d.reason}" for d in found if d.rule == r) for r in rules
+    )
     blocks: list[Block] = [
-        _dear(claim.holder_name),
+        _dear(claim.holder_name, claim.salutation),
         Paragraph(
             f"We have carefully assessed your Combined GAP claim {claim.reference} under policy "
             f"{claim.policy_number}. We are sorry to tell you that we cannot pay it, because of "
@@ -437,7 +479,7 @@ def claim_paid(
     return Letter(
         title=f"Your Combined GAP claim {claim.reference} has been paid",
         blocks=(
-            _dear(claim.holder_name),
+            _dear(claim.holder_name, claim.salutation),
             Paragraph(
                 f"We have paid your Combined GAP claim {claim.reference}: ",
                 pounds(amount),

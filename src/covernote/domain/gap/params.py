@@ -20,6 +20,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from covernote.domain.errors import DomainError, ErrorCode
+from covernote.domain.letterhead import Disclosures, parse_disclosures
 
 HUNDRED = Decimal(100)
 PRODUCT_CODE = "gap"
@@ -119,6 +120,7 @@ class GapParams:
     quote_validity_days: int  # calendar days after the quote date, GAP-PRICE-1
     ipt: tuple[IptRate, ...]  # ascending by effective_from, PLT-8
     rates: RateTable
+    disclosures: Disclosures  # YD-INFO / seed 002 "Insurer": who underwrites it, FSCS, law
 
     def ipt_rate_on(self, day: date) -> Decimal:
         """PLT-8: the IPT rate in force on ``day`` (the latest rate effective on or before it)."""
@@ -243,6 +245,7 @@ def parse_params(mapping: Mapping[str, object], source: str) -> GapParams:
             "quote",
             "ipt",
             "pricing",
+            "disclosures",
         },
         "PLT-CONFIG",
     )
@@ -343,6 +346,7 @@ def parse_params(mapping: Mapping[str, object], source: str) -> GapParams:
         quote_validity_days=validity,
         ipt=_parse_ipt(r, root["ipt"]),
         rates=_parse_rates(r, r.sub(root, "pricing", "")),
+        disclosures=parse_disclosures(root.get("disclosures"), source),
     )
 
 

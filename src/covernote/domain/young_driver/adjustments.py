@@ -89,7 +89,7 @@ def mid_term_adjustment(
         effective=effective,
     )
     fee = adjustment_fee(kind, params)
-    d.step(rule, f"Fee for the change ({kind.value.replace('_', ' ')}), no IPT (PLT-8)", fee)
+    d.step(rule, f"Fee for the change ({kind.value.replace('_', ' ')}), no IPT", fee)
     total = adjustment + fee
     d.step(rule, "Total: premium adjustment + fee (negative = owed to the customer)", total)
     if kind is not AdjustmentKind.MID_TERM_ADJUSTMENT:
@@ -114,9 +114,9 @@ def renewal_charge(renewal_premium: Decimal, params: YoungDriverParams) -> Decis
         )
     d = Decision(outcome="renewal")
     premium = round_money(renewal_premium)
-    d.step("YD-FEE-REN", "Renewal premium (also the cap base for reviews, YD-REVIEW-3)", premium)
+    d.step("YD-FEE-REN", "Renewal premium (also the cap base for driving reviews)", premium)
     fee = params.fees.renewal
-    d.step("YD-FEE-REN", "Renewal fee, no IPT (PLT-8)", fee)
+    d.step("YD-FEE-REN", "Renewal fee, no IPT", fee)
     d.step("YD-FEE-REN", "Total at renewal", premium + fee)
     d.amounts.update(premium=premium, fee=fee, total=premium + fee)
     return d

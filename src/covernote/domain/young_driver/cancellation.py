@@ -40,7 +40,7 @@ from itertools import pairwise
 from covernote.domain.calendar import days_on_cover, term_days
 from covernote.domain.decisions import Decision
 from covernote.domain.errors import DomainError, ErrorCode
-from covernote.domain.money import ZERO, floor_zero, format_money, round_money
+from covernote.domain.money import ZERO, floor_zero, gbp, round_money
 from covernote.domain.young_driver.params import YoungDriverParams, percent_text
 
 
@@ -175,8 +175,7 @@ def time_charge(
         total += charge
         decision.step(
             "YD-CANCEL-1",
-            f"Charge for cover given: £{format_money(segment.annual_premium)} × {days} ÷ "
-            f"{term} days",
+            f"Charge for cover given: {gbp(segment.annual_premium)} × {days} ÷ {term} days",
             charge,
             annual_premium=segment.annual_premium,
             segment_start=segment.effective,
@@ -260,7 +259,7 @@ def cancellation_refund(
     premium_refund = floor_zero(request.premium_paid - charge)
     d.step(
         "YD-CANCEL-1",
-        f"Premium refund: £{format_money(request.premium_paid)} paid − £{charge} charged",
+        f"Premium refund: {gbp(request.premium_paid)} paid − {gbp(charge)} charged",
         premium_refund,
     )
 
@@ -278,15 +277,15 @@ def cancellation_refund(
         )
         d.step(
             "YD-CANCEL-2",
-            f"Arrangement, renewal and new-Smartbox fees (£{fees_paid.box_refundable}) retained; "
-            f"{percent_text(rate)} (£{box_credit}) refunded if the Smartbox is returned by "
+            f"Arrangement, renewal and new-Smartbox fees ({gbp(fees_paid.box_refundable)}) retained; "
+            f"{percent_text(rate)} ({gbp(box_credit)}) refunded if the Smartbox is returned by "
             f"{box_deadline.isoformat()}",
             box_credit,
         )
         if fees_paid.other:
             d.step(
                 "YD-CANCEL-2",
-                f"Vehicle-change (box kept) and MTA fees (£{fees_paid.other}) are not on the "
+                f"Vehicle-change (box kept) and MTA fees ({gbp(fees_paid.other)}) are not on the "
                 "cooling-off list and are retained (open question for compliance)",
                 fees_paid.other,
             )
@@ -297,12 +296,12 @@ def cancellation_refund(
             "YD-CANCEL-3",
             f"Notice {notice.isoformat()} after the cooling off (last day "
             f"{cooling_last.isoformat()}): cancellation fee; all other fees "
-            f"(£{fees_paid.total}) non-refundable",
+            f"({gbp(fees_paid.total)}) non-refundable",
             cancellation_fee,
         )
         d.step(
             "YD-CANCEL-3",
-            f"{percent_text(rate)} of the cancellation fee (£{box_credit}) refunded if the "
+            f"{percent_text(rate)} of the cancellation fee ({gbp(box_credit)}) refunded if the "
             f"Smartbox is returned by {box_deadline.isoformat()}",
             box_credit,
         )
@@ -318,7 +317,7 @@ def cancellation_refund(
     fee_deducted = premium_refund - refund
     if cancellation_fee > fee_deducted:
         d.warn(
-            f"The premium refund covers only £{fee_deducted} of the £{cancellation_fee} "
+            f"The premium refund covers only {gbp(fee_deducted)} of the {gbp(cancellation_fee)} "
             "cancellation fee; the rest is not collected"
         )
     d.amounts.update(
@@ -373,12 +372,12 @@ def smartbox_return_refund(quote: CancellationQuote, returned_on: date) -> Decis
     d.step(
         rule,
         f"Smartbox returned {returned_on.isoformat()}, by {quote.box_return_deadline.isoformat()}: "
-        f"fee credit £{quote.box_credit}",
+        f"fee credit {gbp(quote.box_credit)}",
         extra,
         total_with_first_refund=total,
     )
     if extra < quote.box_credit:
-        d.warn(f"Credit limited to £{extra}: the cancellation fee was only partly collected")
+        d.warn(f"Credit limited to {gbp(extra)}: the cancellation fee was only partly collected")
     d.step("YD-CANCEL-4", "Smartbox refund paid as a second transaction", extra)
     d.amounts["refund"] = extra
     return d

@@ -3,18 +3,18 @@
 Each function returns a :class:`Letter` — title, paragraphs and a table of
 label/value rows — which the app renders with one template
 (``documents/yd_letter.html``) together with the decision's steps. Money goes
-through :func:`covernote.domain.money.format_money` and dates through
+through :func:`covernote.domain.money.gbp` and dates through
 :func:`covernote.domain.calendar.format_date`; no service writes prose.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
 
-from covernote.domain.calendar import format_date
-from covernote.domain.money import format_money
+from covernote.domain.calendar import format_date, long_datetime
+from covernote.domain.money import gbp
 
 
 @dataclass(frozen=True)
@@ -27,8 +27,8 @@ class Letter:
 
 
 def money(amount: Decimal) -> str:
-    """``£123.45``: the one way a Young Driver letter shows an amount."""
-    return f"£{format_money(amount)}"
+    """``£1,234.45``: the one way a Young Driver letter shows an amount (the pages' ``|money``)."""
+    return gbp(amount)
 
 
 # --------------------------------------------------------------------------- payments (YD-PAY-2/3)
@@ -56,8 +56,7 @@ def cancellation_refund_reason(*, set_off: Decimal, provider: str | None) -> str
     reason = "Your policy has been cancelled"
     if provider is not None and set_off > 0:
         reason += (
-            f"; {money(set_off)} of your refund goes to {provider} to settle your "
-            "credit agreement (YD-PAY-1)"
+            f"; {money(set_off)} of your refund goes to {provider} to settle your credit agreement"
         )
     return reason
 
@@ -75,7 +74,7 @@ def payment_notice(*, reason: str, amount: Decimal, respread: bool, earliest: da
         (
             f"{reason}. We will {verb} {money(abs(amount))}, {how}, no earlier than "
             f"{format_date(earliest)} (14 days' written notice under your continuous "
-            "payment authority, YD-PAY-2).",
+            "payment authority).",
             "If you do not agree, call us before that date.",
         ),
     )
@@ -102,7 +101,7 @@ def replacement_final_reminder() -> Letter:
         "Please fit your replacement Smartbox",
         (
             "We sent you a free replacement Smartbox because your old one stopped "
-            "sending data (YD-BOX-FAULT). It has not been fitted and approved yet.",
+            "sending data. It has not been fitted and approved yet.",
             "Please fit it and upload a photo in the app, or call us if you need "
             "help. Your cover is not affected by this letter.",
         ),
@@ -129,7 +128,7 @@ def fault_replacement(
         "We are sending you a replacement Smartbox",
         (
             f"We have not received data from your Smartbox {old_serial} since "
-            f"{format_date(last_data_on)}, so we think it may be faulty (YD-BOX-FAULT).",
+            f"{format_date(last_data_on)}, so we think it may be faulty.",
             f"A replacement Smartbox ({new_serial}) is on its way, free of charge. "
             f"Please fit it and upload a photo in the app by "
             f"{format_date(deadline)}, then return the old box.",
@@ -201,7 +200,7 @@ def notice_of_cancellation(*, reason: str, rule: str, detail: str, last_day: dat
     return Letter(
         "Notice of cancellation",
         (
-            f"We are giving you notice that we will cancel your policy because of {reason} ({rule}).",
+            f"We are giving you notice that we will cancel your policy because of {reason}.",
             *([detail] if detail else []),
             f"Your cover will end at the end of {format_date(last_day)}. Any refund follows "
             "your policy's cancellation terms. If you think we have this wrong, call us before then.",
@@ -221,7 +220,7 @@ def theft_acknowledgement(
         (
             f"We have registered your claim {reference} for the theft of "
             f"{vehicle_reg} on {format_date(stolen_on)}.",
-            f"Police incident number: {incident} (YD-THEFT-1).",
+            f"Police incident number: {incident}.",
             "While your claim is open we may use your Smartbox's last known position and "
             "recent journeys to help the police recover the vehicle.",
             "We will write to you again when we have a decision.",
@@ -255,9 +254,9 @@ def renewal_invitation(
             f"{format_date(new_start)}.",
             f"Renewal premium {money(annual)} a year (including IPT) plus the renewal fee "
             f"{money(fee)}: {money(total)} in total, {how} "
-            "(continuous payment authority, YD-PAY-2) no earlier than 14 days from this letter.",
+            "(under your continuous payment authority) no earlier than 14 days from this letter.",
             "Your new term has a new 14-day cooling off period; the renewal fee is treated like "
-            "the arrangement fee if you cancel (YD-CANCEL-2).",
+            "the arrangement fee if you cancel.",
         ),
     )
 
@@ -279,11 +278,11 @@ def renewal_schedule(
             f"Your policy {number} runs from {format_date(start)} to "
             f"{format_date(end)} (renewal of {renewal_of}).",
             "You have 14 days from the later of the start and receiving these documents to "
-            "cancel without a cancellation fee (YD-CANCEL-2).",
+            "cancel without a cancellation fee.",
         ),
         (
             ("Renewal premium (incl. IPT)", money(annual)),
-            ("Renewal fee (YD-FEE-REN)", money(fee)),
+            ("Renewal fee", money(fee)),
             ("Total", money(total)),
         ),
     )
@@ -296,7 +295,116 @@ def renewal_declined(*, number: str, end: date) -> Letter:
         (
             f"Thank you for letting us know. Your policy {number} stays in force until the end "
             f"of {format_date(end)} and will not be renewed; nothing will be taken "
-            "for a renewal (YD-FEE-REN, YD-PAY-2).",
+            "for a renewal.",
             "Please return your Smartbox after your cover ends.",
+        ),
+    )
+
+
+# --------------------------------------------------------------------------- driving (YD-SPEED, YD-REVIEW, YD-MILES)
+
+UNNAMED_ROAD = "an unnamed road"
+
+
+def road_description(name: str | None) -> str:
+    """A road as a customer knows it: its name or reference (``A64``, ``Station Road``).
+    A map's internal way id (digits only) or nothing at all is "an unnamed road"."""
+    text = (name or "").strip()
+    if not text or text.isdigit() or text.lower().startswith(("way/", "edge/")):
+        return UNNAMED_ROAD
+    return text
+
+
+def whole_mph(value: float | Decimal | str | None) -> int | None:
+    """A speed in whole miles per hour, rounded down: a letter never overstates a speed."""
+    if value is None or value == "":
+        return None
+    return int(Decimal(str(value)))
+
+
+def speeding_alert(
+    *,
+    at: datetime,
+    road_name: str | None,
+    limit_mph: float | Decimal | str | None,
+    speed_mph: float | Decimal | str | None,
+    notice_proposed: bool,
+) -> Letter:
+    """YD-SPEED-1..3: what the Smartbox recorded, in London time and whole mph; the rule
+    that fired stays on the staff record, never in the letter."""
+    limit = (
+        None
+        if limit_mph is None or limit_mph == ""
+        else int(Decimal(str(limit_mph)).quantize(Decimal(1), ROUND_HALF_UP))
+    )  # posted limits are whole numbers; 29.8 from a km/h conversion reads 30
+    speed = whole_mph(speed_mph)
+    rows = [
+        ("When", long_datetime(at)),
+        ("Where", road_description(road_name)),
+    ]
+    if limit is not None:
+        rows.append(("Speed limit", f"{limit} mph"))
+    if speed is not None:
+        rows.append(("Your speed", f"{speed} mph"))
+    return Letter(
+        "Notice of cancellation proposed: speeding"
+        if notice_proposed
+        else "A speeding alert on your Young Driver policy",
+        (
+            "Your Smartbox recorded the driving below. Speeding puts you and others at risk "
+            "and your policy terms allow us to act on it.",
+            "Because this follows earlier alerts, we propose to give notice of cancellation. "
+            "Our team will review the evidence before any notice is issued, and you can call us."
+            if notice_proposed
+            else "Please keep to the limit. Repeated or serious speeding can lead to a notice of "
+            "cancellation.",
+        ),
+        tuple(rows),
+    )
+
+
+def review_outcome(
+    *,
+    review_date: date,
+    period_score: object,
+    previous_score: object,
+    current_premium: Decimal,
+    new_premium: Decimal,
+    adjustment: Decimal,
+    effective_on: date,
+    capped: bool,
+    cap_percent: str = "150%",
+) -> Letter:
+    """YD-REVIEW-3/4: the outcome of a 90-day driving review."""
+    paragraphs = [
+        f"We have reviewed your driving for the 90 days to {format_date(review_date)}.",
+        f"Your driving score for the period was {period_score} (previous {previous_score}).",
+        (
+            f"Your annual premium changes from {money(current_premium)} to "
+            f"{money(new_premium)}. For the rest of this policy year that is "
+            f"{money(abs(adjustment))} {'to pay' if adjustment > 0 else 'back to you'}, not "
+            f"before {format_date(effective_on)} (14 days' notice)."
+            if new_premium != current_premium
+            else "Your premium stays the same."
+        ),
+    ]
+    if capped:
+        paragraphs.append(
+            f"The increase is capped: a driving review never takes the premium above "
+            f"{cap_percent} of your renewal premium."
+        )
+    return Letter("The outcome of your 90-day driving review", tuple(paragraphs))
+
+
+def mileage_top_up(*, tracked: int, declared: int, miles: int, gross: Decimal) -> Letter:
+    """YD-MILES-1, YD-CANCEL-5: more miles driven than declared so far: a top-up is needed."""
+    return Letter(
+        "Your mileage: a top-up is needed",
+        (
+            f"Your Smartbox has tracked {tracked:,} miles. That is more than your declared "
+            f"{declared:,} miles a year allows for so far.",
+            f"To stay insured you need a top-up of {miles:,} miles, costing {money(gross)} "
+            "including IPT. You can buy it in the app or by calling us. If you do not, we will "
+            "have to give notice of cancellation.",
         ),
     )

@@ -17,7 +17,7 @@ from decimal import ROUND_CEILING, Decimal
 from covernote.domain.calendar import days_on_cover, term_days
 from covernote.domain.decisions import Decision
 from covernote.domain.errors import DomainError, ErrorCode
-from covernote.domain.money import ZERO, round_money
+from covernote.domain.money import ZERO, gbp, round_money
 from covernote.domain.young_driver.params import YoungDriverParams
 
 MILES_PER_TOP_UP_UNIT = 1000  # YD-MILES-1: top-ups are priced per 1,000 miles
@@ -75,7 +75,7 @@ def mileage_check(
     d.step(
         "YD-MILES-1",
         f"Exceeded by {excess.quantize(Decimal('0.1'))} miles: top-up of {top_up_miles} miles "
-        f"({units} × £{params.mileage_top_up_price_per_1000})",
+        f"({units} × {gbp(params.mileage_top_up_price_per_1000)})",
         net,
     )
     d.step("PLT-8", "IPT on the top-up premium", ipt)

@@ -21,6 +21,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from covernote.domain.errors import DomainError, ErrorCode
+from covernote.domain.letterhead import Disclosures, parse_disclosures
 
 HUNDRED = Decimal(100)
 
@@ -141,6 +142,7 @@ class YoungDriverParams:
     add_ons: Mapping[str, AddOn]
     mileage_top_up_price_per_1000: Decimal  # YD-MILES-1, £ net of IPT per 1,000 miles
     premium_finance: PremiumFinance
+    disclosures: Disclosures  # YD-INFO: insurer, FSCS and applicable-law text for documents
 
 
 def percent_text(rate: Decimal) -> str:
@@ -418,6 +420,8 @@ def parse_params(mapping: Mapping[str, Any], source: str) -> YoungDriverParams:
     )
     pf.done()
 
+    disclosures = parse_disclosures(root.raw("disclosures"), source)
+
     root.done()
     return YoungDriverParams(
         code=code,
@@ -433,4 +437,5 @@ def parse_params(mapping: Mapping[str, Any], source: str) -> YoungDriverParams:
         add_ons=add_ons,
         mileage_top_up_price_per_1000=top_up_price,
         premium_finance=finance,
+        disclosures=disclosures,
     )

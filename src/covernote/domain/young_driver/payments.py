@@ -24,7 +24,7 @@ from decimal import ROUND_DOWN, Decimal
 from covernote.domain.calendar import add_months
 from covernote.domain.decisions import Decision
 from covernote.domain.errors import DomainError, ErrorCode
-from covernote.domain.money import PENNY, ZERO, round_money
+from covernote.domain.money import PENNY, ZERO, gbp, round_money
 from covernote.domain.young_driver.params import YoungDriverParams, percent_text
 
 
@@ -110,7 +110,7 @@ def instalment_plan(
     )
     d.step(
         "YD-PAY-1",
-        f"First instalment £{amounts[0]} (takes the remainder), then {count - 1} × £{amounts[-1]}",
+        f"First instalment {gbp(amounts[0])} (takes the remainder), then {count - 1} × {gbp(amounts[-1])}",
         amounts[0],
     )
     d.amounts.update(total_payable=total, total_charge_for_credit=charge)

@@ -22,7 +22,7 @@ from decimal import Decimal
 
 from covernote.domain.decisions import Decision
 from covernote.domain.errors import DomainError, ErrorCode
-from covernote.domain.money import ZERO, round_money
+from covernote.domain.money import ZERO, gbp, round_money
 from covernote.domain.young_driver.params import IntBand, YoungDriverParams, percent_text
 
 # PLT-3: inputs the rating code must never accept (Equality Act 2010 protected
@@ -176,7 +176,9 @@ def quote(rating_input: RatingInput, params: YoungDriverParams) -> Decision:
 
     ipt = round_money(premium * params.ipt_rate)
     gross = premium + ipt
-    d.step("PLT-8", f"Motor premium net £{premium}, IPT at {percent_text(params.ipt_rate)}", ipt)
+    d.step(
+        "PLT-8", f"Motor premium net {gbp(premium)}, IPT at {percent_text(params.ipt_rate)}", ipt
+    )
     d.step("PLT-8", "Motor premium gross (net + IPT)", gross)
 
     commission = round_money(premium * params.commission_rate)
@@ -198,8 +200,8 @@ def quote(rating_input: RatingInput, params: YoungDriverParams) -> Decision:
         add_ons_gross += add_on_gross
         d.step(
             "YD-SALE-1",
-            f"{add_on.name}, underwritten by {add_on.insurer}: net £{round_money(add_on.price)}"
-            f" + IPT £{add_on_ipt}",
+            f"{add_on.name}, underwritten by {add_on.insurer}: net {gbp(round_money(add_on.price))}"
+            f" + IPT {gbp(add_on_ipt)}",
             add_on_gross,
             insurer=add_on.insurer,
         )
@@ -209,14 +211,16 @@ def quote(rating_input: RatingInput, params: YoungDriverParams) -> Decision:
         d.step(
             "PLT-11",
             f"Commission on {add_on.name} ({percent_text(add_on.commission_rate)})"
-            + (f", plus per-policy fee £{add_on.per_policy_fee}" if add_on.per_policy_fee else ""),
+            + (
+                f", plus per-policy fee {gbp(add_on.per_policy_fee)}"
+                if add_on.per_policy_fee
+                else ""
+            ),
             this_commission + add_on.per_policy_fee,
         )
 
     arrangement = params.fees.arrangement
-    d.step(
-        "YD-FEE-ARR", "Arrangement fee (includes the Smartbox; no IPT on fees, PLT-8)", arrangement
-    )
+    d.step("YD-FEE-ARR", "Arrangement fee (includes the Smartbox; no IPT on fees)", arrangement)
     total = gross + add_ons_gross + arrangement
     d.step("YD-RATE", "Total payable: motor gross + add-ons + arrangement fee", total)
 

@@ -23,7 +23,7 @@ from decimal import Decimal
 from covernote.domain.calendar import term_days
 from covernote.domain.decisions import Decision
 from covernote.domain.errors import DomainError, ErrorCode
-from covernote.domain.money import round_money
+from covernote.domain.money import gbp, round_money
 from covernote.domain.young_driver.params import ReviewBand, YoungDriverParams, percent_text
 
 SCORE_MIN = Decimal(0)  # YD-SCORE-2: scores are 0-100
@@ -181,8 +181,8 @@ def premium_review(
     d.step(
         "YD-REVIEW-3",
         f"Cap: {percent_text(params.review.cap_rate_of_renewal)} of the renewal premium "
-        f"£{round_money(renewal_premium)} = £{cap}"
-        + (f"; proposed £{proposed} capped" if capped else "; proposed premium within the cap"),
+        f"{gbp(round_money(renewal_premium))} = {gbp(cap)}"
+        + (f"; proposed {gbp(proposed)} capped" if capped else "; proposed premium within the cap"),
         new_premium,
         cap=cap,
     )
@@ -190,7 +190,7 @@ def premium_review(
     adjustment = round_money((new_premium - current_premium) * remaining / term)
     d.step(
         "YD-REVIEW-2",
-        f"Pro-rata difference: (£{new_premium} − £{round_money(current_premium)}) × "
+        f"Pro-rata difference: ({gbp(new_premium)} − {gbp(round_money(current_premium))}) × "
         f"{remaining} ÷ {term} days "
         + ("(charge)" if adjustment > 0 else "(refund)" if adjustment < 0 else "(no change)"),
         adjustment,

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 
-from covernote.accounts.models import Role
+from covernote.accounts.models import FirmKind, Role
 from covernote.billing.models import AccountKind
 from covernote.billing.services import account_ensure
+from covernote.documents.letterhead import letterhead
 from covernote.documents.models import Document
 from covernote.documents.services import document_issue
 from covernote.domain.decisions import Decision
@@ -19,6 +20,7 @@ from covernote.domain.gap import letters
 from covernote.domain.gap import policy_lifecycle as lifecycle
 from covernote.domain.gap.eligibility import Vehicle as DomainVehicle
 from covernote.domain.gap.letters import Letter
+from covernote.domain.gap.params import GapParams
 from covernote.gap.inputs import VehicleInput
 from covernote.gap.models import (
     GapClaim,
@@ -27,6 +29,7 @@ from covernote.gap.models import (
 )
 from covernote.gap.valuation import valuation_source
 from covernote.parties.models import Customer
+from covernote.products.selectors import params_of
 
 PRODUCT = "gap"
 #: Who may quote, sell, transfer and cancel GAP (PLT-4); checked by ``require_role``.
@@ -161,7 +164,15 @@ def letter_issue(
     *, actor: Any, customer: Customer, kind: str, letter: Letter, related: Any, key: str
 ) -> Document:
     """Issue one GAP document or letter (PLT-7) in the customer's channel and format
-    (PLT-2); the idempotency key names the event, so a retry never sends twice."""
+    (PLT-2); the idempotency key names the event, so a retry never sends twice. The
+    footer carries the sender, the selling broker and the disclosures of the product
+    version the policy is pinned to (issue 13, YD-INFO)."""
+    policy = related if isinstance(related, GapPolicy) else getattr(related, "policy", None)
+    head = (
+        letterhead(broker=policy.firm, disclosures=params_of(policy.config).disclosures)
+        if isinstance(policy, GapPolicy)
+        else None
+    )
     return document_issue(
         actor=actor,
         customer=customer,
@@ -171,6 +182,7 @@ def letter_issue(
         context={"letter": letter},
         related=related,
         idempotency_key=key,
+        letterhead=head,
     )
 
 
@@ -183,6 +195,7 @@ def policy_facts(p: GapPolicy, *, vehicle: Vehicle | None = None) -> letters.Pol
     return letters.PolicyFacts(
         number=p.number,
         holder_name=p.customer.full_name,
+        salutation=p.customer.salutation,
         vehicle=vehicle_facts(vehicle or p.vehicle),
         start_on=p.start_on,
         end_on=p.end_on,
@@ -199,10 +212,26 @@ def policy_facts(p: GapPolicy, *, vehicle: Vehicle | None = None) -> letters.Pol
     )
 
 
+def schedule_terms(p: GapPolicy) -> letters.ScheduleTerms:
+    """The wording's figures from the product version this policy was sold under (ADR
+    0005): a later version never changes what an issued schedule says."""
+    params: GapParams = params_of(p.config)
+    broker = p.firm if p.firm is not None and p.firm.kind == FirmKind.BROKER.value else None
+    return letters.ScheduleTerms(
+        cooling_off_days=params.cancellation.cooling_off_days,
+        excess_cap=params.cover.excess_benefit_cap,
+        retention_fee=params.cancellation.retention_fee,
+        insurer_notice_days=params.cancellation.insurer_notice_days,
+        insurer=params.disclosures.insurer,
+        broker=broker.name if broker is not None else "",
+    )
+
+
 def claim_facts(c: GapClaim) -> letters.ClaimFacts:
     return letters.ClaimFacts(
         reference=c.reference,
         policy_number=c.policy.number,
         registration=c.policy.vehicle.registration,
         holder_name=c.customer.full_name,
+        salutation=c.customer.salutation,
     )

@@ -38,6 +38,7 @@ from covernote.gap.services._common import (
     policy_facts,
     replayed,
     require_idempotency_key,
+    schedule_terms,
     terminate_policy,
 )
 from covernote.gap.services.fraud import fraud_db_submit
@@ -149,11 +150,7 @@ def gap_policy_bind(
         actor=actor,
         customer=q.customer,
         kind="gap_schedule",
-        letter=letters.schedule(
-            facts,
-            cooling_off_days=params.cancellation.cooling_off_days,
-            excess_cap=params.cover.excess_benefit_cap,
-        ),
+        letter=letters.schedule(facts, terms=schedule_terms(policy)),
         related=policy,
         key=f"gap-schedule:{policy.number}",
     )

@@ -9,7 +9,12 @@ from django import forms
 from covernote.accounts.models import Firm, FirmKind
 from covernote.domain.errors import DomainError
 from covernote.parties.contact import normalise_phone, normalise_postcode
-from covernote.parties.models import CHANNEL_CHOICES, FORMAT_CHOICES, NATION_CHOICES
+from covernote.parties.models import (
+    CHANNEL_CHOICES,
+    FORMAT_CHOICES,
+    NATION_CHOICES,
+    SALUTATION_CHOICES,
+)
 
 DIRECT = "direct"
 
@@ -19,8 +24,10 @@ FORM_FIELDS = [
     "first_name",
     "last_name",
     "date_of_birth",
+    "salutation_style",
     "address_line1",
     "address_line2",
+    "locality",
     "town",
     "postcode",
     "nation",
@@ -43,6 +50,11 @@ class CustomerForm(forms.Form):
         label="Last name",
         error_messages={"required": "Enter the customer's last name."},
     )
+    salutation_style = forms.ChoiceField(
+        choices=SALUTATION_CHOICES,
+        initial="title_surname",
+        label="How to greet them in letters",
+    )
     date_of_birth = forms.DateField(
         label="Date of birth",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -53,7 +65,10 @@ class CustomerForm(forms.Form):
     )
     address_line1 = forms.CharField(required=False, max_length=200, label="Address line 1")
     address_line2 = forms.CharField(required=False, max_length=200, label="Address line 2")
-    town = forms.CharField(required=False, max_length=100, label="Town or city")
+    locality = forms.CharField(
+        required=False, max_length=100, label="Village or district (optional)"
+    )
+    town = forms.CharField(required=False, max_length=100, label="Post town")
     postcode = forms.CharField(
         required=False,
         max_length=10,

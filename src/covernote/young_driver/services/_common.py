@@ -26,7 +26,7 @@ from covernote.young_driver.models import (
     PolicyVersion,
     YDPolicy,
 )
-from covernote.young_driver.selectors import policy_scope
+from covernote.young_driver.selectors import policy_letterhead, policy_scope
 
 FAULT_REPLACEMENT = "fault_replacement"  # install task reason: never escalated (YD-BOX-FAULT)
 
@@ -167,6 +167,7 @@ def _letter(
         },
         related=policy,
         idempotency_key=key,
+        letterhead=policy_letterhead(policy),
     )
 
 

@@ -14,6 +14,7 @@ from covernote.documents.services import document_issue
 from covernote.domain.calendar import add_months
 from covernote.domain.errors import DomainError, ErrorCode
 from covernote.domain.young_driver import payments as pay
+from covernote.domain.young_driver.params import percent_text
 from covernote.products.selectors import params_of
 from covernote.young_driver import adapters
 from covernote.young_driver import ledger as yd_ledger
@@ -32,6 +33,7 @@ from covernote.young_driver.models import (
     YDPolicy,
     YDQuote,
 )
+from covernote.young_driver.selectors import policy_letterhead
 from covernote.young_driver.services._common import (
     _device_allocate,
     _install_task,
@@ -223,9 +225,11 @@ def yd_policy_buy(
             "task": task,
             "device": device,
             "params": params,
+            "box_refund_percent": percent_text(params.fees.box_return_refund_rate),
         },
         related=policy,
         idempotency_key=f"yd-schedule-{policy.number}",
+        letterhead=policy_letterhead(policy),
     )
     audit_record(
         actor=actor,

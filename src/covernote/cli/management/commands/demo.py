@@ -14,10 +14,33 @@ from covernote.parties.services import adjustment_record, customer_create
 
 DEMO_PASSWORD = "covernote-demo-2026"
 
+# name, kind, phone, FCA firm reference number, company number, registered office
+# (issue 13: every letter carries them). Illustrative: the numbers are not real firms'.
 FIRMS = [
-    ("Coplus Insurance Services", FirmKind.INTERMEDIARY, "0191 000 0000", "300001"),
-    ("Northgate Motor Brokers", FirmKind.BROKER, "0113 496 0000", "400001"),
-    ("Harbour Lane Insurance Brokers", FirmKind.BROKER, "023 9618 0000", "400002"),
+    (
+        "Coplus Insurance Services",
+        FirmKind.INTERMEDIARY,
+        "0191 000 0000",
+        "300001",
+        "09876543",
+        "Coplus House\n1 Quayside\nNEWCASTLE UPON TYNE\nNE1 3DX",
+    ),
+    (
+        "Northgate Motor Brokers",
+        FirmKind.BROKER,
+        "0113 496 0000",
+        "400001",
+        "08765432",
+        "Northgate Chambers\n12 Park Row\nLEEDS\nLS1 5HD",
+    ),
+    (
+        "Harbour Lane Insurance Brokers",
+        FirmKind.BROKER,
+        "023 9618 0000",
+        "400002",
+        "07654321",
+        "3 Harbour Lane\nPORTSMOUTH\nPO1 3LJ",
+    ),
 ]
 
 USERS = [
@@ -86,6 +109,7 @@ CUSTOMERS: list[dict[str, Any]] = [
         "title": "Mr",
         "date_of_birth": date(1988, 9, 3),
         "address_line1": "7 Mill Lane",
+        "locality": "Horbury",
         "town": "Wakefield",
         "postcode": "WF1 3QT",
         "email": "d.okafor@example.com",
@@ -98,6 +122,7 @@ CUSTOMERS: list[dict[str, Any]] = [
         "first_name": "Fiona",
         "last_name": "MacLeod",
         "title": "Ms",
+        "salutation_style": "first_name",  # she asked to be written to as "Dear Fiona"
         "date_of_birth": date(1979, 1, 30),
         "address_line1": "3 Quay Street",
         "town": "Glasgow",
@@ -131,10 +156,18 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args: Any, **options: Any) -> None:
         firms = {}
-        for name, kind, phone, frn in FIRMS:
+        for name, kind, phone, frn, company_number, office in FIRMS:
             firm, _ = Firm.objects.get_or_create(
                 name=name, defaults={"kind": kind.value, "phone": phone, "fca_number": frn}
             )
+            # a demo loaded before issue 13 gains the identity its letters now print
+            identity = {"fca_number": frn, "company_number": company_number}
+            identity["registered_office"] = office
+            changed = [k for k, v in identity.items() if not getattr(firm, k)]
+            for key in changed:
+                setattr(firm, key, identity[key])
+            if changed:
+                firm.save(update_fields=changed)
             firms[name] = firm
         TermsOfService.objects.get_or_create(version="1.0", defaults={"body": TERMS_V1})
         users = {}
