@@ -18,6 +18,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
 from covernote.api.parser import BodyError
+from covernote.domain.bounds import every_error, label_of
 from covernote.domain.errors import DomainError, ErrorCode
 
 log = logging.getLogger("covernote.api")
@@ -73,11 +74,7 @@ problem = problem_response  # the name the API modules use
 
 def field_label(field: str) -> str:
     """``purchase_lines.0.amount`` -> ``Purchase lines 1 amount`` (people count from 1)."""
-    parts = []
-    for part in field.split("."):
-        parts.append(str(int(part) + 1) if part.isdigit() else part.replace("_", " "))
-    text = " ".join(parts)
-    return text[:1].upper() + text[1:]
+    return label_of(field)
 
 
 def _plain(message: str) -> str:
@@ -89,8 +86,12 @@ def validation_errors(errs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Every invalid field, each as {field, label, message, rule}."""
     out = []
     for err in errs:
-        loc = [str(p) for p in err.get("loc", []) if p not in _WHERE]
-        field = ".".join(loc) or None
+        field = None
+        for part in (p for p in err.get("loc", []) if p not in _WHERE):
+            if isinstance(part, int) and field is not None:
+                field += f"[{part}]"  # purchase_lines[0].amount, as the inputs name it
+            else:
+                field = str(part) if field is None else f"{field}.{part}"
         ctx = err.get("ctx") or {}
         rule = ctx.get("rule") if isinstance(ctx, dict) else None
         message = _plain(str(err.get("msg", "invalid")))
@@ -109,7 +110,16 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(DomainError)
     def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
         status = exc.status if isinstance(exc, BodyError) else _STATUS.get(exc.code, 422)
-        label = field_label(exc.field) if exc.field else None
+        errors = [
+            {
+                "field": e.field,
+                "label": field_label(e.field),
+                "message": e.message,
+                "rule": e.rule,
+            }
+            for e in every_error(exc)
+            if e.field
+        ]
         return problem_response(
             request,
             status=status,
@@ -118,9 +128,7 @@ def install(api: NinjaAPI) -> None:
             code=str(exc.code),
             rule=exc.rule,
             field=exc.field,
-            errors=[{"field": exc.field, "label": label, "message": exc.message, "rule": exc.rule}]
-            if exc.field
-            else None,
+            errors=errors or None,
         )
 
     @api.exception_handler(ValidationError)
@@ -134,7 +142,7 @@ def install(api: NinjaAPI) -> None:
             title="Invalid request",
             detail=f"{first['label']}: {first['message']}{more}",
             code="invalid",
-            rule="API-INPUT",
+            rule=first.get("rule") or "API-INPUT",
             field=first["field"],
             errors=errors,
         )

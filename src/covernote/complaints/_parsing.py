@@ -8,11 +8,24 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, get_args
 
+from covernote.domain.bounds import (
+    BoundError,
+    check_day,
+    check_moment,
+    check_money,
+    check_text,
+    label_of,
+)
 from covernote.domain.complaints.returns import Outcome, RedressType
 from covernote.domain.errors import DomainError, ErrorCode
+
+#: The most redress a complaint response records (COMP-7). The FOS award limit is
+#: £445,000 (complaints referred from 1 April 2025); a firm may pay more, but a figure
+#: over £1,000,000 on a motor intermediary's complaint is a typing error, not redress.
+REDRESS_CEILING = Decimal("1000000.00")
 
 TRUE = {True, "true", "True", "yes", "on", "1"}
 FALSE = {False, "false", "False", "no", "off", "0", ""}
@@ -37,25 +50,49 @@ def one_of(
     data[name] = str(value)
 
 
-def non_negative_decimal(data: dict[str, Any], name: str, rule: str = "COMP-1") -> None:
+def bounded_money(value: Any, name: str, rule: str, **bounds: Any) -> Decimal:
+    """Money through the shared checker (ADR 0023): sub-penny, ``true``, full-width digits
+    and amounts over the column or the ceiling are refused, naming the field."""
+    try:
+        return check_money(value, **bounds)
+    except BoundError as exc:
+        raise DomainError(
+            ErrorCode.INVALID, f"{label_of(name)}: {exc.problem}", rule, name
+        ) from None
+
+
+def non_negative_decimal(
+    data: dict[str, Any], name: str, rule: str = "COMP-1", **bounds: Any
+) -> None:
+    """A figure of the complainant's (turnover, balance sheet…): the column's 14 digits."""
     value = data.get(name)
     if is_blank(value):
         data[name] = None
         return
-    try:
-        amount = Decimal(str(value))
-    except InvalidOperation as exc:
-        raise DomainError(ErrorCode.INVALID, f"{name} is not a number", rule, name) from exc
-    if amount < 0:
-        raise DomainError(ErrorCode.INVALID, f"{name} cannot be negative", rule, name)
-    data[name] = amount
+    data[name] = bounded_money(value, name, rule, **{"max_digits": 14, **bounds})
 
 
-def required_text(data: dict[str, Any], name: str, message: str, rule: str) -> None:
-    value = str(data.get(name) or "").strip()
-    if not value:
+def required_text(
+    data: dict[str, Any], name: str, message: str, rule: str, max_length: int = 20_000
+) -> None:
+    value = data.get(name)
+    if is_blank(value) or (isinstance(value, str) and not value.strip()):
         raise DomainError(ErrorCode.REQUIRED, message, rule, name)
-    data[name] = value
+    data[name] = bounded_text(value, name, rule, max_length, multiline=True)
+
+
+def bounded_text(
+    value: Any, name: str, rule: str, max_length: int, *, multiline: bool = False
+) -> str:
+    """Text that fits its column, without NUL or other control characters (ADR 0023)."""
+    try:
+        return check_text(
+            "" if value is None else value, max_length=max_length, multiline=multiline
+        )
+    except BoundError as exc:
+        raise DomainError(
+            ErrorCode.INVALID, f"{label_of(name)}: {exc.problem}", rule, name
+        ) from None
 
 
 def yes_no(name: str, value: Any) -> bool:
@@ -94,16 +131,9 @@ def redress_paid(data: dict[str, Any]) -> None:
     data["redress_amount"], data["redress_type"] = None, None
     if is_blank(amount):
         return
-    try:
-        value = Decimal(str(amount))
-    except InvalidOperation as exc:
-        raise DomainError(
-            ErrorCode.INVALID, "redress amount is not a number", "COMP-7", "redress_amount"
-        ) from exc
-    if value < 0:
-        raise DomainError(
-            ErrorCode.INVALID, "redress cannot be negative", "COMP-7", "redress_amount"
-        )
+    value = bounded_money(
+        amount, "redress_amount", "COMP-7", max_digits=12, ceiling=REDRESS_CEILING
+    )
     if value == 0:
         return
     if not kind or kind not in RedressType.__members__.values():
@@ -144,24 +174,19 @@ def iso_timestamp(value: Any, field: str) -> datetime:
             ErrorCode.INVALID, f"{field} must be an ISO timestamp string", "G2", field
         )
     try:
-        moment = datetime.fromisoformat(value)
-    except ValueError as exc:
+        return check_moment(value)
+    except BoundError as exc:
         raise DomainError(
-            ErrorCode.INVALID, f"{field} is not an ISO timestamp: {value!r}", "G2", field
-        ) from exc
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        raise DomainError(
-            ErrorCode.INVALID, f"{field} must carry a time zone offset (e.g. +00:00)", "G2", field
-        )
-    return moment
+            ErrorCode.INVALID, f"{label_of(field)}: {exc.problem}", "G2", field
+        ) from None
 
 
 def iso_date(value: Any, field: str, rule: str) -> date:
     if not isinstance(value, str):
         raise DomainError(ErrorCode.INVALID, f"{field} must be an ISO date string", rule, field)
     try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
+        return check_day(value)
+    except BoundError as exc:
         raise DomainError(
-            ErrorCode.INVALID, f"{field} is not an ISO date (YYYY-MM-DD): {value!r}", rule, field
-        ) from exc
+            ErrorCode.INVALID, f"{label_of(field)}: {exc.problem}", rule, field
+        ) from None

@@ -19,6 +19,8 @@ from typing import Any, ClassVar, Literal, Self, get_args
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from covernote.complaints._parsing import (
+    bounded_money,
+    bounded_text,
     check_fields,
     is_blank,
     iso_date,
@@ -31,11 +33,19 @@ from covernote.complaints._parsing import (
     response_outcome,
     yes_no,
 )
+from covernote.domain.bounds import (
+    EARLIEST_DAY,
+    BoundError,
+    InvalidInput,
+    check_day,
+    check_int,
+    check_moment,
+    label_of,
+)
 from covernote.domain.calendar import Nation
 from covernote.domain.complaints.eligibility import ComplainantType
 from covernote.domain.complaints.returns import Outcome, RedressType
 from covernote.domain.errors import DomainError, ErrorCode
-from covernote.domain.money import non_negative_money, to_money
 
 ProcedureCode = Literal["broker_platform", "young_driver", "gap_claim", "gap_sale"]
 ChannelCode = Literal["phone", "email", "letter", "web", "in_person"]
@@ -55,6 +65,17 @@ ActivityCode = Literal["insurance_distribution", "claims_handling", "claims_mana
 SubjectCode = Literal["firm_service", "claims_management", "panel_solicitor_conduct"]
 EscalationReason = Literal["not_resolved", "rejected_resolution"]
 FosOutcomeCode = Literal["upheld", "not_upheld"]
+
+#: The earliest receipt a complaint may record: DISP came into force with the Financial
+#: Ombudsman Service on 1 December 2001 (FSMA 2000 "N2"); nothing before it is a DISP
+#: complaint (ADR 0023). Not in the future: the register service checks that (a clock).
+RECEIVED_FLOOR = date(2001, 12, 1)
+#: Text lengths are the columns' (complaints.models; a test keeps them equal). Free text
+#: (description, reasons) is a TextField: 20,000 characters is about eight pages.
+LEN = {"policy_reference": 60, "claim_reference": 60, "fos_reference": 40, "yd_subject": 30}
+LONG_TEXT = 20_000
+NOTE_LENGTH = 2_000
+EMPLOYEES = (0, 10_000_000)
 
 MONEY_EVIDENCE = ("annual_turnover_gbp", "balance_sheet_gbp", "annual_income_gbp", "net_assets_gbp")
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
@@ -87,6 +108,59 @@ CLOCK_FIELDS = frozenset(
 # --- parsing helpers (the door's, never the services') --------------------------------
 
 
+def received(value: Any, field: str = "received_at", rule: str = "COMP-1") -> datetime:
+    """When the complaint was received: a date and time with a real offset, not before
+    DISP existed (1 December 2001)."""
+    try:
+        moment = check_moment(value)  # a real offset (G2)
+    except BoundError as exc:
+        raise DomainError(
+            ErrorCode.INVALID, f"{label_of(field)}: {exc.problem}", "G2", field
+        ) from None
+    try:
+        return check_moment(moment, earliest=RECEIVED_FLOOR)
+    except BoundError as exc:
+        raise DomainError(
+            ErrorCode.INVALID,
+            f"{label_of(field)}: {exc.problem} (complaints are recorded under DISP, in force "
+            f"from {RECEIVED_FLOOR.isoformat()})",
+            rule,
+            field,
+        ) from None
+
+
+def whole(value: Any, field: str, bounds: tuple[int, int], rule: str = "COMP-FOS-ELIG") -> int:
+    try:
+        return check_int(value, ge=bounds[0], le=bounds[1])
+    except BoundError as exc:
+        raise DomainError(
+            ErrorCode.INVALID, f"{label_of(field)}: {exc.problem}", rule, field
+        ) from None
+
+
+def a_day(value: Any, field: str, rule: str, earliest: date = EARLIEST_DAY) -> date | None:
+    if is_blank(value):
+        return None
+    try:
+        return check_day(value, earliest=earliest)
+    except BoundError as exc:
+        raise DomainError(
+            ErrorCode.INVALID, f"{label_of(field)}: {exc.problem}", rule, field
+        ) from None
+
+
+def fx_rate(data: dict[str, Any], rule: str = "COMP-FOS-ELIG") -> None:
+    """EUR per GBP (the column holds 10 digits, 6 after the point): above 0, at most 100."""
+    value = data.get("eur_per_gbp")
+    if is_blank(value):
+        data["eur_per_gbp"] = None
+        return
+    rate = bounded_money(value, "eur_per_gbp", rule, max_digits=10, places=6, ceiling=Decimal(100))
+    if rate == 0:
+        raise DomainError(ErrorCode.INVALID, "EUR per GBP: must be above 0", rule, "eur_per_gbp")
+    data["eur_per_gbp"] = rate
+
+
 class ComplaintInput(BaseModel):
     """Base of every input: frozen, unknown fields refused (named, with the rule)."""
 
@@ -99,19 +173,24 @@ class ComplaintInput(BaseModel):
         try:
             return cls.model_validate({**(data or {}), **values})
         except ValidationError as exc:
-            error = exc.errors()[0]
-            field = ".".join(str(p) for p in error["loc"]) or None
-            if error["type"] == "missing":
-                raise DomainError(
-                    ErrorCode.REQUIRED, f"{field} is required", cls.RULE, field
-                ) from None
-            if error["type"] == "extra_forbidden":
-                raise DomainError(
-                    ErrorCode.INVALID, f"unknown field {field!r}", cls.RULE, field
-                ) from None
-            raise DomainError(
-                ErrorCode.INVALID, f"{field}: {error['msg']}", cls.RULE, field
-            ) from None
+            errors = []
+            for error in exc.errors():
+                field = ".".join(str(p) for p in error["loc"]) or None
+                rule = (error.get("ctx") or {}).get("rule") or cls.RULE
+                if error["type"] == "missing":
+                    errors.append(
+                        DomainError(ErrorCode.REQUIRED, f"{field} is required", rule, field)
+                    )
+                elif error["type"] == "extra_forbidden":
+                    errors.append(
+                        DomainError(ErrorCode.INVALID, f"unknown field {field!r}", rule, field)
+                    )
+                else:
+                    label = label_of(field) if field else "Request"
+                    errors.append(
+                        DomainError(ErrorCode.INVALID, f"{label}: {error['msg']}", rule, field)
+                    )
+            raise (errors[0] if len(errors) == 1 else InvalidInput(errors)) from None
 
 
 # --- register (COMP-1, COMP-FOS-ELIG) ---------------------------------------------------
@@ -153,26 +232,29 @@ class ComplaintRegistration(ComplaintInput):
             raise DomainError(
                 ErrorCode.REQUIRED, "received_at is required", "COMP-1", "received_at"
             )
-        if not isinstance(received_at, datetime) or received_at.tzinfo is None:
-            raise DomainError(
-                ErrorCode.INVALID,
-                "received_at must be a date and time with a time zone",
-                "G2",
-                "received_at",
-            )
-        required_text(data, "description", "describe what the complaint is about", "COMP-1")
-        one_of(data, "procedure", ProcedureCode)
-        data["yd_subject"] = str(data.get("yd_subject") or "").strip()
-        one_of(data, "complainant_type", ComplainantCode, "consumer")
+        errors: list[DomainError] = []
+
+        def take(check: Any, *args: Any, **kwargs: Any) -> Any:
+            try:
+                return check(*args, **kwargs)
+            except DomainError as exc:
+                errors.append(exc)
+                return None
+
+        data["received_at"] = take(received, received_at)
+        take(required_text, data, "description", "describe what the complaint is about", "COMP-1")
+        take(one_of, data, "procedure", ProcedureCode)
+        data["yd_subject"] = take(bounded_text, data.get("yd_subject"), "yd_subject", "COMP-1", 30)
+        take(one_of, data, "complainant_type", ComplainantCode, "consumer")
         employees = data.get("employees")
-        try:
-            data["employees"] = None if is_blank(employees) else int(str(employees))
-        except (TypeError, ValueError) as exc:
-            raise DomainError(
-                ErrorCode.INVALID, "employees must be a whole number", "COMP-1", "employees"
-            ) from exc
-        for name in (*MONEY_EVIDENCE, "eur_per_gbp"):
-            non_negative_decimal(data, name)
+        data["employees"] = (
+            None
+            if is_blank(employees)
+            else take(whole, employees, "employees", EMPLOYEES, "COMP-1")
+        )
+        for name in MONEY_EVIDENCE:
+            take(non_negative_decimal, data, name, "COMP-1")
+        take(fx_rate, data, "COMP-1")
         one_of(data, "subject", SubjectCode, "firm_service")
         one_of(data, "channel", ChannelCode)
         one_of(data, "product", ProductCode)
@@ -182,9 +264,11 @@ class ComplaintRegistration(ComplaintInput):
         else:
             one_of(data, "regulated_activity", ActivityCode)
         for name in ("policy_reference", "claim_reference"):
-            data[name] = str(data.get(name) or "")[:60]
+            data[name] = take(bounded_text, data.get(name), name, "COMP-1", LEN[name])
         for name in ("vulnerability_identified", "vulnerability_related_cause"):
             data[name] = bool(data.get(name))
+        if errors:
+            raise InvalidInput(errors)
         return data
 
     @property
@@ -218,6 +302,8 @@ class Escalation(ComplaintInput):
                 "COMP-3",
                 "reason",
             )
+        if isinstance(data, dict) and data.get("escalated_at") is not None:
+            data["escalated_at"] = received(data["escalated_at"], "escalated_at", "COMP-3")
         return data
 
 
@@ -294,6 +380,7 @@ class HoldingResponse(ComplaintInput):
                     "COMP-6",
                     "expected_by",
                 )
+            data["expected_by"] = a_day(data["expected_by"], "expected_by", "COMP-6")
         return data
 
 
@@ -301,6 +388,16 @@ class Withdrawal(ComplaintInput):
     RULE: ClassVar[str] = "COMP-7"
 
     note: str = ""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _door(cls, raw: Any) -> Any:
+        data = raw_dict(raw)
+        if isinstance(data, dict):
+            data["note"] = bounded_text(
+                data.get("note"), "note", "COMP-7", NOTE_LENGTH, multiline=True
+            )
+        return data
 
 
 # --- FOS (COMP-4, COMP-FOS-ELIG) ----------------------------------------------------------
@@ -322,16 +419,15 @@ class FosReferral(ComplaintInput):
         data = raw_dict(raw)
         if not isinstance(data, dict):
             return data
-        required_text(data, "fos_reference", "record the FOS case reference", "COMP-4")
+        required_text(
+            data, "fos_reference", "record the FOS case reference", "COMP-4", LEN["fos_reference"]
+        )
         if data.get("referred_on") is None:
             raise DomainError(
                 ErrorCode.REQUIRED, "when did the complainant refer?", "COMP-4", "referred_on"
             )
-        non_negative_decimal(data, "eur_per_gbp")
-        if data["eur_per_gbp"] is not None and data["eur_per_gbp"] == 0:
-            raise DomainError(
-                ErrorCode.INVALID, "eur_per_gbp must be above 0", "COMP-4", "eur_per_gbp"
-            )
+        data["referred_on"] = a_day(data["referred_on"], "referred_on", "COMP-4", RECEIVED_FLOOR)
+        fx_rate(data, "COMP-4")
         return data
 
 
@@ -363,6 +459,7 @@ class FosDecision(ComplaintInput):
             raise DomainError(
                 ErrorCode.REQUIRED, "when did the FOS decide?", "COMP-4", "decided_on"
             )
+        data["decided_on"] = a_day(data["decided_on"], "decided_on", "COMP-4", RECEIVED_FLOOR)
         redress_paid(data)
         if data["redress_amount"] is not None and data["fos_outcome"] == "not_upheld":
             raise DomainError(
@@ -371,7 +468,7 @@ class FosDecision(ComplaintInput):
                 "COMP-4",
                 "redress_amount",
             )
-        data["note"] = str(data.get("note") or "")
+        data["note"] = bounded_text(data.get("note"), "note", "COMP-4", NOTE_LENGTH, multiline=True)
         return data
 
 
@@ -428,7 +525,7 @@ class Reclassification(ComplaintInput):
                 data[name] = yes_no(name, data[name])
             else:
                 one_of(data, name, kind)
-        data["note"] = str(data.get("note") or "").strip()
+        data["note"] = bounded_text(data.get("note"), "note", "COMP-7", NOTE_LENGTH, multiline=True)
         return data
 
     @property
@@ -562,22 +659,18 @@ class EligibilityQuery(ComplaintInput):
                 ErrorCode.INVALID, f"complainant must be one of {allowed}", rule, "complainant"
             ) from exc
         employees = data.get("employees")
-        if employees is not None and (
-            isinstance(employees, bool) or not isinstance(employees, int) or employees < 0
-        ):
-            raise DomainError(
-                ErrorCode.INVALID, "employees must be a whole number >= 0", rule, "employees"
-            )
+        if employees is not None:
+            if not isinstance(employees, int):  # JSON: a number, not "12"
+                raise DomainError(
+                    ErrorCode.INVALID, "employees must be a whole number >= 0", rule, "employees"
+                )
+            employees = whole(employees, "employees", EMPLOYEES, rule)
         money = {
-            name: non_negative_money(data[name], field=name, rule=rule)
+            name: bounded_money(data[name], name, rule, max_digits=14)
             for name in MONEY_EVIDENCE
             if name in data
         }
-        fx = None
-        if "eur_per_gbp" in data:
-            fx = to_money(data["eur_per_gbp"], field="eur_per_gbp", rule=rule)
-            if fx <= 0:
-                raise DomainError(
-                    ErrorCode.INVALID, "eur_per_gbp must be positive", rule, "eur_per_gbp"
-                )
-        return cls(complainant=complainant, employees=employees, eur_per_gbp=fx, **money)
+        fx_rate(data, rule)
+        return cls(
+            complainant=complainant, employees=employees, eur_per_gbp=data["eur_per_gbp"], **money
+        )

@@ -20,6 +20,15 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any, TypeVar
 
+from covernote.domain.bounds import (
+    BoundError,
+    Fields,
+    check_day,
+    check_int,
+    check_moment,
+    check_money,
+    check_text,
+)
 from covernote.domain.errors import DomainError, ErrorCode
 from covernote.domain.gap.cancellation import InsurerReason
 from covernote.domain.gap.claims import Misrepresentation, MotorSection, Peril, Territory
@@ -31,18 +40,50 @@ from covernote.domain.gap.eligibility import (
     VehicleUse,
 )
 from covernote.domain.gap.purchase import PriceLine, PriceLineKind
-from covernote.domain.money import non_negative_money
 
 E = TypeVar("E", bound=StrEnum)
 
 EXCLUSION_ID = re.compile(r"^GAP-(EXCL|CLAIM|FRAUD|TERM)-\d+$")
 
+#: Bounds at the door (ADR 0023). Text lengths are the columns' (gap.models; a test keeps
+#: them equal); money has the columns' 12 digits and a ceiling no real GAP figure reaches
+#: (GAP-ELIG-2 refuses a price over £125,000 as a decision; the door refuses nonsense).
+LEN = {
+    "registration": 12,
+    "make": 60,
+    "model": 100,
+    "valuation_code": 40,
+    "line_description": 200,
+    "lender": 120,
+    "agreement_number": 60,
+    "insurer": 120,
+    "policy_number": 60,
+    "idempotency_key": 200,
+}
+MONEY_DIGITS = 12
+MONEY_CEILING = Decimal("1000000.00")
+NOTE_LENGTH = 2000
+TERM_MONTHS = (1, 120)
+GROSS_WEIGHT_KG = (1, 50_000)
+
 
 # --------------------------------------------------------------------------- field readers
 
 
-def money(value: Any, name: str, rule: str) -> Decimal:
-    return non_negative_money(value, field=name, rule=rule)
+def _refused(name: str, rule: str, exc: BoundError) -> DomainError:
+    return DomainError(ErrorCode.INVALID, f"{label(name)}: {exc.problem}", rule, name)
+
+
+def label(name: str) -> str:
+    return Fields().label(name)
+
+
+def money(value: Any, name: str, rule: str, ceiling: Decimal = MONEY_CEILING) -> Decimal:
+    """Pounds and pence at most the ceiling; sub-penny, ``true`` and floats refused."""
+    try:
+        return check_money(value, max_digits=MONEY_DIGITS, ceiling=ceiling)
+    except BoundError as exc:
+        raise _refused(name, rule, exc) from None
 
 
 def optional_money(value: Any, name: str, rule: str) -> Decimal | None:
@@ -60,14 +101,34 @@ def choice(enum: type[E], value: Any, name: str, rule: str) -> E:
 
 
 def day(value: Any, name: str, rule: str) -> date:
-    if isinstance(value, date) and not isinstance(value, datetime):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            pass
-    raise DomainError(ErrorCode.INVALID, f"{name} must be a date (YYYY-MM-DD)", rule, name)
+    """A day from 1900 to 2100 (the services check it against the clock)."""
+    try:
+        return check_day(value)
+    except BoundError as exc:
+        raise _refused(name, rule, exc) from None
+
+
+def text(value: Any, name: str, rule: str, max_length: int, *, multiline: bool = False) -> str:
+    try:
+        return check_text(
+            "" if value is None else value, max_length=max_length, multiline=multiline
+        )
+    except BoundError as exc:
+        raise _refused(name, rule, exc) from None
+
+
+def whole(value: Any, name: str, rule: str, bounds: tuple[int, int]) -> int:
+    try:
+        return check_int(value, ge=bounds[0], le=bounds[1])
+    except BoundError as exc:
+        raise _refused(name, rule, exc) from None
+
+
+def moment(value: Any, name: str) -> datetime:
+    try:
+        return check_moment(value)
+    except BoundError as exc:
+        raise _refused(name, "G2", exc) from None
 
 
 def optional_day(value: Any, name: str, rule: str) -> date | None:
@@ -80,14 +141,6 @@ def yes_no(value: Any, name: str, rule: str, default: bool = False) -> bool:
     if not isinstance(value, bool):
         raise DomainError(ErrorCode.INVALID, f"{name} must be true or false", rule, name)
     return value
-
-
-def whole_number(value: Any, default: int) -> int:
-    """A whole number, or 0 when it is not one (the caller says what 0 means)."""
-    try:
-        return int(value or default)
-    except (TypeError, ValueError):
-        return 0
 
 
 def _jsonable(value: Any) -> Any:
@@ -128,34 +181,59 @@ class VehicleInput:
     principally_used_in_uk: bool = True
 
     @classmethod
-    def parse(cls, v: Mapping[str, Any]) -> VehicleInput:
+    def parse(cls, v: Mapping[str, Any], prefix: str = "vehicle.") -> VehicleInput:
+        f = Fields()
         for key in ("registration", "make", "model", "valuation_code", "first_registered_on"):
-            if not v.get(key):
-                raise DomainError(
-                    ErrorCode.REQUIRED, f"vehicle.{key} is required", "GAP-ELIG", f"vehicle.{key}"
+            if v.get(key) in (None, ""):
+                f.errors.append(
+                    DomainError(
+                        ErrorCode.REQUIRED,
+                        f"{prefix}{key} is required",
+                        "GAP-ELIG",
+                        f"{prefix}{key}",
+                    )
                 )
-        first_reg = day(v["first_registered_on"], "vehicle.first_registered_on", "GAP-ELIG-3")
-        uses = frozenset(
-            choice(VehicleUse, u, "vehicle.uses", "GAP-ELIG-7")
-            for u in v.get("uses") or ["social_domestic_pleasure"]
-        )
-        built_for = choice(
-            BuiltForMarket, v.get("built_for", "uk"), "vehicle.built_for", "GAP-ELIG-7"
-        )
-        weight = whole_number(v.get("gross_weight_kg"), 1500)
-        if weight <= 0:
-            raise DomainError(
-                ErrorCode.INVALID,
-                "gross weight must be positive",
-                "GAP-ELIG-7",
-                "vehicle.gross_weight_kg",
+
+        def txt(key: str, rule: str) -> str:
+            return f.call(lambda: text(v.get(key), f"{prefix}{key}", rule, LEN[key]))
+
+        registration = txt("registration", "GAP-ELIG-7")
+        make, model = txt("make", "GAP-ELIG-5"), txt("model", "GAP-ELIG-5")
+        code = txt("valuation_code", "GAP-ELIG-5")
+        first_reg = (
+            f.call(
+                lambda: day(v["first_registered_on"], f"{prefix}first_registered_on", "GAP-ELIG-3")
             )
+            if v.get("first_registered_on")
+            else None
+        )
+        uses = f.call(
+            lambda: frozenset(
+                choice(VehicleUse, u, f"{prefix}uses", "GAP-ELIG-7")
+                for u in v.get("uses") or ["social_domestic_pleasure"]
+            )
+        )
+        built_for = f.call(
+            lambda: choice(
+                BuiltForMarket, v.get("built_for", "uk"), f"{prefix}built_for", "GAP-ELIG-7"
+            )
+        )
+        raw_weight = v.get("gross_weight_kg")
+        weight = f.call(
+            lambda: whole(
+                1500 if raw_weight in (None, "") else raw_weight,
+                f"{prefix}gross_weight_kg",
+                "GAP-ELIG-7",
+                GROSS_WEIGHT_KG,
+            )
+        )
+        f.done()
         return cls(
-            registration=str(v["registration"]).upper().replace(" ", ""),
-            make=str(v["make"]),
-            model=str(v["model"]),
-            valuation_code=str(v["valuation_code"]).strip().upper(),
-            first_registered_on=first_reg,
+            registration=registration.upper().replace(" ", ""),
+            make=make,
+            model=model,
+            valuation_code=code.upper(),
+            first_registered_on=first_reg,  # type: ignore[arg-type]  # required above
             uses=uses,
             gross_weight_kg=weight,
             built_for=built_for,
@@ -168,17 +246,23 @@ class VehicleInput:
 
 
 def price_lines(raw: Iterable[Mapping[str, Any]]) -> tuple[PriceLine, ...]:
-    """The vehicle invoice lines (GAP-DEF-PRICE)."""
-    return tuple(
-        PriceLine(
-            kind=choice(
-                PriceLineKind, ln.get("kind"), f"purchase_lines[{i}].kind", "GAP-DEF-PRICE"
-            ),
-            amount=money(ln.get("amount"), f"purchase_lines[{i}].amount", "GAP-DEF-PRICE"),
-            description=str(ln.get("description") or ""),
+    """The vehicle invoice lines (GAP-DEF-PRICE); every bad line is reported."""
+    f = Fields()
+    lines = []
+    for i, ln in enumerate(raw):
+        where = f"purchase_lines[{i}]"
+        kind = f.call(choice, PriceLineKind, ln.get("kind"), f"{where}.kind", "GAP-DEF-PRICE")
+        amount = f.call(money, ln.get("amount"), f"{where}.amount", "GAP-DEF-PRICE")
+        description = f.call(
+            text,
+            ln.get("description"),
+            f"{where}.description",
+            "GAP-DEF-PRICE",
+            LEN["line_description"],
         )
-        for i, ln in enumerate(raw)
-    )
+        lines.append(PriceLine(kind=kind, amount=amount, description=description))
+    f.done()
+    return tuple(lines)
 
 
 @dataclass(frozen=True)
@@ -193,20 +277,33 @@ class FinanceInput:
             raise DomainError(
                 ErrorCode.REQUIRED, "finance.lender is required", "GAP-DEF-OFB", "finance.lender"
             )
-        return cls(
-            lender=str(f["lender"]),
-            amount_advanced=money(
-                f.get("amount_advanced"), "finance.amount_advanced", "GAP-EXCL-8"
-            ),
-            agreement_number=str(f.get("agreement_number") or ""),
+        got = Fields()
+        lender = got.call(lambda: text(f["lender"], "finance.lender", "GAP-DEF-OFB", LEN["lender"]))
+        advanced = got.call(
+            lambda: money(f.get("amount_advanced"), "finance.amount_advanced", "GAP-EXCL-8")
         )
+        agreement = got.call(
+            lambda: text(
+                f.get("agreement_number"),
+                "finance.agreement_number",
+                "GAP-DEF-OFB",
+                LEN["agreement_number"],
+            )
+        )
+        got.done()
+        return cls(lender=lender, amount_advanced=advanced, agreement_number=agreement)
 
 
 def motor_policy(mp: Mapping[str, Any]) -> MotorPolicy:
     """GAP-ELIG-1: the motor policy recorded at sale."""
     motor = MotorPolicy(
-        insurer=str(mp.get("insurer") or ""),
-        policy_number=str(mp.get("policy_number") or ""),
+        insurer=text(mp.get("insurer"), "motor_policy.insurer", "GAP-ELIG-1", LEN["insurer"]),
+        policy_number=text(
+            mp.get("policy_number"),
+            "motor_policy.policy_number",
+            "GAP-ELIG-1",
+            LEN["policy_number"],
+        ),
         cover=choice(
             MotorCover, mp.get("cover", "comprehensive"), "motor_policy.cover", "GAP-ELIG-1"
         ),
@@ -241,28 +338,36 @@ class QuoteInput:
 
     @classmethod
     def parse(cls, data: Mapping[str, Any]) -> QuoteInput:
-        vehicle = VehicleInput.parse(data.get("vehicle") or {})
-        lines = price_lines(data.get("purchase_lines") or [])
+        """Every field is read; every refusal is reported at once (ADR 0023)."""
+        f = Fields()
+        vehicle = f.call(lambda: VehicleInput.parse(data.get("vehicle") or {}))
+        lines = f.call(lambda: price_lines(data.get("purchase_lines") or []))
         finance = data.get("finance") or None
         mp = data.get("motor_policy") or None
-        fin = FinanceInput.parse(finance) if finance else None
-        motor = motor_policy(mp) if mp else None
-        holder = choice(
-            HolderRelationship,
-            data.get("holder_relationship", "owner"),
-            "holder_relationship",
-            "GAP-ELIG-4",
-        )
-        ownership = day(data.get("ownership_date"), "ownership_date", "GAP-ELIG-6")
-        start_on = optional_day(data.get("start_on"), "start_on", "GAP-PRICE-1")
-        term = whole_number(data.get("term_months"), 0)
-        if term <= 0:
-            raise DomainError(
-                ErrorCode.INVALID,
-                "term_months must be a positive whole number",
-                "GAP-PRICE-1",
-                "term_months",
+        fin = f.call(lambda: FinanceInput.parse(finance)) if finance else None
+        motor = f.call(lambda: motor_policy(mp)) if mp else None
+        holder = f.call(
+            lambda: choice(
+                HolderRelationship,
+                data.get("holder_relationship", "owner"),
+                "holder_relationship",
+                "GAP-ELIG-4",
             )
+        )
+        ownership = f.call(lambda: day(data.get("ownership_date"), "ownership_date", "GAP-ELIG-6"))
+        start_on = f.call(lambda: optional_day(data.get("start_on"), "start_on", "GAP-PRICE-1"))
+        term = f.call(
+            lambda: whole(data.get("term_months"), "term_months", "GAP-PRICE-1", TERM_MONTHS)
+        )
+        limit = f.call(
+            lambda: money(data.get("limit_of_liability"), "limit_of_liability", "GAP-LIMIT")
+        )
+        info_on = f.call(
+            lambda: optional_day(
+                data.get("prescribed_info_given_on"), "prescribed_info_given_on", "GAP-SALE-1"
+            )
+        )
+        f.done()
         return cls(
             vehicle=vehicle,
             purchase_lines=lines,
@@ -272,14 +377,10 @@ class QuoteInput:
             ownership_date=ownership,
             start_on=start_on,
             term_months=term,
-            limit_of_liability=money(
-                data.get("limit_of_liability"), "limit_of_liability", "GAP-LIMIT"
-            ),
+            limit_of_liability=limit,
             sold_with_vehicle=bool(data.get("sold_with_vehicle")),
             customer_initiated=bool(data.get("customer_initiated")),
-            prescribed_info_given_on=optional_day(
-                data.get("prescribed_info_given_on"), "prescribed_info_given_on", "GAP-SALE-1"
-            ),
+            prescribed_info_given_on=info_on,
         )
 
     def as_json(self) -> dict[str, Any]:
@@ -311,12 +412,19 @@ class TransferInput:
 
     @classmethod
     def parse(cls, data: Mapping[str, Any]) -> TransferInput:
+        f = Fields()
+        vehicle = f.call(VehicleInput.parse, data.get("vehicle") or {})
+        lines = f.call(price_lines, data.get("purchase_lines") or [])
+        key = f.call(text, data.get("idempotency_key"), "idempotency_key", "API-IDEMPOTENCY", 200)
+        transfer_on = f.call(optional_day, data.get("transfer_on"), "transfer_on", "GAP-EXCL-9")
+        note = f.call(text, data.get("note"), "note", "GAP-EXCL-9", NOTE_LENGTH, multiline=True)
+        f.done()
         return cls(
-            vehicle=VehicleInput.parse(data.get("vehicle") or {}),
-            purchase_lines=price_lines(data.get("purchase_lines") or []),
-            idempotency_key=str(data.get("idempotency_key") or ""),
-            transfer_on=optional_day(data.get("transfer_on"), "transfer_on", "GAP-EXCL-9"),
-            note=str(data.get("note") or ""),
+            vehicle=vehicle,
+            purchase_lines=lines,
+            idempotency_key=key,
+            transfer_on=transfer_on,
+            note=note,
         )
 
     def lines_json(self) -> list[dict[str, Any]]:
@@ -345,19 +453,28 @@ class CancelInput:
 
     @classmethod
     def parse(cls, data: Mapping[str, Any]) -> CancelInput:
-        kind = choice(CancellationKind, data.get("kind"), "kind", "GAP-CANCEL")
+        f = Fields()
+        kind = f.call(choice, CancellationKind, data.get("kind"), "kind", "GAP-CANCEL")
         reason = data.get("reason") or None
+        insurer_reason = (
+            f.call(choice, InsurerReason, reason, "reason", "GAP-CANCEL-4")
+            if reason and kind is CancellationKind.INSURER
+            else None
+        )
+        notice_on = f.call(day, data.get("notice_on"), "notice_on", "GAP-CANCEL")
+        disposed_on = f.call(optional_day, data.get("disposed_on"), "disposed_on", "GAP-CANCEL")
+        fraud_on = f.call(
+            optional_day, data.get("fraudulent_act_on"), "fraudulent_act_on", "GAP-FRAUD-1"
+        )
+        key = f.call(text, data.get("idempotency_key"), "idempotency_key", "API-IDEMPOTENCY", 200)
+        f.done()
         return cls(
             kind=kind,
-            notice_on=day(data.get("notice_on"), "notice_on", "GAP-CANCEL"),
-            reason=choice(InsurerReason, reason, "reason", "GAP-CANCEL-4")
-            if reason and kind is CancellationKind.INSURER
-            else None,
-            disposed_on=optional_day(data.get("disposed_on"), "disposed_on", "GAP-CANCEL"),
-            fraudulent_act_on=optional_day(
-                data.get("fraudulent_act_on"), "fraudulent_act_on", "GAP-FRAUD-1"
-            ),
-            idempotency_key=str(data.get("idempotency_key") or "") or None,
+            notice_on=notice_on,
+            reason=insurer_reason,
+            disposed_on=disposed_on,
+            fraudulent_act_on=fraud_on,
+            idempotency_key=key or None,
         )
 
 
@@ -378,31 +495,38 @@ class ClaimRegistration:
 
     @classmethod
     def parse(cls, data: Mapping[str, Any]) -> ClaimRegistration:
-        event_at, notified_at = data.get("event_at"), data.get("notified_at")
-        for name, moment in (("event_at", event_at), ("notified_at", notified_at)):
-            if moment is not None and not isinstance(moment, datetime):
-                raise DomainError(ErrorCode.INVALID, "enter a date and time", "G2", name)
-        if event_at is None:
+        if data.get("event_at") is None:
             raise DomainError(ErrorCode.REQUIRED, "event_at is required", "G2", "event_at")
-        if event_at.tzinfo is None or (notified_at is not None and notified_at.tzinfo is None):
-            raise DomainError(ErrorCode.INVALID, "timestamps need a time zone", "G2", "event_at")
+        f = Fields()
+        event_at = f.call(moment, data.get("event_at"), "event_at")
+        notified = data.get("notified_at")
+        notified_at = None if notified is None else f.call(moment, notified, "notified_at")
+        loss_on = f.call(optional_day, data.get("total_loss_on"), "total_loss_on", "GAP-CLAIM-1")
+        notice_on = f.call(
+            optional_day, data.get("written_notice_on"), "written_notice_on", "GAP-CLAIM-1"
+        )
+        territory = f.call(
+            choice, Territory, data.get("territory", "england"), "territory", "GAP-DEF-TERR"
+        )
+        section = f.call(
+            choice,
+            MotorSection,
+            data.get("motor_section", "accidental_damage"),
+            "motor_section",
+            "GAP-CLAIM-2",
+        )
+        description = f.call(
+            text, data.get("description"), "description", "GAP-CLAIM-1", NOTE_LENGTH, multiline=True
+        )
+        f.done()
         return cls(
             event_at=event_at,
             notified_at=notified_at,
-            total_loss_on=optional_day(data.get("total_loss_on"), "total_loss_on", "GAP-CLAIM-1"),
-            written_notice_on=optional_day(
-                data.get("written_notice_on"), "written_notice_on", "GAP-CLAIM-1"
-            ),
-            territory=choice(
-                Territory, data.get("territory", "england"), "territory", "GAP-DEF-TERR"
-            ),
-            motor_section=choice(
-                MotorSection,
-                data.get("motor_section", "accidental_damage"),
-                "motor_section",
-                "GAP-CLAIM-2",
-            ),
-            description=str(data.get("description") or ""),
+            total_loss_on=loss_on,
+            written_notice_on=notice_on,
+            territory=territory,
+            motor_section=section,
+            description=description,
         )
 
 
@@ -430,23 +554,32 @@ class ClaimFigures:
             if f.get(key) in (None, ""):
                 raise DomainError(ErrorCode.REQUIRED, f"{key} is required", "GAP-COVER", key)
 
-        def opt(key: str, rule: str) -> Decimal | None:
-            return optional_money(f.get(key), key, rule)
+        got = Fields()
 
-        return cls(
-            settlement=money(f["settlement"], "settlement", "GAP-DEF-SETTLE"),
-            motor_excess=money(f["motor_excess"], "motor_excess", "GAP-COVER-3"),
+        def opt(key: str, rule: str) -> Decimal | None:
+            return got.call(optional_money, f.get(key), key, rule)
+
+        percent = f.get("contributory_percent")
+        figures = cls(
+            settlement=got.call(money, f["settlement"], "settlement", "GAP-DEF-SETTLE"),
+            motor_excess=got.call(money, f["motor_excess"], "motor_excess", "GAP-COVER-3"),
             accepted_settlement=opt("accepted_settlement", "GAP-BEST-1"),
             market_value=opt("market_value", "GAP-DEF-MV"),
-            contributory_percent=opt("contributory_percent", "GAP-EXCL-18"),
+            contributory_percent=None
+            if percent in (None, "")
+            else got.call(
+                money, percent, "contributory_percent", "GAP-EXCL-18", ceiling=Decimal(100)
+            ),
             contributory_amount=opt("contributory_amount", "GAP-EXCL-18"),
-            vat_recovered=yes_no(f.get("vat_recovered"), "vat_recovered", "GAP-EXCL-14"),
-            waive_market_value=yes_no(
-                f.get("waive_market_value"), "waive_market_value", "GAP-BEST-1"
+            vat_recovered=got.call(yes_no, f.get("vat_recovered"), "vat_recovered", "GAP-EXCL-14"),
+            waive_market_value=got.call(
+                yes_no, f.get("waive_market_value"), "waive_market_value", "GAP-BEST-1"
             ),
             premium_charged=opt("premium_charged", "PLT-10"),
             premium_would_have_charged=opt("premium_would_have_charged", "PLT-10"),
         )
+        got.done()
+        return figures
 
     @classmethod
     def from_json(cls, stored: Mapping[str, Any] | None) -> ClaimFigures | None:
@@ -505,7 +638,12 @@ class ClaimFactsInput:
                 facts.get("vehicle_surrendered_or_written_off", True)
             ),
             payment_made=bool(facts.get("payment_made", True)),
-            days_in_europe_this_cover_year=int(facts.get("days_in_europe_this_cover_year") or 0),
+            days_in_europe_this_cover_year=whole(
+                facts.get("days_in_europe_this_cover_year") or 0,
+                "days_in_europe_this_cover_year",
+                "GAP-DEF-TERR",
+                (0, 366),
+            ),
             perils=frozenset(
                 choice(Peril, x, "perils", "GAP-CLAIM-3") for x in facts.get("perils") or []
             ),
@@ -546,15 +684,21 @@ class AssessInput:
         facts: Mapping[str, Any] | None = None,
         finance_lines: Iterable[tuple[str, Any]] = (),
     ) -> AssessInput:
+        f = Fields()
         lines = tuple(
-            (str(k), money(a, f"finance_lines[{i}].amount", "GAP-DEF-OFB"))
+            (
+                f.call(text, k, f"finance_lines[{i}].kind", "GAP-DEF-OFB", 40),
+                f.call(money, a, f"finance_lines[{i}].amount", "GAP-DEF-OFB"),
+            )
             for i, (k, a) in enumerate(finance_lines)
         )
-        return cls(
-            figures=ClaimFigures.parse(figures),
-            facts=ClaimFactsInput.parse(facts or {}),
+        parsed = cls(
+            figures=f.call(ClaimFigures.parse, figures),
+            facts=f.call(ClaimFactsInput.parse, facts or {}),
             finance_lines=lines,
         )
+        f.done()
+        return parsed
 
 
 @dataclass(frozen=True)
@@ -577,7 +721,9 @@ class DecideInput:
                     "exclusion_ids",
                 )
         return cls(
-            approve=bool(data.get("approve")), exclusion_ids=ids, note=str(data.get("note") or "")
+            approve=bool(data.get("approve")),
+            exclusion_ids=ids,
+            note=text(data.get("note"), "note", "GAP-CLAIM-3", NOTE_LENGTH, multiline=True),
         )
 
 
@@ -595,7 +741,12 @@ class DocumentsRequest:
             raise DomainError(
                 ErrorCode.REQUIRED, "name the documents still needed", "GAP-CLAIM-1", "documents"
             )
-        return cls(documents=wanted, note=str(data.get("note") or ""))
+        f = Fields()
+        for i, d in enumerate(wanted):
+            f.call(text, d, f"documents[{i}]", "GAP-CLAIM-1", 200)
+        note = f.call(text, data.get("note"), "note", "GAP-CLAIM-1", NOTE_LENGTH, multiline=True)
+        f.done()
+        return cls(documents=wanted, note=note)
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,11 @@ def failing_rules(data: EligibilityInput) -> list[str]:
 def test_eligible_quote_passes_every_rule():
     decision = check_eligibility(GOOD, PARAMS)
     assert decision.outcome == "eligible"
-    assert [s.rule for s in decision.steps] == [f"GAP-ELIG-{n}" for n in range(1, 8)]
+    assert [s.rule for s in decision.steps] == [
+        "GAP-ELIG-1",
+        "GAP-DEF-PRICE",
+        *(f"GAP-ELIG-{n}" for n in range(2, 8)),
+    ]
     require_eligible(decision)  # does not raise
 
 

@@ -93,9 +93,9 @@ def test_gap_elig_bad_quote_input_names_the_field_and_rule(change, field, rule):
     assert (err.field, err.rule) == (field, rule)
 
 
-def test_gap_price_1_term_message_is_unchanged():
+def test_gap_price_1_term_message_names_the_label_and_what_is_allowed():
     err = refused(QuoteInput.parse, {**QUOTE, "term_months": "x"})
-    assert err.message == "term_months must be a positive whole number"
+    assert err.message == "Term months: must be a whole number from 1 to 120; you sent x"
 
 
 def test_gap_cancel_1_customer_cancellation_input():
@@ -122,7 +122,11 @@ def test_gap_claim_1_registration_needs_time_zones_and_a_known_territory():
     ok = ClaimRegistration.parse({"event_at": datetime(2026, 3, 1, 9, tzinfo=UTC)})
     assert ok.territory is Territory.ENGLAND
     err = refused(ClaimRegistration.parse, {"event_at": datetime(2026, 3, 1, 9)})
-    assert (err.field, err.rule, err.message) == ("event_at", "G2", "timestamps need a time zone")
+    assert (err.field, err.rule, err.message) == (
+        "event_at",
+        "G2",
+        "Event at: must carry a time zone offset (e.g. +01:00 or Z)",
+    )
     err = refused(
         ClaimRegistration.parse,
         {"event_at": datetime(2026, 3, 1, 9, tzinfo=UTC), "territory": "mars"},

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import FileResponse, HttpRequest, HttpResponse
 from ninja import Body, Field, Query, Router, Schema, Status
 
 from covernote.accounts.selectors import request_user
+from covernote.complaints._parsing import REDRESS_CEILING
 from covernote.complaints.inputs import (
+    EMPLOYEES,
+    LEN,
+    LONG_TEXT,
+    NOTE_LENGTH,
+    RECEIVED_FLOOR,
     ComplaintRegistration,
     Escalation,
     FinalResponse,
@@ -44,6 +50,7 @@ from covernote.complaints.services import (
     complaint_respond_holding,
     complaint_withdraw,
 )
+from covernote.domain.bounds import Day, Int, Moment, Money, Text
 from covernote.parties.selectors import customer_get_for
 
 router = Router(tags=["complaints"])
@@ -198,28 +205,40 @@ def complaint_out(c: Complaint, *, full: bool = False) -> ComplaintOut:
     return out
 
 
+# Bounded at the door (ADR 0023): the columns' lengths and digits, DISP's start, a
+# redress ceiling.
+Received = Annotated[datetime, Moment(earliest=RECEIVED_FLOOR, rule="COMP-1")]
+Figure = Annotated[Decimal, Money(max_digits=14, rule="COMP-FOS-ELIG")]
+Fx = Annotated[Decimal, Money(max_digits=10, places=6, ceiling="100", rule="COMP-FOS-ELIG")]
+Redress = Annotated[Decimal, Money(ceiling=REDRESS_CEILING, rule="COMP-7")]
+LongText = Annotated[str, Text(LONG_TEXT, multiline=True)]
+Note = Annotated[str, Text(NOTE_LENGTH, multiline=True)]
+Code = Annotated[str, Text(40)]
+Decided = Annotated[date, Day(earliest=RECEIVED_FLOOR, rule="COMP-4")]
+
+
 class ComplaintIn(Schema):
     model_config = {"extra": "forbid"}
 
     customer_id: int
-    received_at: datetime
+    received_at: Received
     channel: Literal["phone", "email", "letter", "web", "in_person"]
     procedure: Literal["broker_platform", "young_driver", "gap_claim", "gap_sale"]
     yd_subject: Literal["sale", "service", "claim"] | None = None
-    product: str
-    description: str = Field(min_length=1)
-    subject: str = "firm_service"
-    main_cause: str = "general_admin"
-    regulated_activity: str | None = None
-    policy_reference: str = ""
-    claim_reference: str = ""
-    complainant_type: str = "consumer"
-    employees: int | None = None
-    annual_turnover_gbp: Decimal | None = None
-    balance_sheet_gbp: Decimal | None = None
-    annual_income_gbp: Decimal | None = None
-    net_assets_gbp: Decimal | None = None
-    eur_per_gbp: Decimal | None = None
+    product: Code
+    description: Annotated[str, Text(LONG_TEXT, min_length=1, multiline=True, rule="COMP-1")]
+    subject: Code = "firm_service"
+    main_cause: Code = "general_admin"
+    regulated_activity: Code | None = None
+    policy_reference: Annotated[str, Text(LEN["policy_reference"])] = ""
+    claim_reference: Annotated[str, Text(LEN["claim_reference"])] = ""
+    complainant_type: Code = "consumer"
+    employees: Annotated[int, Int(ge=EMPLOYEES[0], le=EMPLOYEES[1])] | None = None
+    annual_turnover_gbp: Figure | None = None
+    balance_sheet_gbp: Figure | None = None
+    annual_income_gbp: Figure | None = None
+    net_assets_gbp: Figure | None = None
+    eur_per_gbp: Fx | None = None
     vulnerability_identified: bool = False
     vulnerability_related_cause: bool = False
 
@@ -228,59 +247,61 @@ class EscalateIn(Schema):
     model_config = {"extra": "forbid"}
 
     reason: Literal["not_resolved", "rejected_resolution"] = "not_resolved"
-    escalated_at: datetime | None = None
+    escalated_at: Received | None = None
 
 
 class OutcomeIn(Schema):
     model_config = {"extra": "forbid"}
 
-    outcome: str | None = None
-    reasons: str = ""
-    redress_amount: Decimal | None = None
-    redress_type: str | None = None
+    outcome: Code | None = None
+    reasons: LongText = ""
+    redress_amount: Redress | None = None
+    redress_type: Code | None = None
     consent_to_waive: bool = False
 
 
 class SummaryIn(OutcomeIn):
-    resolution: str = ""
+    resolution: LongText = ""
 
 
 class WithdrawIn(Schema):
     model_config = {"extra": "forbid"}
 
-    note: str = ""
+    note: Note = ""
 
 
 class HoldingIn(Schema):
     model_config = {"extra": "forbid"}
 
-    reason: str = ""
-    expected_by: date | None = None
+    reason: LongText = ""
+    expected_by: Annotated[date, Day(rule="COMP-6")] | None = None
 
 
 class FosReferralIn(Schema):
     model_config = {"extra": "forbid"}
 
-    referred_on: date | None = None
-    fos_reference: str = ""
-    eur_per_gbp: Decimal | None = None
+    referred_on: Decided | None = None
+    fos_reference: Annotated[str, Text(LEN["fos_reference"])] = ""
+    eur_per_gbp: Fx | None = None
 
 
 class FosOutcomeIn(Schema):
     model_config = {"extra": "forbid"}
 
-    fos_outcome: str | None = None
-    decided_on: date | None = None
-    redress_amount: Decimal | None = None
-    redress_type: str | None = None
-    note: str = ""
+    fos_outcome: Code | None = None
+    decided_on: Decided | None = None
+    redress_amount: Redress | None = None
+    redress_type: Code | None = None
+    note: Note = ""
 
 
 class ReturnQuery(Schema):
-    start: date = Field(alias="from")
-    end: date = Field(alias="to")
-    shape: str = "annex1r"
-    frn: str = ""  # one firm by its FCA reference number; ignored for brokers (PLT-4)
+    start: Annotated[date, Day()] = Field(alias="from")
+    end: Annotated[date, Day()] = Field(alias="to")
+    shape: Code = "annex1r"
+    frn: Annotated[str, Text(20)] = (
+        ""  # one firm by its FCA reference number; ignored for brokers (PLT-4)
+    )
 
 
 @router.get("", response=list[ComplaintOut])

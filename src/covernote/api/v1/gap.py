@@ -9,7 +9,8 @@ calculation its Decision with rule-cited steps.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from decimal import Decimal
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
@@ -17,9 +18,15 @@ from pydantic import Field
 
 from covernote.accounts.selectors import request_user
 from covernote.complaints.fair_value_figures import gap_complaints_by_firm
+from covernote.domain.bounds import Day, Int, Moment, Money, Text
 from covernote.gap import selectors as sel
 from covernote.gap import services as svc
 from covernote.gap.inputs import (
+    GROSS_WEIGHT_KG,
+    LEN,
+    MONEY_CEILING,
+    NOTE_LENGTH,
+    TERM_MONTHS,
     AssessInput,
     BindInput,
     CancelInput,
@@ -42,7 +49,11 @@ from covernote.parties.selectors import customer_get_for
 
 router = Router(tags=["gap"])
 
-Money = str | int
+# Bounded at the door (ADR 0023): the columns' lengths and digits, the product's ceilings.
+Price = Annotated[Decimal, Money(ceiling=MONEY_CEILING, rule="GAP-DEF-PRICE")]
+Percent = Annotated[Decimal, Money(ceiling="100", rule="GAP-EXCL-18")]
+Note = Annotated[str, Text(NOTE_LENGTH, multiline=True)]
+Key = Annotated[str, Text(200, min_length=8, rule="API-IDEMPOTENCY")]
 
 
 class Strict(Schema):
@@ -50,123 +61,133 @@ class Strict(Schema):
 
 
 class VehicleIn(Strict):
-    registration: str = Field(min_length=1, max_length=12)
-    make: str = Field(min_length=1)
-    model: str = Field(min_length=1)
-    valuation_code: str = Field(min_length=1, description="Glass's Guide code (GAP-ELIG-5)")
-    first_registered_on: date
-    uses: list[str] = ["social_domestic_pleasure"]
-    gross_weight_kg: int = 1500
+    registration: Annotated[str, Text(LEN["registration"], min_length=1, rule="GAP-ELIG-7")]
+    make: Annotated[str, Text(LEN["make"], min_length=1, rule="GAP-ELIG-5")]
+    model: Annotated[str, Text(LEN["model"], min_length=1, rule="GAP-ELIG-5")]
+    valuation_code: Annotated[str, Text(LEN["valuation_code"], min_length=1, rule="GAP-ELIG-5")] = (
+        Field(description="Glass's Guide code (GAP-ELIG-5)")
+    )
+    first_registered_on: Annotated[date, Day(rule="GAP-ELIG-3")]
+    uses: list[Annotated[str, Text(40)]] = Field(["social_domestic_pleasure"], max_length=20)
+    gross_weight_kg: Annotated[
+        int, Int(ge=GROSS_WEIGHT_KG[0], le=GROSS_WEIGHT_KG[1], rule="GAP-ELIG-7")
+    ] = 1500
     is_commercial: bool = False
     is_kit_car: bool = False
     is_invalid_carriage: bool = False
-    built_for: str = "uk"
+    built_for: Annotated[str, Text(20)] = "uk"
     registered_in_uk: bool = True
     principally_used_in_uk: bool = True
 
 
 class PurchaseLineIn(Strict):
-    kind: str
-    amount: Money
-    description: str = ""
+    kind: Annotated[str, Text(30)]
+    amount: Price
+    description: Annotated[str, Text(LEN["line_description"])] = ""
 
 
 class FinanceIn(Strict):
-    lender: str
-    amount_advanced: Money
-    agreement_number: str = ""
+    lender: Annotated[str, Text(LEN["lender"], rule="GAP-DEF-OFB")]
+    amount_advanced: Annotated[Decimal, Money(ceiling=MONEY_CEILING, rule="GAP-EXCL-8")]
+    agreement_number: Annotated[str, Text(LEN["agreement_number"])] = ""
 
 
 class MotorPolicyIn(Strict):
-    insurer: str
-    policy_number: str
-    cover: str = "comprehensive"
+    insurer: Annotated[str, Text(LEN["insurer"], rule="GAP-ELIG-1")]
+    policy_number: Annotated[str, Text(LEN["policy_number"], rule="GAP-ELIG-1")]
+    cover: Annotated[str, Text(30)] = "comprehensive"
     covers_whole_gap_period: bool
 
 
 class QuoteIn(Strict):
     customer_id: int
     vehicle: VehicleIn
-    purchase_lines: list[PurchaseLineIn]
+    purchase_lines: list[PurchaseLineIn] = Field(max_length=50)
     finance: FinanceIn | None = None
     motor_policy: MotorPolicyIn | None = None
-    holder_relationship: str = "owner"
-    ownership_date: date
-    term_months: int
-    limit_of_liability: Money
-    start_on: date | None = None
+    holder_relationship: Annotated[str, Text(30)] = "owner"
+    ownership_date: Annotated[date, Day(rule="GAP-ELIG-6")]
+    term_months: Annotated[int, Int(ge=TERM_MONTHS[0], le=TERM_MONTHS[1], rule="GAP-PRICE-1")]
+    limit_of_liability: Annotated[Decimal, Money(ceiling=MONEY_CEILING, rule="GAP-LIMIT")]
+    start_on: Annotated[date, Day(rule="GAP-PRICE-1")] | None = None
     sold_with_vehicle: bool = False
     customer_initiated: bool = False
-    prescribed_info_given_on: date | None = None
+    prescribed_info_given_on: Annotated[date, Day(rule="GAP-SALE-1")] | None = None
 
 
 class BindIn(Strict):
-    idempotency_key: str = Field(min_length=8, max_length=200)
-    documents_received_on: date | None = None
+    idempotency_key: Key
+    documents_received_on: Annotated[date, Day(rule="GAP-SALE-1")] | None = None
 
 
 class TransferIn(Strict):
     """GAP-CLAIM-3 exclusion 9: move cover to the new-for-old replacement vehicle."""
 
     vehicle: VehicleIn
-    purchase_lines: list[PurchaseLineIn]
-    idempotency_key: str = Field(min_length=8, max_length=200)
-    transfer_on: date | None = None
-    note: str = ""
+    purchase_lines: list[PurchaseLineIn] = Field(max_length=50)
+    idempotency_key: Key
+    transfer_on: Annotated[date, Day(rule="GAP-EXCL-9")] | None = None
+    note: Note = ""
 
 
 class CancelIn(Strict):
     kind: Literal["customer", "insurer", "vehicle_sold"]
-    notice_on: date
-    reason: str | None = None
-    disposed_on: date | None = None
-    fraudulent_act_on: date | None = None
-    idempotency_key: str | None = None
+    notice_on: Annotated[date, Day(rule="GAP-CANCEL")]
+    reason: Annotated[str, Text(30)] | None = None
+    disposed_on: Annotated[date, Day(rule="GAP-CANCEL")] | None = None
+    fraudulent_act_on: Annotated[date, Day(rule="GAP-FRAUD-1")] | None = None
+    idempotency_key: Key | None = None
 
 
 class ClaimIn(Strict):
-    event_at: datetime
-    notified_at: datetime | None = None
-    total_loss_on: date | None = None
-    written_notice_on: date | None = None
-    territory: str = "england"
-    motor_section: str = "accidental_damage"
-    description: str = ""
+    event_at: Annotated[datetime, Moment()]
+    notified_at: Annotated[datetime, Moment()] | None = None
+    total_loss_on: Annotated[date, Day(rule="GAP-CLAIM-1")] | None = None
+    written_notice_on: Annotated[date, Day(rule="GAP-CLAIM-1")] | None = None
+    territory: Annotated[str, Text(30)] = "england"
+    motor_section: Annotated[str, Text(30)] = "accidental_damage"
+    description: Note = ""
 
 
 class FiguresIn(Strict):
-    settlement: Money
-    motor_excess: Money
-    accepted_settlement: Money | None = None
-    market_value: Money | None = None
-    contributory_percent: Money | None = None
-    contributory_amount: Money | None = None
+    settlement: Annotated[Decimal, Money(ceiling=MONEY_CEILING, rule="GAP-DEF-SETTLE")]
+    motor_excess: Annotated[Decimal, Money(ceiling=MONEY_CEILING, rule="GAP-COVER-3")]
+    accepted_settlement: (
+        Annotated[Decimal, Money(ceiling=MONEY_CEILING, rule="GAP-BEST-1")] | None
+    ) = None
+    market_value: Annotated[Decimal, Money(ceiling=MONEY_CEILING, rule="GAP-DEF-MV")] | None = None
+    contributory_percent: Percent | None = None
+    contributory_amount: (
+        Annotated[Decimal, Money(ceiling=MONEY_CEILING, rule="GAP-EXCL-18")] | None
+    ) = None
     vat_recovered: bool = False
     waive_market_value: bool = False
-    premium_charged: Money | None = None
-    premium_would_have_charged: Money | None = None
+    premium_charged: Annotated[Decimal, Money(ceiling=MONEY_CEILING, rule="PLT-10")] | None = None
+    premium_would_have_charged: (
+        Annotated[Decimal, Money(ceiling=MONEY_CEILING, rule="PLT-10")] | None
+    ) = None
 
 
 class FinanceLineIn(Strict):
-    kind: str
-    amount: Money
+    kind: Annotated[str, Text(40)]
+    amount: Annotated[Decimal, Money(ceiling=MONEY_CEILING, rule="GAP-DEF-OFB")]
 
 
 class AssessIn(Strict):
     figures: FiguresIn
-    facts: dict[str, Any] = {}
-    finance_lines: list[FinanceLineIn] = []
+    facts: dict[str, Any] = Field({}, max_length=50)
+    finance_lines: list[FinanceLineIn] = Field([], max_length=50)
 
 
 class DecideIn(Strict):
     approve: bool
-    exclusion_ids: list[str] | None = None
-    note: str = ""
+    exclusion_ids: list[Annotated[str, Text(20)]] | None = Field(None, max_length=50)
+    note: Note = ""
 
 
 class PayIn(Strict):
-    idempotency_key: str = Field(min_length=8, max_length=200)
-    paid_on: date | None = None
+    idempotency_key: Key
+    paid_on: Annotated[date, Day(rule="GAP-CLAIM-4")] | None = None
 
 
 def _m(v: Any) -> str | None:
@@ -401,8 +422,8 @@ def value_report_out(report: sel.FairValueReport) -> dict[str, Any]:
 
 
 class DocumentsIn(Strict):
-    documents: list[str]
-    note: str = ""
+    documents: list[Annotated[str, Text(200)]] = Field(max_length=50)
+    note: Note = ""
 
 
 @router.post("/claims/{claim_id}/documents", response=dict[str, Any])
@@ -417,8 +438,8 @@ def request_claim_documents(
 
 
 class ValueQuery(Schema):
-    period_from: date = Field(alias="from")
-    period_to: date = Field(alias="to")
+    period_from: Annotated[date, Day()] = Field(alias="from")
+    period_to: Annotated[date, Day()] = Field(alias="to")
 
 
 @router.get("/value", response=dict[str, Any])

@@ -127,7 +127,7 @@ def vehicle_age_limit_date(first_registered_on: date, params: GapParams) -> date
 
 
 def check_eligibility(data: EligibilityInput, params: GapParams) -> Decision:
-    """GAP-ELIG-1..7: outcome ``"eligible"`` or ``"refused"`` with every failing rule.
+    """GAP-ELIG-1..7 and GAP-DEF-PRICE (a price above £0): outcome ``"eligible"`` or ``"refused"`` with every failing rule.
 
     ``decision.data["failures"]`` lists ``{"rule", "reason"}`` for each failure;
     each rule also writes a step with ``value`` ``"pass"`` or ``"fail"``.
@@ -162,6 +162,18 @@ def check_eligibility(data: EligibilityInput, params: GapParams) -> Decision:
         not reasons1,
         "Comprehensive motor policy covers the whole GAP period.",
         reasons1,
+    )
+
+    # GAP-DEF-PRICE: GAP makes up the gap to the price paid; with no price there is nothing
+    # to insure (a £0 price with a £10,000 limit would be a policy with no possible loss).
+    record(
+        "GAP-DEF-PRICE",
+        data.purchase_price > 0,
+        f"Purchase price {gbp(data.purchase_price)} is above £0.00.",
+        [
+            f"The purchase price is {gbp(data.purchase_price)}: GAP covers the price paid "
+            "for the vehicle, so a vehicle with no purchase price cannot be insured."
+        ],
     )
 
     # GAP-ELIG-2 purchase price cap.

@@ -66,6 +66,15 @@ def gap_quote_create(
         raise DomainError(
             ErrorCode.INVALID, "cover cannot start before the quote date", "GAP-PRICE-1", "start_on"
         )
+    latest_start = today + timedelta(days=params.quote_validity_days)
+    if start_on > latest_start:
+        raise DomainError(
+            ErrorCode.INVALID,
+            f"Start date: cover must start within {params.quote_validity_days} days of the "
+            f"quote date (by {latest_start.isoformat()}); you sent {start_on.isoformat()}",
+            "GAP-PRICE-1",
+            "start_on",
+        )
     term = data.term_months
     end_on = add_months(start_on, term) - timedelta(days=1)
     limit = data.limit_of_liability

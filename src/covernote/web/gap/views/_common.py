@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest
 
 from covernote.accounts.models import Role, User
 from covernote.accounts.selectors import request_user
+from covernote.domain.bounds import every_error
 from covernote.domain.errors import DomainError
 
 LONDON = ZoneInfo("Europe/London")
@@ -58,11 +59,14 @@ def _form_error(request: HttpRequest, exc: DomainError, fields: dict[str, str]) 
     ``fields`` maps the service's field name to the form's input name; an error about
     anything else (or no field) stays at the top of the page.
     """
-    name = fields.get(exc.field or "")
-    if name:
-        return {name: f"{exc.message} ({exc.rule})"}
-    _error(request, exc)
-    return {}
+    shown: dict[str, str] = {}
+    for err in every_error(exc):  # every refused field at once (ADR 0023)
+        name = fields.get(err.field or "")
+        if name and name not in shown:
+            shown[name] = f"{err.message} ({err.rule})"
+        elif not name:
+            _error(request, err)
+    return shown
 
 
 def _day(value: str | None, field: str = "date") -> date:

@@ -53,6 +53,7 @@ QUOTE_FIELDS = {
     },
     "finance.lender": "finance_lender",
     "finance.amount_advanced": "finance_amount_advanced",
+    "finance.agreement_number": "finance_agreement_number",
     "motor_policy.insurer": "motor_insurer",
     "motor_policy.policy_number": "motor_policy_number",
     "motor_policy.cover": "motor_cover",
@@ -77,6 +78,7 @@ def _quote_fields(post: Any) -> dict[str, str]:
     for n, i in enumerate(used):
         lines[f"purchase_lines[{n}].amount"] = f"line_{i}_amount"
         lines[f"purchase_lines[{n}].kind"] = f"line_{i}_amount"
+        lines[f"purchase_lines[{n}].description"] = f"line_{i}_amount"
     return {**QUOTE_FIELDS, **lines}
 
 
