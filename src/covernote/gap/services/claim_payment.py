@@ -35,8 +35,10 @@ from covernote.gap.services._common import (
 )
 from covernote.gap.services.cancellations import release_held_cancellations
 from covernote.gap.services.fraud import fraud_db_submit
+from covernote.transactions import retry_transaction
 
 
+@retry_transaction
 @transaction.atomic
 def gap_claim_pay(*, actor: User, claim: GapClaim, data: PayInput) -> GapClaim:
     """Pay an approved claim: ledger posting, GAP-CLAIM-4 termination, letter, CUE."""

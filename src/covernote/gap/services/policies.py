@@ -43,8 +43,10 @@ from covernote.gap.services._common import (
 )
 from covernote.gap.services.fraud import fraud_db_submit
 from covernote.products.selectors import params_of
+from covernote.transactions import retry_transaction
 
 
+@retry_transaction
 @transaction.atomic
 def gap_policy_bind(
     *,

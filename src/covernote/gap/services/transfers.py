@@ -35,8 +35,10 @@ from covernote.gap.services._common import (
 )
 from covernote.gap.services.fraud import fraud_db_submit
 from covernote.products.selectors import params_of
+from covernote.transactions import lock_row, retry_transaction
 
 
+@retry_transaction
 @transaction.atomic
 def gap_policy_transfer_vehicle(
     *,
@@ -60,10 +62,9 @@ def gap_policy_transfer_vehicle(
     if (done := replay()) is not None:
         return done
     today = today or timezone.localdate()
-    p = (
-        GapPolicy.objects.select_for_update(of=("self",))
-        .select_related("customer", "vehicle", "quote__vehicle", "config")
-        .get(pk=policy.pk)
+    lock_row(GapPolicy, policy.pk)  # the lock first, then the joins see the winner's rows
+    p = GapPolicy.objects.select_related("customer", "vehicle", "quote__vehicle", "config").get(
+        pk=policy.pk
     )
     require_same_firm(actor, p.customer.firm_id, label="customer", field="customer_id")
     if (done := replay()) is not None:
