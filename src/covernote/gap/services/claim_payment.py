@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from covernote.accounts.models import User
-from covernote.accounts.permissions import require_role
+from covernote.accounts.permissions import Action, require
 from covernote.audit.services import audit_record
 from covernote.billing.services import LedgerLine, ledger_post
 from covernote.domain.gap import claims as dclaims
@@ -25,7 +25,6 @@ from covernote.gap.models import (
     PolicyStatus,
 )
 from covernote.gap.services._common import (
-    CLAIMS_STAFF,
     claim_facts,
     ensure_accounts,
     letter_issue,
@@ -40,7 +39,7 @@ from covernote.gap.services.fraud import fraud_db_submit
 @transaction.atomic
 def gap_claim_pay(*, actor: User, claim: GapClaim, data: PayInput) -> GapClaim:
     """Pay an approved claim: ledger posting, GAP-CLAIM-4 termination, letter, CUE."""
-    require_role(actor, CLAIMS_STAFF, what="pay claims")
+    require(actor, Action.GAP_CLAIM_PAY)
     idempotency_key = data.idempotency_key
     require_idempotency_key(idempotency_key)
     done = GapClaim.objects.filter(payment_idempotency_key=idempotency_key).first()

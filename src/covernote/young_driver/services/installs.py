@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from covernote.accounts.models import User
-from covernote.accounts.permissions import require_staff
+from covernote.accounts.permissions import Action, require
 from covernote.accounts.scoping import get_in_scope, scoped
 from covernote.audit.services import audit_record
 from covernote.domain.errors import DomainError, ErrorCode
@@ -139,7 +139,7 @@ def yd_install_photo_review(
 ) -> InstallTask:
     """Staff review the photo: approved → device verified (YD-BOX-STATE), task complete."""
     approve, note = data.approve, data.note
-    require_staff(actor, what="approve installations", rule="YD-BOX-INSTALL")
+    require(actor, Action.YD_INSTALL_REVIEW)
     now = _today(today)
     p = InstallPhoto.objects.select_for_update(of=("self",)).get(pk=photo.pk)
     t = (
