@@ -190,7 +190,7 @@ PERMISSIONS: dict[Action, Permission] = {
             _CLAIMS_STAFF,
             "GAP-CLAIM-4",
             "pay claims",
-            "Up to the role's payment authority (settings CLAIM_PAYMENT_AUTHORITY); above "
+            "Up to the role's payment authority (setting COVERNOTE_CLAIM_PAYMENT_AUTHORITY); above "
             "it the payment is requested and waits for a second approver.",
         ),
         _p(
@@ -273,8 +273,11 @@ def permissions_markdown() -> str:
         )
     lines += [
         "",
-        "Claim payment authority (GAP-CLAIM-4, ADR 0026): `COVERNOTE['CLAIM_PAYMENT_AUTHORITY']`",
-        "in settings, per role, in pounds; a role not listed has no authority. A payment above",
+        "Claim payment authority (GAP-CLAIM-4, ADR 0026): the setting",
+        "`COVERNOTE_CLAIM_PAYMENT_AUTHORITY` per role in pounds (and",
+        "`COVERNOTE_CLAIM_PAYMENT_AUTHORITY_USERS` per user email); a role not listed has",
+        "no authority. Defaults: claims handler £10,000, manager £25,000, underwriter",
+        "£100,000. A payment above",
         "the payer's authority is requested, and a different user whose authority covers it",
         "approves and pays.",
         "",
