@@ -150,6 +150,7 @@ def yd_install_photo_review(
     if p.status != PhotoStatus.PENDING or t.status != InstallTaskStatus.AWAITING_APPROVAL:
         raise DomainError(ErrorCode.CONFLICT, "already reviewed", "YD-BOX-INSTALL", "photo")
     p.reviewed_by, p.reviewed_at, p.review_note = actor, timezone.now(), note[:200]
+    p.reject_reason = "" if approve else data.reason
     device = Device.objects.select_for_update(of=("self",)).get(pk=t.device_id)
     if approve:
         if device.state in (box.DeviceState.DISPATCHED.value, box.DeviceState.REMOVED.value):
@@ -180,7 +181,13 @@ def yd_install_photo_review(
         action="young_driver.install." + ("approve" if approve else "reject"),
         obj=t,
         firm_id=t.policy.firm_id,
-        after={"photo": p.pk, "device": device.serial, "device_state": device.state, "note": note},
+        after={
+            "photo": p.pk,
+            "device": device.serial,
+            "device_state": device.state,
+            "note": note,
+            "reason": p.reject_reason,
+        },
     )
     return t
 
