@@ -88,9 +88,13 @@ def test_comp4_api_final_response_requires_outcome_then_issues(api, customers):
     received = timezone.now() - timedelta(days=1)
     c = post(api("agent"), "/api/v1/complaints", payload(customers["harbour"], received)).json()
     url = f"/api/v1/complaints/{c['id']}/final-response"
-    r = post(api("manager"), url, {"reasons": "We found no error."})
+    r = post(api("manager"), url, {"reasons": "We found no error, as we explained on the phone."})
     assert r.status_code == 422 and r.json()["field"] == "outcome"
-    r = post(api("manager"), url, {"outcome": "rejected", "reasons": "We found no error."})
+    r = post(
+        api("manager"),
+        url,
+        {"outcome": "rejected", "reasons": "We found no error, as we explained on the phone."},
+    )
     assert r.status_code == 200
     assert r.json()["status"] == "final_response_issued"
     assert "complaint_final_response" in r.json()["letters"]

@@ -95,6 +95,62 @@ def bounded_text(
         ) from None
 
 
+#: A reason that closes a complaint is read by the complainant and by the FCA: at least
+#: this many words and characters, and not a placeholder (ADR 0026; "test" was seen).
+MIN_REASON_WORDS = 4
+MIN_REASON_CHARS = 20
+PLACEHOLDER_WORDS = frozenset(
+    {
+        "test",
+        "testing",
+        "tbc",
+        "tbd",
+        "n/a",
+        "na",
+        "none",
+        "done",
+        "closed",
+        "close",
+        "ok",
+        "okay",
+        "resolved",
+        "fixed",
+        "x",
+        "xx",
+        "xxx",
+        "asdf",
+        "qwerty",
+        "-",
+        ".",
+        "complaint",
+    }
+)
+
+
+def substantive_text(data: dict[str, Any], name: str, message: str, rule: str) -> None:
+    """Required, and a real explanation: at least ``MIN_REASON_WORDS`` words and
+    ``MIN_REASON_CHARS`` characters, not only placeholder words like "test"."""
+    required_text(data, name, message, rule)
+    value = str(data[name])
+    words = [w.strip(".,;:!?()\"'").lower() for w in value.split()]
+    words = [w for w in words if w]
+    if not words or all(w in PLACEHOLDER_WORDS for w in words):
+        raise DomainError(
+            ErrorCode.INVALID,
+            f'{message}: "{value[:40]}" is not a reason the complainant can read',
+            rule,
+            name,
+        )
+    if len(words) < MIN_REASON_WORDS or len(value) < MIN_REASON_CHARS:
+        raise DomainError(
+            ErrorCode.INVALID,
+            f"{message} in a full sentence (at least {MIN_REASON_WORDS} words and "
+            f"{MIN_REASON_CHARS} characters): the complainant reads it in the letter",
+            rule,
+            name,
+        )
+
+
 def yes_no(name: str, value: Any) -> bool:
     if value in TRUE:
         return True

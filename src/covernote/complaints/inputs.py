@@ -31,6 +31,7 @@ from covernote.complaints._parsing import (
     redress_paid,
     required_text,
     response_outcome,
+    substantive_text,
     yes_no,
 )
 from covernote.domain.bounds import (
@@ -329,7 +330,7 @@ class SummaryResolution(_Response):
     def _door(cls, raw: Any) -> Any:
         data = raw_dict(raw)
         if isinstance(data, dict):
-            required_text(data, "resolution", "say how the complaint was resolved", "COMP-3")
+            substantive_text(data, "resolution", "say how the complaint was resolved", "COMP-3")
             response_outcome(data, default=Outcome.UPHELD.value)
             redress_paid(data)
             data["consent_to_waive"] = bool(data.get("consent_to_waive"))
@@ -348,7 +349,7 @@ class FinalResponse(_Response):
         if isinstance(data, dict):
             response_outcome(data)
             redress_paid(data)
-            required_text(data, "reasons", "give the reasons for the outcome", "COMP-6")
+            substantive_text(data, "reasons", "give the reasons for the outcome", "COMP-6")
             data["consent_to_waive"] = bool(data.get("consent_to_waive"))
         return data
 

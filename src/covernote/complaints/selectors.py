@@ -13,7 +13,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from covernote.accounts.models import Firm, FirmKind, User
-from covernote.accounts.permissions import SELLERS, require_role
+from covernote.accounts.permissions import SELLERS, Action, require_role
 from covernote.accounts.scoping import firm_scope_q, get_in_scope, scoped
 from covernote.audit.services import audit_record
 from covernote.complaints.models import (
@@ -34,7 +34,7 @@ from covernote.domain.complaints.clocks import (
     complaint_timeline,
 )
 from covernote.domain.complaints.config import ComplaintsConfig, Contact, DestinationKind, Procedure
-from covernote.domain.complaints.procedures import destination_route
+from covernote.domain.complaints.procedures import ComplaintStatus, destination_route
 from covernote.domain.complaints.returns import (
     ComplaintRecord,
     ComplaintsReturn,
@@ -452,3 +452,12 @@ def complaints_dashboard(actor: User, now: datetime | None = None) -> dict[str, 
         "not_vulnerable": rate(not_vuln),
         "vulnerable_open": sum(1 for c in qs if c.is_open and c.vulnerability_identified),
     }
+
+
+def final_response_action(c: Complaint) -> Action:
+    """Who may send the final response: a contact-centre manager owns stage 1, the QA
+    team an escalated complaint (COMP-3). A complaint once escalated stays QA's, also
+    after a FOS referral."""
+    if c.escalated_at is not None or c.status == ComplaintStatus.STAGE2.value:
+        return Action.COMPLAINT_FINAL_RESPONSE_STAGE2
+    return Action.COMPLAINT_FINAL_RESPONSE_STAGE1

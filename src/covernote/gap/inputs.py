@@ -755,3 +755,26 @@ class PayInput:
 
     idempotency_key: str
     paid_on: date | None = None  # None: today
+
+
+@dataclass(frozen=True)
+class PaymentRequestInput:
+    """Ask a second approver to pay a claim above one's authority (ADR 0026)."""
+
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class PaymentRefusalInput:
+    """The second approver sends the payment back: why, in a sentence (ADR 0026)."""
+
+    reason: str
+
+    def __post_init__(self) -> None:
+        if len(self.reason.split()) < 3:
+            raise DomainError(
+                ErrorCode.REQUIRED,
+                "say why the payment is sent back, in a sentence",
+                "GAP-CLAIM-4",
+                "reason",
+            )

@@ -313,6 +313,20 @@ class GapClaim(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    payment_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    payment_requested_at = models.DateTimeField(null=True, blank=True)
+    payment_request_note = models.TextField(blank=True)
+    payment_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The second approver of a payment above the requester's authority.",
+    )
+    payment_approved_at = models.DateTimeField(null=True, blank=True)
     paid_amount = models.DecimalField(**MONEY, null=True, blank=True)
     paid_on = models.DateField(null=True, blank=True)
     payment_idempotency_key = models.CharField(max_length=200, unique=True, null=True, blank=True)

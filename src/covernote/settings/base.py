@@ -172,6 +172,16 @@ COVERNOTE = {
     "SMS_ADAPTER": "covernote.documents.adapters.RecordingSmsAdapter",
 }
 
+# GAP claim payment authority in pounds (GAP-CLAIM-4, ADR 0026): per role, and per user
+# (email) where one person's differs. A payment above the payer's authority is requested
+# and waits for a different user whose authority covers it. A role not listed has none.
+COVERNOTE_CLAIM_PAYMENT_AUTHORITY: dict[str, str] = {
+    "claims_handler": "10000.00",
+    "manager": "25000.00",
+    "underwriter": "100000.00",
+}
+COVERNOTE_CLAIM_PAYMENT_AUTHORITY_USERS: dict[str, str] = {}
+
 # Logs (ADR 0012): one line per event on stderr, stamped with the request id, user and
 # tenant. COVERNOTE_LOG_FORMAT=json (production default) or text; COVERNOTE_LOG_LEVEL.
 LOG_FORMAT = os.environ.get("COVERNOTE_LOG_FORMAT", "text")

@@ -108,6 +108,7 @@ GAP_STAGES: dict[str, tuple[str, str]] = {
     ClaimStatus.DOCUMENTS_OUTSTANDING.value: ("assess", "chase the documents and assess"),
     ClaimStatus.ASSESSED.value: ("decide", "approve or decline"),
     ClaimStatus.APPROVED.value: ("pay", "pay"),
+    ClaimStatus.PAYMENT_PENDING.value: ("approve_payment", "approve the payment (second approver)"),
 }
 
 

@@ -13,12 +13,13 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any, ClassVar, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
 from covernote.domain.errors import DomainError, ErrorCode
 from covernote.domain.young_driver import payments as pay
 from covernote.domain.young_driver import theft
 from covernote.domain.young_driver.cancellation import CancelledBy
+from covernote.domain.young_driver.smartbox import PHOTO_REJECTION_REASONS
 
 #: The rating facts a mid-term adjustment may change (YD-FEE-MTA).
 MTA_FIELDS = frozenset({"postcode", "annual_mileage", "licence_years", "no_claims_years"})
@@ -188,6 +189,29 @@ class PhotoReviewInput(_Input):
 
     approve: bool = True
     note: str = ""
+    #: Required to reject: a key of ``PHOTO_REJECTION_REASONS`` (the customer reads it).
+    reason: str = ""
+
+    @model_validator(mode="after")
+    def _reason(self) -> PhotoReviewInput:
+        if self.approve:
+            return self
+        if self.reason not in PHOTO_REJECTION_REASONS:
+            allowed = ", ".join(PHOTO_REJECTION_REASONS)
+            raise DomainError(
+                ErrorCode.REQUIRED,
+                f"choose why the photo is rejected ({allowed}): the customer is told",
+                "YD-BOX-INSTALL",
+                "reason",
+            )
+        if self.reason == "other" and len(self.note.split()) < 3:
+            raise DomainError(
+                ErrorCode.REQUIRED,
+                "say in a sentence what is wrong with the photo: the customer reads it",
+                "YD-BOX-INSTALL",
+                "note",
+            )
+        return self
 
 
 class TheftClaimInput(_Input):

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from covernote.accounts.models import Firm
 from covernote.domain.young_driver import lifecycle
+from covernote.domain.young_driver.smartbox import photo_rejection_message
 from covernote.domain.young_driver.stored import StoredDecision
 from covernote.parties.models import Customer
 from covernote.products.models import ProductConfiguration
@@ -389,12 +390,22 @@ class InstallPhoto(models.Model):
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_note = models.CharField(max_length=200, blank=True)
+    reject_reason = models.CharField(
+        max_length=30, blank=True, help_text="Why rejected (PHOTO_REJECTION_REASONS key)."
+    )
 
     class Meta:
         ordering: ClassVar = ["uploaded_at", "id"]
 
     def __str__(self) -> str:
         return f"InstallPhoto {self.pk}"
+
+    @property
+    def customer_message(self) -> str:
+        """What the customer reads about a rejected photo, in plain English (ADR 0026)."""
+        if self.status != PhotoStatus.REJECTED:
+            return ""
+        return photo_rejection_message(self.reject_reason, self.review_note)
 
 
 class YDCancellation(models.Model):

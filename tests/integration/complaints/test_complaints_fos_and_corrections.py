@@ -142,7 +142,9 @@ def test_comp4_referral_after_the_final_response_is_inside_the_window(register, 
         actor=m,
         complaint=c,
         now=at(2026, 3, 20),
-        data=FinalResponse.parse(outcome="rejected", reasons="No error."),
+        data=FinalResponse.parse(
+            outcome="rejected", reasons="No error, as we explained on the phone."
+        ),
     )
     c = complaint_refer_fos(
         actor=m,
@@ -183,7 +185,11 @@ def test_comp4_referral_after_six_months_is_flagged_with_the_consent_given(regis
         actor=m,
         complaint=c,
         now=at(2026, 3, 10),
-        data=FinalResponse.parse(outcome="rejected", reasons="No error.", consent_to_waive=True),
+        data=FinalResponse.parse(
+            outcome="rejected",
+            reasons="No error, as we explained on the phone.",
+            consent_to_waive=True,
+        ),
     )
     # six months after 10 March 2026 is 10 September 2026
     c = complaint_refer_fos(
@@ -275,7 +281,9 @@ def test_comp4_fos_outcome_closes_without_rewriting_the_firms_closure(register, 
         actor=m,
         complaint=c,
         now=at(2026, 3, 20),
-        data=FinalResponse.parse(outcome="rejected", reasons="No error."),
+        data=FinalResponse.parse(
+            outcome="rejected", reasons="No error, as we explained on the phone."
+        ),
     )
     complaint_refer_fos(
         actor=m,
@@ -386,7 +394,9 @@ def test_comp6_final_response_after_an_early_fos_referral_counts_our_response(re
             actor=m,
             complaint=c,
             now=at(2026, 4, 3),
-            data=FinalResponse.parse(outcome="upheld", reasons="Again."),
+            data=FinalResponse.parse(
+                outcome="upheld", reasons="Again, as we explained on the phone."
+            ),
         )
     assert err.value.rule == "COMP-6"
     # The FOS outcome is still recorded; the return keeps our closure, outcome and redress.
@@ -421,7 +431,7 @@ def test_comp6_no_final_response_after_a_summary_resolution_referred_to_the_fos(
         actor=m,
         complaint=c,
         now=at(2026, 3, 3),
-        data=SummaryResolution.parse(resolution="Refunded the fee."),
+        data=SummaryResolution.parse(resolution="Refunded the fee, as we explained on the phone."),
     )
     c = complaint_refer_fos(
         actor=m,
@@ -434,7 +444,9 @@ def test_comp6_no_final_response_after_a_summary_resolution_referred_to_the_fos(
             actor=m,
             complaint=c,
             now=at(2026, 3, 25),
-            data=FinalResponse.parse(outcome="upheld", reasons="Refund."),
+            data=FinalResponse.parse(
+                outcome="upheld", reasons="Refund, as we explained on the phone."
+            ),
         )
     assert err.value.rule == "COMP-6"
     assert Complaint.objects.get(pk=c.pk).final_response_on is None

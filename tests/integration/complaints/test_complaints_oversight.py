@@ -35,7 +35,9 @@ def seeded(register, users):
         actor=m,
         complaint=out["A"],
         now=at(2026, 1, 7),
-        data=FinalResponse.parse(outcome="upheld", reasons="Our error."),
+        data=FinalResponse.parse(
+            outcome="upheld", reasons="Our error, as we explained on the phone."
+        ),
     )
     # B: received 12 Jan, rejected 20 Feb (after 3 days, within 8 weeks = by 9 Mar)
     out["B"] = register("own", received=at(2026, 1, 12))
@@ -43,7 +45,9 @@ def seeded(register, users):
         actor=m,
         complaint=out["B"],
         now=at(2026, 2, 20),
-        data=FinalResponse.parse(outcome="rejected", reasons="No error."),
+        data=FinalResponse.parse(
+            outcome="rejected", reasons="No error, as we explained on the phone."
+        ),
     )
     # C: the north customer (adjustments recorded: vulnerable), withdrawn the next day
     out["C"] = register("north", received=at(2026, 1, 19))
@@ -56,7 +60,7 @@ def seeded(register, users):
         now=at(2026, 3, 10),
         data=FinalResponse.parse(
             outcome="partly_upheld",
-            reasons="Partly our error.",
+            reasons="Partly our error, as we explained on the phone.",
             redress_amount="100",
             redress_type="goodwill",
         ),

@@ -116,7 +116,11 @@ def test_comp6_page_offers_the_final_response_after_an_early_fos_referral(regist
     assert "referred to the FOS before it" in page and "Issue the final response" in page
     r = client.post(
         f"/backoffice/complaints/{c.pk}/final-response/",
-        {"outcome": "rejected", "reasons": "No error was made."},
+        {
+            "outcome": "rejected",
+            "reasons": "No error was made, as we explained on the phone.",
+            "confirm": "yes",
+        },
         follow=True,
     )
     assert "Final response sent." in r.content.decode()
@@ -125,3 +129,43 @@ def test_comp6_page_offers_the_final_response_after_an_early_fos_referral(regist
     page = client.get(f"/backoffice/complaints/{c.pk}/").content.decode()
     assert "referred to the FOS before it" not in page  # responded: only the FOS outcome is left
     assert "Close after the FOS outcome" in page
+
+
+FINAL = {"outcome": "upheld", "reasons": "We sent your renewal late.", "redress_amount": "75"}
+
+
+def test_comp3_final_response_post_without_confirm_shows_the_figures_and_changes_nothing(
+    register, users
+):
+    """ADR 0026: a single POST of an irreversible action does nothing but show the check."""
+    c = register("harbour", received=timezone.now())
+    client = client_for(users["manager"])
+    url = f"/backoffice/complaints/{c.pk}/final-response/"
+    r = client.post(url, {**FINAL, "redress_type": "goodwill"})
+    html = r.content.decode()
+    assert r.status_code == 200 and 'data-testid="confirm-step"' in html
+    assert "£75.00" in html and "Upheld" in html and "We sent your renewal late." in html
+    assert 'name="confirm" value="yes"' in html
+    c.refresh_from_db()
+    assert c.final_response_on is None and c.is_open and c.version == 1
+    assert not AuditRecord.objects.filter(action="complaint.final_response").exists()
+    r = client.post(url, {**FINAL, "redress_type": "goodwill", "confirm": "yes"}, follow=True)
+    assert "Final response sent." in r.content.decode()
+    c.refresh_from_db()
+    assert c.final_response_on == timezone.localdate() and c.redress_amount == 75
+
+
+def test_comp3_final_response_button_only_for_the_stage_owner(register, users):
+    c = register("harbour", received=timezone.now())
+    url = f"/backoffice/complaints/{c.pk}/"
+    assert "Issue the final response" in client_for(users["manager"]).get(url).content.decode()
+    for role in ("agent", "claims", "qa"):
+        html = client_for(users[role]).get(url).content.decode()
+        assert "Issue the final response" not in html, role
+        assert "a contact-centre manager (stage 1)" in html
+    r = client_for(users["agent"]).post(
+        f"/backoffice/complaints/{c.pk}/final-response/", {**FINAL, "confirm": "yes"}, follow=True
+    )
+    assert "(COMP-3)" in r.content.decode()
+    c.refresh_from_db()
+    assert c.final_response_on is None

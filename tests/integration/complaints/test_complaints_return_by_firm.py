@@ -66,7 +66,10 @@ def seeded(register, users, firms):
         complaint=n1,
         now=at(2026, 1, 7),
         data=FinalResponse.parse(
-            outcome="upheld", reasons="Our error.", redress_amount="50", redress_type="goodwill"
+            outcome="upheld",
+            reasons="Our error, as we explained on the phone.",
+            redress_amount="50",
+            redress_type="goodwill",
         ),
     )
     register("north", received=at(2026, 2, 2))  # N2, open
@@ -77,7 +80,7 @@ def seeded(register, users, firms):
         now=at(2026, 3, 10),
         data=FinalResponse.parse(
             outcome="partly_upheld",
-            reasons="Partly our error.",
+            reasons="Partly our error, as we explained on the phone.",
             redress_amount="100",
             redress_type="financial_loss",
         ),
@@ -87,7 +90,9 @@ def seeded(register, users, firms):
         actor=m,
         complaint=h1,
         now=at(2026, 2, 20),
-        data=FinalResponse.parse(outcome="rejected", reasons="No error."),
+        data=FinalResponse.parse(
+            outcome="rejected", reasons="No error, as we explained on the phone."
+        ),
     )
     h2 = register("harbour", received=at(2026, 3, 3))
     complaint_withdraw(actor=m, complaint=h2, now=at(2026, 3, 4))
@@ -96,7 +101,9 @@ def seeded(register, users, firms):
         actor=m,
         complaint=d1,
         now=at(2026, 2, 11),
-        data=FinalResponse.parse(outcome="upheld", reasons="Our error."),
+        data=FinalResponse.parse(
+            outcome="upheld", reasons="Our error, as we explained on the phone."
+        ),
     )
 
 

@@ -242,7 +242,7 @@ def test_comp3_summary_resolution_after_the_window_is_refused(register, users):
             actor=users["manager"],
             complaint=c,
             now=at(2026, 3, 5, 18),
-            data=SummaryResolution.parse(resolution="Fixed"),
+            data=SummaryResolution.parse(resolution="Fixed, as we explained on the phone."),
         )
     assert err.value.rule == "COMP-3"
 
@@ -283,7 +283,9 @@ def test_comp4_panel_solicitor_conduct_goes_to_the_legal_ombudsman(register, use
         actor=users["manager"],
         complaint=c,
         now=at(2026, 3, 20),
-        data=FinalResponse.parse(outcome="rejected", reasons="No fault found."),
+        data=FinalResponse.parse(
+            outcome="rejected", reasons="No fault found, as we explained on the phone."
+        ),
     )
     html = Document.objects.get(kind="complaint_final_response").html
     assert "Legal Ombudsman" in html
@@ -357,7 +359,9 @@ def test_comp6_final_response_uses_the_current_fos_eligibility_test(register, us
         actor=users["manager"],
         complaint=c,
         now=FRIDAY,
-        data=FinalResponse.parse(outcome="rejected", reasons="No error found."),
+        data=FinalResponse.parse(
+            outcome="rejected", reasons="No error found, as we explained on the phone."
+        ),
     )
     html = Document.objects.get(kind="complaint_final_response").html
     assert "micro-enterprises, small businesses" in html

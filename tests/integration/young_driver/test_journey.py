@@ -160,7 +160,7 @@ def test_yd_box_install_rejects_non_image_big_file_and_duplicate(dd_policy, user
         data=PhotoUploadInput(filename="a.png", content=png_bytes()),
     )
     yd_install_photo_review(
-        actor=users["agent"], photo=photo, data=PhotoReviewInput(approve=False, note="blurred")
+        actor=users["agent"], photo=photo, data=PhotoReviewInput(approve=False, reason="blurred")
     )
     with pytest.raises(DomainError) as dup:
         yd_install_photo_upload(

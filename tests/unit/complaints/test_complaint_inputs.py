@@ -92,15 +92,20 @@ def test_comp_3_escalation_reason_is_one_of_two():
 def test_comp_7_redress_needs_its_type_and_zero_is_none():
     err = refused(FinalResponse.parse, outcome="upheld", reasons="x", redress_amount="10")
     assert (err.field, err.rule) == ("redress_type", "COMP-7")
-    data = FinalResponse.parse(outcome="upheld", reasons="x", redress_amount="0")
+    data = FinalResponse.parse(
+        outcome="upheld", reasons="We made an error with your renewal.", redress_amount="0"
+    )
     assert (data.redress_amount, data.redress_type) == (None, None)
     data = FinalResponse.parse(
         outcome="partly_upheld",
-        reasons="One.\n\nTwo.",
+        reasons="We sent the renewal late.\n\nCover was never affected by it.",
         redress_amount="12.5",
         redress_type="goodwill",
     )
-    assert data.redress_amount == Decimal("12.50") and data.paragraphs == ("One.", "Two.")
+    assert data.redress_amount == Decimal("12.50") and data.paragraphs == (
+        "We sent the renewal late.",
+        "Cover was never affected by it.",
+    )
 
 
 def test_comp_7_final_response_needs_an_outcome_that_is_not_withdrawn():
@@ -112,9 +117,24 @@ def test_comp_7_final_response_needs_an_outcome_that_is_not_withdrawn():
 
 
 def test_comp_3_summary_resolution_defaults_to_upheld_and_needs_the_resolution():
-    assert SummaryResolution.parse(resolution="Fixed").outcome == "upheld"
+    assert (
+        SummaryResolution.parse(resolution="Fixed, as we explained on the phone.").outcome
+        == "upheld"
+    )
     err = refused(SummaryResolution.parse, resolution="")
     assert (err.field, err.rule) == ("resolution", "COMP-3")
+
+
+def test_comp_6_a_closing_reason_is_substantive_not_test():
+    """ADR 0026: a final response or summary resolution is read by the complainant; one
+    word like "test" (seen in the back office) or a fragment is refused, naming the field."""
+    for reason in ("test", "Test.", "n/a", "TBC", "closed - ok", "No error."):
+        err = refused(FinalResponse.parse, outcome="rejected", reasons=reason)
+        assert (err.field, err.rule, err.code) == ("reasons", "COMP-6", "invalid"), reason
+        err = refused(SummaryResolution.parse, resolution=reason)
+        assert (err.field, err.rule) == ("resolution", "COMP-3"), reason
+    ok = FinalResponse.parse(outcome="rejected", reasons="We found no error in the renewal.")
+    assert ok.reasons == "We found no error in the renewal."
 
 
 def test_comp_6_holding_response_needs_reason_and_expected_date():

@@ -144,6 +144,7 @@ class ApproveIn(Schema):
 
     approve: bool = True
     note: str = ""
+    reason: str = ""
 
 
 def quote_out(q: YDQuote) -> QuoteOut:

@@ -7,7 +7,7 @@ from datetime import datetime
 from django.db import transaction
 
 from covernote.accounts.models import User
-from covernote.accounts.permissions import require_staff
+from covernote.accounts.permissions import Action, require
 from covernote.audit.services import audit_record
 from covernote.complaints.inputs import Reclassification
 from covernote.complaints.models import (
@@ -40,7 +40,7 @@ def complaint_reclassify(
     cannot be cleared while the customer has active reasonable adjustments
     (decision 33).
     """
-    require_staff(actor, what="correct a complaint's classification")
+    require(actor, Action.COMPLAINT_RECLASSIFY)
     moment = moment_of(now)
     c = lock_for_update(complaint)
     wanted = data.changes

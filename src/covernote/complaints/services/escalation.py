@@ -7,7 +7,7 @@ from datetime import datetime
 from django.db import transaction
 
 from covernote.accounts.models import Role, User
-from covernote.accounts.permissions import require_staff
+from covernote.accounts.permissions import Action, require
 from covernote.audit.services import audit_record
 from covernote.complaints.inputs import Escalation
 from covernote.complaints.models import (
@@ -58,7 +58,7 @@ def complaint_escalate(
     """Stage 2: the QA team (COMP-3), on the 3rd working day or when the customer rejects
     the proposed resolution. ``escalated_at`` (default: now) may not be before receipt
     nor in the future."""
-    require_staff(actor, what="escalate a complaint")
+    require(actor, Action.COMPLAINT_ESCALATE)
     moment = moment_of(now)
     data = data or Escalation()
     reason = data.reason
@@ -108,7 +108,7 @@ def complaint_acknowledge_qa(
     *, actor: User, complaint: Complaint, now: datetime | None = None
 ) -> Complaint:
     """The QA team's written acknowledgement, due within 1 working day of escalation (COMP-3)."""
-    require_staff(actor, what="acknowledge a complaint")
+    require(actor, Action.COMPLAINT_QA_ACKNOWLEDGE)
     moment = moment_of(now)
     c = lock_for_update(complaint)
     proc = procedure_for(c)

@@ -7,7 +7,7 @@ from datetime import datetime
 from django.db import transaction
 
 from covernote.accounts.models import User
-from covernote.accounts.permissions import require_staff
+from covernote.accounts.permissions import Action, require
 from covernote.audit.services import audit_record
 from covernote.complaints.models import (
     Complaint,
@@ -43,7 +43,7 @@ def complaint_forward(
 ) -> Complaint:
     """Pass a GAP claim complaint to the insurer after the 3rd working day and tell the
     complainant by letter (GAP-COMPLAINT, DISP 1.7)."""
-    require_staff(actor, what="forward a complaint")
+    require(actor, Action.COMPLAINT_FORWARD)
     moment = moment_of(now)
     c = lock_for_update(complaint)
     proc = procedure_for(c)

@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from covernote.accounts.models import User
-from covernote.accounts.permissions import require_staff
+from covernote.accounts.permissions import Action, require
 from covernote.audit.services import audit_record
 from covernote.complaints.inputs import FosDecision, FosReferral
 from covernote.complaints.models import (
@@ -76,7 +76,7 @@ def complaint_refer_fos(
     window opens or after the six months end, or by a complainant who looks
     ineligible, is recorded and flagged with the rule: the FOS decides.
     """
-    require_staff(actor, what="record a FOS referral")
+    require(actor, Action.COMPLAINT_FOS_REFERRAL)
     moment = moment_of(now)
     reference, referred_on, rate = data.fos_reference, data.referred_on, data.eur_per_gbp
     c = lock_for_update(complaint)
@@ -172,7 +172,7 @@ def complaint_close_after_fos(
     FOS outcome closes it for the return (upheld -> upheld, not upheld -> rejected)
     and the redress the FOS awarded counts as redress paid (decision 44).
     """
-    require_staff(actor, what="close a complaint after the FOS")
+    require(actor, Action.COMPLAINT_FOS_CLOSE)
     moment = moment_of(now)
     fos_outcome, decided_on, note = data.fos_outcome, data.decided_on, data.note
     amount, kind = data.redress_amount, data.redress_type or ""

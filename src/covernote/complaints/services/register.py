@@ -8,7 +8,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from covernote.accounts.models import Role, User
-from covernote.accounts.permissions import require_role
+from covernote.accounts.permissions import Action, require
 from covernote.accounts.scoping import get_in_scope
 from covernote.audit.services import audit_record
 from covernote.complaints.inputs import ComplaintRegistration
@@ -23,7 +23,6 @@ from covernote.complaints.selectors import (
 from covernote.complaints.services._common import (
     COMPLAINANT_TYPE,
     FUTURE_TOLERANCE,
-    STAFF_OR_COMPLAINANT,
     S,
     check_reachable,
     handler_for,
@@ -97,13 +96,7 @@ def complaint_register(
     procedure does not route by. The input itself was checked at the door.
     """
     moment = moment_of(now)
-    require_role(
-        actor,
-        STAFF_OR_COMPLAINANT,
-        what="log a complaint: complaints about a broker's sale are logged by the "
-        "intermediary's complaints team",
-        rule="COMP-1",
-    )
+    require(actor, Action.COMPLAINT_LOG)
     get_in_scope(actor, customer_scope(actor), customer.pk, label="customer")
     if not (customer.email or customer.phone or customer.has_address):
         raise DomainError(

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 
 from covernote.accounts.models import User
-from covernote.accounts.permissions import require_role, require_staff
+from covernote.accounts.permissions import Action, require
 from covernote.accounts.scoping import get_in_scope
 from covernote.audit.services import audit_record
 from covernote.complaints.inputs import (
@@ -25,10 +25,10 @@ from covernote.complaints.selectors import (
     complaint_procedures,
     complaint_scope,
     complaint_timeline_for,
+    final_response_action,
     procedure_for,
 )
 from covernote.complaints.services._common import (
-    STAFF_OR_COMPLAINANT,
     S,
     handler_for,
     issue_letter,
@@ -65,7 +65,7 @@ def complaint_resolve_summary(
 ) -> Complaint:
     """Resolved by close of business on the 3rd working day: the summary resolution
     communication (DISP 1.5.4R) instead of a final response (COMP-3)."""
-    require_staff(actor, what="resolve a complaint")
+    require(actor, Action.COMPLAINT_SUMMARY_RESOLUTION)
     moment = moment_of(now)
     c = lock_for_update(complaint)
     proc = procedure_for(c)
@@ -132,10 +132,10 @@ def complaint_respond_final(
     recorded later) and the return counts our final response date and outcome.
     Refused there if we had already responded (final response or summary resolution).
     """
-    require_staff(actor, what="issue a final response")
     moment = moment_of(now)
     result, amount, kind = data.outcome, data.redress_amount, data.redress_type or ""
     c = lock_for_update(complaint)
+    require(actor, final_response_action(c))
     proc = procedure_for(c)
     target = check_transition(
         S(c.status),
@@ -205,7 +205,7 @@ def complaint_withdraw(
     now: datetime | None = None,
 ) -> Complaint:
     """The complainant withdraws: closed, not upheld (COMP-7); confirmed in writing."""
-    require_role(actor, STAFF_OR_COMPLAINANT, what="withdraw a complaint")
+    require(actor, Action.COMPLAINT_WITHDRAW)
     get_in_scope(actor, complaint_scope(actor), complaint.pk, label="complaint")
     moment = moment_of(now)
     c = lock_for_update(complaint)
@@ -256,7 +256,7 @@ def complaint_respond_holding(
     when the FOS cannot yet consider it, DISP 2.8.1R). A late holding letter is sent and
     the 8-week clock shows breached (decision 7).
     """
-    require_staff(actor, what="send a holding response")
+    require(actor, Action.COMPLAINT_HOLDING_RESPONSE)
     moment = moment_of(now)
     reason, expected_by = data.reason, data.expected_by
     today = london_date(moment)

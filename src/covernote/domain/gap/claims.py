@@ -31,6 +31,8 @@ class ClaimStatus(StrEnum):
     DOCUMENTS_OUTSTANDING = "documents_outstanding"
     ASSESSED = "assessed"
     APPROVED = "approved"
+    #: Above the requester's payment authority: waits for a second approver (ADR 0026).
+    PAYMENT_PENDING = "payment_pending"
     DECLINED = "declined"
     PAID = "paid"
     CLOSED = "closed"
@@ -50,7 +52,8 @@ ALLOWED_TRANSITIONS: dict[ClaimStatus, frozenset[ClaimStatus]] = {
             ClaimStatus.WITHDRAWN,
         }
     ),
-    ClaimStatus.APPROVED: frozenset({ClaimStatus.PAID}),
+    ClaimStatus.APPROVED: frozenset({ClaimStatus.PAID, ClaimStatus.PAYMENT_PENDING}),
+    ClaimStatus.PAYMENT_PENDING: frozenset({ClaimStatus.PAID, ClaimStatus.APPROVED}),
     ClaimStatus.DECLINED: frozenset({ClaimStatus.CLOSED}),
     ClaimStatus.PAID: frozenset({ClaimStatus.CLOSED}),
     ClaimStatus.CLOSED: frozenset(),
@@ -64,6 +67,7 @@ PENDING_STATUSES = frozenset(
         ClaimStatus.DOCUMENTS_OUTSTANDING,
         ClaimStatus.ASSESSED,
         ClaimStatus.APPROVED,
+        ClaimStatus.PAYMENT_PENDING,
     }
 )
 

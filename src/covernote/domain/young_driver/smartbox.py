@@ -271,3 +271,30 @@ def accepts_data(day: date, start: date, end_of_cover: date, params: YoungDriver
     """YD-DATA-1: data dated ``day`` is accepted iff start <= day <= end of cover + 14 days."""
     first, last = data_window(start, end_of_cover, params)
     return first <= day <= last
+
+
+# --------------------------------------------------------------------------- photo review
+
+#: Why an installation photo is rejected (YD-BOX-INSTALL), in the words the customer
+#: reads in the app: what is wrong and what to do (ADR 0026).
+PHOTO_REJECTION_REASONS: dict[str, str] = {
+    "box_not_visible": "We can't see the Smartbox in the photo. Take a photo that shows "
+    "the whole Smartbox in its cradle.",
+    "blurred": "The photo is blurred or too dark for us to check. Take it again in "
+    "daylight, holding the phone still.",
+    "wrong_position": "The Smartbox isn't fitted where the fitting guide shows. Move it "
+    "to the position in the guide and send a new photo.",
+    "serial_not_readable": "We can't read the Smartbox serial number. Take a closer photo "
+    "where the number on the label is clear.",
+    "wrong_vehicle": "The photo doesn't show the insured vehicle. Fit the Smartbox in the "
+    "car on your policy and send a new photo.",
+    "other": "We need a new photo of your fitted Smartbox.",
+}
+
+
+def photo_rejection_message(reason: str, note: str = "") -> str:
+    """What the customer is told when a photo is rejected: the reason in plain English,
+    then the reviewer's own words, if any."""
+    text = PHOTO_REJECTION_REASONS.get(reason, PHOTO_REJECTION_REASONS["other"])
+    note = note.strip()
+    return f"{text} {note.rstrip('.')}." if note else text

@@ -10,7 +10,14 @@ This package re-exports what the API, the pages, the CLI and the demo call.
 from covernote.gap.services._common import CLAIMS_STAFF, SELLERS
 from covernote.gap.services.cancellations import gap_policy_cancel
 from covernote.gap.services.claim_assessment import gap_claim_assess
-from covernote.gap.services.claim_payment import gap_claim_pay
+from covernote.gap.services.claim_payment import (
+    gap_claim_pay,
+    gap_claim_payment_approve,
+    gap_claim_payment_refuse,
+    gap_claim_payment_request,
+    payment_authority,
+    within_authority,
+)
 from covernote.gap.services.claims import (
     gap_claim_decide,
     gap_claim_register,
@@ -29,6 +36,9 @@ __all__ = [
     "gap_claim_assess",
     "gap_claim_decide",
     "gap_claim_pay",
+    "gap_claim_payment_approve",
+    "gap_claim_payment_refuse",
+    "gap_claim_payment_request",
     "gap_claim_register",
     "gap_claim_request_documents",
     "gap_claim_withdraw",
@@ -39,4 +49,6 @@ __all__ = [
     "gap_policy_transfer_vehicle",
     "gap_quote_create",
     "gap_valuations_load",
+    "payment_authority",
+    "within_authority",
 ]

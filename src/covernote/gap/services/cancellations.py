@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from covernote.accounts.models import User
-from covernote.accounts.permissions import require_role
+from covernote.accounts.permissions import Action, require
 from covernote.audit.services import audit_record
 from covernote.billing.services import LedgerLine, ledger_post
 from covernote.domain.decisions import Decision
@@ -38,7 +38,6 @@ from covernote.gap.models import (
     PolicyStatus,
 )
 from covernote.gap.services._common import (
-    SELLERS,
     ensure_accounts,
     letter_issue,
     policy_facts,
@@ -137,7 +136,7 @@ def gap_policy_cancel(
 ) -> GapCancellation:
     """GAP-CANCEL-1..4, GAP-FRAUD-1, GAP-TERM-1. A customer request while a claim is
     pending is held as "cancellation pending claim" (GAP-CANCEL-3)."""
-    require_role(actor, SELLERS, what="cancel GAP policies")
+    require(actor, Action.GAP_CANCEL)
     kind, notice_on, idempotency_key = data.kind.value, data.notice_on, data.idempotency_key
     if kind == CancellationKind.INSURER and not actor.is_intermediary_staff:
         raise DomainError(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from covernote.accounts.models import User
-from covernote.accounts.permissions import require_role
+from covernote.accounts.permissions import Action, require
 from covernote.audit.services import audit_record
 from covernote.domain.errors import DomainError, ErrorCode
 from covernote.domain.gap import claims as dclaims
@@ -20,9 +20,6 @@ from covernote.gap.models import (
     GapClaim,
 )
 from covernote.gap.selectors import insured_vehicle_at
-from covernote.gap.services._common import (
-    CLAIMS_STAFF,
-)
 from covernote.gap.valuation import valuation_source
 from covernote.products.selectors import params_of
 
@@ -36,7 +33,7 @@ def gap_claim_assess(
 ) -> GapClaim:
     """Enter the motor insurer's figures → validity (GAP-CLAIM-2/3) and the 8-step
     settlement (GAP-COVER) Decisions."""
-    require_role(actor, CLAIMS_STAFF, what="assess claims")
+    require(actor, Action.GAP_CLAIM_DECIDE)
     c = (
         GapClaim.objects.select_for_update(of=("self",))
         .select_related("policy__quote__vehicle", "policy__config")

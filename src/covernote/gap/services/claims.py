@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from covernote.accounts.models import User
-from covernote.accounts.permissions import require_role
+from covernote.accounts.permissions import Action, require
 from covernote.audit.services import audit_record
 from covernote.domain.calendar import london_date
 from covernote.domain.errors import DomainError, ErrorCode
@@ -26,8 +26,6 @@ from covernote.gap.models import (
     GapPolicy,
 )
 from covernote.gap.services._common import (
-    CLAIM_TAKERS,
-    CLAIMS_STAFF,
     claim_facts,
     letter_issue,
     new_reference,
@@ -47,7 +45,7 @@ def gap_claim_register(
     data: ClaimRegistration,
 ) -> GapClaim:
     """Register a total-loss claim; GAP-CLAIM-1 late notice is flagged, never refused."""
-    require_role(actor, CLAIM_TAKERS, what="register claims")
+    require(actor, Action.GAP_CLAIM_REGISTER)
     p = GapPolicy.objects.select_for_update(of=("self",)).get(pk=policy.pk)
     now = timezone.now()
     event_at, notified_at = data.event_at, data.notified_at or now
@@ -136,7 +134,7 @@ def gap_claim_decide(
     data: DecideInput,
 ) -> GapClaim:
     """Approve (only a valid claim) or decline with the exclusion ids (GAP-CLAIM-3)."""
-    require_role(actor, CLAIMS_STAFF, what="decide claims")
+    require(actor, Action.GAP_CLAIM_DECIDE)
     c = (
         GapClaim.objects.select_for_update(of=("self",))
         .select_related("policy", "customer")
@@ -209,7 +207,7 @@ def gap_claim_request_documents(
     Idempotent: asking again for the same list changes nothing and sends nothing; a
     changed list while documents are already outstanding sends one updated letter.
     """
-    require_role(actor, CLAIMS_STAFF, what="request claim documents")
+    require(actor, Action.GAP_CLAIM_DECIDE)
     wanted, note = list(data.documents), data.note
     c = (
         GapClaim.objects.select_for_update(of=("self",))
@@ -245,7 +243,7 @@ def gap_claim_request_documents(
 
 @transaction.atomic
 def gap_claim_withdraw(*, actor: User, claim: GapClaim) -> GapClaim:
-    require_role(actor, CLAIM_TAKERS, what="withdraw claims")
+    require(actor, Action.GAP_CLAIM_REGISTER)
     c = GapClaim.objects.select_for_update(of=("self",)).get(pk=claim.pk)
     c.status = dclaims.transition(
         dclaims.ClaimStatus(c.status), dclaims.ClaimStatus.WITHDRAWN

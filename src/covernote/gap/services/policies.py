@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from covernote.accounts.models import User
-from covernote.accounts.permissions import require_role, require_same_firm
+from covernote.accounts.permissions import Action, require, require_same_firm
 from covernote.audit.services import audit_record
 from covernote.billing.services import LedgerLine, ledger_post
 from covernote.domain.calendar import add_months
@@ -31,7 +31,6 @@ from covernote.gap.models import (
     QuoteStatus,
 )
 from covernote.gap.services._common import (
-    SELLERS,
     ensure_accounts,
     letter_issue,
     new_reference,
@@ -57,7 +56,7 @@ def gap_policy_bind(
 ) -> GapPolicy:
     """Sell the quoted policy: GAP-PRICE-1 validity, GAP-SALE-1 deferral, PLT-8/PLT-11
     figures, ledger posting, schedule and statement of insurance (PLT-7), MID (PLT-9)."""
-    require_role(actor, SELLERS, what="sell GAP")
+    require(actor, Action.GAP_SELL)
     idempotency_key = data.idempotency_key
     require_idempotency_key(idempotency_key)
     existing = GapPolicy.objects.filter(bind_idempotency_key=idempotency_key).first()

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from covernote.accounts.models import User
-from covernote.accounts.permissions import require_role, require_same_firm
+from covernote.accounts.permissions import Action, require, require_same_firm
 from covernote.audit.services import audit_record
 from covernote.domain.calendar import add_months
 from covernote.domain.decisions import Decision
@@ -31,7 +31,6 @@ from covernote.gap.models import (
 )
 from covernote.gap.services._common import (
     PRODUCT,
-    SELLERS,
     new_reference,
     vehicle_record,
 )
@@ -45,7 +44,7 @@ def gap_quote_create(
 ) -> GapQuote:
     """GAP-DEF-PRICE → GAP-ELIG-1..7 → GAP-PRICE-1/PLT-8. A refusal is stored with every
     failing rule id and reason; only an eligible quote is priced."""
-    require_role(actor, SELLERS, what="quote GAP")
+    require(actor, Action.GAP_QUOTE)
     require_same_firm(actor, customer.firm_id, label="customer", field="customer_id")
     today = today or timezone.localdate()
     config = product_config_in_force(PRODUCT, today)

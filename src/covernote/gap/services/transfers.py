@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from covernote.accounts.models import User
-from covernote.accounts.permissions import require_role, require_same_firm
+from covernote.accounts.permissions import Action, require, require_same_firm
 from covernote.audit.services import audit_record
 from covernote.domain.errors import DomainError, ErrorCode
 from covernote.domain.gap import letters
@@ -25,7 +25,6 @@ from covernote.gap.models import (
     Vehicle,
 )
 from covernote.gap.services._common import (
-    SELLERS,
     letter_issue,
     policy_facts,
     replayed,
@@ -51,7 +50,7 @@ def gap_policy_transfer_vehicle(
     replacement. GAP-ELIG-2/3/5/7 are checked again (every failing rule refused, nothing
     changes); number, period, limit and premium stay; a new policy version, a history row,
     a new schedule (PLT-7), a MID update (PLT-9) and an audit record (before/after)."""
-    require_role(actor, SELLERS, what="transfer GAP cover")
+    require(actor, Action.GAP_TRANSFER)
     idempotency_key = data.idempotency_key
     require_idempotency_key(idempotency_key)
 

@@ -15,11 +15,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from covernote.accounts.models import Role, User
-from covernote.accounts.permissions import SELLERS, STAFF
+from covernote.accounts.permissions import SELLERS, STAFF, can, require
 from covernote.accounts.selectors import request_user
 from covernote.complaints.inputs import (
     Attachment,
@@ -33,7 +34,7 @@ from covernote.complaints.inputs import (
     SummaryResolution,
     Withdrawal,
 )
-from covernote.complaints.models import Complaint
+from covernote.complaints.models import OUTCOME_CHOICES, Complaint
 from covernote.complaints.selectors import (
     complaint_attachment_for,
     complaint_clocks,
@@ -45,6 +46,7 @@ from covernote.complaints.selectors import (
     complaint_timeline_for,
     complaints_dashboard,
     complaints_return_for,
+    final_response_action,
     procedure_for,
     return_csv,
     return_firms,
@@ -64,7 +66,8 @@ from covernote.complaints.services import (
     complaint_respond_holding,
     complaint_withdraw,
 )
-from covernote.domain.calendar import LONDON
+from covernote.documents.services import delivery_for
+from covernote.domain.calendar import LONDON, long_date
 from covernote.domain.complaints.procedures import ComplaintStatus as S
 from covernote.domain.complaints.procedures import (
     Step,
@@ -74,6 +77,7 @@ from covernote.domain.complaints.procedures import (
     owes_final_response_after_referral,
 )
 from covernote.domain.errors import DomainError
+from covernote.domain.money import gbp
 from covernote.parties.models import Customer
 from covernote.parties.selectors import customer_get_for, customer_scope
 from covernote.web.complaints.forms import (
@@ -88,6 +92,7 @@ from covernote.web.complaints.forms import (
     ReclassifyForm,
     ReturnForm,
 )
+from covernote.web.confirm import confirm_page, confirmed
 
 VIEWERS = SELLERS  # the complaints team, and brokers read-only (PLT-4)
 
@@ -248,6 +253,8 @@ def complaint_detail(request: HttpRequest, complaint_id: int) -> HttpResponse:
             "letters": complaint_letters(c),
             "attachments": c.attachments.all(),
             "can_act": staff and is_open(status),
+            # ADR 0026: only the roles the permissions table gives each action see it.
+            "can_final": can(user, final_response_action(c)),
             "can_escalate": S.STAGE2 in nxt,
             "can_qa_ack": can_step(status, Step.QA_ACKNOWLEDGEMENT)
             and c.qa_acknowledged_at is None,
@@ -351,6 +358,39 @@ def complaint_summary_view(request: HttpRequest, complaint_id: int) -> HttpRespo
 @login_required
 @require_POST
 def complaint_final_view(request: HttpRequest, complaint_id: int) -> HttpResponse:
+    """The final response closes the complaint and starts the FOS six months: the first
+    POST shows what will be sent and changes nothing; the confirm page's POST sends it
+    (ADR 0026)."""
+    if not confirmed(request):
+        user = _user(request, *STAFF)
+        c = _complaint(user, complaint_id)
+        try:
+            require(user, final_response_action(c))
+            data = FinalResponse.parse(
+                _outcome_args(request), reasons=request.POST.get("reasons", "")
+            )
+        except DomainError as exc:
+            messages.error(request, f"{exc.message} ({exc.rule})")
+            return redirect("complaint-detail", complaint_id=c.pk)
+        delivery = delivery_for(c.customer)
+        return confirm_page(
+            request,
+            title=f"final response to complaint {c.reference}",
+            rows=[
+                ("Complainant", c.customer.full_name),
+                ("Outcome", dict(OUTCOME_CHOICES).get(data.outcome.value, data.outcome.value)),
+                ("Redress", gbp(data.redress_amount) if data.redress_amount else "None"),
+                ("Sent", f"by {delivery.channel.value}, {delivery.document_format.value}"),
+                ("Effective", f"today, {long_date(timezone.localdate())}"),
+            ],
+            paragraphs=data.paragraphs,
+            button="Send the final response",
+            back=reverse("complaint-detail", args=[c.pk]),
+            warning="The complaint closes and the complainant's six months to go to the "
+            "Financial Ombudsman start. This cannot be undone.",
+            rule="COMP-3, COMP-6",
+        )
+
     def run(user: User, c: Complaint) -> str:
         data = FinalResponse.parse(_outcome_args(request), reasons=request.POST.get("reasons", ""))
         complaint_respond_final(actor=user, complaint=c, data=data)

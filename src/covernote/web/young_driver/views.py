@@ -18,6 +18,7 @@ from covernote.accounts.selectors import request_user
 from covernote.billing.selectors import transactions_for
 from covernote.documents.selectors import documents_for_customer
 from covernote.domain.errors import DomainError
+from covernote.domain.young_driver.smartbox import PHOTO_REJECTION_REASONS
 from covernote.parties.selectors import customer_get_for, customer_list_for
 from covernote.products.selectors import params_in_force
 from covernote.telematics.positions import theft_tracking
@@ -430,14 +431,23 @@ def bo_installs(request: HttpRequest) -> HttpResponse:
             svc.yd_install_photo_review(
                 actor=user,
                 photo=photo,
-                data=build(PhotoReviewInput, approve=approve, note=request.POST.get("note", "")),
+                data=build(
+                    PhotoReviewInput,
+                    approve=approve,
+                    note=request.POST.get("note", ""),
+                    reason="" if approve else request.POST.get("reason", ""),
+                ),
             )
         except DomainError as exc:
             _error(request, exc)
         else:
             messages.success(request, "Approved: Smartbox verified." if approve else "Rejected.")
         return redirect("yd-bo-installs")
-    return render(request, "young_driver/bo_installs.html", {"queue": sel.install_queue(user)})
+    return render(
+        request,
+        "young_driver/bo_installs.html",
+        {"queue": sel.install_queue(user), "reasons": list(PHOTO_REJECTION_REASONS.items())},
+    )
 
 
 @login_required

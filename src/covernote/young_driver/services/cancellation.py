@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Sum
 
 from covernote.accounts.models import User
-from covernote.accounts.permissions import SELLERS, require_role, require_staff
+from covernote.accounts.permissions import Action, require
 from covernote.audit.services import audit_record
 from covernote.domain.decisions import Decision
 from covernote.domain.errors import DomainError, ErrorCode
@@ -169,11 +169,11 @@ def yd_policy_cancel(
     if isinstance(actor, User):
         _policy_in_scope(actor, p)
         if by != "customer" or void_for_fraud:  # customers cancel as themselves
-            require_role(actor, SELLERS, what="cancel for someone else", rule="YD-CANCEL-1")
+            require(actor, Action.YD_CANCEL_FOR_CUSTOMER)
         if void_for_fraud:
-            require_staff(actor, what="void a policy", rule="YD-VOID-1")
+            require(actor, Action.YD_VOID)
         elif by == "us":
-            require_staff(actor, what="cancel by notice", rule="YD-CANCEL-5")
+            require(actor, Action.YD_CANCELLATION_NOTICE)
     _check_live(p, "YD-CANCEL-1")
     notice = data.notice_date or now
     if not void_for_fraud and cancel_on < notice and cancel_on >= p.start:
@@ -329,7 +329,7 @@ def yd_smartbox_return_record(
 ) -> YDCancellation:
     """YD-CANCEL-4: the second transaction when the Smartbox comes back."""
     returned_on = data.returned_on
-    require_staff(actor, what="record a returned Smartbox", rule="YD-CANCEL-4")
+    require(actor, Action.YD_BOX_RETURN)
     now = _today(today)
     p = _lock(policy)
     c = YDCancellation.objects.select_for_update(of=("self",)).filter(policy=p).first()

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from covernote.accounts.models import User
-from covernote.accounts.permissions import require_staff
+from covernote.accounts.permissions import Action, require
 from covernote.accounts.scoping import get_in_scope, scoped
 from covernote.audit.services import audit_record
 from covernote.domain.errors import DomainError, ErrorCode
@@ -139,7 +139,7 @@ def yd_install_photo_review(
 ) -> InstallTask:
     """Staff review the photo: approved → device verified (YD-BOX-STATE), task complete."""
     approve, note = data.approve, data.note
-    require_staff(actor, what="approve installations", rule="YD-BOX-INSTALL")
+    require(actor, Action.YD_INSTALL_REVIEW)
     now = _today(today)
     p = InstallPhoto.objects.select_for_update(of=("self",)).get(pk=photo.pk)
     t = (
@@ -150,6 +150,7 @@ def yd_install_photo_review(
     if p.status != PhotoStatus.PENDING or t.status != InstallTaskStatus.AWAITING_APPROVAL:
         raise DomainError(ErrorCode.CONFLICT, "already reviewed", "YD-BOX-INSTALL", "photo")
     p.reviewed_by, p.reviewed_at, p.review_note = actor, timezone.now(), note[:200]
+    p.reject_reason = "" if approve else data.reason
     device = Device.objects.select_for_update(of=("self",)).get(pk=t.device_id)
     if approve:
         if device.state in (box.DeviceState.DISPATCHED.value, box.DeviceState.REMOVED.value):
@@ -180,7 +181,13 @@ def yd_install_photo_review(
         action="young_driver.install." + ("approve" if approve else "reject"),
         obj=t,
         firm_id=t.policy.firm_id,
-        after={"photo": p.pk, "device": device.serial, "device_state": device.state, "note": note},
+        after={
+            "photo": p.pk,
+            "device": device.serial,
+            "device_state": device.state,
+            "note": note,
+            "reason": p.reject_reason,
+        },
     )
     return t
 

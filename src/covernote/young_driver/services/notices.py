@@ -8,7 +8,7 @@ from typing import Any
 from django.db import transaction
 
 from covernote.accounts.models import User
-from covernote.accounts.permissions import require_staff
+from covernote.accounts.permissions import Action, require
 from covernote.audit.services import audit_record
 from covernote.domain.errors import DomainError, ErrorCode
 from covernote.domain.young_driver import letters
@@ -44,7 +44,7 @@ def yd_cancellation_notice_issue(
     if rule not in NOTICE_REASONS:
         raise DomainError(ErrorCode.INVALID, f"no notice reason for {rule}", "YD-CANCEL-5", "rule")
     if isinstance(actor, User):
-        require_staff(actor, what="give notice of cancellation", rule="YD-CANCEL-5")
+        require(actor, Action.YD_CANCELLATION_NOTICE)
     now = _today(today)
     p = _lock(policy)
     _check_live(p, "YD-CANCEL-5")

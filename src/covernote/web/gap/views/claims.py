@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from covernote.accounts.models import User
+from covernote.domain.calendar import long_date
 from covernote.domain.errors import DomainError
 from covernote.domain.gap.claims import MotorSection, Territory
 from covernote.domain.gap.finance import KINDS as FINANCE_KINDS
+from covernote.domain.money import gbp
 from covernote.gap import selectors as sel
 from covernote.gap import services as svc
 from covernote.gap.inputs import (
@@ -24,7 +30,11 @@ from covernote.gap.inputs import (
     DecideInput,
     DocumentsRequest,
     PayInput,
+    PaymentRefusalInput,
+    PaymentRequestInput,
 )
+from covernote.gap.models import GapClaim
+from covernote.web.confirm import confirm_page, confirmed
 from covernote.web.gap.views._common import (
     _adjustments,
     _choices,
@@ -107,6 +117,34 @@ def claim_new(request: HttpRequest, policy_id: int) -> HttpResponse:
     )
 
 
+def _confirm_payment(
+    request: HttpRequest, user: User, claim: GapClaim, *, approving: bool
+) -> HttpResponse:
+    """Paying a claim ends the policy (GAP-CLAIM-4): show the figures first (ADR 0026)."""
+    policy = claim.policy
+    amount = claim.payable or Decimal("0.00")
+    rows = [
+        ("Claim", claim.reference),
+        ("Customer", claim.customer.full_name),
+        ("Amount to pay", gbp(amount)),
+        ("Paid on", long_date(timezone.localdate())),
+        ("Policy", f"{policy.number} terminates on payment"),
+        ("Your payment authority", gbp(svc.payment_authority(user))),
+    ]
+    if approving and claim.payment_requested_by is not None:
+        rows.insert(3, ("Requested by", claim.payment_requested_by.full_name))
+    return confirm_page(
+        request,
+        title=f"{'approve and ' if approving else ''}pay GAP claim {claim.reference}",
+        rows=rows,
+        button=f"{'Approve and pay' if approving else 'Pay'} {gbp(amount)}",
+        back=reverse("gap-claim", args=[claim.pk]),
+        warning="The money leaves the claims bank account and the policy ends. "
+        "This cannot be undone.",
+        rule="GAP-CLAIM-4",
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def claim_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
@@ -150,10 +188,27 @@ def claim_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
                 )
                 svc.gap_claim_decide(actor=user, claim=claim, data=decline)
                 messages.success(request, "Claim declined; the customer has been written to.")
+            elif action in ("pay", "approve_payment") and not confirmed(request):
+                return _confirm_payment(request, user, claim, approving=action != "pay")
             elif action == "pay":
                 payment = PayInput(p.get("idempotency_key", ""))
                 svc.gap_claim_pay(actor=user, claim=claim, data=payment)
                 messages.success(request, "Payment recorded. The policy has terminated.")
+            elif action == "request_payment":
+                svc.gap_claim_payment_request(
+                    actor=user, claim=claim, data=PaymentRequestInput(note=p.get("note", ""))
+                )
+                messages.success(request, "Payment sent to a second approver.")
+            elif action == "approve_payment":
+                payment = PayInput(p.get("idempotency_key", ""))
+                svc.gap_claim_payment_approve(actor=user, claim=claim, data=payment)
+                messages.success(
+                    request, "Payment approved and recorded. The policy has terminated."
+                )
+            elif action == "refuse_payment":
+                refusal = PaymentRefusalInput(reason=p.get("reason", ""))
+                svc.gap_claim_payment_refuse(actor=user, claim=claim, data=refusal)
+                messages.success(request, "Payment sent back to the handler.")
             elif action == "documents":
                 docs = [x.strip() for x in p.get("documents", "").splitlines() if x.strip()]
                 wanted = DocumentsRequest.parse({"documents": docs, "note": p.get("note", "")})
@@ -179,5 +234,8 @@ def claim_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
             "has_finance": hasattr(claim.policy.quote, "finance"),
             "idempotency_key": uuid.uuid4().hex,
             "finance_lines": claim.finance_lines.all(),
+            "authority": svc.payment_authority(user),
+            "within_authority": svc.within_authority(user, claim.payable),
+            "own_request": claim.payment_requested_by_id == user.pk,
         },
     )
