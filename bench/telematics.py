@@ -21,13 +21,14 @@ import sys
 import time
 import tomllib
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
-from covernote.domain.telematics.kernel import score_points
+from covernote.domain.telematics.kernel import device_parts, score_points
 from covernote.domain.telematics.kernel import trips_and_indicators as kernel_trips_and_indicators
 from covernote.domain.telematics.params import parse_params
 from covernote.domain.telematics.segment import assign_trips
@@ -211,6 +212,23 @@ def main() -> None:
                 f"{ti / before:.2f} ({ti / 10e6:.2f} of target)",
             )
         )
+        parts = device_parts(with_limits, os.cpu_count() or 1)
+        if len(parts) > 1:
+
+            def threaded(ps: list[pl.DataFrame] = parts) -> None:
+                with ThreadPoolExecutor(max_workers=len(ps)) as pool:
+                    list(pool.map(lambda f: trips_and_indicators(f, params), ps))
+
+            tt = best_rate(n, threaded, args.repeat)
+            rows.append(
+                (
+                    f"{label}: trips+indicators, {len(parts)} threads by device",
+                    rate(tt),
+                    ">= 10.00 M/s",
+                    rate(before) + " (before)",
+                    f"{tt / before:.2f} ({tt / 10e6:.2f} of target)",
+                )
+            )
         full = best_rate(n, lambda f=frame: score_points(f, idx, params, now=now), args.repeat)
         rows.append((f"{label}: score_points (all)", rate(full), "-", "-", "-"))
 

@@ -125,3 +125,26 @@ def test_yd_score_1_matcher_split_over_threads_equals_one_thread(a10kw, monkeypa
         viterbi(got, travel, new_chain, lat, p.beta_m),
         ref.viterbi(want, travel, new_chain, lat, p.beta_m),
     )
+
+
+def test_yd_score_1_score_points_on_threads_equals_one_thread(a10kw, params):
+    """A large batch is scored in slices of whole devices on several threads; the
+    points and trips out are the same, row for row, as on one thread (every step works
+    device by device, as the Spark engine relies on). Quarantined rows included."""
+    from datetime import UTC, datetime
+
+    from covernote.domain.telematics.kernel import device_parts, score_points
+
+    pts, idx = a10kw
+    pts = pts.with_columns(  # a few implausible fixes, so quarantine is crossed too
+        lat=pl.when(pl.int_range(pl.len()) % 997 == 0).then(95.0).otherwise(pl.col("lat"))
+    )
+    now = datetime(2100, 1, 1, tzinfo=UTC)
+    one_p, one_t = score_points(pts, idx, params, now=now, workers=1)
+    parts = device_parts(pts.sort("device_id", "ts"), 3)
+    assert len(parts) == 3 and sum(p.height for p in parts) == pts.height
+    assert not set(parts[0]["device_id"]) & set(parts[1]["device_id"])
+    many_p, many_t = score_points(pts, idx, params, now=now, workers=3)
+    assert one_p.equals(many_p, null_equal=True)
+    assert one_t.equals(many_t, null_equal=True)
+    assert one_t.height > 10 and one_p["plausibility_reason"].is_not_null().any()

@@ -122,13 +122,18 @@ def _lateral(df: pl.DataFrame, params: TelematicsParams, spd: F64, step: F64) ->
     good = (step > 0) & (step <= params.trips.max_step_s) & ~np.isnan(dh)
     slow = ~(spd >= params.events.min_speed_kmh)  # null speed counts as slow
     block = ~good | slow | np.r_[True, slow[:-1]]
-    uh = np.cumsum(np.where(good, dh, 0.0))
+    gh = np.where(good, dh, 0.0)
     nb = np.cumsum(block, dtype=np.int64)
     t = df["ts"].to_physical().to_numpy()
     lo, hi = slice(0, n - 2 * k), slice(2 * k, n)
     mid = slice(k, n - k)
+    # the heading turned over the window: its 2k steps added in order (not a difference
+    # of running sums, whose rounding would depend on where the batch starts)
+    turn = gh[1 : n - 2 * k + 1].copy()
+    for j in range(2, 2 * k + 1):
+        turn += gh[j : n - 2 * k + j]
     lat = (
-        spd[mid] * (1 / 3.6) * np.abs(uh[hi] - uh[lo]) * (math.pi / 180.0 * 1e6)
+        spd[mid] * (1 / 3.6) * np.abs(turn) * (math.pi / 180.0 * 1e6)
         / (t[hi] - t[lo]).astype(np.float64)
     )  # fmt: skip
     out[mid] = np.where(nb[hi] - nb[lo] == 0, lat, np.nan)
@@ -144,7 +149,7 @@ def lateral_mps2(df: pl.DataFrame, params: TelematicsParams) -> pl.Series:
     rate|. Null unless every step of the window (the steps ending at fixes i-k+1..i+k)
     is valid -- within the trip (``step_s`` not null), ``0 < step_s <= max_step_s``,
     headings present -- and every fix i-k..i+k is at or above ``events.min_speed_kmh``.
-    Linear scans only: one cumulative count of "blocking" rows (a bad step ending at
+    Linear scans only: the window's steps added directly, one cumulative count of "blocking" rows (a bad step ending at
     the row, or the row or its predecessor too slow) differenced across the window.
     """
     lat = _lateral(df, params, _f64(df, "speed_kmh"), _f64(df, "step_s"))

@@ -9,8 +9,12 @@ feed :func:`segment.segment_batch` and score the emitted points.
 
 from __future__ import annotations
 
+import itertools
+import os
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
+import numpy as np
 import polars as pl
 import pyarrow as pa
 
@@ -46,6 +50,29 @@ def trips_and_indicators(
     return pts, trips_out
 
 
+#: fixes per thread below which a batch is scored on one thread
+PART_MIN_FIXES = 100_000
+
+
+def device_parts(df: pl.DataFrame, parts: int) -> list[pl.DataFrame]:
+    """``df`` (sorted by device_id) cut into up to ``parts`` contiguous slices of about
+    equal size, each cut at a device boundary (a device's fixes stay together)."""
+    n = df.height
+    if parts <= 1 or n == 0:
+        return [df]
+    new_dev = df.select(pl.col("device_id").ne_missing(pl.col("device_id").shift(1)))
+    starts = np.flatnonzero(new_dev.to_series().fill_null(True).to_numpy())
+    cuts = np.unique(starts[np.searchsorted(starts, np.linspace(0, n, parts + 1)[1:-1])])
+    edges = [0, *(int(c) for c in cuts if 0 < c < n), n]
+    return [df.slice(a, b - a) for a, b in itertools.pairwise(edges) if b > a]
+
+
+def _workers(n: int, workers: int | None) -> int:
+    if workers is not None:
+        return max(1, workers)
+    return max(1, min(os.cpu_count() or 1, n // PART_MIN_FIXES))
+
+
 def score_points(
     points: pa.Table | pl.DataFrame,
     roads_index: RoadIndex,
@@ -53,14 +80,44 @@ def score_points(
     *,
     now: datetime | None = None,
     window: DataWindow | None = None,
+    workers: int | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Score a complete batch of fixes. Returns ``(points_out, trips_out)``.
 
     ``points_out``: every input row (sorted by device_id, ts), input columns plus
     :data:`frames.POINTS_ADDED`; quarantined rows have a ``plausibility_reason``
     and no trip. ``trips_out``: one row per kept trip, :data:`frames.TRIPS_OUT`.
+
+    Every step works device by device (as the Spark engine relies on), so a large
+    batch is cut into slices of whole devices scored on ``workers`` threads (default:
+    one per core, at least :data:`PART_MIN_FIXES` fixes each; NumPy, Polars and the
+    compiled matcher release the GIL) -- the result is the same as on one thread.
     """
     df = as_points_frame(points)
+    parts = _workers(df.height, workers)
+    if parts > 1:
+        slices = device_parts(df.sort("device_id", "ts", maintain_order=True), parts)
+        if len(slices) > 1:
+            with ThreadPoolExecutor(max_workers=len(slices)) as pool:
+                done = list(
+                    pool.map(
+                        lambda part: _score_one(part, roads_index, params, now, window), slices
+                    )
+                )
+            return (
+                pl.concat([p for p, _ in done], how="vertical_relaxed"),
+                pl.concat([t for _, t in done], how="vertical_relaxed"),
+            )
+    return _score_one(df, roads_index, params, now, window)
+
+
+def _score_one(
+    df: pl.DataFrame,
+    roads_index: RoadIndex,
+    params: TelematicsParams,
+    now: datetime | None,
+    window: DataWindow | None,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     extra = [c for c in df.columns if c not in POINTS_OUT]
     if now is None:  # no future check requested
         now = _FAR_FUTURE

@@ -125,6 +125,20 @@ def _haversine_steps(lat: F64, lon: F64, same: npt.NDArray[np.bool_]) -> F64:
     return out
 
 
+def _slice_sums(x: F64, first: I64, last: I64) -> F64:
+    """Sum of ``x[first[i]:last[i] + 1]`` for each i, added over the slice's own rows
+    only -- so a trip's distance does not depend on what else is in the batch (a
+    difference of running sums would carry the rounding of everything before it)."""
+    if first.shape[0] == 0:
+        return np.zeros(0)
+    padded = np.r_[x, 0.0]
+    bounds = np.empty(2 * first.shape[0], np.int64)
+    bounds[0::2] = first
+    bounds[1::2] = last + 1
+    sums: F64 = np.add.reduceat(padded, bounds)[0::2]
+    return sums
+
+
 def assign_trips(
     df: pl.DataFrame, params: TripParams, *, final: bool = True, with_trip_id: bool = True
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -139,8 +153,8 @@ def assign_trips(
 
     Linear scans on NumPy arrays (YD-SCORE-1 at book scale): the rules are cumulative
     max/min of row numbers (previous/next moving fix) and cumulative sums; the trips
-    table is built from the trips' first and last fixes (cumulative distance and fix
-    count differenced between them), and ``kept``/``open`` go back to the fixes by
+    table is built from the trips' first and last fixes (distance summed over each
+    trip's own steps, fix count differenced between them), and ``kept``/``open`` go back to the fixes by
     indexing with the dense trip number -- no sort, group-by or join.
     ``with_trip_id=False`` skips the per-fix trip_id strings (see
     :func:`attach_trip_id`).
@@ -159,9 +173,8 @@ def assign_trips(
     # Trips: their first and last fixes, in trip-number order.
     first_idx = np.flatnonzero(in_trip & ~same)
     last_idx = np.flatnonzero(in_trip & ~np.r_[same[1:], False])
-    cs = np.cumsum(np.nan_to_num(step_m, nan=0.0))
     cnt = np.cumsum(in_trip, dtype=np.int64)
-    distance = cs[last_idx] - cs[first_idx]
+    distance = _slice_sums(np.nan_to_num(step_m, nan=0.0), first_idx, last_idx)
     duration = (tsu[last_idx] - tsu[first_idx]).astype(np.float64) / 1e6
     kept = (distance >= params.min_trip_distance_m) | (duration >= params.min_trip_duration_s)
     if final:
