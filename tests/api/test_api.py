@@ -35,7 +35,10 @@ def test_api_token_is_stored_hashed_and_works(token_client, users):
 
 
 def test_plt4_broker_lists_only_its_own_firms_customers(token_client, customers):
-    names = {c["last_name"] for c in token_client("broker_north").get("/api/v1/customers").json()["items"]}
+    names = {
+        c["last_name"]
+        for c in token_client("broker_north").get("/api/v1/customers").json()["items"]
+    }
     assert names == {"Holloway"}
 
 

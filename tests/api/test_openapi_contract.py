@@ -125,3 +125,39 @@ def test_api_docs_pages_reference_no_external_host(url):
     assert all(h.startswith("/") for h in hosts), hosts
     assert "//" not in "".join(re.findall(r"https?://[^\s\"'<]+", html))
     assert "unpkg" not in html and "jsdelivr" not in html and "cdn" not in html.lower()
+
+
+def test_api_input_calculator_over_http_lists_every_bad_field_with_its_rule(users):
+    from covernote.accounts.services import api_token_create
+
+    _, raw = api_token_create(user=users["claims"], name="t", actor=users["admin"])
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    body = {
+        "purchase_price": "20000",
+        "settlement": 12500.5,
+        "motor_excess": "-1",
+        "limit_of_liability": "10000",
+        "colour": "red",
+    }
+    resp = client.post("/api/v1/calculators/gap-claim", json.dumps(body), "application/json")
+    assert resp.status_code == 422 and resp["Content-Type"] == "application/problem+json"
+    problem = resp.json()
+    assert (problem["field"], problem["rule"]) == ("settlement", "GAP-DEF-SETTLE")
+    assert [(e["field"], e["rule"]) for e in problem["errors"]] == [
+        ("settlement", "GAP-DEF-SETTLE"),
+        ("motor_excess", "GAP-COVER-3"),
+        ("colour", "GAP-COVER"),
+    ]
+    assert problem["error"]["field"] == "settlement"  # the calculators' own member, kept
+    pending = {
+        "premium": "436.80",
+        "start": "2026-01-10",
+        "end": "2029-01-09",
+        "purchased": "2026-01-10",
+        "cancel_on": "2027-03-20",
+        "claim": "pending",
+    }
+    resp = client.post(
+        "/api/v1/calculators/gap-cancellation", json.dumps(pending), "application/json"
+    )
+    assert resp.status_code == 409 and resp.json()["rule"] == "GAP-CANCEL-3"

@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from django.http import FileResponse, HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
+from pydantic import BaseModel, ConfigDict
 
 from covernote.accounts.selectors import request_user
 from covernote.api.v1.pagination import Page, PageQuery, paginate
@@ -281,11 +282,13 @@ class ComplaintPage(Page):
     items: list[ComplaintOut]
 
 
-class ReclassifyIn(Schema):
+class ReclassifyIn(BaseModel):
     """The classification fields to correct (COMP-7). Other fields are refused by name —
     the received time and the clock dates always (403, decision 27)."""
 
-    model_config = {"extra": "allow"}
+    # A plain pydantic model: ninja's Schema would drop the extra fields the service
+    # must see to refuse them by name.
+    model_config = ConfigDict(extra="allow")
 
     main_cause: str | None = Field(None, description="advising_selling, terms_disputes, …")
     product: str | None = Field(None, description="young_driver_motor, gap, …")
