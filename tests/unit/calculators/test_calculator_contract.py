@@ -13,12 +13,14 @@ import json
 
 import pytest
 from django.core.management import call_command
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pydantic import TypeAdapter
 
 from covernote import calculators
 from covernote.calculators.contract import CalcInputError
 from covernote.cli.calc import main as calc_main
-from covernote.domain.errors import ErrorCode
+from covernote.domain.errors import DomainError, ErrorCode
 
 SAMPLES = {
     "gap-claim": {
@@ -134,3 +136,38 @@ def test_api_input_calc_management_command_prints_the_schema():
     out = io.StringIO()
     call_command("calc", "yd-review", "--schema", stdout=out)
     assert json.loads(out.getvalue())["input"]["title"] == "YdReviewInput"
+
+
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**12), 10**12)
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(max_size=12)
+    | st.sampled_from(["2026-02-30", "12500.00", "-1", "NaN", "1e999", "2026-01-01T00:00:00"]),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    name=st.sampled_from(sorted(SAMPLES)),
+    data=st.data(),
+)
+def test_api_input_any_json_payload_is_answered_or_refused_naming_a_field(name, data):
+    """Whatever JSON arrives, a calculator answers or refuses with a DomainError naming the
+    field (one it sent or one of its schema's) and a rule — never another exception."""
+    payload = dict(SAMPLES[name])
+    key = data.draw(st.sampled_from([*payload, "unexpected"]))
+    payload[key] = data.draw(JSON_VALUES)
+    try:
+        answer = calculators.get(name)(payload)
+    except DomainError as exc:
+        assert exc.rule
+        known = {*payload, *calculators.module(name).Input.model_fields}
+        assert exc.field is None or exc.field.split(".")[0] in known
+    else:
+        json.dumps(answer)
