@@ -45,7 +45,8 @@ def _about(name: str) -> CalculatorOut:
     response=CalculatorPage,
     summary="List the calculators",
     description="Every calculator in this build: what it works out and the SPEC rules it "
-    "applies. `covernote calc --list` prints the same.",
+    "applies (GAP-COVER, GAP-CANCEL, YD-CANCEL, YD-REVIEW, COMP-2, COMP-FOS-ELIG). "
+    "`covernote calc --list` prints the same.",
 )
 def list_calculators(
     request: HttpRequest, response: HttpResponse, page: PageQuery

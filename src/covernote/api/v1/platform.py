@@ -61,6 +61,7 @@ def product_configurations(
     request: HttpRequest, response: HttpResponse, page: PageQuery
 ) -> dict[str, Any]:
     """Every versioned, effective-dated product configuration loaded (ADR 0005), with the
-    SHA-256 of its file: policies pin the version they were sold under."""
+    SHA-256 of its file: policies pin the version they were sold under (GAP-PRICE,
+    YD-RATE and COMP-5 read the version in force)."""
     qs = ProductConfiguration.objects.order_by("product", "effective_from", "pk")
     return paginate(request, response, qs, page, _config_out)

@@ -153,7 +153,8 @@ def assign(request: HttpRequest, item_id: int, payload: AssignIn) -> WorkItemOut
 )
 def close(request: HttpRequest, item_id: int, payload: CloseIn) -> WorkItemOut:
     """Close the item with a reason saying what was done; a stale `version` is 409. Items
-    the system raised close themselves when their cause is dealt with."""
+    the system raised close themselves when their cause is dealt with (PLT-4: staff
+    only; a manager may override while the source is still open)."""
     actor = request_user(request)
     item = work_get_for(actor, item_id)
     return item_out(
