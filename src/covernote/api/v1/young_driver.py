@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from covernote.accounts.selectors import request_user
 from covernote.api.v1.pagination import Page, PageQuery, paginate
@@ -81,6 +81,27 @@ class InstalmentOut(Schema):
     status: str
 
 
+class DeviceOut(Schema):
+    id: int
+    serial: str
+    state: str
+
+
+class InstallTaskOut(Schema):
+    id: int
+    deadline: str = Field(description="ISO timestamp (YD-BOX-INSTALL)")
+    status: str
+
+
+class CancellationBrief(Schema):
+    cancel_on: str
+    refund: str
+    refund_due_by: str
+    box_credit: str = Field(description="Paid back if the Smartbox comes back (YD-CANCEL-4)")
+    box_refund: str | None
+    decision: dict[str, Any] = Field(description="The refund Decision with steps")
+
+
 class PolicyOut(Schema):
     id: int
     number: str
@@ -93,10 +114,10 @@ class PolicyOut(Schema):
     premium_paid: Decimal
     payment_method: str
     version: int
-    device: dict[str, Any] | None
-    install_task: dict[str, Any] | None
+    device: DeviceOut | None
+    install_task: InstallTaskOut | None
     instalments: list[InstalmentOut]
-    cancellation: dict[str, Any] | None
+    cancellation: CancellationBrief | None
 
 
 class MtaIn(Schema):
@@ -217,14 +238,12 @@ def policy_out(p: YDPolicy) -> PolicyOut:
         premium_paid=p.premium_paid,
         payment_method=p.payment_method,
         version=p.version,
-        device={"id": device.pk, "serial": device.serial, "state": device.state}
+        device=DeviceOut(id=device.pk, serial=device.serial, state=device.state)
         if device
         else None,
-        install_task={
-            "id": task.pk,
-            "deadline": task.deadline.isoformat(),
-            "status": task.status,
-        }
+        install_task=InstallTaskOut(
+            id=task.pk, deadline=task.deadline.isoformat(), status=task.status
+        )
         if task
         else None,
         instalments=[
@@ -233,14 +252,14 @@ def policy_out(p: YDPolicy) -> PolicyOut:
         ]
         if plan
         else [],
-        cancellation={
-            "cancel_on": c.cancel_on.isoformat(),
-            "refund": str(c.refund),
-            "refund_due_by": c.refund_due_by.isoformat(),
-            "box_credit": str(c.box_credit),
-            "box_refund": None if c.box_refund is None else str(c.box_refund),
-            "decision": c.decision,
-        }
+        cancellation=CancellationBrief(
+            cancel_on=c.cancel_on.isoformat(),
+            refund=str(c.refund),
+            refund_due_by=c.refund_due_by.isoformat(),
+            box_credit=str(c.box_credit),
+            box_refund=None if c.box_refund is None else str(c.box_refund),
+            decision=c.decision,
+        )
         if c
         else None,
     )
