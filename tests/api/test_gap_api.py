@@ -139,7 +139,7 @@ def test_plt4_second_firm_gets_404_on_every_gap_id(api, loaded, users):
         == 404
     )
     assert harbour.get(f"/api/v1/gap/policies/{policy_id}").status_code == 404
-    assert harbour.get("/api/v1/gap/policies").json() == []
+    assert harbour.get("/api/v1/gap/policies").json()["items"] == []
     cancel = {"kind": "customer", "notice_on": timezone.localdate().isoformat()}
     assert post(harbour, f"/api/v1/gap/policies/{policy_id}/cancel", cancel).status_code == 404
     assert (

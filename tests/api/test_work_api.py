@@ -41,7 +41,7 @@ def post(client, url, body):
 
 
 def test_api_lists_work_for_staff_and_refuses_brokers_and_customers(api, tasks):
-    r = api("manager").get("/api/v1/work?owner=anyone&due=overdue&page_size=5")
+    r = api("manager").get("/api/v1/work?owner=anyone&due=overdue&limit=5")
     assert r.status_code == 200, r.content
     body = r.json()
     assert body["count"] >= 1 and body["items"][0]["sla"] == "overdue"

@@ -147,9 +147,9 @@ def test_plt4_other_firm_policy_is_404(api, loaded, customers, users, firms):
     assert harbour.get(f"/api/v1/young-driver/policies/{p['id']}").status_code == 404
     assert harbour.get(f"/api/v1/young-driver/quotes/{q.json()['id']}").status_code == 404
     assert api("customer").get(f"/api/v1/young-driver/policies/{p['id']}").status_code == 404
-    ids = {x["id"] for x in north.get("/api/v1/young-driver/policies").json()}
+    ids = {x["id"] for x in north.get("/api/v1/young-driver/policies").json()["items"]}
     assert ids == {p["id"]}
-    assert harbour.get("/api/v1/young-driver/policies").json() == []
+    assert harbour.get("/api/v1/young-driver/policies").json()["items"] == []
 
 
 def test_plt3_api_refuses_gender(api, loaded, customers):

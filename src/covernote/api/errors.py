@@ -106,6 +106,16 @@ def validation_errors(errs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
+def _calc_error(first: dict[str, Any]) -> dict[str, Any]:
+    message = f"{first['field']} {first['message']}" if first.get("field") else first["message"]
+    return {
+        "code": "invalid",
+        "rule": first.get("rule"),
+        "message": message,
+        "field": first["field"],
+    }
+
+
 def install(api: NinjaAPI) -> None:
     @api.exception_handler(DomainError)
     def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
@@ -136,6 +146,8 @@ def install(api: NinjaAPI) -> None:
         errors = validation_errors(list(exc.errors))
         first = errors[0] if errors else {"field": None, "label": "Request", "message": "invalid"}
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        url_name = getattr(request.resolver_match, "url_name", "") or ""
+        calculator = url_name.startswith("calc-")
         return problem_response(
             request,
             status=422,
@@ -145,6 +157,8 @@ def install(api: NinjaAPI) -> None:
             rule=first.get("rule") or "API-INPUT",
             field=first["field"],
             errors=errors,
+            # The calculators' original ``error`` member, kept (ADR 0016).
+            extra={"error": _calc_error(first)} if calculator else None,
         )
 
     @api.exception_handler(AuthenticationError)

@@ -1,34 +1,32 @@
 """``gap-claim`` calculator: the GAP claim benefit (SPEC §1 "Claim benefit", GAP-COVER).
 
-Payload (money as strings or integers, never floats; booleans as JSON booleans)::
-
-    purchase_price, settlement, motor_excess, limit_of_liability       required
-    accepted_settlement (default settlement), market_value,
-    outstanding_finance, amount_advanced + market_value_at_purchase,
-    contributory_percent | contributory_amount (not both),
-    vat_recovered (default false), waive_market_value (default false),
-    premium_charged + premium_would_have_charged (PLT-10)               optional
-
-Answer: ``{"payable": "7850.00", "steps": [...], "warnings": [...]}``.
-
-This module also holds the small helpers both GAP calculators share: loading
-the product configuration TOML (file I/O stays out of the domain) and reading
-payload fields with errors that name the field and rule.
+The payload is :class:`GapClaimInput` (money as strings or whole numbers, never floats; booleans
+as JSON booleans); the answer is :class:`GapClaimOutput`, e.g.
+``{"payable": "7850.00", "steps": [...], "warnings": [...]}``. The motor insurer's
+figures are the same :class:`covernote.gap.inputs.ClaimFigures` a claims handler enters.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
-from covernote.domain.errors import DomainError, ErrorCode
+from covernote.calculators.contract import (
+    CalcInput,
+    CalcOutput,
+    Money,
+    Step,
+    parse,
+    rule,
+)
 from covernote.domain.gap.params import GapParams
 from covernote.domain.gap.settlement import ClaimInput, gap_benefit
-from covernote.domain.money import format_money, non_negative_money
+from covernote.domain.money import format_money
 from covernote.gap.inputs import ClaimFigures
 from covernote.products.loader import shipped_params
+
+SUMMARY = "The GAP claim benefit: the gap between the price paid and the motor settlement"
+RULES = ("GAP-COVER-1", "GAP-COVER-3", "GAP-BEST-1", "GAP-LIMIT", "GAP-EXCL-18", "PLT-10")
 
 
 def load_gap_params(on: date | None = None) -> GapParams:
@@ -40,96 +38,77 @@ def load_gap_params(on: date | None = None) -> GapParams:
     return params
 
 
-class Payload:
-    """Reads a calculator payload: every key must be known; errors name the field."""
+class GapClaimInput(CalcInput):
+    """A GAP claim's figures (SPEC §1 "Claim benefit")."""
 
-    def __init__(
-        self, payload: object, *, allowed: set[str], rule: str, required: set[str]
-    ) -> None:
-        if not isinstance(payload, Mapping):
-            raise DomainError(ErrorCode.INVALID, "the payload must be a JSON object", rule, None)
-        self.data: Mapping[str, Any] = payload
-        self.rule = rule
-        for key in sorted(set(payload) - allowed):
-            raise DomainError(ErrorCode.INVALID, f"unknown field {key!r}", rule, str(key))
-        for key in sorted(required - set(payload)):
-            raise DomainError(ErrorCode.REQUIRED, f"{key} is required", rule, key)
+    RULE = "GAP-COVER"
 
-    def present(self, key: str) -> bool:
-        return self.data.get(key) is not None
-
-    def money(self, key: str, rule: str | None = None) -> Decimal:
-        return non_negative_money(self.data[key], field=key, rule=rule or self.rule)
-
-    def optional_money(self, key: str, rule: str | None = None) -> Decimal | None:
-        return self.money(key, rule) if self.present(key) else None
-
-    def boolean(self, key: str, default: bool, rule: str | None = None) -> bool:
-        if not self.present(key):
-            return default
-        value = self.data[key]
-        if not isinstance(value, bool):
-            raise DomainError(
-                ErrorCode.INVALID, f"{key} must be true or false", rule or self.rule, key
-            )
-        return value
-
-    def day(self, key: str, rule: str | None = None) -> date:
-        value = self.data[key]
-        if isinstance(value, str):
-            try:
-                return date.fromisoformat(value)
-            except ValueError:
-                pass
-        raise DomainError(
-            ErrorCode.INVALID, f"{key} must be an ISO date (YYYY-MM-DD)", rule or self.rule, key
-        )
-
-    def optional_day(self, key: str, rule: str | None = None) -> date | None:
-        return self.day(key, rule) if self.present(key) else None
-
-    def choice(self, key: str, allowed: tuple[str, ...], rule: str | None = None) -> str:
-        value = self.data[key]
-        if not isinstance(value, str) or value not in allowed:
-            raise DomainError(
-                ErrorCode.INVALID,
-                f"{key} must be one of {', '.join(allowed)}",
-                rule or self.rule,
-                key,
-            )
-        return value
+    purchase_price: Money = rule("GAP-DEF-PRICE", "The vehicle's purchase price")
+    settlement: Money = rule("GAP-DEF-SETTLE", "The motor insurer's total-loss settlement")
+    motor_excess: Money = rule("GAP-COVER-3", "The motor policy's excess, added back")
+    limit_of_liability: Money = rule("GAP-LIMIT", "The policy's limit of liability")
+    accepted_settlement: Money | None = rule(
+        "GAP-BEST-1", "The settlement the customer accepted (default: settlement)", default=None
+    )
+    market_value: Money | None = rule("GAP-DEF-MV", "Market value at the loss", default=None)
+    outstanding_finance: Money | None = rule(
+        "GAP-DEF-OFB", "Outstanding finance balance", default=None
+    )
+    amount_advanced: Money | None = rule(
+        "GAP-EXCL-8", "Finance advanced (with market_value_at_purchase)", default=None
+    )
+    market_value_at_purchase: Money | None = rule("GAP-EXCL-8", default=None)
+    contributory_percent: Money | None = rule(
+        "GAP-EXCL-18", "Contributory negligence as a percentage (not with an amount)", default=None
+    )
+    contributory_amount: Money | None = rule(
+        "GAP-EXCL-18", "Contributory negligence as an amount (not with a percentage)", default=None
+    )
+    vat_recovered: bool = rule(
+        "GAP-EXCL-14", "The customer recovers VAT", default=False, strict=True
+    )
+    waive_market_value: bool = rule(
+        "GAP-BEST-1", "Waive the market-value test", default=False, strict=True
+    )
+    premium_charged: Money | None = rule("PLT-10", default=None)
+    premium_would_have_charged: Money | None = rule(
+        "PLT-10", "Needed with premium_charged (proportionate settlement)", default=None
+    )
 
 
-REQUIRED = {"purchase_price", "settlement", "motor_excess", "limit_of_liability"}
-OPTIONAL = {
-    "accepted_settlement",
-    "market_value",
-    "outstanding_finance",
-    "amount_advanced",
-    "market_value_at_purchase",
-    "contributory_percent",
-    "contributory_amount",
-    "vat_recovered",
-    "waive_market_value",
-    "premium_charged",
-    "premium_would_have_charged",
-}
+class GapClaimOutput(CalcOutput):
+    payable: str = rule("GAP-COVER-1", "The benefit payable, two decimals")
+    steps: list[Step]
+    warnings: list[str]
 
 
-def run(payload: dict[str, Any]) -> dict[str, Any]:
-    """Validate the payload, compute the GAP benefit and return it with its steps."""
-    p = Payload(payload, allowed=REQUIRED | OPTIONAL, rule="GAP-COVER", required=REQUIRED)
-    figures = ClaimFigures.parse(p.data)  # the same figures a claims handler enters
+Input = GapClaimInput
+Output = GapClaimOutput
+
+
+def compute(data: Input) -> dict[str, Any]:
+    figures = ClaimFigures(  # the same figures a claims handler enters
+        settlement=data.settlement,
+        motor_excess=data.motor_excess,
+        accepted_settlement=data.accepted_settlement,
+        market_value=data.market_value,
+        contributory_percent=data.contributory_percent,
+        contributory_amount=data.contributory_amount,
+        vat_recovered=data.vat_recovered,
+        waive_market_value=data.waive_market_value,
+        premium_charged=data.premium_charged,
+        premium_would_have_charged=data.premium_would_have_charged,
+    )
     claim = ClaimInput(
-        purchase_price=p.money("purchase_price", "GAP-DEF-PRICE"),
+        purchase_price=data.purchase_price,
         settlement=figures.settlement,
         motor_excess=figures.motor_excess,
-        limit_of_liability=p.money("limit_of_liability", "GAP-LIMIT"),
+        limit_of_liability=data.limit_of_liability,
         accepted_settlement=figures.accepted_settlement,
         market_value=figures.market_value,
-        outstanding_finance=p.optional_money("outstanding_finance", "GAP-DEF-OFB"),
-        amount_advanced=p.optional_money("amount_advanced", "GAP-EXCL-8"),
-        market_value_at_purchase=p.optional_money("market_value_at_purchase", "GAP-EXCL-8"),
+        outstanding_finance=data.outstanding_finance,
+        amount_advanced=data.amount_advanced,
+        market_value_at_purchase=data.market_value_at_purchase,
         contributory_percent=figures.contributory_percent,
         contributory_amount=figures.contributory_amount,
         vat_recovered=figures.vat_recovered,
@@ -143,3 +122,8 @@ def run(payload: dict[str, Any]) -> dict[str, Any]:
         "steps": [s.as_dict() for s in decision.steps],
         "warnings": list(decision.warnings),
     }
+
+
+def run(payload: dict[str, Any]) -> dict[str, Any]:
+    """Validate the payload, compute the GAP benefit and return it with its steps."""
+    return compute(parse(Input, payload))

@@ -51,11 +51,13 @@ def fast_help() -> str:
 
 def main(argv: list[str] | None = None) -> None:
     args = argv if argv is not None else sys.argv[1:]
-    if len(args) == 2 and args[0] == "calc" and not args[1].startswith("-"):
+    if args[:1] == ["calc"]:
         # Fast start (issue 11): a calculator is a pure function; no Django needed.
-        from covernote.cli.calc import run_calc
+        from covernote.cli.calc import main as calc_main
 
-        sys.exit(run_calc(args[1], sys.stdin, sys.stdout))
+        code = calc_main(args[1:], sys.stdin, sys.stdout)
+        if code is not None:
+            sys.exit(code)
     # `serve` is the production server: production settings unless told otherwise (issue 11).
     # The other commands default to development, as `make run` and the README use them.
     default = "production" if args[:1] == ["serve"] else "dev"

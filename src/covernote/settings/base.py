@@ -157,6 +157,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024 * 1024
 COVERNOTE_API_MAX_BODY_BYTES = 1 * 1024 * 1024
 COVERNOTE_UPLOAD_MAX_BODY_BYTES = DATA_UPLOAD_MAX_MEMORY_SIZE  # telematics uploads
 COVERNOTE_API_MAX_JSON_DEPTH = 32
+# Lists are pages (limit/offset, a total, next/previous links): the default page size, and
+# the largest a client may ask for (a bigger limit is refused with 422, never cut short).
+COVERNOTE_API_PAGE_SIZE = 25
+COVERNOTE_API_MAX_PAGE_SIZE = 100
 COVERNOTE_API_THROTTLE_RATES = {"user": "600/min", "anon": "1200/min"}
 COVERNOTE_PASSWORD_RESET_RATES = {"email": "3/h", "ip": "20/h"}
 COVERNOTE_TELEMATICS_ROOT = os.environ.get("COVERNOTE_TELEMATICS_ROOT", "")

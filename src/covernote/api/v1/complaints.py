@@ -7,9 +7,11 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from django.http import FileResponse, HttpRequest, HttpResponse
-from ninja import Body, Field, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
+from pydantic import BaseModel, ConfigDict
 
 from covernote.accounts.selectors import request_user
+from covernote.api.v1.pagination import Page, PageQuery, paginate
 from covernote.complaints._parsing import REDRESS_CEILING
 from covernote.complaints.inputs import (
     EMPLOYEES,
@@ -295,6 +297,47 @@ class FosOutcomeIn(Schema):
     note: Note = ""
 
 
+class ComplaintPage(Page):
+    items: list[ComplaintOut]
+
+
+class ReclassifyIn(BaseModel):
+    """The classification fields to correct (COMP-7). Other fields are refused by name —
+    the received time and the clock dates always (403, decision 27)."""
+
+    # A plain pydantic model: ninja's Schema would drop the extra fields the service
+    # must see to refuse them by name.
+    model_config = ConfigDict(extra="allow")
+
+    main_cause: str | None = Field(None, description="advising_selling, terms_disputes, …")
+    product: str | None = Field(None, description="young_driver_motor, gap, …")
+    regulated_activity: str | None = Field(None, description="insurance_distribution, …")
+    vulnerability_identified: bool | None = None
+    vulnerability_related_cause: bool | None = None
+    note: str = Field("", description="Why the classification changed (audited)")
+
+
+CSV_ANSWER = {
+    "responses": {
+        200: {
+            "description": "The return as CSV, one row per line of the FCA form",
+            "content": {"text/csv": {"schema": {"type": "string"}}},
+        }
+    }
+}
+FILE_ANSWER = {
+    "responses": {
+        200: {
+            "description": "The file as uploaded (PDF, JPEG, PNG or text)",
+            "content": {
+                t: {"schema": {"type": "string", "format": "binary"}}
+                for t in ("application/pdf", "image/jpeg", "image/png", "text/plain")
+            },
+        }
+    }
+}
+
+
 class ReturnQuery(Schema):
     start: Annotated[date, Day()] = Field(alias="from")
     end: Annotated[date, Day()] = Field(alias="to")
@@ -304,14 +347,21 @@ class ReturnQuery(Schema):
     )
 
 
-@router.get("", response=list[ComplaintOut])
-def list_complaints(request: HttpRequest, open_only: bool = False) -> list[ComplaintOut]:
-    qs = complaint_list_for(request_user(request), open_only=open_only)[:200]
-    return [complaint_out(c) for c in qs]
+@router.get("", response=ComplaintPage, summary="List complaints")
+def list_complaints(
+    request: HttpRequest, response: HttpResponse, page: PageQuery, open_only: bool = False
+) -> dict[str, Any]:
+    """The complaints you may see, a page at a time (COMP-1): a broker its own firm's only
+    (PLT-4); `open_only` leaves out closed ones. `count` is the whole list's size."""
+    qs = complaint_list_for(request_user(request), open_only=open_only)
+    return paginate(request, response, qs, page, complaint_out)
 
 
-@router.post("", response={201: ComplaintOut})
+@router.post("", response={201: ComplaintOut}, summary="Register a complaint")
 def create_complaint(request: HttpRequest, payload: ComplaintIn) -> Status[ComplaintOut]:
+    """Record an expression of dissatisfaction (COMP-1) under its procedure (COMP-5); the
+    clocks start from `received_at` (COMP-2) and FOS eligibility is decided
+    (COMP-FOS-ELIG)."""
     actor = request_user(request)
     data = payload.model_dump(exclude_none=True)
     customer = customer_get_for(actor, data.pop("customer_id"))
@@ -321,8 +371,15 @@ def create_complaint(request: HttpRequest, payload: ComplaintIn) -> Status[Compl
     return Status(201, complaint_out(complaint, full=True))
 
 
-@router.get("/return", response={200: None})
+@router.get(
+    "/return",
+    response={200: None},
+    summary="The FCA complaints return (CSV)",
+    openapi_extra=CSV_ANSWER,
+)
 def complaints_return(request: HttpRequest, q: Query[ReturnQuery]) -> HttpResponse:
+    """The complaints return for a period (`from`, `to`) as CSV (COMP-6, DISP 1.10): the
+    shape `annex1r` or another the FCA asks for; staff may pick one firm by `frn`."""
     ret = complaints_return_for(
         request_user(request),
         start=q.start,
@@ -338,12 +395,19 @@ def complaints_return(request: HttpRequest, q: Query[ReturnQuery]) -> HttpRespon
     return response
 
 
-@router.get("/{complaint_id}", response=ComplaintOut)
+@router.get("/{complaint_id}", response=ComplaintOut, summary="Read a complaint")
 def get_complaint(request: HttpRequest, complaint_id: int) -> ComplaintOut:
+    """One complaint with its clocks (COMP-2, COMP-3), events, letters and attachments.
+    Another firm's complaint is 404 and the attempt audited (PLT-4)."""
     return complaint_out(complaint_get_for(request_user(request), complaint_id), full=True)
 
 
-@router.get("/{complaint_id}/attachments/{attachment_id}", response={200: None})
+@router.get(
+    "/{complaint_id}/attachments/{attachment_id}",
+    response={200: None},
+    summary="Download a complaint's attachment",
+    openapi_extra=FILE_ANSWER,
+)
 def download_attachment(
     request: HttpRequest, complaint_id: int, attachment_id: int
 ) -> FileResponse:
@@ -358,8 +422,15 @@ def download_attachment(
     )
 
 
-@router.post("/{complaint_id}/escalate", response=ComplaintOut)
+@router.post(
+    "/{complaint_id}/escalate",
+    response=ComplaintOut,
+    summary="Escalate a complaint",
+    openapi_extra={"x-problems": [409]},
+)
 def escalate(request: HttpRequest, complaint_id: int, payload: EscalateIn) -> ComplaintOut:
+    """The complainant is not satisfied: the complaint moves to the next stage and the QA
+    acknowledgement clock starts where the procedure has one (COMP-3)."""
     actor = request_user(request)
     c = complaint_escalate(
         actor=actor,
@@ -369,15 +440,29 @@ def escalate(request: HttpRequest, complaint_id: int, payload: EscalateIn) -> Co
     return complaint_out(c, full=True)
 
 
-@router.post("/{complaint_id}/forward", response=ComplaintOut)
+@router.post(
+    "/{complaint_id}/forward",
+    response=ComplaintOut,
+    summary="Forward a complaint to the firm responsible",
+    openapi_extra={"x-problems": [409]},
+)
 def forward(request: HttpRequest, complaint_id: int) -> ComplaintOut:
+    """Send the complaint to the firm responsible for it (COMP-4, DISP 1.7), telling the
+    complainant in writing."""
     actor = request_user(request)
     c = complaint_forward(actor=actor, complaint=complaint_get_for(actor, complaint_id))
     return complaint_out(c, full=True)
 
 
-@router.post("/{complaint_id}/summary-resolution", response=ComplaintOut)
+@router.post(
+    "/{complaint_id}/summary-resolution",
+    response=ComplaintOut,
+    summary="Resolve a complaint by summary resolution",
+    openapi_extra={"x-problems": [409]},
+)
 def summary_resolution(request: HttpRequest, complaint_id: int, payload: SummaryIn) -> ComplaintOut:
+    """Resolve by the close of the third business day after receipt with a summary
+    resolution communication (COMP-2, DISP 1.5)."""
     actor = request_user(request)
     c = complaint_resolve_summary(
         actor=actor,
@@ -393,8 +478,15 @@ def summary_resolution(request: HttpRequest, complaint_id: int, payload: Summary
     return complaint_out(c, full=True)
 
 
-@router.post("/{complaint_id}/final-response", response=ComplaintOut)
+@router.post(
+    "/{complaint_id}/final-response",
+    response=ComplaintOut,
+    summary="Send the final response",
+    openapi_extra={"x-problems": [409]},
+)
 def final_response(request: HttpRequest, complaint_id: int, payload: OutcomeIn) -> ComplaintOut:
+    """The final response with its outcome and any redress (COMP-2, DISP 1.6); the FOS
+    referral window (six months) starts."""
     actor = request_user(request)
     c = complaint_respond_final(
         actor=actor,
@@ -404,8 +496,14 @@ def final_response(request: HttpRequest, complaint_id: int, payload: OutcomeIn) 
     return complaint_out(c, full=True)
 
 
-@router.post("/{complaint_id}/withdraw", response=ComplaintOut)
+@router.post(
+    "/{complaint_id}/withdraw",
+    response=ComplaintOut,
+    summary="Record a complaint's withdrawal",
+    openapi_extra={"x-problems": [409]},
+)
 def withdraw(request: HttpRequest, complaint_id: int, payload: WithdrawIn) -> ComplaintOut:
+    """The complainant withdrew the complaint (COMP-1); the clocks stop."""
     actor = request_user(request)
     c = complaint_withdraw(
         actor=actor,
@@ -415,8 +513,15 @@ def withdraw(request: HttpRequest, complaint_id: int, payload: WithdrawIn) -> Co
     return complaint_out(c, full=True)
 
 
-@router.post("/{complaint_id}/holding-response", response=ComplaintOut)
+@router.post(
+    "/{complaint_id}/holding-response",
+    response=ComplaintOut,
+    summary="Send a holding response",
+    openapi_extra={"x-problems": [409]},
+)
 def holding_response(request: HttpRequest, complaint_id: int, payload: HoldingIn) -> ComplaintOut:
+    """Eight weeks have passed without a final response: explain why and when to expect
+    one, with the FOS referral rights (COMP-2, DISP 1.6.2R)."""
     actor = request_user(request)
     c = complaint_respond_holding(
         actor=actor,
@@ -426,8 +531,15 @@ def holding_response(request: HttpRequest, complaint_id: int, payload: HoldingIn
     return complaint_out(c, full=True)
 
 
-@router.post("/{complaint_id}/fos-referral", response=ComplaintOut)
+@router.post(
+    "/{complaint_id}/fos-referral",
+    response=ComplaintOut,
+    summary="Record a referral to the Financial Ombudsman",
+    openapi_extra={"x-problems": [409]},
+)
 def fos_referral(request: HttpRequest, complaint_id: int, payload: FosReferralIn) -> ComplaintOut:
+    """The complainant referred the complaint to the FOS; the referral's timeliness and the
+    complainant's eligibility are decided with steps (COMP-FOS-ELIG, COMP-2)."""
     actor = request_user(request)
     c = complaint_refer_fos(
         actor=actor,
@@ -437,8 +549,14 @@ def fos_referral(request: HttpRequest, complaint_id: int, payload: FosReferralIn
     return complaint_out(c, full=True)
 
 
-@router.post("/{complaint_id}/fos-outcome", response=ComplaintOut)
+@router.post(
+    "/{complaint_id}/fos-outcome",
+    response=ComplaintOut,
+    summary="Record the Financial Ombudsman's decision",
+    openapi_extra={"x-problems": [409]},
+)
 def fos_outcome(request: HttpRequest, complaint_id: int, payload: FosOutcomeIn) -> ComplaintOut:
+    """The FOS decided: upheld or not, with any redress; the complaint closes (COMP-6)."""
     actor = request_user(request)
     c = complaint_close_after_fos(
         actor=actor,
@@ -448,16 +566,20 @@ def fos_outcome(request: HttpRequest, complaint_id: int, payload: FosOutcomeIn) 
     return complaint_out(c, full=True)
 
 
-@router.patch("/{complaint_id}/classification", response=ComplaintOut)
-def classification(
-    request: HttpRequest, complaint_id: int, payload: Body[dict[str, Any]]
-) -> ComplaintOut:
-    """Any field may be sent; the service refuses all but the classification, and the
-    received time and clock dates always (COMP-7, decision 27)."""
+@router.patch(
+    "/{complaint_id}/classification",
+    response=ComplaintOut,
+    summary="Correct a complaint's classification",
+    openapi_extra={"x-problems": [409]},
+)
+def classification(request: HttpRequest, complaint_id: int, payload: ReclassifyIn) -> ComplaintOut:
+    """Correct the cause, product, regulated activity or vulnerability flags (COMP-7); every
+    change is audited. Any other field is refused by name, and the received time and
+    clock dates always, with 403 (decision 27)."""
     actor = request_user(request)
     c = complaint_reclassify(
         actor=actor,
         complaint=complaint_get_for(actor, complaint_id),
-        data=Reclassification.parse(payload),
+        data=Reclassification.parse(payload.model_dump(exclude_unset=True)),
     )
     return complaint_out(c, full=True)

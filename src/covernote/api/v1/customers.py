@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Literal
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
 from pydantic import EmailStr, Field
 
 from covernote.accounts.selectors import request_user
 from covernote.api.errors import problem
+from covernote.api.v1.pagination import Page, PageQuery, paginate
 from covernote.api.v1.schemas import AdjustmentOut, CustomerOut
 from covernote.domain.errors import DomainError, ErrorCode
 from covernote.parties.models import AdjustmentKind, Customer, ReasonableAdjustment
@@ -124,19 +125,36 @@ class AdjustmentIn(Schema):
     supersedes: int | None = None
 
 
-@router.get("", response=list[CustomerOut])
-def list_customers(request: HttpRequest, search: str = "") -> list[CustomerOut]:
-    return [customer_out(c) for c in customer_list_for(request_user(request), search=search)[:200]]
+class CustomerPage(Page):
+    items: list[CustomerOut]
 
 
-@router.get("/{customer_id}", response=CustomerOut)
+@router.get("", response=CustomerPage, summary="List customers")
+def list_customers(
+    request: HttpRequest, response: HttpResponse, page: PageQuery, search: str = ""
+) -> dict[str, Any]:
+    """The customers you may see, a page at a time: a broker its own firm's only (PLT-4);
+    `search` matches name, reference, email or postcode. Each carries their active
+    reasonable adjustments (PLT-2). `count` is the whole list's size."""
+    qs = customer_list_for(request_user(request), search=search)
+    return paginate(request, response, qs, page, customer_out)
+
+
+@router.get("/{customer_id}", response=CustomerOut, summary="Read a customer")
 def get_customer(request: HttpRequest, customer_id: int) -> CustomerOut:
+    """One customer with their contact preferences and active reasonable adjustments
+    (PLT-1, PLT-2). Another firm's customer is 404 (PLT-4)."""
     return customer_out(customer_get_for(request_user(request), customer_id))
 
 
-@router.post("", response={201: CustomerOut})
+@router.post(
+    "",
+    response={201: CustomerOut},
+    summary="Create a customer",
+    openapi_extra={"x-problems": [409]},
+)
 def create_customer(request: HttpRequest, payload: CustomerIn) -> Any:
-    """Create a customer; the reference is generated. Postcode and phone are checked and
+    """Create a customer (PLT-1); the reference is generated. Postcode and phone are checked and
     stored normalised (``LS6 2AB``, ``+441134960123``). A likely duplicate (same name,
     date of birth and postcode) answers 409 with the existing references in ``existing``,
     unless ``confirm_duplicate`` is true."""
@@ -164,9 +182,15 @@ def create_customer(request: HttpRequest, payload: CustomerIn) -> Any:
     return Status(201, customer_out(customer))
 
 
-@router.patch("/{customer_id}", response=CustomerOut)
+@router.patch(
+    "/{customer_id}",
+    response=CustomerOut,
+    summary="Change a customer's details",
+    openapi_extra={"x-problems": [409]},
+)
 def update_customer(request: HttpRequest, customer_id: int, payload: CustomerUpdateIn) -> Any:
-    """Change some fields. A stale ``expected_version`` (someone else saved first) is 409."""
+    """Change some fields (PLT-1). A stale ``expected_version`` (someone else saved first)
+    is 409."""
     actor = request_user(request)
     customer = customer_get_for(actor, customer_id)
     data = payload.model_dump(exclude={"expected_version"}, exclude_unset=True)
@@ -176,10 +200,16 @@ def update_customer(request: HttpRequest, customer_id: int, payload: CustomerUpd
     return customer_out(customer_get_for(actor, updated.pk))
 
 
-@router.post("/{customer_id}/adjustments", response={201: CustomerOut})
+@router.post(
+    "/{customer_id}/adjustments",
+    response={201: CustomerOut},
+    summary="Record a reasonable adjustment",
+)
 def add_adjustment(
     request: HttpRequest, customer_id: int, payload: AdjustmentIn
 ) -> Status[CustomerOut]:
+    """Staff record a reasonable adjustment (large print, a third party who speaks for the
+    customer, …), optionally superseding an earlier one (PLT-2). Customers may not (403)."""
     actor = request_user(request)
     if actor.is_customer:
         raise DomainError(ErrorCode.PERMISSION_DENIED, "staff record adjustments", "PLT-2")

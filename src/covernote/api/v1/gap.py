@@ -12,11 +12,12 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from covernote.accounts.selectors import request_user
+from covernote.api.v1.pagination import Page, PageQuery, paginate
 from covernote.complaints.fair_value_figures import gap_complaints_by_firm
 from covernote.domain.bounds import Day, Int, Moment, Money, Text
 from covernote.gap import selectors as sel
@@ -190,6 +191,128 @@ class PayIn(Strict):
     paid_on: Annotated[date, Day(rule="GAP-CLAIM-4")] | None = None
 
 
+# --------------------------------------------------------------------------- answers
+# Money is a two-decimal string (G1); stored calculations are Decisions with rule-cited steps.
+
+
+class AdjustmentBrief(Schema):
+    kind: str
+    note: str
+
+
+class VehicleBrief(Schema):
+    registration: str
+    valuation_code: str
+
+
+class QuoteOut(Schema):
+    id: int
+    reference: str
+    status: str
+    customer_id: int
+    customer_adjustments: list[AdjustmentBrief] = Field(description="PLT-2")
+    vehicle: VehicleBrief
+    purchase_price: str | None
+    term_months: int
+    limit_of_liability: str | None
+    start_on: date | None
+    end_on: date | None
+    failing_rules: list[str] = Field(description="The eligibility rules failed (GAP-ELIG-*)")
+    failures: list[dict[str, Any]]
+    net_premium: str | None
+    ipt: str | None
+    gross_premium: str | None
+    expires_on: date | None
+    config_version: str
+    purchase: dict[str, Any] = Field(description="The purchase price worked out (GAP-DEF-PRICE)")
+    eligibility: dict[str, Any] = Field(description="The eligibility Decision (GAP-ELIG)")
+    pricing: dict[str, Any] = Field(description="The pricing Decision (GAP-PRICE)")
+
+
+class TransferBrief(Schema):
+    policy_version: int
+    transferred_on: date
+    from_registration: str
+    to_registration: str
+
+
+class PolicyOut(Schema):
+    id: int
+    number: str
+    status: str
+    customer_id: int
+    customer_adjustments: list[AdjustmentBrief] = Field(description="PLT-2")
+    quote_id: int | None
+    registration: str
+    start_on: date
+    end_on: date
+    limit_of_liability: str | None
+    net_premium: str | None
+    ipt: str | None
+    gross_premium: str | None
+    commission: str | None
+    config_version: str
+    terminated_on: date | None
+    termination_reason: str | None
+    version: int
+    vehicle_transfers: list[TransferBrief] = Field(description="GAP-CLAIM-3 exclusion 9")
+
+
+class PolicyPage(Page):
+    items: list[PolicyOut]
+
+
+class CancellationOut(Schema):
+    id: int
+    policy_id: int
+    kind: str
+    status: str
+    notice_on: date
+    cancel_on: date | None
+    refund: str | None
+    decision: dict[str, Any] = Field(description="The refund Decision (GAP-CANCEL-1..4)")
+    policy_status: str
+
+
+class ClaimOut(Schema):
+    id: int
+    reference: str
+    policy_id: int
+    status: str
+    documents_requested: list[Any]
+    customer_adjustments: list[AdjustmentBrief] = Field(description="PLT-2")
+    loss_on: date | None
+    notice: dict[str, Any] = Field(description="The notification Decision (GAP-CLAIM-1)")
+    validity: dict[str, Any] = Field(description="The exclusions checked (GAP-CLAIM-3)")
+    settlement: dict[str, Any] = Field(description="The benefit Decision (GAP-COVER)")
+    payable: str | None
+    decline_rules: list[str]
+    paid_amount: str | None
+    paid_on: date | None
+    version: int
+
+
+class TransferOut(Schema):
+    id: int
+    policy: PolicyOut
+    policy_version: int
+    transferred_on: date
+    from_registration: str
+    to_registration: str
+    previous_purchase_price: str | None
+    purchase_price: str | None
+    purchase: dict[str, Any]
+    eligibility: dict[str, Any]
+
+
+class ValueReportOut(Schema):
+    rule: str = Field(description="GAP-VALUE-1")
+    period_from: str = Field(alias="from")
+    period_to: str = Field(alias="to")
+    distributors: list[dict[str, Any]] = Field(description="One row per distributor firm")
+    total: dict[str, Any]
+
+
 def _m(v: Any) -> str | None:
     return None if v is None else f"{v:.2f}"
 
@@ -293,8 +416,14 @@ def claim_out(c: GapClaim) -> dict[str, Any]:
     }
 
 
-@router.post("/quotes", response={201: dict[str, Any]})
+@router.post("/quotes", response={201: QuoteOut}, summary="Quote GAP cover")
 def create_quote(request: HttpRequest, payload: QuoteIn) -> Status[dict[str, Any]]:
+    """Check eligibility and price GAP cover for a customer's vehicle purchase.
+
+    The quote records every eligibility rule failed (GAP-ELIG-1..7, `failing_rules`) and
+    the premium with IPT (GAP-PRICE); the purchase price comes from the invoice lines
+    (GAP-DEF-PRICE) and is capped by the limit of liability (GAP-LIMIT). Another firm's
+    customer is 404 (PLT-4)."""
     actor = request_user(request)
     customer = customer_get_for(actor, payload.customer_id)
     data = QuoteInput.parse(payload.model_dump(exclude={"customer_id"}))
@@ -302,13 +431,23 @@ def create_quote(request: HttpRequest, payload: QuoteIn) -> Status[dict[str, Any
     return Status(201, quote_out(quote))
 
 
-@router.get("/quotes/{quote_id}", response=dict[str, Any])
+@router.get("/quotes/{quote_id}", response=QuoteOut, summary="Read a GAP quote")
 def get_quote(request: HttpRequest, quote_id: int) -> dict[str, Any]:
+    """One quote with its eligibility (GAP-ELIG) and pricing (GAP-PRICE) decisions and
+    their steps. Another firm's quote is 404 (PLT-4)."""
     return quote_out(sel.quote_get_for(request_user(request), quote_id))
 
 
-@router.post("/quotes/{quote_id}/bind", response={201: dict[str, Any]})
+@router.post(
+    "/quotes/{quote_id}/bind",
+    response={201: PolicyOut},
+    summary="Buy a GAP quote",
+    openapi_extra={"x-problems": [409, 410]},
+)
 def bind_quote(request: HttpRequest, quote_id: int, payload: BindIn) -> Status[dict[str, Any]]:
+    """Turn an eligible, unexpired quote into a policy (GAP-SALE-1). Retrying with the same
+    `idempotency_key` answers the same policy; an expired quote is 410, a quote already
+    bought or not eligible (GAP-ELIG) is 409."""
     actor = request_user(request)
     quote = sel.quote_get_for(actor, quote_id)
     policy = svc.gap_policy_bind(
@@ -319,20 +458,36 @@ def bind_quote(request: HttpRequest, quote_id: int, payload: BindIn) -> Status[d
     return Status(201, policy_out(policy))
 
 
-@router.get("/policies", response=list[dict[str, Any]])
-def list_policies(request: HttpRequest, status: str = "") -> list[dict[str, Any]]:
-    return [policy_out(p) for p in sel.policy_list_for(request_user(request), status=status)[:200]]
+@router.get("/policies", response=PolicyPage, summary="List GAP policies")
+def list_policies(
+    request: HttpRequest, response: HttpResponse, page: PageQuery, status: str = ""
+) -> dict[str, Any]:
+    """The GAP policies you may see, a page at a time: a broker its own firm's only
+    (PLT-4), optionally one `status`. `count` is the whole list's size."""
+    qs = sel.policy_list_for(request_user(request), status=status)
+    return paginate(request, response, qs, page, policy_out)
 
 
-@router.get("/policies/{policy_id}", response=dict[str, Any])
+@router.get("/policies/{policy_id}", response=PolicyOut, summary="Read a GAP policy")
 def get_policy(request: HttpRequest, policy_id: int) -> dict[str, Any]:
+    """One policy with its premium, commission and vehicle transfers (GAP-CLAIM-3
+    exclusion 9), and the customer's reasonable adjustments (PLT-2). Another firm's
+    policy is 404 (PLT-4)."""
     return policy_out(sel.policy_get_for(request_user(request), policy_id))
 
 
-@router.post("/policies/{policy_id}/cancel", response={201: dict[str, Any]})
+@router.post(
+    "/policies/{policy_id}/cancel",
+    response={201: CancellationOut},
+    summary="Cancel a GAP policy",
+    openapi_extra={"x-problems": [409]},
+)
 def cancel_policy(
     request: HttpRequest, policy_id: int, payload: CancelIn
 ) -> Status[dict[str, Any]]:
+    """Cancel by the customer, the insurer or on the vehicle's sale, with the refund
+    worked out (GAP-CANCEL-1 cooling-off, GAP-CANCEL-2 pro rata, GAP-CANCEL-4 insurer's
+    reasons). A customer cancellation while a claim is pending is 409 (GAP-CANCEL-3)."""
     actor = request_user(request)
     policy = sel.policy_get_for(actor, policy_id)
     data = CancelInput.parse(payload.model_dump())
@@ -355,10 +510,18 @@ def transfer_out(t: GapVehicleTransfer) -> dict[str, Any]:
     }
 
 
-@router.post("/policies/{policy_id}/transfer-vehicle", response={201: dict[str, Any]})
+@router.post(
+    "/policies/{policy_id}/transfer-vehicle",
+    response={201: TransferOut},
+    summary="Move GAP cover to a replacement vehicle",
+    openapi_extra={"x-problems": [409]},
+)
 def transfer_vehicle(
     request: HttpRequest, policy_id: int, payload: TransferIn
 ) -> Status[dict[str, Any]]:
+    """Transfer cover to the new-for-old replacement vehicle (GAP-CLAIM-3 exclusion 9):
+    the new vehicle is checked for eligibility (GAP-ELIG) and the policy's version moves
+    on. The same `idempotency_key` answers the same transfer."""
     actor = request_user(request)
     policy = sel.policy_get_for(actor, policy_id)
     data = TransferInput.parse(payload.model_dump())
@@ -366,10 +529,17 @@ def transfer_vehicle(
     return Status(201, transfer_out(t))
 
 
-@router.post("/policies/{policy_id}/claims", response={201: dict[str, Any]})
+@router.post(
+    "/policies/{policy_id}/claims",
+    response={201: ClaimOut},
+    summary="Register a GAP claim",
+    openapi_extra={"x-problems": [409]},
+)
 def register_claim(
     request: HttpRequest, policy_id: int, payload: ClaimIn
 ) -> Status[dict[str, Any]]:
+    """Register a total loss on a policy: notification is checked against the time limits
+    (GAP-CLAIM-1) and the documents needed are listed (GAP-CLAIM-2)."""
     actor = request_user(request)
     policy = sel.policy_get_for(actor, policy_id)
     data = ClaimRegistration.parse(payload.model_dump())
@@ -377,13 +547,22 @@ def register_claim(
     return Status(201, claim_out(claim))
 
 
-@router.get("/claims/{claim_id}", response=dict[str, Any])
+@router.get("/claims/{claim_id}", response=ClaimOut, summary="Read a GAP claim")
 def get_claim(request: HttpRequest, claim_id: int) -> dict[str, Any]:
+    """One claim with its notice (GAP-CLAIM-1), validity (GAP-CLAIM-3) and settlement
+    (GAP-COVER) decisions and their steps. Another firm's claim is 404 (PLT-4)."""
     return claim_out(sel.claim_get_for(request_user(request), claim_id))
 
 
-@router.post("/claims/{claim_id}/assess", response=dict[str, Any])
+@router.post(
+    "/claims/{claim_id}/assess",
+    response=ClaimOut,
+    summary="Assess a GAP claim",
+    openapi_extra={"x-problems": [409]},
+)
 def assess_claim(request: HttpRequest, claim_id: int, payload: AssessIn) -> dict[str, Any]:
+    """Work out the benefit from the motor insurer's figures (GAP-COVER-1..3, GAP-BEST-1,
+    GAP-LIMIT) and check the exclusions against the facts found (GAP-CLAIM-3)."""
     actor = request_user(request)
     claim = sel.claim_get_for(actor, claim_id)
     data = AssessInput.parse(
@@ -395,16 +574,30 @@ def assess_claim(request: HttpRequest, claim_id: int, payload: AssessIn) -> dict
     return claim_out(claim)
 
 
-@router.post("/claims/{claim_id}/decide", response=dict[str, Any])
+@router.post(
+    "/claims/{claim_id}/decide",
+    response=ClaimOut,
+    summary="Approve or decline a GAP claim",
+    openapi_extra={"x-problems": [409]},
+)
 def decide_claim(request: HttpRequest, claim_id: int, payload: DecideIn) -> dict[str, Any]:
+    """Approve an assessed claim, or decline it citing the exclusions that apply
+    (GAP-CLAIM-3, GAP-EXCL-*); the customer is written to in their own channel."""
     actor = request_user(request)
     claim = sel.claim_get_for(actor, claim_id)
     data = DecideInput.parse(payload.model_dump())
     return claim_out(svc.gap_claim_decide(actor=actor, claim=claim, data=data))
 
 
-@router.post("/claims/{claim_id}/pay", response=dict[str, Any])
+@router.post(
+    "/claims/{claim_id}/pay",
+    response=ClaimOut,
+    summary="Pay an approved GAP claim",
+    openapi_extra={"x-problems": [409]},
+)
 def pay_claim(request: HttpRequest, claim_id: int, payload: PayIn) -> dict[str, Any]:
+    """Record payment of the approved benefit (GAP-CLAIM-4); the same `idempotency_key`
+    answers the same payment, never a second one."""
     actor = request_user(request)
     claim = sel.claim_get_for(actor, claim_id)
     data = PayInput(payload.idempotency_key, payload.paid_on)
@@ -426,11 +619,17 @@ class DocumentsIn(Strict):
     note: Note = ""
 
 
-@router.post("/claims/{claim_id}/documents", response=dict[str, Any])
+@router.post(
+    "/claims/{claim_id}/documents",
+    response=ClaimOut,
+    summary="Ask for documents on a GAP claim",
+    openapi_extra={"x-problems": [409]},
+)
 def request_claim_documents(
     request: HttpRequest, claim_id: int, payload: DocumentsIn
 ) -> dict[str, Any]:
-    """Documents outstanding: the customer is written to in their own channel."""
+    """Documents outstanding (GAP-CLAIM-2): the customer is written to in their own
+    channel, with their reasonable adjustments (PLT-2)."""
     actor = request_user(request)
     claim = sel.claim_get_for(actor, claim_id)
     data = DocumentsRequest.parse(payload.model_dump())
@@ -442,9 +641,11 @@ class ValueQuery(Schema):
     period_to: Annotated[date, Day()] = Field(alias="to")
 
 
-@router.get("/value", response=dict[str, Any])
+@router.get("/value", response=ValueReportOut, by_alias=True, summary="GAP fair-value figures")
 def value_report(request: HttpRequest, q: Query[ValueQuery]) -> dict[str, Any]:
-    """GAP-VALUE-1 fair-value figures per distributor; staff only, a broker its own firm."""
+    """GAP-VALUE-1 fair-value figures per distributor over a period (`from`, `to`):
+    premiums, commission, claims paid and complaints. Staff see every firm; a broker its
+    own firm only (PLT-4)."""
     actor = request_user(request)
     period = {"period_from": q.period_from, "period_to": q.period_to}
     complaints = gap_complaints_by_firm(actor, **period)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 
 from covernote.accounts.selectors import request_user
+from covernote.api.v1.pagination import Page, PageQuery, paginate
 from covernote.products.models import ProductConfiguration
 
 router = Router(tags=["platform"])
@@ -27,8 +29,14 @@ class ProductConfigOut(Schema):
     sha256: str
 
 
-@router.get("/me", response=MeOut)
+class ProductConfigPage(Page):
+    items: list[ProductConfigOut]
+
+
+@router.get("/me", response=MeOut, summary="Who am I")
 def me(request: HttpRequest) -> MeOut:
+    """The signed-in user or the token's owner: name, role and firm (PLT-4 scopes every
+    other answer by these)."""
     u = request_user(request)
     return MeOut(
         email=u.email,
@@ -38,11 +46,22 @@ def me(request: HttpRequest) -> MeOut:
     )
 
 
-@router.get("/products/configurations", response=list[ProductConfigOut])
-def product_configurations(request: HttpRequest) -> list[ProductConfigOut]:
-    return [
-        ProductConfigOut(
-            product=c.product, version=c.version, effective_from=c.effective_from, sha256=c.sha256
-        )
-        for c in ProductConfiguration.objects.all()
-    ]
+def _config_out(c: ProductConfiguration) -> ProductConfigOut:
+    return ProductConfigOut(
+        product=c.product, version=c.version, effective_from=c.effective_from, sha256=c.sha256
+    )
+
+
+@router.get(
+    "/products/configurations",
+    response=ProductConfigPage,
+    summary="List the product configurations loaded",
+)
+def product_configurations(
+    request: HttpRequest, response: HttpResponse, page: PageQuery
+) -> dict[str, Any]:
+    """Every versioned, effective-dated product configuration loaded (ADR 0005), with the
+    SHA-256 of its file: policies pin the version they were sold under (GAP-PRICE,
+    YD-RATE and COMP-5 read the version in force)."""
+    qs = ProductConfiguration.objects.order_by("product", "effective_from", "pk")
+    return paginate(request, response, qs, page, _config_out)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class AdjustmentOut(Schema):
@@ -39,11 +39,32 @@ class CustomerOut(Schema):
     reasonable_adjustments: list[AdjustmentOut]
 
 
+class ProblemField(Schema):
+    """One invalid field."""
+
+    field: str | None = Field(description="Dotted path of the field, e.g. purchase_lines.0.amount")
+    label: str | None = Field(
+        None, description="The field as people say it: Purchase lines 1 amount"
+    )
+    message: str = Field(description="What is wrong, in plain English")
+    rule: str | None = Field(
+        description="The SPEC rule id the value breaks (API-INPUT: the schema)"
+    )
+
+
 class Problem(Schema):
-    type: str
+    """RFC 9457 problem details: the shape of every error this API answers."""
+
+    model_config = {"extra": "allow"}  # extension members (``existing``, ``error``)
+
+    type: str = Field(description="A URI naming the kind of problem")
     title: str
     status: int
-    detail: str
-    code: str
-    rule: str | None = None
-    field: str | None = None
+    detail: str = Field(description="What went wrong, in plain English")
+    code: str = Field(description="A short machine word: invalid, not_found, conflict, …")
+    rule: str | None = Field(None, description="The SPEC rule id the refusal applies")
+    field: str | None = Field(None, description="The first invalid field, when there is one")
+    instance: str | None = Field(None, description="The request path")
+    errors: list[ProblemField] | None = Field(
+        None, description="Every invalid field (422), each with its rule"
+    )

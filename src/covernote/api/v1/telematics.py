@@ -5,17 +5,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.security import APIKeyHeader
 
 from covernote.accounts.models import Role, User
 from covernote.accounts.selectors import request_user
 from covernote.api.auth import AUTH
+from covernote.api.v1.pagination import Page, PageQuery, paginate
 from covernote.domain.errors import DomainError, ErrorCode
 from covernote.telematics.adapters.parse import parse_body
 from covernote.telematics.ingest import telematics_ingest
+from covernote.telematics.models import Trip
 from covernote.telematics.reviews import review_decision
 from covernote.telematics.selectors import (
     alerts_for,
@@ -56,7 +58,51 @@ class IngestOut(Schema):
     trips: int
 
 
-@router.post("/points", response=IngestOut, auth=[DeviceKeyAuth(), *AUTH])
+FIX_SCHEMA = {
+    "type": "object",
+    "required": ["device_id", "ts", "lat", "lon", "speed_kmh", "heading_deg"],
+    "properties": {
+        "device_id": {"type": "string", "description": "The Smartbox's serial"},
+        "ts": {"type": "string", "format": "date-time", "description": "With its UTC offset"},
+        "lat": {"type": "number", "minimum": -90, "maximum": 90},
+        "lon": {"type": "number", "minimum": -180, "maximum": 180},
+        "speed_kmh": {"type": "number", "minimum": 0},
+        "heading_deg": {"type": "number", "minimum": 0, "maximum": 360},
+        "alarm": {"type": "string", "description": "Optional Traccar alarm"},
+    },
+}
+UPLOAD_BODY = {
+    "requestBody": {
+        "required": True,
+        "description": "Smartbox fixes, one per row, in any of three formats (YD-DATA-1)",
+        "content": {
+            "application/x-ndjson": {
+                "schema": {"type": "string", "description": "JSON lines: one fix object a line"},
+                "x-row-schema": FIX_SCHEMA,
+            },
+            "text/csv": {
+                "schema": {
+                    "type": "string",
+                    "description": "A header row device_id,ts,lat,lon,speed_kmh,heading_deg",
+                },
+                "x-row-schema": FIX_SCHEMA,
+            },
+            "application/vnd.apache.parquet": {
+                "schema": {"type": "string", "format": "binary"},
+                "x-row-schema": FIX_SCHEMA,
+            },
+        },
+    }
+}
+
+
+@router.post(
+    "/points",
+    response=IngestOut,
+    auth=[DeviceKeyAuth(), *AUTH],
+    summary="Upload Smartbox fixes",
+    openapi_extra=UPLOAD_BODY,
+)
 def upload_points(request: HttpRequest) -> IngestOut:
     """Upload fixes as JSON lines, CSV or Parquet (YD-DATA-1). Idempotent on (device_id, ts).
 
@@ -119,6 +165,29 @@ class TripOut(Schema):
     track: list[list[float]]
 
 
+def trip_out(t: Trip) -> TripOut:
+    return TripOut(
+        trip_id=t.trip_id,
+        start_at=t.start_at,
+        end_at=t.end_at,
+        distance_miles=round(t.distance_miles, 2),
+        duration_min=round(t.duration_s / 60, 1),
+        scores={
+            "overall": float(t.score_overall),
+            "speed": float(t.score_speed),
+            "eco": float(t.score_eco),
+            "night": float(t.score_night),
+            "duration": float(t.score_duration),
+        },
+        measures=t.measures,
+        track=t.track,
+    )
+
+
+class TripPage(Page):
+    items: list[TripOut]
+
+
 class AlertOut(Schema):
     kind: str
     action: str
@@ -130,6 +199,7 @@ class AlertOut(Schema):
 
 class DrivingOut(Schema):
     policy: str
+    trips_total: int = Field(description="Every trip; `trips` holds the latest 100 (all: /trips)")
     summary: dict[str, Any]
     tracked_miles: str
     last_position: dict[str, Any] | None
@@ -138,14 +208,18 @@ class DrivingOut(Schema):
     reviews: list[dict[str, Any]]
 
 
-@router.get("/policies/{policy_id}", response=DrivingOut)
+@router.get("/policies/{policy_id}", response=DrivingOut, summary="A policy's driving")
 def policy_driving(request: HttpRequest, policy_id: int) -> DrivingOut:
-    """Trips, scores, alerts with evidence, reviews; staff also get the last known position."""
+    """Scores (YD-SCORE-1), the latest 100 trips (`trips_total` counts them all; every trip
+    at `/trips`, a page at a time), alerts with evidence (YD-ALERT) and premium reviews
+    (YD-REVIEW-1..4); staff also get the last known position. Another firm's policy is
+    404 (PLT-4)."""
     user: User = request_user(request)
     policy = telematics_policy_for(user, policy_id)
     position = last_position_for(policy) if user.is_intermediary_staff else None
     return DrivingOut(
         policy=policy.number,
+        trips_total=trips_for(policy).count(),
         summary=score_summary(policy),
         tracked_miles=str(tracked_miles(policy)),
         last_position=(
@@ -158,25 +232,7 @@ def policy_driving(request: HttpRequest, policy_id: int) -> DrivingOut:
             if position
             else None
         ),
-        trips=[
-            TripOut(
-                trip_id=t.trip_id,
-                start_at=t.start_at,
-                end_at=t.end_at,
-                distance_miles=round(t.distance_miles, 2),
-                duration_min=round(t.duration_s / 60, 1),
-                scores={
-                    "overall": float(t.score_overall),
-                    "speed": float(t.score_speed),
-                    "eco": float(t.score_eco),
-                    "night": float(t.score_night),
-                    "duration": float(t.score_duration),
-                },
-                measures=t.measures,
-                track=t.track,
-            )
-            for t in trips_for(policy)[:100]
-        ],
+        trips=[trip_out(t) for t in trips_for(policy)[:100]],
         alerts=[
             AlertOut(
                 kind=a.kind,
@@ -205,3 +261,13 @@ def policy_driving(request: HttpRequest, policy_id: int) -> DrivingOut:
             for r in reviews_for(policy)
         ],
     )
+
+
+@router.get("/policies/{policy_id}/trips", response=TripPage, summary="A policy's trips")
+def policy_trips(
+    request: HttpRequest, response: HttpResponse, policy_id: int, page: PageQuery
+) -> dict[str, Any]:
+    """Every trip of the policy, newest first, a page at a time, with its scores
+    (YD-SCORE-1) and track. Another firm's policy is 404 (PLT-4)."""
+    policy = telematics_policy_for(request_user(request), policy_id)
+    return paginate(request, response, trips_for(policy), page, trip_out)

@@ -7,12 +7,13 @@ the ``version`` the client saw; a stale one is 409 with who got there first.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 
 from covernote.accounts.selectors import request_user
+from covernote.api.v1.pagination import Page, PageQuery, paginate
 from covernote.work.links import link_for
 from covernote.work.models import WorkItem
 from covernote.work.selectors import (
@@ -34,8 +35,6 @@ class WorkQuery(Schema):
     owner: Literal["mine", "unassigned", "anyone"] | None = None
     due: Literal["overdue", "today", "week"] | None = None
     status: Literal["open", "closed"] = "open"
-    page: int = Field(1, ge=1)
-    page_size: int = Field(25, ge=1, le=100)
 
 
 class WorkItemOut(Schema):
@@ -59,10 +58,7 @@ class WorkItemOut(Schema):
     version: int
 
 
-class WorkPage(Schema):
-    count: int
-    page: int
-    page_size: int
+class WorkPage(Page):
     items: list[WorkItemOut]
 
 
@@ -103,31 +99,44 @@ def item_out(w: WorkItem) -> WorkItemOut:
     )
 
 
-@router.get("", response=WorkPage)
-def list_work(request: HttpRequest, q: Query[WorkQuery]) -> WorkPage:
+@router.get("", response=WorkPage, summary="List work items")
+def list_work(
+    request: HttpRequest, response: HttpResponse, q: Query[WorkQuery], page: PageQuery
+) -> dict[str, Any]:
+    """The work queue, a page at a time, filtered by team, product, type, owner and due
+    date; soonest due first. Staff only: brokers and customers are refused (403, PLT-4).
+    `count` is the whole filtered list's size."""
     actor = request_user(request)
-    given = {k: v for k, v in q.model_dump(exclude={"page", "page_size"}).items() if v is not None}
+    given = {k: v for k, v in q.model_dump().items() if v is not None}
     filters = WorkFilters.parse(given, actor=actor)
     qs = work_list_for(actor, filters)  # refuses anyone but staff before the sync below
     work_sync()
-    start = (q.page - 1) * q.page_size
-    return WorkPage(
-        count=qs.count(),
-        page=q.page,
-        page_size=q.page_size,
-        items=[item_out(w) for w in qs[start : start + q.page_size]],
-    )
+    return paginate(request, response, qs, page, item_out)
 
 
-@router.post("/{item_id}/claim", response=WorkItemOut)
+@router.post(
+    "/{item_id}/claim",
+    response=WorkItemOut,
+    summary="Take a work item",
+    openapi_extra={"x-problems": [409]},
+)
 def claim(request: HttpRequest, item_id: int, payload: ClaimIn) -> WorkItemOut:
+    """Make the item yours. Send the `version` you saw: if someone took it first the answer
+    is 409 naming who (PLT-4: staff only)."""
     actor = request_user(request)
     item = work_get_for(actor, item_id)
     return item_out(work_item_claim(actor=actor, item_id=item.pk, version=payload.version))
 
 
-@router.post("/{item_id}/assign", response=WorkItemOut)
+@router.post(
+    "/{item_id}/assign",
+    response=WorkItemOut,
+    summary="Assign a work item",
+    openapi_extra={"x-problems": [409]},
+)
 def assign(request: HttpRequest, item_id: int, payload: AssignIn) -> WorkItemOut:
+    """Give the item to someone on its team, or unassign it (`user_id` null); a stale
+    `version` is 409 (PLT-4: staff only)."""
     actor = request_user(request)
     item = work_get_for(actor, item_id)
     assignee = assignee_get(payload.user_id) if payload.user_id is not None else None
@@ -136,8 +145,16 @@ def assign(request: HttpRequest, item_id: int, payload: AssignIn) -> WorkItemOut
     )
 
 
-@router.post("/{item_id}/close", response=WorkItemOut)
+@router.post(
+    "/{item_id}/close",
+    response=WorkItemOut,
+    summary="Close a work item",
+    openapi_extra={"x-problems": [409]},
+)
 def close(request: HttpRequest, item_id: int, payload: CloseIn) -> WorkItemOut:
+    """Close the item with a reason saying what was done; a stale `version` is 409. Items
+    the system raised close themselves when their cause is dealt with (PLT-4: staff
+    only; a manager may override while the source is still open)."""
     actor = request_user(request)
     item = work_get_for(actor, item_id)
     return item_out(
