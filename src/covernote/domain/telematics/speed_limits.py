@@ -48,6 +48,7 @@ class LimitSource(StrEnum):
     NONE = "none"  # road known, no limit derivable
     UNMATCHED = "unmatched"  # no road within the search radius
     SMOOTHED = "smoothed"  # replaced by the rolling mode of its neighbours along the trip
+    CONDITIONAL = "conditional"  # a maxspeed:conditional time window in force (school zone)
 
 
 @dataclass(frozen=True)
@@ -62,8 +63,13 @@ class RoadIndex:
     params: SpeedLimitParams
     #: NumPy form of ``cells`` plus road lengths/ends for the HMM matcher (None: not built)
     grid: MatchGrid | None = None
+    #: time-window limits (``maxspeed:conditional``): road_idx, limit_kmh, days, start_min,
+    #: end_min -- one row per window; None when the map has none
+    conditions: pl.DataFrame | None = None
 
 
+#: the clock a conditional limit's time window is read in (UK roads)
+LOCAL_TZ = "Europe/London"
 _NUM_RE = r"^\s*([0-9]+(?:\.[0-9]+)?)\s*(mph|km/h|kmh|kph)?\s*$"
 
 
@@ -186,7 +192,10 @@ def build_road_index(
     if default_oneway is not None and "oneway" not in df.columns:
         norm = norm.with_columns(oneway=pl.lit(default_oneway))
     norm = norm.sort("road_id").with_row_index("road_idx")
+    conditions = _time_windows(df, norm)
     canonical = norm.drop("road_idx").write_csv(float_precision=7)
+    if conditions is not None:  # maps without conditional limits keep their version
+        canonical += conditions.write_csv(float_precision=7)
     map_version = "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()[:16]
 
     pts = (
@@ -296,6 +305,77 @@ def build_road_index(
         map_version=map_version,
         params=params,
         grid=grid,
+        conditions=conditions,
+    )
+
+
+def _time_windows(df: pl.DataFrame, norm: pl.DataFrame) -> pl.DataFrame | None:
+    """The roads' ``limit_conditions`` (parsed ``maxspeed:conditional``, see the OSM
+    adapter) that are day/time windows, keyed by ``road_idx``; other conditions
+    (``wet``, weights) cannot be known from a Smartbox and are left out."""
+    dtype = df.schema.get("limit_conditions")
+    if not (isinstance(dtype, pl.List) and isinstance(dtype.inner, pl.Struct)):
+        return None  # no column, or only empty lists
+    windows = (
+        df.select(pl.col("road_id").cast(pl.String), "limit_conditions")
+        .explode("limit_conditions")
+        .unnest("limit_conditions")
+        .filter(pl.col("start_min").is_not_null() & pl.col("limit_kmh").is_not_null())
+        .join(norm.select("road_id", "road_idx"), on="road_id", how="inner")
+        .select(
+            "road_idx",
+            pl.col("limit_kmh").cast(pl.Float64),
+            pl.col("days").fill_null(127).cast(pl.Int32),
+            pl.col("start_min").cast(pl.Int32),
+            pl.col("end_min").cast(pl.Int32),
+        )
+        .sort("road_idx", "start_min", "end_min", "days", "limit_kmh")
+    )
+    return windows if windows.height else None
+
+
+def apply_conditions(out: pl.DataFrame, road_idx: pl.Series, index: RoadIndex) -> pl.DataFrame:
+    """Replace the posted limit where a time-window limit of the matched road is in force
+    at the fix's local (UK) time -- e.g. a 20 mph school zone on weekday mornings
+    (YD-SPEED-1). Several windows in force: the lowest limit. Needs ``ts``."""
+    cond = index.conditions
+    if cond is None or "ts" not in out.columns or out.height == 0:
+        return out
+    ts = out["ts"]
+    if isinstance(ts.dtype, pl.Datetime) and ts.dtype.time_zone is None:
+        ts = ts.dt.replace_time_zone("UTC")
+    local = ts.dt.convert_time_zone(LOCAL_TZ)
+    q = pl.DataFrame(
+        {
+            "_row": pl.int_range(out.height, eager=True),
+            "road_idx": road_idx.cast(pl.Int64),
+            "_dow": local.dt.weekday().cast(pl.Int32),  # Monday = 1
+            "_min": (local.dt.hour().cast(pl.Int32) * 60 + local.dt.minute().cast(pl.Int32)),
+        }
+    )
+    m, start, end = pl.col("_min"), pl.col("start_min"), pl.col("end_min")
+    in_window = (
+        pl.when(start <= end).then((m >= start) & (m < end)).otherwise((m >= start) | (m < end))
+    )
+    on_day = (pl.col("days") // (pl.lit(2, pl.Int32) ** (pl.col("_dow") - 1))) % 2 == 1
+    hits = (
+        q.join(cond.with_columns(pl.col("road_idx").cast(pl.Int64)), on="road_idx", how="inner")
+        .filter(in_window & on_day)
+        .group_by("_row")
+        .agg(pl.col("limit_kmh").min().alias("_cond"))
+    )
+    if hits.height == 0:
+        return out
+    c = q.select("_row").join(hits, on="_row", how="left", maintain_order="left")["_cond"]
+    return out.with_columns(
+        pl.when(c.is_not_null())
+        .then(c)
+        .otherwise(pl.col("speed_limit_kmh"))
+        .alias("speed_limit_kmh"),
+        pl.when(c.is_not_null())
+        .then(pl.lit(LimitSource.CONDITIONAL.value))
+        .otherwise(pl.col("limit_source"))
+        .alias("limit_source"),
     )
 
 
@@ -451,7 +531,8 @@ def _match_hmm(df: pl.DataFrame, index: RoadIndex, along: str | None) -> pl.Data
     road_idx, _ = match_roads(
         grid, lat, lon, np.nan_to_num(spd), hdg, ts_s, new_chain, hmm_params(index.params)
     )
-    return _attach_roads(df, pl.Series("road_idx", road_idx).replace(-1, None), index)
+    matched = pl.Series("road_idx", road_idx).replace(-1, None)
+    return apply_conditions(_attach_roads(df, matched, index), matched, index)
 
 
 def _attach_roads(df: pl.DataFrame, road_idx: pl.Series, index: RoadIndex) -> pl.DataFrame:
@@ -529,6 +610,7 @@ def _match_heading(df: pl.DataFrame, index: RoadIndex, along: str | None) -> pl.
         m["road_name"].alias("road_name"),
         pl.lit(index.map_version).alias("map_version"),
     )
+    out = apply_conditions(out, m["road_idx"], index)
     if along is not None and p.smoothing_window > 1:
         smooth = _rolling_mode(out, "speed_limit_kmh", along, p.smoothing_window)
         out = out.with_columns(

@@ -234,3 +234,45 @@ def test_yd_speed_1_directional_rows_match_the_side_being_driven(params, classes
     got = match_limits(pts, index).sort("device_id")
     assert got["road_id"].to_list() == ["2001:forward", "2001:backward"]
     assert got["speed_limit_kmh"].to_list() == pytest.approx([40 * MPH, 30 * MPH])
+
+
+def test_yd_speed_1_school_zone_from_osm_is_applied_to_fixes_in_its_window(
+    full_limits, params, classes
+):
+    """From the OSM tag to the fix: way 2003 (30 mph, 20 mph Mo-Fr 08:00-09:30 and
+    14:30-16:00) read by the adapter, indexed, and matched at school-run times."""
+    from datetime import UTC, datetime, timedelta
+
+    from covernote.domain.telematics.speed_limits import LimitSource, match_limits
+
+    roads = read_osm_roads(full_limits, classes)
+    index = build_road_index(roads, params.speed_limits)
+    assert index.conditions is not None
+    road = index.roads.filter(pl.col("road_id") == "2003").row(0, named=True)
+    g = roads.filter(pl.col("road_id") == "2003")["geometry_wkt"][0]
+    (lon0, lat0), (lon1, lat1) = (
+        tuple(float(v) for v in p.split()) for p in g[g.index("(") + 1 : -1].split(",")
+    )
+
+    def fixes(at: datetime) -> pl.DataFrame:
+        return pl.DataFrame(
+            {
+                "device_id": ["d"] * 3,
+                "ts": [at + timedelta(seconds=i) for i in range(3)],
+                "lat": [lat0 + (lat1 - lat0) * f for f in (0.4, 0.5, 0.6)],
+                "lon": [lon0 + (lon1 - lon0) * f for f in (0.4, 0.5, 0.6)],
+                "speed_kmh": [0.0] * 3,
+                "heading_deg": [0.0] * 3,
+            }
+        ).with_columns(pl.col("ts").dt.cast_time_unit("us"))
+
+    school_run = match_limits(
+        fixes(datetime(2026, 12, 9, 15, 0, tzinfo=UTC)), index, along="device_id"
+    )
+    evening = match_limits(
+        fixes(datetime(2026, 12, 9, 18, 0, tzinfo=UTC)), index, along="device_id"
+    )
+    assert set(school_run["road_id"]) == set(evening["road_id"]) == {road["road_id"]}
+    assert school_run["speed_limit_kmh"].to_list() == pytest.approx([20 * MPH] * 3)
+    assert set(school_run["limit_source"]) == {LimitSource.CONDITIONAL.value}
+    assert evening["speed_limit_kmh"].to_list() == pytest.approx([30 * MPH] * 3)
