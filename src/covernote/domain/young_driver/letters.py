@@ -408,3 +408,13 @@ def mileage_top_up(*, tracked: int, declared: int, miles: int, gross: Decimal) -
             "have to give notice of cancellation.",
         ),
     )
+
+
+def mileage_top_up_reason(miles: int) -> str:
+    """Why a mileage top-up is collected (YD-MILES-1): the opening of its payment notice."""
+    return f"You bought a mileage top-up of {miles:,} miles"
+
+
+def mileage_declined_detail(miles: int) -> str:
+    """YD-MILES-1, YD-CANCEL-5: the detail of a notice after a declined top-up."""
+    return f"You declined a {miles:,}-mile top-up."
