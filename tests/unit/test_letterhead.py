@@ -99,6 +99,12 @@ def test_yd_info_footer_names_sender_broker_insurer_fscs_and_law():
     )
 
 
+def test_plt_7_a_broker_without_an_frn_still_reads_as_a_sentence():
+    broker = FirmIdentity(name="Harbour Lane")
+    footer = Letterhead(sender=SENDER, broker=broker).footer()
+    assert footer[1] == "Harbour Lane arranged this insurance for you."
+
+
 def test_yd_info_footer_without_a_broker_or_product_is_the_sender_alone():
     assert Letterhead(sender=SENDER).footer() == (SENDER.statement(),)
 

@@ -139,7 +139,6 @@ def letter_facts(complaint: Complaint, handler: Contact) -> LetterFacts:
         handler=handler,
         fos=complaint_procedures(complaint).fos,
         response_format=delivery_for(customer).document_format.value,
-        salutation=customer.salutation,
     )
 
 
