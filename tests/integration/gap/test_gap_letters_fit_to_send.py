@@ -75,6 +75,8 @@ def test_plt_7_gap_schedule_names_sender_broker_insurer_fscs_and_law(
     assert f"Purchase price {gbp(policy.quote.purchase_price)}" in text  # £20,000.00 style
     assert_customer_fit(text)
     statement = pdf_text(Document.objects.get(kind="gap_statement", related_id=str(policy.pk)))
+    assert "policy arranged by Northgate." in statement  # the selling broker, not the sender
+    assert f"Insurer {disclosures.insurer}" in statement
     assert_sender_identity(statement)
     assert_customer_fit(statement)
 

@@ -247,9 +247,15 @@ def schedule(policy: PolicyFacts, *, terms: ScheduleTerms) -> Letter:
 
 
 def statement_of_insurance(
-    policy: PolicyFacts, *, firm_name: str, support_phone: str, contact_within_days: int
+    policy: PolicyFacts,
+    *,
+    firm_name: str,
+    support_phone: str,
+    contact_within_days: int,
+    insurer: str = "",
 ) -> Letter:
-    """The statement of insurance issued at sale (PLT-7)."""
+    """The statement of insurance issued at sale (PLT-7); ``firm_name`` is the firm that
+    arranged it (the selling broker, else the sender), ``insurer`` who underwrites it."""
     v = policy.vehicle
     return Letter(
         title=f"Combined GAP statement of insurance {policy.number}",
@@ -268,6 +274,7 @@ def statement_of_insurance(
                         f"{en_gb_date(policy.start_on)} to {en_gb_date(policy.end_on)}",
                     ),
                     ("Limit of liability", pounds(policy.limit_of_liability)),
+                    *((("Insurer", insurer),) if insurer else ()),
                 )
             ),
             Paragraph(

@@ -150,7 +150,7 @@ def gap_policy_bind(
         actor=actor,
         customer=q.customer,
         kind="gap_schedule",
-        letter=letters.schedule(facts, terms=schedule_terms(policy)),
+        letter=letters.schedule(facts, terms=(terms := schedule_terms(policy))),
         related=policy,
         key=f"gap-schedule:{policy.number}",
     )
@@ -161,9 +161,10 @@ def gap_policy_bind(
         kind="gap_statement",
         letter=letters.statement_of_insurance(
             facts,
-            firm_name=sender.name,
+            firm_name=terms.broker or sender.name,
             support_phone=sender.phone,
             contact_within_days=params.claims.contact_within_days,
+            insurer=terms.insurer,
         ),
         related=policy,
         key=f"gap-statement:{policy.number}",
