@@ -162,3 +162,21 @@ def test_gap_cover_3_gap_cancel_1_schedule_figures_follow_the_policys_pinned_ver
     for text in (old, new):
         assert_sender_identity(text)
         assert_customer_fit(text)
+
+
+def test_plt_7_demo_firms_carry_frn_company_number_and_registered_office(db):
+    from django.core.management import call_command
+
+    from covernote.accounts.models import Firm
+
+    call_command("demo")
+    firms = list(Firm.objects.all())
+    assert firms
+    for firm in firms:
+        assert firm.fca_number and firm.company_number and firm.registered_office_lines, firm
+    letters = list(Document.objects.exclude(html=""))
+    assert letters, "the demo issues letters"
+    for doc in letters:
+        sender = Firm.objects.get(name=settings.COVERNOTE["FIRM_NAME"])
+        assert f"firm reference number {sender.fca_number}" in doc.html, doc.kind
+        assert f"company number {sender.company_number}" in doc.html, doc.kind
