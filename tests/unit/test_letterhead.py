@@ -99,6 +99,12 @@ def test_yd_info_footer_names_sender_broker_insurer_fscs_and_law():
     )
 
 
+def test_plt_7_a_broker_without_an_frn_still_reads_as_a_sentence():
+    broker = FirmIdentity(name="Harbour Lane")
+    footer = Letterhead(sender=SENDER, broker=broker).footer()
+    assert footer[1] == "Harbour Lane arranged this insurance for you."
+
+
 def test_yd_info_footer_without_a_broker_or_product_is_the_sender_alone():
     assert Letterhead(sender=SENDER).footer() == (SENDER.statement(),)
 
@@ -176,3 +182,27 @@ def test_yd_review_4_review_letter_money_always_has_thousands_separators(amount)
     text = letter_text(letter)
     assert not re.search(r"£\d{4,}", text)
     assert f"£{amount:,.2f}" in text
+
+
+_part = st.text(alphabet=st.characters(categories=("L", "N", "Zs")), max_size=20)
+
+
+@given(name=_part, org=_part, line1=_part, line2=_part, locality=_part, town=_part, postcode=_part)
+def test_plt_7_royal_mail_order_holds_for_any_address(
+    name, org, line1, line2, locality, town, postcode
+):
+    lines = postal_address(
+        name=name,
+        organisation=org,
+        lines=(line1, line2),
+        locality=locality,
+        town=town,
+        postcode=postcode,
+    )
+    assert all(line and line == line.strip() for line in lines)
+    if postcode.strip():
+        assert lines[-1] == postcode.strip().upper()  # the postcode alone on the last line
+    if town.strip():
+        assert town.strip().upper() in lines  # the POST TOWN in capitals
+    if name.strip():
+        assert lines[0] == name.strip()

@@ -33,16 +33,19 @@ class FirmIdentity:
     phone: str = ""
     registered_in: str = "England and Wales"
 
-    def statement(self, role: str = "") -> str:
+    def statement(self, *, arranged: bool = False) -> str:
         """``Coplus Insurance Services is authorised and regulated by the Financial Conduct
         Authority (firm reference number 300001). Registered in England and Wales, company
-        number 01234567. Registered office: ...``; ``role`` follows the name."""
-        text = self.name + (f", {role}," if role else "")
+        number 01234567. Registered office: ...``; ``arranged`` for the selling broker."""
+        text = self.name
         if self.frn:
+            text += ", who arranged this insurance for you," if arranged else ""
             text += (
                 " is authorised and regulated by the Financial Conduct Authority "
                 f"(firm reference number {self.frn})"
             )
+        elif arranged:
+            text += " arranged this insurance for you"
         if self.company_number:
             text += f". Registered in {self.registered_in}, company number {self.company_number}"
         if self.registered_office:
@@ -73,7 +76,7 @@ class Letterhead:
         """Each paragraph of the regulatory footer, in order."""
         lines = [self.sender.statement()]
         if self.broker is not None and self.broker.name != self.sender.name:
-            lines.append(self.broker.statement("who arranged this insurance for you"))
+            lines.append(self.broker.statement(arranged=True))
         if self.disclosures is not None:
             d = self.disclosures
             lines.append(d.insurer_statement)

@@ -134,7 +134,7 @@ def mileage_top_up_answer(*, actor: Any, offer: MileageTopUp, accept: bool) -> M
             actor=actor,
             policy=policy,
             amount=locked.gross,
-            reason=f"Mileage top-up of {locked.miles} miles (YD-MILES-1)",
+            reason=letters.mileage_top_up_reason(locked.miles),
             key=f"mileage-top-up-{locked.pk}",
         )
         locked.status = TopUpStatus.BOUGHT
@@ -143,7 +143,7 @@ def mileage_top_up_answer(*, actor: Any, offer: MileageTopUp, accept: bool) -> M
             actor="telematics",
             policy=policy,
             rule="YD-MILES-1",
-            detail=f"You declined a {locked.miles}-mile top-up.",
+            detail=letters.mileage_declined_detail(locked.miles),
         )
         locked.status = TopUpStatus.DECLINED
     locked.responded_at = timezone.now()

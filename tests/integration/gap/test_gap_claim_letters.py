@@ -7,9 +7,11 @@ from datetime import UTC, datetime, timedelta
 from unittest import mock
 
 import pytest
+from django.utils.html import escape
 
 from covernote.documents.models import Document, OutboxMessage
 from covernote.domain.errors import DomainError
+from covernote.domain.money import gbp
 from covernote.gap.inputs import (
     AssessInput,
     ClaimRegistration,
@@ -87,9 +89,10 @@ def test_gap_claim_status_letters_reach_north_in_large_print_by_letter_only(
     assert "Finance settlement statement" in docs and claim.reference in docs
     approved = letters(claim).get(kind="gap_claim_approved").html
     claim.refresh_from_db()
-    assert f"£{claim.payable}" in approved
-    for step in claim.settlement["steps"]:
-        assert step["rule"] in approved
+    assert gbp(claim.payable) in approved  # £7,850.00 (issue 13)
+    for step in claim.settlement["steps"]:  # the working in words; rule ids stay with staff
+        assert escape(step["description"]) in approved
+        assert step["rule"] not in approved
 
 
 def test_gap_claim_1_acknowledgement_explains_late_notice(sold_policy, users):

@@ -75,6 +75,8 @@ def test_plt_7_gap_schedule_names_sender_broker_insurer_fscs_and_law(
     assert f"Purchase price {gbp(policy.quote.purchase_price)}" in text  # £20,000.00 style
     assert_customer_fit(text)
     statement = pdf_text(Document.objects.get(kind="gap_statement", related_id=str(policy.pk)))
+    assert "policy arranged by Northgate." in statement  # the selling broker, not the sender
+    assert f"Insurer {disclosures.insurer}" in statement
     assert_sender_identity(statement)
     assert_customer_fit(statement)
 
@@ -160,3 +162,21 @@ def test_gap_cover_3_gap_cancel_1_schedule_figures_follow_the_policys_pinned_ver
     for text in (old, new):
         assert_sender_identity(text)
         assert_customer_fit(text)
+
+
+def test_plt_7_demo_firms_carry_frn_company_number_and_registered_office(db):
+    from django.core.management import call_command
+
+    from covernote.accounts.models import Firm
+
+    call_command("demo")
+    firms = list(Firm.objects.all())
+    assert firms
+    for firm in firms:
+        assert firm.fca_number and firm.company_number and firm.registered_office_lines, firm
+    letters = list(Document.objects.exclude(html=""))
+    assert letters, "the demo issues letters"
+    for doc in letters:
+        sender = Firm.objects.get(name=settings.COVERNOTE["FIRM_NAME"])
+        assert f"firm reference number {sender.fca_number}" in doc.html, doc.kind
+        assert f"company number {sender.company_number}" in doc.html, doc.kind

@@ -71,7 +71,7 @@ def test_plt_7_schedule_words_and_figures():
     assert "Insurer | UK General Insurance Limited" in body
     assert "Arranged by | Northgate Motor Brokers" in body
     assert (
-        "Northgate Motor Brokers, who arranged it, receives commission of 25% of the premium (£84.00)"
+        "Northgate Motor Brokers, who arranged this policy, receives commission of 25% of the premium (£84.00)"
         in body
     )
     assert letter.sign_off

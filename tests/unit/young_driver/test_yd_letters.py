@@ -134,3 +134,30 @@ def test_yd_rate_stored_decision_reads_steps_and_amounts_typed():
     assert stored.amount("missing") == Decimal("0")
     assert stored.steps[0]["rule"] == "YD-RATE"
     assert StoredDecision.from_json(None).steps == ()
+
+
+def test_yd_info_welcome_schedule_words_and_fees_come_from_the_product_version():
+    import tomllib
+    from pathlib import Path
+
+    from covernote.domain.young_driver.params import parse_params
+
+    path = Path(__file__).resolve().parents[3] / "config/products/young_driver/2026-01-01.toml"
+    params = parse_params(tomllib.loads(path.read_text()), path.name)
+    welcome = letters.welcome_schedule(
+        params=params,
+        device_serial="SB123",
+        install_by=date(2026, 3, 16),
+        finance_provider="Close Brothers Premium Finance",
+        credit_search_reference="cs-1",
+    )
+    fees = dict(welcome.fees)
+    assert fees["Arrangement"] == letters.money(params.fees.arrangement)
+    cancel = f"Cancellation after the {params.periods.cooling_off_days}-day cooling off period"
+    assert fees[cancel].startswith(letters.money(params.fees.cancellation))
+    assert "by 16 March 2026" in welcome.smartbox
+    assert f"{params.periods.cpa_notice_days} days before" in welcome.payment_authority
+    assert "(search cs-1)" in welcome.credit_search
+    assert not letters.welcome_schedule(
+        params=params, device_serial="SB1", install_by=date(2026, 3, 16)
+    ).credit_search

@@ -14,7 +14,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
@@ -28,6 +27,7 @@ from covernote.complaints.models import (
 from covernote.complaints.selectors import (
     complaint_procedures,
 )
+from covernote.documents.letterhead import sending_firm
 from covernote.documents.models import Document
 from covernote.documents.services import delivery_for, document_issue
 from covernote.domain.calendar import london_date
@@ -135,11 +135,10 @@ def letter_facts(complaint: Complaint, handler: Contact) -> LetterFacts:
         reference=complaint.reference,
         received_on=london_date(complaint.received_at),
         complaint_summary=complaint.description.strip().rstrip(".") + ".",
-        firm_name=settings.COVERNOTE["FIRM_NAME"],
+        firm_name=sending_firm().name,
         handler=handler,
         fos=complaint_procedures(complaint).fos,
         response_format=delivery_for(customer).document_format.value,
-        salutation=customer.salutation,
     )
 
 

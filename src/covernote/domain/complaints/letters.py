@@ -75,11 +75,6 @@ class LetterFacts:
     handler: Contact
     fos: Contact
     response_format: str = "standard"  # PLT-2 / YD-COMPLAINT: large print, audio, Braille ...
-    salutation: str = ""  # "Dear Mr Okafor": the greeting the complainant chose (issue 13)
-
-    @property
-    def dear(self) -> str:
-        return self.salutation or f"Dear {self.complainant_name}"
 
 
 def _fmt(day: date) -> str:
@@ -88,7 +83,7 @@ def _fmt(day: date) -> str:
 
 def _opening(facts: LetterFacts) -> str:
     return (
-        f"{facts.dear}, thank you for telling us about your complaint, "
+        "Thank you for telling us about your complaint, "
         f"which we received on {_fmt(facts.received_on)} (our reference {facts.reference}): "
         f"{facts.complaint_summary}"
     )
@@ -159,7 +154,7 @@ def withdrawal_letter(facts: LetterFacts) -> Letter:
     """Confirmation that the complainant withdrew the complaint (COMP-7), with the FOS
     website (COMP-6)."""
     paragraphs = (
-        f"{facts.dear}, you have told us that you wish to withdraw your "
+        "You have told us that you wish to withdraw your "
         f"complaint, which we received on {_fmt(facts.received_on)} (our reference "
         f"{facts.reference}). We have closed it.",
         "If you change your mind, or become dissatisfied again, please contact us and we "

@@ -186,7 +186,7 @@ def schedule(policy: PolicyFacts, *, terms: ScheduleTerms) -> Letter:
     assert policy.purchase_price is not None and policy.commission_rate is not None
     assert policy.commission is not None
     rate = round(policy.commission_rate * 100)
-    paid = f"{terms.broker}, who arranged it, receives" if terms.broker else "we receive"
+    paid = f"{terms.broker}, who arranged this policy, receives" if terms.broker else "we receive"
     return Letter(
         title=f"Combined GAP policy schedule {policy.number}",
         blocks=(
@@ -228,7 +228,8 @@ def schedule(policy: PolicyFacts, *, terms: ScheduleTerms) -> Letter:
             Paragraph(
                 "After that you may cancel at any time: we refund the premium for the whole "
                 f"months of cover left, less the insurer's retention fee of "
-                f"{pounds(terms.retention_fee)}, and never less than nothing. The insurer may "
+                f"{pounds(terms.retention_fee)} (if the fee is more than the refund, there is "
+                "no refund). The insurer may "
                 f"cancel by giving you {terms.insurer_notice_days} days' notice in writing."
             ),
             Paragraph(
@@ -246,9 +247,15 @@ def schedule(policy: PolicyFacts, *, terms: ScheduleTerms) -> Letter:
 
 
 def statement_of_insurance(
-    policy: PolicyFacts, *, firm_name: str, support_phone: str, contact_within_days: int
+    policy: PolicyFacts,
+    *,
+    firm_name: str,
+    support_phone: str,
+    contact_within_days: int,
+    insurer: str = "",
 ) -> Letter:
-    """The statement of insurance issued at sale (PLT-7)."""
+    """The statement of insurance issued at sale (PLT-7); ``firm_name`` is the firm that
+    arranged it (the selling broker, else the sender), ``insurer`` who underwrites it."""
     v = policy.vehicle
     return Letter(
         title=f"Combined GAP statement of insurance {policy.number}",
@@ -267,6 +274,7 @@ def statement_of_insurance(
                         f"{en_gb_date(policy.start_on)} to {en_gb_date(policy.end_on)}",
                     ),
                     ("Limit of liability", pounds(policy.limit_of_liability)),
+                    *((("Insurer", insurer),) if insurer else ()),
                 )
             ),
             Paragraph(

@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from covernote.domain.calendar import format_date, long_datetime
 from covernote.domain.money import gbp
+from covernote.domain.young_driver.params import YoungDriverParams, percent_text
 
 
 @dataclass(frozen=True)
@@ -406,5 +407,78 @@ def mileage_top_up(*, tracked: int, declared: int, miles: int, gross: Decimal) -
             f"To stay insured you need a top-up of {miles:,} miles, costing {money(gross)} "
             "including IPT. You can buy it in the app or by calling us. If you do not, we will "
             "have to give notice of cancellation.",
+        ),
+    )
+
+
+def mileage_top_up_reason(miles: int) -> str:
+    """Why a mileage top-up is collected (YD-MILES-1): the opening of its payment notice."""
+    return f"You bought a mileage top-up of {miles:,} miles"
+
+
+def mileage_declined_detail(miles: int) -> str:
+    """YD-MILES-1, YD-CANCEL-5: the detail of a notice after a declined top-up."""
+    return f"You declined a {miles:,}-mile top-up."
+
+
+# --------------------------------------------------------------------------- welcome pack (YD-SALE, YD-INFO)
+
+
+@dataclass(frozen=True)
+class WelcomeSchedule:
+    """The words of the welcome pack and schedule; its figures come from the quote and the
+    product version the policy is pinned to (``documents/yd_schedule.html`` lays it out)."""
+
+    title: str
+    introduction: str
+    smartbox: str
+    fees: tuple[tuple[str, str], ...]
+    payment_authority: str
+    credit_search: str = ""
+
+
+def welcome_schedule(
+    *,
+    params: YoungDriverParams,
+    device_serial: str,
+    install_by: date,
+    finance_provider: str = "",
+    credit_search_reference: str = "",
+) -> WelcomeSchedule:
+    """YD-SALE-1, YD-BOX-INSTALL, YD-FEE-*, YD-PAY-2: the welcome pack at purchase."""
+    fees, periods = params.fees, params.periods
+    box_share = percent_text(fees.box_return_refund_rate)
+    return WelcomeSchedule(
+        title="Your Young Driver welcome pack and policy schedule",
+        introduction=(
+            "Welcome to Young Driver insurance. This is your policy schedule. We provide "
+            "information only and do not make a personal recommendation. Please check it and "
+            "tell us at once if anything is wrong."
+        ),
+        smartbox=(
+            f"Smartbox {device_serial} is on its way. Fit it and upload a photo in the app by "
+            f"{format_date(install_by)}. We may not continue your insurance if this is not done."
+        ),
+        fees=(
+            ("Arrangement", money(fees.arrangement)),
+            ("Renewal", money(fees.renewal)),
+            ("Change of vehicle, Smartbox kept", money(fees.vehicle_change_keep_box)),
+            ("Change of vehicle, new Smartbox", money(fees.vehicle_change_new_box)),
+            ("Mid-term adjustment", money(fees.mid_term_adjustment)),
+            (
+                f"Cancellation after the {periods.cooling_off_days}-day cooling off period",
+                f"{money(fees.cancellation)} ({box_share} of it refunded if the Smartbox is "
+                f"returned within {periods.box_return_window_days} days)",
+            ),
+        ),
+        payment_authority=(
+            f"Continuous payment authority: we will write to you {periods.cpa_notice_days} days "
+            "before any additional payment or refund."
+        ),
+        credit_search=(
+            f"{finance_provider} searched the public information a credit reference agency "
+            f"holds about you (search {credit_search_reference})."
+            if finance_provider
+            else ""
         ),
     )

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -14,6 +13,7 @@ from covernote.accounts.models import User
 from covernote.accounts.permissions import Action, require, require_same_firm
 from covernote.audit.services import audit_record
 from covernote.billing.services import LedgerLine, ledger_post
+from covernote.documents.letterhead import sending_firm
 from covernote.domain.calendar import add_months
 from covernote.domain.errors import DomainError, ErrorCode
 from covernote.domain.gap import letters
@@ -151,20 +151,21 @@ def gap_policy_bind(
         actor=actor,
         customer=q.customer,
         kind="gap_schedule",
-        letter=letters.schedule(facts, terms=schedule_terms(policy)),
+        letter=letters.schedule(facts, terms=(terms := schedule_terms(policy))),
         related=policy,
         key=f"gap-schedule:{policy.number}",
     )
-    platform = settings.COVERNOTE
+    sender = sending_firm()
     letter_issue(
         actor=actor,
         customer=q.customer,
         kind="gap_statement",
         letter=letters.statement_of_insurance(
             facts,
-            firm_name=platform["FIRM_NAME"],
-            support_phone=platform["SUPPORT_PHONE"],
+            firm_name=terms.broker or sender.name,
+            support_phone=sender.phone,
             contact_within_days=params.claims.contact_within_days,
+            insurer=terms.insurer,
         ),
         related=policy,
         key=f"gap-statement:{policy.number}",

@@ -53,6 +53,7 @@ class CustomerForm(forms.Form):
     salutation_style = forms.ChoiceField(
         choices=SALUTATION_CHOICES,
         initial="title_surname",
+        required=False,
         label="How to greet them in letters",
     )
     date_of_birth = forms.DateField(
@@ -105,6 +106,10 @@ class CustomerForm(forms.Form):
                 + [(str(f.pk), f.name) for f in firms],
                 initial=DIRECT,
             )
+
+    def clean_salutation_style(self) -> str:
+        """Left blank: title and surname ("Dear Mr Okafor"), the default (issue 13)."""
+        return str(self.cleaned_data.get("salutation_style") or "title_surname")
 
     def clean_postcode(self) -> str:
         return self._normalised("postcode", normalise_postcode)

@@ -13,8 +13,8 @@ from covernote.audit.services import audit_record
 from covernote.documents.services import document_issue
 from covernote.domain.calendar import add_months
 from covernote.domain.errors import DomainError, ErrorCode
+from covernote.domain.young_driver import letters
 from covernote.domain.young_driver import payments as pay
-from covernote.domain.young_driver.params import percent_text
 from covernote.products.selectors import params_of
 from covernote.young_driver import adapters
 from covernote.young_driver import ledger as yd_ledger
@@ -208,11 +208,19 @@ def yd_policy_buy(
     )
     device = _device_allocate(policy, actor=actor, note="Allocated at purchase")
     task = _install_task(policy, device, anchor=q.start, reason="new_business", params=params)
+    finance = getattr(policy, "plan", None)
+    welcome = letters.welcome_schedule(
+        params=params,
+        device_serial=device.serial,
+        install_by=task.deadline,
+        finance_provider=finance.provider if finance is not None else "",
+        credit_search_reference=finance.credit_search_reference if finance is not None else "",
+    )
     document_issue(
         actor=actor,
         customer=policy.customer,
         kind="yd_schedule",
-        title="Your Young Driver welcome pack and policy schedule",
+        title=welcome.title,
         template="documents/yd_schedule.html",
         context={
             "policy": policy,
@@ -224,8 +232,7 @@ def yd_policy_buy(
             else [],
             "task": task,
             "device": device,
-            "params": params,
-            "box_refund_percent": percent_text(params.fees.box_return_refund_rate),
+            "welcome": welcome,
         },
         related=policy,
         idempotency_key=f"yd-schedule-{policy.number}",
