@@ -1,0 +1,12 @@
+from django.urls import path
+
+from covernote.web.letters import views
+
+urlpatterns = [
+    path("backoffice/letters/", views.catalogue, name="letters-catalogue"),
+    path(
+        "backoffice/letters/<str:key>/sample.<str:fmt>",
+        views.sample,
+        name="letters-sample",
+    ),
+]
