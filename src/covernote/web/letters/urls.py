@@ -9,4 +9,5 @@ urlpatterns = [
         views.sample,
         name="letters-sample",
     ),
+    path("backoffice/documents/<int:document_id>/text/", views.document_text, name="document-text"),
 ]

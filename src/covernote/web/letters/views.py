@@ -13,7 +13,10 @@ from django.shortcuts import render
 
 from covernote.accounts.selectors import request_user
 from covernote.documents.catalogue import BY_KEY, CATALOGUE
-from covernote.documents.rendering import OutputFormat
+from covernote.documents.rendering import OutputFormat, render_text
+from covernote.documents.selectors import document_get
+from covernote.domain.errors import DomainError
+from covernote.parties.selectors import customer_get_for
 
 #: The formats offered on the page, with their link text.
 FORMATS = (
@@ -58,4 +61,21 @@ def sample(request: HttpRequest, key: str, fmt: str) -> HttpResponse:
         response = HttpResponse(data, content_type="text/plain; charset=utf-8")
     name = f"{letter.key}-sample.{output.value}.{output.extension}"
     response["Content-Disposition"] = f'inline; filename="{name}"'
+    return response
+
+
+@login_required
+def document_text(request: HttpRequest, document_id: int) -> HttpResponse:
+    """A stored document as plain text: what the print house turns into audio or Braille
+    (PLT-2), and what an email body carries (PLT-7). Staff, within their scope (PLT-4)."""
+    _staff(request)
+    doc = document_get(document_id)
+    if doc is None:
+        raise Http404("no such document")
+    try:
+        customer_get_for(request_user(request), doc.customer_id)
+    except DomainError:
+        raise Http404("no such document") from None
+    response = HttpResponse(render_text(doc.html), content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{doc.kind}-{doc.pk}.txt"'
     return response
