@@ -44,8 +44,12 @@ class LetterType:
     sample: Callable[[], Sample]
     channels: tuple[str, ...] = CUSTOMER_CHANNELS
     formats: tuple[str, ...] = CUSTOMER_FORMATS
+    outputs: tuple[OutputFormat, ...] = OUTPUT_FORMATS  # what the samples and goldens cover
 
     def render_sample(self, output: OutputFormat) -> bytes:
+        if output not in self.outputs and output is not OutputFormat.UNTAGGED:
+            offered = ", ".join(o.value for o in self.outputs)
+            raise ValueError(f"format: {self.key} comes in {offered} only (PLT-7)")
         s = self.sample()
         _html, data = render(s.template, s.context, output)
         return data
@@ -61,6 +65,9 @@ def _t(
     *,
     kind: str | None = None,
     template: str | None = None,
+    channels: tuple[str, ...] = CUSTOMER_CHANNELS,
+    formats: tuple[str, ...] = CUSTOMER_FORMATS,
+    outputs: tuple[OutputFormat, ...] = OUTPUT_FORMATS,
 ) -> LetterType:
     default_template = {
         "GAP": samples.GAP_TEMPLATE,
@@ -75,6 +82,9 @@ def _t(
         rules=rules,
         template=template or default_template,
         sample=sample,
+        channels=channels,
+        formats=formats,
+        outputs=outputs,
     )
 
 
@@ -168,6 +178,14 @@ CATALOGUE: tuple[LetterType, ...] = (
        S.complaint_forwarding_notice),
     _t("complaint_withdrawal", "Complaint withdrawn", "Complaints",
        "The complainant withdraws the complaint", ("COMP-6", "COMP-7"), S.complaint_withdrawal),
+    # ------------------------------------------------------------------ staff documents
+    _t("yd_evidence_pack", "Driving evidence pack", "Young Driver (telematics)",
+       "Staff export the driving evidence for the customer or the Financial Ombudsman",
+       ("YD-SPEED-3", "YD-SCORE-1", "YD-SCORE-2"), S.yd_evidence_pack,
+       template="telematics/evidence_pack.html",
+       channels=("staff download (sent on by hand)",),
+       formats=("standard (tagged PDF/UA)", "plain text"),
+       outputs=(OutputFormat.STANDARD, OutputFormat.TEXT)),
 )  # fmt: skip
 
 BY_KEY: dict[str, LetterType] = {t.key: t for t in CATALOGUE}

@@ -25,7 +25,7 @@ from typing import Any
 
 from django.conf import settings
 
-from covernote.documents.catalogue import CATALOGUE, OUTPUT_FORMATS, LetterType
+from covernote.documents.catalogue import CATALOGUE, LetterType
 from covernote.documents.rendering import OutputFormat
 
 GOLDEN_DIR = Path(settings.BASE_DIR) / "tests" / "goldens" / "letters"
@@ -110,19 +110,19 @@ def golden_path(letter: LetterType, output: OutputFormat) -> Path:
 
 def update_goldens(
     letters: tuple[LetterType, ...] = CATALOGUE,
-    outputs: tuple[OutputFormat, ...] = OUTPUT_FORMATS,
+    outputs: tuple[OutputFormat, ...] | None = None,
 ) -> list[Path]:
     """Write every golden; returns the files that changed (new files included)."""
     GOLDEN_DIR.mkdir(parents=True, exist_ok=True)
     changed: list[Path] = []
     for letter in letters:
-        for output in outputs:
+        for output in outputs or letter.outputs:
             path = golden_path(letter, output)
             text = snapshot(letter, output)
             if not path.exists() or path.read_text(encoding="utf-8") != text:
                 path.write_text(text, encoding="utf-8")
                 changed.append(path)
-    expected = {golden_path(t, o) for t in CATALOGUE for o in OUTPUT_FORMATS}
+    expected = {golden_path(t, o) for t in CATALOGUE for o in t.outputs}
     for stale in sorted(GOLDEN_DIR.glob("*.txt")):
         if stale not in expected and letters == CATALOGUE:
             stale.unlink()

@@ -188,11 +188,15 @@ class _TextWriter(HTMLParser):
             self.cell = None
             return
         if tag == "tr" and self.cells is not None:
-            cells = [c for c in self.cells if c]
             kinds = self.kinds or []
-            labelled = len(cells) > 1 and kinds[:1] == ["th"] and "td" in kinds
-            if cells:
+            if kinds and kinds == ["th", "td"] * (len(kinds) // 2):  # label, value, ...
+                pairs = zip(self.cells[::2], self.cells[1::2], strict=True)
+                row = " · ".join(f"{k}: {v}" if k else v for k, v in pairs if v)
+            else:
+                cells = [c for c in self.cells if c]
+                labelled = len(cells) > 1 and kinds[:1] == ["th"] and "td" in kinds
                 row = f"{cells[0]}: {' · '.join(cells[1:])}" if labelled else " · ".join(cells)
+            if row:
                 self.lines.append(row)
             self.cells = self.kinds = None
             return

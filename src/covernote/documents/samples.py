@@ -15,7 +15,7 @@ the words move into the domain (see docs/letters.md).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
@@ -508,6 +508,75 @@ def yd_mileage_top_up() -> Sample:
     ]
     return _sample(
         "Your mileage: a top-up is needed", NOTICE_TEMPLATE, paragraphs=paragraphs, rows=rows
+    )
+
+
+def yd_evidence_pack() -> Sample:
+    """The staff export (web/telematics ``evidence_pack``): two alerts, one review; no trip
+    maps (they are drawn from stored fixes)."""
+
+    def alert(at: datetime, action: str, label: str, kind: str, rule: str, **ev: Any) -> Any:
+        return SimpleNamespace(
+            at=at,
+            get_action_display=label,
+            action=action,
+            kind=kind,
+            rule=rule,
+            evidence={"inputs": ev},
+        )
+
+    alerts = [
+        alert(
+            datetime(2026, 4, 12, 21, 40, 3, tzinfo=UTC),
+            "alert",
+            "Alert",
+            "excessive",
+            "YD-SPEED-1",
+            road_name="Otley Road (A660)",
+            road_id="osm-4410231",
+            lat=53.8241,
+            lon=-1.5762,
+            limit_mph=30,
+            speed_mph=44,
+            trip_id="T-0412-2",
+        ),
+        alert(
+            datetime(2026, 4, 27, 22, 14, 9, tzinfo=UTC),
+            "notice_of_cancellation_proposed",
+            "Notice of cancellation proposed",
+            "excessive",
+            "YD-SPEED-2",
+            road_name="Harrogate Road (A61)",
+            road_id="osm-2293310",
+            lat=53.8456,
+            lon=-1.5305,
+            limit_mph=30,
+            speed_mph=47,
+            trip_id="T-0427-1",
+        ),
+    ]
+    review = SimpleNamespace(
+        review_date=date(2026, 4, 29),
+        previous_score=78,
+        period_score=86,
+        current_premium=Decimal("1600.00"),
+        new_premium=Decimal("1520.00"),
+        adjustment=Decimal("-66.30"),
+    )
+    return _sample(
+        "Driving evidence YD0000101",
+        "telematics/evidence_pack.html",
+        policy=_YD_POLICY,
+        generated_at=datetime(2026, 5, 1, 9, 30, tzinfo=UTC),
+        summary={
+            "trips": 48,
+            "overall": 81,
+            "indicators": {"speed": 74, "eco": 88, "night": 90, "duration": 95},
+        },
+        miles=Decimal("612.4"),
+        alerts=alerts,
+        trips=[],
+        reviews=[(review, {})],
     )
 
 

@@ -23,8 +23,8 @@ def test_plt7_staff_catalogue_lists_every_letter_with_rules_and_sample_links(cli
         assert escape(t.trigger) in page
         for rule in t.rules:
             assert f"<code>{rule}</code>" in page
-        for fmt in ("standard", "large-print", "text"):
-            assert reverse("letters-sample", args=[t.key, fmt]) in page
+        for fmt in t.outputs:
+            assert reverse("letters-sample", args=[t.key, fmt.value]) in page
 
 
 def test_plt2_catalogue_sample_opens_as_large_print_tagged_pdf(client, users):

@@ -34,13 +34,12 @@ def _staff(request: HttpRequest) -> None:
 @login_required
 def catalogue(request: HttpRequest) -> HttpResponse:
     _staff(request)
-    products: dict[str, list[object]] = {}
+    products: dict[str, list[dict[str, object]]] = {}
     for t in CATALOGUE:
-        products.setdefault(t.product, []).append(t)
+        links = [(f.value, label) for f, label in FORMATS if f in t.outputs]
+        products.setdefault(t.product, []).append({"t": t, "links": links})
     return render(
-        request,
-        "letters/catalogue.html",
-        {"products": products.items(), "count": len(CATALOGUE), "formats": FORMATS},
+        request, "letters/catalogue.html", {"products": products.items(), "count": len(CATALOGUE)}
     )
 
 
@@ -52,8 +51,8 @@ def sample(request: HttpRequest, key: str, fmt: str) -> HttpResponse:
         output = OutputFormat.parse(fmt)
     except ValueError:
         raise Http404("no such format") from None
-    if letter is None:
-        raise Http404("no such letter")
+    if letter is None or output not in letter.outputs:
+        raise Http404("no such letter or format")
     data = letter.render_sample(output)
     if output.is_pdf:
         response = HttpResponse(data, content_type="application/pdf")

@@ -19,7 +19,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from covernote.documents.catalogue import CATALOGUE, OUTPUT_FORMATS, letter_type
+from covernote.documents.catalogue import CATALOGUE, letter_type
 from covernote.documents.rendering import OutputFormat
 
 
@@ -72,10 +72,10 @@ class Command(BaseCommand):
         if options["all"]:
             target = out or Path("letters")
             target.mkdir(parents=True, exist_ok=True)
-            outputs = OUTPUT_FORMATS if options["format"] == "standard" else (output,)
+            every = options["format"] == "standard"
             count = 0
             for t in CATALOGUE:
-                for o in outputs:
+                for o in t.outputs if every else (output,):
                     path = target / f"{t.key}.{o.value}.{o.extension}"
                     path.write_bytes(t.render_sample(o))
                     count += 1
@@ -87,7 +87,10 @@ class Command(BaseCommand):
             letter = letter_type(options["type"])
         except KeyError as exc:
             raise CommandError(str(exc.args[0])) from None
-        data = letter.render_sample(output)
+        try:
+            data = letter.render_sample(output)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
         if out is None:
             if output.is_pdf:
                 raise CommandError("out: a PDF needs --out FILE")
@@ -108,7 +111,7 @@ class Command(BaseCommand):
             return
         stale = []
         for t in CATALOGUE:
-            for o in OUTPUT_FORMATS:
+            for o in t.outputs:
                 path = golden_path(t, o)
                 if not path.exists() or path.read_text(encoding="utf-8") != snapshot(t, o):
                     stale.append(path)
