@@ -170,3 +170,23 @@ def test_plt7_cli_refuses_an_unknown_type_or_format_naming_the_field():
 def test_plt7_a_staff_document_refuses_a_format_it_does_not_come_in():
     with pytest.raises(ValueError, match="format: yd_evidence_pack comes in standard, text only"):
         letter_type("yd_evidence_pack").render_sample(OutputFormat.LARGE_PRINT)
+
+
+def test_plt7_every_document_kind_the_services_issue_is_in_the_catalogue():
+    # A letter added to a service without a catalogue entry (and goldens) fails here.
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from covernote.domain.complaints.letters import LetterType
+
+    src = Path(settings.BASE_DIR) / "src" / "covernote"
+    issued = set()
+    for app in ("gap", "young_driver", "telematics"):
+        for path in (src / app).rglob("*.py"):
+            issued |= set(re.findall(r'kind="((?:gap|yd)_[a-z_]+)"', path.read_text()))
+    issued |= {f"complaint_{t.value}" for t in LetterType}
+    catalogued = {t.kind for t in CATALOGUE}
+    assert len(issued) > 20
+    assert issued <= catalogued, sorted(issued - catalogued)
