@@ -20,14 +20,14 @@ from covernote.documents.samples import Sample
 #: Every customer letter goes by the customer's channel (PLT-1) unless an adjustment
 #: decides (PLT-2): email (plain-text body, tagged PDF attached) or post (print house);
 #: an SMS only ever points to it.
-CUSTOMER_CHANNELS = ("email", "letter", "sms (pointer only)")
+CUSTOMER_CHANNELS = ("email", "post", "SMS pointer")
 #: What every customer letter can be produced as. Audio and Braille are made by the
 #: print house from the plain text: a work-queue task, never a silent standard letter.
 CUSTOMER_FORMATS = (
     "standard (tagged PDF/UA)",
-    "large print (tagged PDF/UA, 16 pt+)",
+    "large print 16 pt+",
     "plain text",
-    "audio / Braille (print house task)",
+    "audio/Braille (print house)",
 )
 OUTPUT_FORMATS = (OutputFormat.STANDARD, OutputFormat.LARGE_PRINT, OutputFormat.TEXT)
 

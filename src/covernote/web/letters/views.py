@@ -20,7 +20,7 @@ from covernote.parties.selectors import customer_get_for
 
 #: The formats offered on the page, with their link text.
 FORMATS = (
-    (OutputFormat.STANDARD, "Standard PDF (tagged)"),
+    (OutputFormat.STANDARD, "Standard PDF"),
     (OutputFormat.LARGE_PRINT, "Large print PDF"),
     (OutputFormat.TEXT, "Plain text"),
 )
