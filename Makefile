@@ -10,7 +10,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 export DJANGO_SETTINGS_MODULE ?= covernote.settings.dev
 
-.PHONY: help env run test test-fast check fmt bench rules clean
+.PHONY: help env run test test-fast check fmt bench rules goldens clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -53,6 +53,9 @@ fmt: env ## apply ruff fixes and formatting
 
 rules: env ## regenerate docs/rules.md (rule id -> code -> tests)
 	$(RUN) python scripts/rules_index.py
+
+goldens: env ## rewrite the letter goldens (tests/goldens/letters) after a deliberate change
+	DJANGO_SETTINGS_MODULE=covernote.settings.test $(RUN) covernote letters goldens --update
 
 bench: env ## run the benchmarks and print the tables
 	$(RUN) python bench/run.py

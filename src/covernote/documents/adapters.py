@@ -9,6 +9,7 @@ from django.core.mail import EmailMessage
 from django.utils.module_loading import import_string
 
 from covernote.documents.models import OutboxMessage, SmsRecord
+from covernote.documents.rendering import render_text
 
 
 class SmsAdapter(Protocol):
@@ -27,17 +28,20 @@ def sms_adapter() -> SmsAdapter:
     return adapter
 
 
+def email_body(message: OutboxMessage) -> str:
+    """The letter itself as plain text (PLT-7): readable in any mail client and by a
+    screen reader without opening the attachment; the tagged PDF is attached."""
+    doc = message.document
+    return (
+        f"{render_text(doc.html)}\n"
+        f"This letter is attached as a PDF ({doc.title}).\n"
+        f"{settings.COVERNOTE['FIRM_NAME']}\n"
+    )
+
+
 def send_email(message: OutboxMessage) -> None:
     doc = message.document
-    email = EmailMessage(
-        subject=doc.title,
-        body=(
-            f"{message.customer.salutation},\n\n"
-            f"Please find attached: {doc.title}.\n\n"
-            f"{settings.COVERNOTE['FIRM_NAME']}\n"
-        ),
-        to=[message.address],
-    )
+    email = EmailMessage(subject=doc.title, body=email_body(message), to=[message.address])
     with doc.pdf.open("rb") as fh:
         email.attach(f"{doc.kind}-{doc.pk}.pdf", fh.read(), "application/pdf")
     email.send(fail_silently=False)

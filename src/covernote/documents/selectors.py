@@ -12,3 +12,7 @@ def documents_for_customer(customer: Customer) -> QuerySet[Document]:
 
 def outbox_for_customer(customer: Customer) -> QuerySet[OutboxMessage]:
     return customer.messages.select_related("document")
+
+
+def document_get(document_id: int) -> Document | None:
+    return Document.objects.select_related("customer").filter(pk=document_id).first()

@@ -43,4 +43,5 @@ urlpatterns = [
     path("", include("covernote.web.young_driver.urls")),
     path("", include("covernote.web.telematics.urls")),
     path("", include("covernote.web.work.urls")),
+    path("", include("covernote.web.letters.urls")),
 ]

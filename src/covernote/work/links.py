@@ -15,6 +15,7 @@ LINKS: dict[str, tuple[str, bool]] = {
     "yd_driving": ("driving-staff", True),
     "yd_device": ("yd-bo-device", True),
     "customer": ("customer-detail", True),
+    "document_text": ("document-text", True),
 }
 
 LINK_LABELS = {
@@ -24,6 +25,7 @@ LINK_LABELS = {
     "yd_driving": "Open the driving page",
     "yd_device": "Open the Smartbox",
     "customer": "Open the customer",
+    "document_text": "Open the document's plain text",
 }
 
 

@@ -205,6 +205,33 @@ def dead_letters() -> Iterable[SourceItem]:
         )
 
 
+def transcriptions() -> Iterable[SourceItem]:
+    """PLT-2: a document for a customer whose recorded adjustment needs audio or Braille.
+    The outbox holds it (``needs_transcription``) rather than send a standard letter they
+    cannot read; the print house makes it from the document's plain text. Open until a
+    member of the team closes the item with what was sent, and when."""
+    qs = OutboxMessage.objects.filter(status=OutboxStatus.NEEDS_TRANSCRIPTION).select_related(
+        "document", "customer"
+    )
+    for m in qs:
+        fmt = m.get_document_format_display()
+        yield SourceItem(
+            source_kind="transcription",
+            source_id=str(m.pk),
+            route="transcription.print_house",
+            title=f"Print house: “{m.document.title}” in {fmt} for {m.customer.full_name}",
+            product=_document_product(m.document.kind),
+            start_at=m.created_at,
+            link_kind="document_text",
+            link_id=m.document_id,
+            firm_id=m.customer.firm_id,
+            detail=(
+                f"Send the plain text to the print house for {fmt}, then to the customer by "
+                f"{m.get_channel_display().lower()}: {m.address.replace(chr(10), ', ')}."
+            )[:500],
+        )
+
+
 def device_cases() -> Iterable[SourceItem]:
     """Tamper (YD-BOX-TAMPER) and suspected-fault (YD-BOX-FAULT) cases still open."""
     qs = DeviceCase.objects.filter(closed_at__isnull=True).select_related("device", "policy")
@@ -229,5 +256,6 @@ SOURCES: dict[str, Callable[[], Iterable[SourceItem]]] = {
     "gap_claim": gap_claims,
     "yd_notice": notices_proposed,
     "dead_letter": dead_letters,
+    "transcription": transcriptions,
     "device_case": device_cases,
 }

@@ -1,0 +1,687 @@
+"""Sample letters from fixed demo data, for the catalogue, the CLI and the golden tests (PLT-7).
+
+Every sample is built in memory — no database, no clock: the customer is the demo's
+Mrs Margaret Holloway (unsaved), every date is fixed around :data:`SAMPLE_DATE`, and
+the figures come from the real domain calculations (GAP claim benefit, GAP
+cancellation refund) with the shipped product configuration in force on that date.
+The words come from the same domain functions the services call, so a sample changes
+exactly when a real letter would.
+
+The three telematics letters (review outcome, speeding alert, mileage top-up) still
+write their words inside their services; their samples repeat those words here until
+the words move into the domain (see docs/letters.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from types import SimpleNamespace
+from typing import Any
+
+from django.conf import settings
+
+from covernote.domain.complaints import letters as complaint_letters
+from covernote.domain.complaints.config import ComplaintsConfig, Contact, ProcedureKind
+from covernote.domain.complaints.returns import Outcome
+from covernote.domain.gap import letters as gap_letters
+from covernote.domain.gap.cancellation import CancellationRequest, cancellation_refund
+from covernote.domain.gap.params import GapParams
+from covernote.domain.gap.records import Finding, StepLine
+from covernote.domain.gap.settlement import ClaimInput, gap_benefit
+from covernote.domain.young_driver import letters as yd_letters
+from covernote.domain.young_driver.params import YoungDriverParams
+from covernote.parties.models import Customer
+from covernote.products.loader import shipped_params
+
+#: The "today" of every sample: the letter's date line.
+SAMPLE_DATE = date(2026, 5, 1)
+
+GAP_TEMPLATE = "gap/documents/letter.html"
+YD_TEMPLATE = "documents/yd_letter.html"
+NOTICE_TEMPLATE = "documents/notice.html"
+COMPLAINT_TEMPLATE = "documents/complaint_letter.html"
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One letter ready to render: its title, template and context (``customer`` and
+    ``today`` included)."""
+
+    title: str
+    template: str
+    context: dict[str, Any]
+
+
+def sample_customer() -> Customer:
+    """The demo's Mrs Margaret Holloway (``covernote demo``), never saved."""
+    return Customer(
+        reference="CUS-000101",
+        title="Mrs",
+        first_name="Margaret",
+        last_name="Holloway",
+        date_of_birth=date(1951, 4, 12),
+        address_line1="14 Beacon Row",
+        town="Leeds",
+        postcode="LS6 2AB",
+        email="m.holloway@example.com",
+        phone="+441134960123",
+        contact_channel="letter",
+        document_format="large_print",
+    )
+
+
+def _sample(title: str, template: str, **context: Any) -> Sample:
+    return Sample(
+        title=title,
+        template=template,
+        context={**context, "customer": sample_customer(), "title": title, "today": SAMPLE_DATE},
+    )
+
+
+# --------------------------------------------------------------------------- GAP
+
+
+def _gap_params() -> GapParams:
+    params: GapParams = shipped_params("gap", SAMPLE_DATE, launch_terms_before_first=True)
+    return params
+
+
+_GAP_START = date(2026, 2, 14)
+_VEHICLE = gap_letters.VehicleFacts("YK24 HLW", "Vauxhall", "Corsa", date(2024, 3, 28))
+_NEW_VEHICLE = gap_letters.VehicleFacts("YK26 MHD", "Vauxhall", "Corsa", date(2026, 4, 2))
+
+
+def _gap_policy(vehicle: gap_letters.VehicleFacts = _VEHICLE, version: int = 1) -> Any:
+    return gap_letters.PolicyFacts(
+        number="GAP0000101",
+        holder_name="Mrs Margaret Holloway",
+        vehicle=vehicle,
+        start_on=_GAP_START,
+        end_on=date(2029, 2, 13),
+        term_months=36,
+        limit_of_liability=Decimal("10000.00"),
+        net_premium=Decimal("249.00"),
+        ipt=Decimal("29.88"),
+        gross_premium=Decimal("278.88"),
+        config_version=_gap_params().version,
+        version=version,
+        purchase_price=Decimal("16995.00"),
+        commission_rate=Decimal("0.25"),
+        commission=Decimal("62.25"),
+    )
+
+
+_CLAIM = gap_letters.ClaimFacts(
+    reference="GCL0000042",
+    policy_number="GAP0000101",
+    registration="YK24 HLW",
+    holder_name="Mrs Margaret Holloway",
+)
+
+
+def _gap_letter(letter: Any) -> Sample:
+    return _sample(letter.title, GAP_TEMPLATE, letter=letter)
+
+
+def _step_lines(decision: Any) -> tuple[StepLine, ...]:
+    return tuple(StepLine(s.rule, s.description, s.amount) for s in decision.steps)
+
+
+def _gap_claim_decision() -> Any:
+    return gap_benefit(
+        ClaimInput(
+            purchase_price=Decimal("16995.00"),
+            settlement=Decimal("11250.00"),
+            motor_excess=Decimal("350.00"),
+            limit_of_liability=Decimal("10000.00"),
+            market_value=Decimal("11250.00"),
+        ),
+        _gap_params(),
+    )
+
+
+def gap_schedule() -> Sample:
+    p = _gap_params()
+    return _gap_letter(
+        gap_letters.schedule(
+            _gap_policy(),
+            cooling_off_days=p.cancellation.cooling_off_days,
+            excess_cap=p.cover.excess_benefit_cap,
+        )
+    )
+
+
+def gap_statement() -> Sample:
+    platform = settings.COVERNOTE
+    return _gap_letter(
+        gap_letters.statement_of_insurance(
+            _gap_policy(),
+            firm_name=platform["FIRM_NAME"],
+            support_phone=platform["SUPPORT_PHONE"],
+            contact_within_days=_gap_params().claims.contact_within_days,
+        )
+    )
+
+
+def gap_replacement_schedule() -> Sample:
+    return _gap_letter(
+        gap_letters.replacement_schedule(
+            _gap_policy(_NEW_VEHICLE, version=2),
+            old=_VEHICLE,
+            transferred_on=date(2026, 4, 20),
+            purchase_price=Decimal("17450.00"),
+        )
+    )
+
+
+def gap_cancellation() -> Sample:
+    policy = _gap_policy()
+    cancel_on = date(2026, 4, 30)
+    decision = cancellation_refund(
+        CancellationRequest(
+            premium=policy.gross_premium,
+            start=policy.start_on,
+            end=policy.end_on,
+            purchased=policy.start_on,
+            cancel_on=cancel_on,
+        ),
+        _gap_params(),
+    )
+    return _gap_letter(
+        gap_letters.cancellation_letter(
+            policy,
+            cancel_on=cancel_on,
+            refund=decision.amounts["refund"],
+            steps=_step_lines(decision),
+        )
+    )
+
+
+def gap_claim_registered() -> Sample:
+    return _gap_letter(gap_letters.claim_registered(_CLAIM, late=True))
+
+
+def gap_claim_documents() -> Sample:
+    return _gap_letter(
+        gap_letters.claim_documents_needed(
+            _CLAIM,
+            documents=(
+                "The motor insurer's settlement letter",
+                "The finance settlement statement",
+                "The purchase invoice for the vehicle",
+            ),
+            note="A copy of the V5C logbook will also help us.",
+        )
+    )
+
+
+def gap_claim_approved() -> Sample:
+    decision = _gap_claim_decision()
+    return _gap_letter(
+        gap_letters.claim_approved(
+            _CLAIM, payable=decision.amounts["payable"], steps=_step_lines(decision)
+        )
+    )
+
+
+def gap_claim_declined() -> Sample:
+    return _gap_letter(
+        gap_letters.claim_declined(
+            _CLAIM,
+            rules=("GAP-EXCL-1",),
+            declines=(Finding("GAP-EXCL-1", "The vehicle was used for hire or reward."),),
+            note="We have enclosed a copy of the policy wording.",
+        )
+    )
+
+
+def gap_claim_paid() -> Sample:
+    decision = _gap_claim_decision()
+    return _gap_letter(
+        gap_letters.claim_paid(
+            _CLAIM,
+            amount=decision.amounts["payable"],
+            paid_on=date(2026, 4, 28),
+            steps=_step_lines(decision),
+            policy_ended_on=date(2026, 4, 28),
+        )
+    )
+
+
+# --------------------------------------------------------------------------- Young Driver
+
+_YD_POLICY = SimpleNamespace(
+    number="YD0000101",
+    vehicle_reg="YK24 HLW",
+    vehicle_description="Vauxhall Corsa 1.2 SE",
+    start=date(2026, 3, 1),
+    end=date(2027, 2, 28),
+    get_payment_method_display="Monthly Direct Debit (premium finance)",
+)
+
+
+def _yd_params() -> YoungDriverParams:
+    params: YoungDriverParams = shipped_params(
+        "young_driver", SAMPLE_DATE, launch_terms_before_first=True
+    )
+    return params
+
+
+def _yd_letter(letter: yd_letters.Letter, steps: list[dict[str, Any]] | None = None) -> Sample:
+    return _sample(
+        letter.title,
+        YD_TEMPLATE,
+        policy=_YD_POLICY,
+        paragraphs=letter.paragraphs,
+        rows=letter.rows,
+        steps=steps or [],
+    )
+
+
+def yd_schedule() -> Sample:
+    params = _yd_params()
+    quote = SimpleNamespace(
+        premium_net=Decimal("1428.57"),
+        ipt=Decimal("171.43"),
+        premium_gross=Decimal("1600.00"),
+        add_ons_gross=Decimal("45.00"),
+        arrangement_fee=params.fees.arrangement,
+        total=Decimal("1600.00") + Decimal("45.00") + params.fees.arrangement,
+    )
+    steps = [
+        {
+            "rule": "YD-RATE",
+            "description": "Base premium for the vehicle group",
+            "amount": "980.00",
+        },
+        {"rule": "YD-RATE", "description": "Driver age 19: factor 1.40", "amount": "1372.00"},
+        {"rule": "PLT-8", "description": "Insurance Premium Tax at 12%", "amount": "171.43"},
+    ]
+    plan = SimpleNamespace(
+        provider="Premium Credit Limited",
+        credit_search_reference="PCL-SRCH-55120",
+        amount_financed=quote.total,
+        total_charge_for_credit=Decimal("0.00"),
+        total_payable=quote.total,
+    )
+    monthly = (quote.total / 10).quantize(Decimal("0.01"))
+    instalments = [
+        SimpleNamespace(
+            number=n, due=date(2026, 3 + n, 1) if n < 10 else date(2027, 1, 1), amount=monthly
+        )
+        for n in range(1, 11)
+    ]
+    return _sample(
+        "Your Young Driver welcome pack and policy schedule",
+        "documents/yd_schedule.html",
+        policy=_YD_POLICY,
+        quote=quote,
+        steps=steps,
+        plan=plan,
+        instalments=instalments,
+        task=SimpleNamespace(deadline=date(2026, 3, 15)),
+        device=SimpleNamespace(serial="SBX-7730021"),
+        params=params,
+    )
+
+
+def yd_cpa_notice() -> Sample:
+    return _yd_letter(
+        yd_letters.payment_notice(
+            reason=yd_letters.adjustment_reason("add_driver", Decimal("84.20"), Decimal("25.00")),
+            amount=Decimal("109.20"),
+            respread=True,
+            earliest=date(2026, 5, 15),
+        )
+    )
+
+
+def yd_install_reminder() -> Sample:
+    return _yd_letter(yd_letters.install_reminder(deadline=date(2026, 3, 15)))
+
+
+def yd_replacement_reminder() -> Sample:
+    return _yd_letter(yd_letters.replacement_final_reminder())
+
+
+def yd_install_notice() -> Sample:
+    return _yd_letter(yd_letters.install_notice(last_day=date(2026, 5, 8)))
+
+
+def yd_cancellation_notice() -> Sample:
+    return _yd_letter(
+        yd_letters.notice_of_cancellation(
+            reason="repeated speeding",
+            rule="YD-SPEED-2",
+            detail="Your Smartbox recorded three speeding events in 30 days.",
+            last_day=date(2026, 5, 8),
+        )
+    )
+
+
+def yd_smartbox_replacement() -> Sample:
+    return _yd_letter(
+        yd_letters.fault_replacement(
+            old_serial="SBX-7730021",
+            last_data_on=date(2026, 4, 20),
+            new_serial="SBX-7730544",
+            deadline=date(2026, 5, 15),
+        )
+    )
+
+
+def yd_cancellation() -> Sample:
+    steps = [
+        {
+            "rule": "YD-CANCEL-3",
+            "description": "Unused premium, 304 of 365 days",
+            "amount": "1332.60",
+        },
+        {"rule": "YD-FEE-CANX", "description": "Cancellation fee", "amount": "-50.00"},
+    ]
+    return _yd_letter(
+        yd_letters.cancellation(
+            void=False,
+            cancel_on=date(2026, 4, 30),
+            refund=Decimal("1282.60"),
+            refund_due_by=date(2026, 5, 30),
+            box_return_deadline=date(2026, 5, 14),
+            box_credit=Decimal("25.00"),
+            finance=yd_letters.FinanceSettlement(
+                provider="Premium Credit Limited",
+                owed=Decimal("1380.00"),
+                set_off=Decimal("1282.60"),
+                refund_to_customer=Decimal("0.00"),
+                balance=Decimal("97.40"),
+            ),
+        ),
+        steps,
+    )
+
+
+def yd_theft_ack() -> Sample:
+    return _yd_letter(
+        yd_letters.theft_acknowledgement(
+            reference="YDT0000007",
+            vehicle_reg="YK24 HLW",
+            stolen_on=date(2026, 4, 26),
+            incident="WYP-26-04-118833",
+        )
+    )
+
+
+def yd_renewal_invitation() -> Sample:
+    fees = _yd_params().fees
+    return _yd_letter(
+        yd_letters.renewal_invitation(
+            end=date(2027, 2, 28),
+            new_start=date(2027, 3, 1),
+            annual=Decimal("1490.00"),
+            fee=fees.renewal,
+            total=Decimal("1490.00") + fees.renewal,
+            by_card=False,
+        )
+    )
+
+
+def yd_renewal_schedule() -> Sample:
+    fees = _yd_params().fees
+    return _yd_letter(
+        yd_letters.renewal_schedule(
+            number="YD0000188",
+            start=date(2027, 3, 1),
+            end=date(2028, 2, 29),
+            renewal_of="YD0000101",
+            annual=Decimal("1490.00"),
+            fee=fees.renewal,
+            total=Decimal("1490.00") + fees.renewal,
+        )
+    )
+
+
+def yd_renewal_declined() -> Sample:
+    return _yd_letter(yd_letters.renewal_declined(number="YD0000101", end=date(2027, 2, 28)))
+
+
+# --------------------------------------------------------------------------- telematics
+
+
+def yd_review_outcome() -> Sample:
+    # Words as telematics.reviews.reviews_notify writes them (see the module docstring).
+    paragraphs = [
+        "We have reviewed your driving for the 90 days to 29 April 2026.",
+        "Your driving score for the period was 86 (previous 78).",
+        "Your annual premium changes from £1600.00 to £1520.00. For the rest of this policy "
+        "year that is £66.30 back to you, not before 15 May 2026 (14 days' notice).",
+    ]
+    rows = [
+        ("YD-REVIEW-1", "Period score 86 is in band 80-89: premium factor 0.95"),
+        ("YD-REVIEW-2", "New annual premium £1520.00"),
+        ("YD-REVIEW-4", "Pro-rata adjustment for 302 days remaining: -£66.30"),
+    ]
+    return _sample(
+        "The outcome of your 90-day driving review",
+        NOTICE_TEMPLATE,
+        paragraphs=paragraphs,
+        rows=rows,
+    )
+
+
+def yd_driving_alert() -> Sample:
+    # Words as telematics.services._send_alert_letter writes them.
+    rows = [
+        ("Policy", "YD0000101"),
+        ("When", "2026-04-27T22:14:09+00:00"),
+        ("Road", "Harrogate Road (A61)"),
+        ("Posted limit", "30 mph"),
+        ("Your speed", "47 mph"),
+        ("Rule", "YD-SPEED-1"),
+    ]
+    paragraphs = [
+        "Your Smartbox recorded the driving below. Speeding puts you and others at risk and "
+        "your policy terms allow us to act on it.",
+        "Please keep to the limit. Repeated or serious speeding can lead to a notice of "
+        "cancellation.",
+    ]
+    return _sample(
+        "A speeding alert on your Young Driver policy",
+        NOTICE_TEMPLATE,
+        paragraphs=paragraphs,
+        rows=rows,
+    )
+
+
+def yd_mileage_top_up() -> Sample:
+    # Words as telematics.mileage writes them.
+    paragraphs = [
+        "Your Smartbox has tracked 3412 miles. That is more than your declared 6000 miles a "
+        "year allows for so far.",
+        "To stay insured you need a top-up of 1000 miles, costing £84.00 including IPT. You "
+        "can buy it in the app or by calling us. If you do not, we will have to give notice "
+        "of cancellation (YD-MILES-1, YD-CANCEL-5).",
+    ]
+    rows = [
+        ("YD-MILES-1", "Tracked 3412 miles against 2466 allowed to date"),
+        ("YD-MILES-1", "Top-up of 1000 miles at £7.50 per 100 miles plus IPT"),
+    ]
+    return _sample(
+        "Your mileage: a top-up is needed", NOTICE_TEMPLATE, paragraphs=paragraphs, rows=rows
+    )
+
+
+def yd_evidence_pack() -> Sample:
+    """The staff export (web/telematics ``evidence_pack``): two alerts, one review; no trip
+    maps (they are drawn from stored fixes)."""
+
+    def alert(at: datetime, action: str, label: str, kind: str, rule: str, **ev: Any) -> Any:
+        return SimpleNamespace(
+            at=at,
+            get_action_display=label,
+            action=action,
+            kind=kind,
+            rule=rule,
+            evidence={"inputs": ev},
+        )
+
+    alerts = [
+        alert(
+            datetime(2026, 4, 12, 21, 40, 3, tzinfo=UTC),
+            "alert",
+            "Alert",
+            "excessive",
+            "YD-SPEED-1",
+            road_name="Otley Road (A660)",
+            road_id="osm-4410231",
+            lat=53.8241,
+            lon=-1.5762,
+            limit_mph=30,
+            speed_mph=44,
+            trip_id="T-0412-2",
+        ),
+        alert(
+            datetime(2026, 4, 27, 22, 14, 9, tzinfo=UTC),
+            "notice_of_cancellation_proposed",
+            "Notice of cancellation proposed",
+            "excessive",
+            "YD-SPEED-2",
+            road_name="Harrogate Road (A61)",
+            road_id="osm-2293310",
+            lat=53.8456,
+            lon=-1.5305,
+            limit_mph=30,
+            speed_mph=47,
+            trip_id="T-0427-1",
+        ),
+    ]
+    review = SimpleNamespace(
+        review_date=date(2026, 4, 29),
+        previous_score=78,
+        period_score=86,
+        current_premium=Decimal("1600.00"),
+        new_premium=Decimal("1520.00"),
+        adjustment=Decimal("-66.30"),
+    )
+    return _sample(
+        "Driving evidence YD0000101",
+        "telematics/evidence_pack.html",
+        policy=_YD_POLICY,
+        generated_at=datetime(2026, 5, 1, 9, 30, tzinfo=UTC),
+        summary={
+            "trips": 48,
+            "overall": 81,
+            "indicators": {"speed": 74, "eco": 88, "night": 90, "duration": 95},
+        },
+        miles=Decimal("612.4"),
+        alerts=alerts,
+        trips=[],
+        reviews=[(review, {})],
+    )
+
+
+# --------------------------------------------------------------------------- complaints
+
+
+def _complaints_config() -> ComplaintsConfig:
+    cfg: ComplaintsConfig = shipped_params(
+        "complaints", SAMPLE_DATE, launch_terms_before_first=True
+    )
+    return cfg
+
+
+_COMPLAINT = SimpleNamespace(reference="CMP-2026-000031")
+_RECEIVED = date(2026, 3, 2)
+
+
+def _facts(handler: Contact | None = None) -> complaint_letters.LetterFacts:
+    cfg = _complaints_config()
+    proc = cfg.procedure(ProcedureKind.GAP_SALE)
+    return complaint_letters.LetterFacts(
+        complainant_name="Mrs Margaret Holloway",
+        reference=_COMPLAINT.reference,
+        received_on=_RECEIVED,
+        complaint_summary="the GAP policy was sold without explaining the exclusions.",
+        firm_name=settings.COVERNOTE["FIRM_NAME"],
+        handler=handler or proc.stage1,
+        fos=cfg.fos,
+        response_format="large_print",
+    )
+
+
+def _complaint_letter(letter: complaint_letters.Letter) -> Sample:
+    return _sample(
+        letter.title,
+        COMPLAINT_TEMPLATE,
+        complaint=_COMPLAINT,
+        paragraphs=list(letter.paragraphs),
+        enclosures=list(letter.enclosures),
+        rules=list(letter.rules),
+    )
+
+
+def complaint_acknowledgement() -> Sample:
+    return _complaint_letter(
+        complaint_letters.acknowledgement_letter(_facts(), final_response_by=date(2026, 4, 27))
+    )
+
+
+def complaint_qa_acknowledgement() -> Sample:
+    proc = _complaints_config().procedure(ProcedureKind.BROKER_PLATFORM)
+    handler = proc.stage2 or proc.stage1
+    return _complaint_letter(
+        complaint_letters.qa_acknowledgement_letter(
+            _facts(handler), final_response_by=date(2026, 4, 27)
+        )
+    )
+
+
+def complaint_withdrawal() -> Sample:
+    return _complaint_letter(complaint_letters.withdrawal_letter(_facts()))
+
+
+def complaint_summary_resolution() -> Sample:
+    return _complaint_letter(
+        complaint_letters.summary_resolution_letter(
+            _facts(),
+            resolution="We have explained the exclusions and sent you the policy wording again.",
+            wording=_complaints_config().letters,
+        )
+    )
+
+
+def complaint_holding_response() -> Sample:
+    return _complaint_letter(
+        complaint_letters.holding_response_letter(
+            _facts(),
+            reason="we are still waiting for the broker's sales call recording.",
+            expected_by=date(2026, 5, 22),
+            wording=_complaints_config().letters,
+        )
+    )
+
+
+def complaint_final_response() -> Sample:
+    return _complaint_letter(
+        complaint_letters.final_response_letter(
+            _facts(),
+            outcome=Outcome.PARTLY_UPHELD,
+            reasons=(
+                "The sales call shows the exclusions were read out, but the key facts "
+                "document was not sent until after the sale.",
+            ),
+            wording=_complaints_config().letters,
+            redress=Decimal("120.50"),
+        )
+    )
+
+
+def complaint_forwarding_notice() -> Sample:
+    proc = _complaints_config().procedure(ProcedureKind.GAP_CLAIM)
+    forwarded_to = proc.forward_to or proc.stage1
+    return _complaint_letter(
+        complaint_letters.forwarding_notice_letter(_facts(), forwarded_to=forwarded_to)
+    )
+
+
+__all__ = ["SAMPLE_DATE", "Sample", "sample_customer"]
