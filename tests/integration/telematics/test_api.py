@@ -112,18 +112,18 @@ def test_yd_box_tamper_alarm_opens_a_review_case(device_client, device, road_map
 
 
 @pytest.mark.parametrize(
-    ("body", "content_type", "field"),
+    ("body", "content_type", "field", "status"),
     [
-        (b"not parquet", "application/vnd.apache.parquet", None),
-        (b"a,b\n1,2\n", "text/csv", None),
-        (b"{}", "application/xml", "content_type"),
+        (b"not parquet", "application/vnd.apache.parquet", "content_type", 415),  # PLT-UPLOAD
+        (b"a,b\n1,2\n", "text/csv", None, 422),
+        (b"{}", "application/xml", "content_type", 415),
     ],
 )
 def test_malformed_bodies_get_a_clear_error_and_change_nothing(
-    device_client, road_map, body, content_type, field
+    device_client, road_map, body, content_type, field, status
 ):
     response = post(device_client, body, content_type)
-    assert response.status_code == 422
+    assert response.status_code == status
     problem = response.json()
     if field:
         assert problem["field"] == field
