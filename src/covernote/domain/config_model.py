@@ -94,6 +94,8 @@ def dotted(loc: tuple[int | str, ...]) -> str:
     """``("pricing", "bands", 2, "code")`` -> ``pricing.bands[2].code``."""
     out = ""
     for part in loc:
+        if part == "[key]":  # pydantic's marker for a refused table key
+            continue
         if isinstance(part, int):
             out += f"[{part}]"
         else:
