@@ -112,8 +112,6 @@ def parse_params_for(code: str, content: dict[str, Any], source: str) -> Any:
     module_name, function = _PARAM_PARSERS[code]
     parser = getattr(import_module(module_name), function)
     try:
-        if code == "telematics":
-            return parser(content)
         if code == "complaints":
             return parser(content, source=source)
         return parser(content, source)
