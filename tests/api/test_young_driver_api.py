@@ -122,7 +122,9 @@ def test_yd_api_non_image_upload_refused(api, loaded, customers):
         {"filename": "x.png", "content_base64": base64.b64encode(b"not an image").decode()},
         content_type="application/json",
     )
-    assert r.status_code == 415 and r.json()["rule"] == "YD-BOX-INSTALL"  # PLT-UPLOAD
+    assert (
+        r.status_code == 415 and r.json()["rule"] == "YD-BOX-INSTALL"
+    )  # ADR 0025: judged by the bytes
 
 
 def _photo(api, customers, raw):
@@ -136,7 +138,7 @@ def _photo(api, customers, raw):
     )
 
 
-def test_plt_upload_api_zip_named_jpg_is_415(api, loaded, customers):
+def test_yd_box_install_api_zip_named_jpg_is_415(api, loaded, customers):
     from tests.unit.documents.test_uploads import zipped
 
     r = _photo(api, customers, zipped())
@@ -144,7 +146,9 @@ def test_plt_upload_api_zip_named_jpg_is_415(api, loaded, customers):
     assert r.json()["field"] == "photo" and "archive" in r.json()["detail"]
 
 
-def test_plt_upload_api_png_declaring_20000_by_20000_pixels_is_422_not_500(api, loaded, customers):
+def test_yd_box_install_api_png_declaring_20000_by_20000_pixels_is_422_not_500(
+    api, loaded, customers
+):
     from tests.unit.documents.test_uploads import png_declaring
 
     r = _photo(api, customers, png_declaring(20_000, 20_000))

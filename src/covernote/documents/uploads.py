@@ -1,5 +1,5 @@
 """What an upload really is, from its bytes — never from the browser's Content-Type
-(PLT-UPLOAD, ADR 0025).
+(ADR 0025: YD-BOX-INSTALL photos, YD-DATA-1 telematics bodies).
 
 ``puremagic`` (pure Python magic numbers, no libmagic) names the candidates; this
 module decides. Archives (zip and everything built on it, gzip, tar, 7z, rar,

@@ -114,7 +114,7 @@ def test_yd_box_tamper_alarm_opens_a_review_case(device_client, device, road_map
 @pytest.mark.parametrize(
     ("body", "content_type", "field", "status"),
     [
-        (b"not parquet", "application/vnd.apache.parquet", "content_type", 415),  # PLT-UPLOAD
+        (b"not parquet", "application/vnd.apache.parquet", "content_type", 415),  # ADR 0025
         (b"a,b\n1,2\n", "text/csv", None, 422),
         (b"{}", "application/xml", "content_type", 415),
     ],

@@ -1,4 +1,4 @@
-"""PLT-UPLOAD: uploads are judged by their bytes, never by the browser's Content-Type
+"""YD-BOX-INSTALL, YD-DATA-1: uploads are judged by their bytes, never by the browser's Content-Type
 (ADR 0025). Photos: JPEG, PNG, WebP or HEIC, decoded under a pixel limit; archives
 refused; telematics bodies agree with their Content-Type."""
 
@@ -86,12 +86,12 @@ ARCHIVES = {
     ("fmt", "mime"),
     [("JPEG", "image/jpeg"), ("PNG", "image/png"), ("WEBP", "image/webp"), ("HEIF", "image/heic")],
 )
-def test_plt_upload_photo_types_we_take_are_sniffed_and_decoded(fmt, mime):
+def test_yd_box_install_photo_types_we_take_are_sniffed_and_decoded(fmt, mime):
     photo = check_photo(image(fmt), rule=RULE)
     assert (photo.mime, photo.width, photo.height) == (mime, 40, 30)
 
 
-def test_plt_upload_heic_is_kept_as_jpeg_so_staff_can_see_it_in_any_browser():
+def test_yd_box_install_heic_is_kept_as_jpeg_so_staff_can_see_it_in_any_browser():
     raw = image("HEIF")
     stored, mime = viewable(raw, check_photo(raw, rule=RULE))
     assert mime == "image/jpeg" and sniff(stored).mime == "image/jpeg"
@@ -100,7 +100,7 @@ def test_plt_upload_heic_is_kept_as_jpeg_so_staff_can_see_it_in_any_browser():
 
 
 @pytest.mark.parametrize("name", sorted(ARCHIVES))
-def test_plt_upload_archives_are_refused_as_unsupported_media(name):
+def test_yd_box_install_archives_are_refused_as_unsupported_media(name):
     raw = ARCHIVES[name]()
     assert sniff(raw).kind is Kind.ARCHIVE
     with pytest.raises(DomainError) as err:
@@ -113,7 +113,7 @@ def test_plt_upload_archives_are_refused_as_unsupported_media(name):
 @pytest.mark.parametrize(
     "raw", [b"%PDF-1.4\n1 0 obj\n", b"hello, not a photo", b"GIF89a" + bytes(20), bytes(64)]
 )
-def test_plt_upload_other_files_are_not_photos_whatever_the_name(raw):
+def test_yd_box_install_other_files_are_not_photos_whatever_the_name(raw):
     with pytest.raises(DomainError) as err:
         check_photo(raw, rule=RULE)
     assert err.value.code is ErrorCode.UNSUPPORTED_MEDIA_TYPE
@@ -121,20 +121,20 @@ def test_plt_upload_other_files_are_not_photos_whatever_the_name(raw):
 
 
 @pytest.mark.parametrize("side", [20_000, 7_072])  # 400 MP (a decompression bomb), 50.01 MP
-def test_plt_upload_a_png_declaring_too_many_pixels_is_refused_before_decoding(side):
+def test_yd_box_install_a_png_declaring_too_many_pixels_is_refused_before_decoding(side):
     with pytest.raises(DomainError) as err:
         check_photo(png_declaring(side, side), rule=RULE)
     assert err.value.code is ErrorCode.INVALID  # 422, never a 500
     assert "50 megapixels" in err.value.message and err.value.field == "photo"
 
 
-def test_plt_upload_the_pixel_limit_comes_from_settings(settings):
+def test_yd_box_install_the_pixel_limit_comes_from_settings(settings):
     settings.COVERNOTE_PHOTO_MAX_PIXELS = 1_000
     with pytest.raises(DomainError, match=r"40 × 30 pixels; the most we accept is 0.001"):
         check_photo(image("PNG"), rule=RULE)
 
 
-def test_plt_upload_a_truncated_jpeg_is_a_clear_error():
+def test_yd_box_install_a_truncated_jpeg_is_a_clear_error():
     import weasyprint  # noqa: F401 - it sets Pillow's LOAD_TRUNCATED_IMAGES = True on import
 
     raw = image("JPEG", (400, 300))
@@ -145,7 +145,7 @@ def test_plt_upload_a_truncated_jpeg_is_a_clear_error():
 
 @settings(max_examples=200, deadline=None)
 @given(st.binary(max_size=2048))
-def test_plt_upload_no_byte_string_escapes_as_anything_but_a_domain_error(raw):
+def test_yd_box_install_no_byte_string_escapes_as_anything_but_a_domain_error(raw):
     try:
         check_photo(raw, rule=RULE)
     except DomainError as exc:

@@ -106,7 +106,7 @@ def parse_body(body: bytes, content_type: str) -> pl.DataFrame:
     media = media_type(content_type)
     if not body.strip():
         raise _bad("the body is empty", "body", ErrorCode.REQUIRED)
-    check_telematics_body(body, media)  # PLT-UPLOAD: the bytes must be what the type says
+    check_telematics_body(body, media)  # ADR 0025: the bytes must be what the type says
     if media in NDJSON_TYPES:
         df = _parse_ndjson(body)
     elif media in CSV_TYPES:

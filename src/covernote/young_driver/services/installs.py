@@ -77,7 +77,7 @@ def yd_install_photo_upload(
             "YD-BOX-INSTALL",
             "photo",
         )
-    checked = check_photo(content, rule="YD-BOX-INSTALL")  # PLT-UPLOAD: sniffed, decoded
+    checked = check_photo(content, rule="YD-BOX-INSTALL")  # ADR 0025: sniffed, decoded
     digest = hashlib.sha256(content).hexdigest()
     if InstallPhoto.objects.filter(sha256=digest).exists():
         raise DomainError(
