@@ -122,7 +122,38 @@ def test_yd_api_non_image_upload_refused(api, loaded, customers):
         {"filename": "x.png", "content_base64": base64.b64encode(b"not an image").decode()},
         content_type="application/json",
     )
-    assert r.status_code in (400, 422) and r.json()["rule"] == "YD-BOX-INSTALL"
+    assert (
+        r.status_code == 415 and r.json()["rule"] == "YD-BOX-INSTALL"
+    )  # ADR 0025: judged by the bytes
+
+
+def _photo(api, customers, raw):
+    agent, customer = api("agent"), api("customer")
+    q = _quote(agent, customers["own"]).json()
+    task_id = _buy(agent, q["id"]).json()["install_task"]["id"]
+    return customer.post(
+        f"/api/v1/young-driver/install-tasks/{task_id}/photos",
+        {"filename": "box.jpg", "content_base64": base64.b64encode(raw).decode()},
+        content_type="application/json",
+    )
+
+
+def test_yd_box_install_api_zip_named_jpg_is_415(api, loaded, customers):
+    from tests.unit.documents.test_uploads import zipped
+
+    r = _photo(api, customers, zipped())
+    assert r.status_code == 415, r.content
+    assert r.json()["field"] == "photo" and "archive" in r.json()["detail"]
+
+
+def test_yd_box_install_api_png_declaring_20000_by_20000_pixels_is_422_not_500(
+    api, loaded, customers
+):
+    from tests.unit.documents.test_uploads import png_declaring
+
+    r = _photo(api, customers, png_declaring(20_000, 20_000))
+    assert r.status_code == 422, r.content
+    assert r.json()["rule"] == "YD-BOX-INSTALL" and "megapixels" in r.json()["detail"]
 
 
 def test_plt4_other_firm_policy_is_404(api, loaded, customers, users, firms):

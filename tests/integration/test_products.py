@@ -83,3 +83,49 @@ def test_products_command_exits_non_zero_on_a_bad_file(tmp_path, capsys):
     with pytest.raises(SystemExit):
         call_command("products", "load", str(bad))
     assert "nothing was loaded" in capsys.readouterr().err
+
+
+# ADR 0025: every product file is checked by a pydantic model; a broken file written to
+# disk is refused naming the file, the dotted key and the reason, each once.
+BROKEN = [
+    ("gap", "retention_fee = \"40.00\"", "retention_fee = 40.5", "cancellation.retention_fee",
+     "never a float"),
+    ("gap", "[cover]", "[cover]\nsurprise = 1", "cover.surprise", "is not a known key"),
+    ("young_driver", "instalments = 10", "instalments = \"10\"", "premium_finance.instalments",
+     "must be an integer"),
+    ("young_driver", "cooling_off_days = 14", "cooling_off_days = -1", "periods.cooling_off_days",
+     "must be at least 0"),
+    ("telematics", "yaw_window_fixes = 5", "yaw_window_fixes = 5.0", "events.yaw_window_fixes",
+     "must be an integer"),
+    ("telematics", "[night]", "[night]\nsunrise = 6", "night.sunrise", "is not a known key"),
+    ("complaints", "years = 3", "years = 2", "retention.years", "must be at least 3"),
+    ("complaints", 'stage1 = "customers_broker"', 'stage1 = "nobody"',
+     "procedures.gap_sale.stage1", "unknown contact 'nobody'"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("product", "old", "new", "key", "reason"), BROKEN)
+def test_plt_config_a_broken_file_names_file_key_and_reason_once(
+    tmp_path, product, old, new, key, reason
+):
+    shipped = next(p for p in REPO_FILES if f"/{product}/" in str(p))
+    text = shipped.read_text()
+    assert old in text, f"fixture drift: {old!r} not in {shipped}"
+    bad = tmp_path / product / "2031-01-01.toml"
+    bad.parent.mkdir()
+    bad.write_text(text.replace(old, new, 1))
+    with pytest.raises(ConfigurationError) as err:
+        product_configs_load(actor="test", paths=[bad])
+    message = err.value.message
+    assert err.value.key == key and reason in message
+    assert message.count(str(bad.name)) == 1 and message.count(key) == 1
+    assert message.startswith(str(bad)) and message.endswith(err.value.problem)
+    assert ProductConfiguration.objects.count() == 0
+
+
+def test_plt_config_a_header_without_version_names_the_key_once(tmp_path):
+    bad = tmp_path / "2030-01-01.toml"
+    bad.write_text('[product]\ncode = "gap"\neffective_from = 2030-01-01\n')
+    with pytest.raises(ConfigurationError) as err:
+        parse_config_bytes(bad.read_bytes(), str(bad))
+    assert err.value.message == f"{bad}: product.version: is missing"

@@ -30,6 +30,7 @@ _STATUS = {
     ErrorCode.CLAIM_PENDING: 409,
     ErrorCode.ILLEGAL_TRANSITION: 409,
     ErrorCode.EXPIRED: 410,
+    ErrorCode.UNSUPPORTED_MEDIA_TYPE: 415,
 }
 
 _WHERE = ("body", "payload", "query", "path", "data")

@@ -6,13 +6,17 @@ Sizes and rates live in settings so an operator can change them without code:
 ``COVERNOTE_API_THROTTLE_RATES``: ``user`` per token or signed-in user (ninja's
 throttling, after authentication) and ``anon`` per client address for every API request
 (this middleware, before authentication, so guessing tokens is throttled too).
+``COVERNOTE_TELEMATICS_DEVICE_RATE`` (default ``20/min``) caps telematics uploads per
+Smartbox, whoever sends them (its own key or the gateway): 429 with an exact
+Retry-After (ADR 0025).
 Rates are counted in Django's cache: in production that cache must be shared by the
 workers (see the production settings).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
@@ -25,6 +29,7 @@ from covernote.api.errors import problem_response
 DEFAULT_MAX_BODY = 1 * 1024 * 1024
 DEFAULT_MAX_UPLOAD = 16 * 1024 * 1024
 DEFAULT_RATES = {"user": "600/min", "anon": "1200/min"}
+DEFAULT_DEVICE_RATE = "20/min"
 UPLOAD_PATHS = ("/api/v1/telematics/points",)
 
 
@@ -52,6 +57,21 @@ def count_hit(key: str, limit: int, window: int) -> bool:
         cache.set(key, 1, window)
         used = 1
     return used <= limit
+
+
+def device_upload_wait(serials: Iterable[str]) -> int:
+    """Count one upload for each device; 0 while all are within the per-device rate, else
+    the seconds until the fixed window of the busiest device turns (Retry-After)."""
+    limit, window = parse_rate(
+        str(getattr(settings, "COVERNOTE_TELEMATICS_DEVICE_RATE", DEFAULT_DEVICE_RATE))
+    )
+    now = time.time()
+    slot = int(now // window)
+    wait = 0
+    for serial in sorted(set(serials)):
+        if not count_hit(f"throttle_device_{serial}_{slot}", limit, window):
+            wait = max(1, int((slot + 1) * window - now + 0.999))
+    return wait
 
 
 def _client_ip(request: HttpRequest) -> str:
@@ -118,8 +138,9 @@ class RateThrottle(SimpleRateThrottle):
         self.num_requests, self.duration = self.parse_rate(self._rate())
         auth: Any = getattr(request, "auth", None)
         ident = getattr(auth, "pk", None)
-        if ident is None:
-            return None
+        label = getattr(getattr(auth, "_meta", None), "label_lower", "")
+        if ident is None or label != "accounts.user":
+            return None  # a Smartbox key has its own per-device rate (device_upload_wait)
         return self.cache_format % {"scope": self.scope, "ident": ident}
 
 

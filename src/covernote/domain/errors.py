@@ -19,6 +19,7 @@ class ErrorCode(StrEnum):
     NOT_FOUND = "not_found"
     PERMISSION_DENIED = "permission_denied"
     CONFIGURATION = "configuration"
+    UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"  # the bytes are not a type we take
 
 
 class DomainError(Exception):

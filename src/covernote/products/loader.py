@@ -14,7 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from pydantic import ConfigDict
 
+from covernote.domain.config_model import ConfigModel, IsoDate, Text, validate
 from covernote.domain.errors import DomainError, ErrorCode
 
 VERSION_FILE = re.compile(r"^\d{4}-\d{2}-\d{2}.*\.toml$")
@@ -32,11 +34,35 @@ _PARAM_PARSERS: dict[str, tuple[str, str]] = {
 
 
 class ConfigurationError(DomainError):
-    def __init__(self, source: str, key: str, problem: str) -> None:
-        super().__init__(ErrorCode.CONFIGURATION, f"{source}: {key}: {problem}", "PLT-CONFIG", key)
+    """``<file>: <dotted key>: <reason>`` — each named once (ADR 0025)."""
+
+    def __init__(self, source: str, key: str, problem: str, rule: str = "PLT-CONFIG") -> None:
+        super().__init__(ErrorCode.CONFIGURATION, f"{source}: {key}: {problem}", rule, key)
         self.source = source
         self.key = key
         self.problem = problem
+
+    @classmethod
+    def from_domain(cls, source: str, exc: DomainError) -> ConfigurationError:
+        """A product parser's error, its file and key prefix not repeated."""
+        key = exc.field or "(content)"
+        problem = exc.message
+        for prefix in (f"{source}: ", f"{key}: "):
+            problem = problem.removeprefix(prefix)
+        return cls(source, key, problem, exc.rule or "PLT-CONFIG")
+
+
+class _Header(ConfigModel):
+    code: Text
+    version: Text
+    effective_from: IsoDate
+
+
+class _Head(ConfigModel):
+    """Only the ``[product]`` header; each product's own model checks the rest."""
+
+    model_config = ConfigDict(frozen=True, extra="allow", strict=True)
+    product: _Header
 
 
 @dataclass(frozen=True)
@@ -57,32 +83,22 @@ def parse_config_bytes(raw: bytes, source: str) -> ConfigFile:
         raise ConfigurationError(source, "(file)", f"not UTF-8 text: {exc}") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigurationError(source, "(syntax)", str(exc)) from exc
-    header = content.get("product")
-    if not isinstance(header, dict):
-        raise ConfigurationError(source, "product", "missing [product] table")
-    for key in ("code", "version", "effective_from"):
-        if key not in header:
-            raise ConfigurationError(source, f"product.{key}", "missing")
-    code = header["code"]
+    try:
+        header = validate(_Head, content, source, rule="PLT-CONFIG").product
+    except DomainError as exc:
+        raise ConfigurationError.from_domain(source, exc) from None
+    code = header.code
     if code not in _PARAM_PARSERS:
         raise ConfigurationError(
             source,
             "product.code",
             f"unknown product {code!r} (expected one of {sorted(_PARAM_PARSERS)})",
         )
-    effective = header["effective_from"]
-    if isinstance(effective, str):
-        try:
-            effective = date.fromisoformat(effective)
-        except ValueError as exc:
-            raise ConfigurationError(source, "product.effective_from", "not an ISO date") from exc
-    if not isinstance(effective, date):
-        raise ConfigurationError(source, "product.effective_from", "not a date")
     _check_product(code, content, source)
     return ConfigFile(
         product=code,
-        version=str(header["version"]),
-        effective_from=effective,
+        version=header.version,
+        effective_from=header.effective_from,
         content=_jsonable(content),
         source=source,
         sha256=hashlib.sha256(raw).hexdigest(),
@@ -96,16 +112,13 @@ def parse_params_for(code: str, content: dict[str, Any], source: str) -> Any:
     module_name, function = _PARAM_PARSERS[code]
     parser = getattr(import_module(module_name), function)
     try:
-        if code == "telematics":
-            return parser(content)
         if code == "complaints":
             return parser(content, source=source)
         return parser(content, source)
     except ConfigurationError:
         raise
     except DomainError as exc:
-        message = exc.message if exc.message.startswith(source) else f"{source}: {exc.message}"
-        raise ConfigurationError(source, exc.field or "(content)", message) from exc
+        raise ConfigurationError.from_domain(source, exc) from exc
 
 
 def _check_product(code: str, content: dict[str, Any], source: str) -> None:

@@ -112,18 +112,18 @@ def test_yd_box_tamper_alarm_opens_a_review_case(device_client, device, road_map
 
 
 @pytest.mark.parametrize(
-    ("body", "content_type", "field"),
+    ("body", "content_type", "field", "status"),
     [
-        (b"not parquet", "application/vnd.apache.parquet", None),
-        (b"a,b\n1,2\n", "text/csv", None),
-        (b"{}", "application/xml", "content_type"),
+        (b"not parquet", "application/vnd.apache.parquet", "content_type", 415),  # ADR 0025
+        (b"a,b\n1,2\n", "text/csv", None, 422),
+        (b"{}", "application/xml", "content_type", 415),
     ],
 )
 def test_malformed_bodies_get_a_clear_error_and_change_nothing(
-    device_client, road_map, body, content_type, field
+    device_client, road_map, body, content_type, field, status
 ):
     response = post(device_client, body, content_type)
-    assert response.status_code == 422
+    assert response.status_code == status
     problem = response.json()
     if field:
         assert problem["field"] == field
@@ -160,3 +160,38 @@ def test_plt4_driving_data_is_tenant_scoped_and_position_is_staff_only(
         f"/api/v1/telematics/policies/{policy.pk}"
     )
     assert other.status_code == 404
+
+
+def test_yd_data_1_uploads_are_throttled_per_device_with_retry_after(
+    device_client, device, road_map, settings, users
+):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.COVERNOTE_TELEMATICS_DEVICE_RATE = "2/min"
+    body = parquet(demo_day(device.serial, DAY, cars=1).head(5))
+    first, second = (post(device_client, body, "application/vnd.apache.parquet") for _ in range(2))
+    assert first.status_code == second.status_code == 200
+    third = post(device_client, body, "application/vnd.apache.parquet")
+    assert third.status_code == 429, third.content
+    assert third.json()["rule"] == "API-THROTTLE"
+    assert 1 <= int(third["Retry-After"]) <= 60  # the seconds until the minute turns
+    assert IngestBatch.objects.count() == 2  # the refused upload stored nothing
+    # the gateway posting the same device's rows is counted against the same box
+    _, raw = api_token_create(user=users["admin"], name="gw", actor=users["admin"])
+    gateway = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert post(gateway, body, "application/vnd.apache.parquet").status_code == 429
+
+
+def test_yd_data_1_one_busy_device_does_not_throttle_another(
+    device_client, device, road_map, settings
+):
+    from django.core.cache import cache
+
+    from covernote.api.limits import device_upload_wait
+
+    cache.clear()
+    settings.COVERNOTE_TELEMATICS_DEVICE_RATE = "1/min"
+    assert device_upload_wait(["SBX-BUSY"]) == 0
+    assert device_upload_wait(["SBX-BUSY"]) > 0
+    assert device_upload_wait(["SBX-QUIET"]) == 0

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, Router, Schema
+from ninja.errors import Throttled
 from ninja.security import APIKeyHeader
 
 from covernote.accounts.models import Role, User
 from covernote.accounts.selectors import request_user
 from covernote.api.auth import AUTH
+from covernote.api.limits import device_upload_wait
 from covernote.api.v1.pagination import Page, PageQuery, paginate
 from covernote.domain.errors import DomainError, ErrorCode
 from covernote.telematics.adapters.parse import parse_body
@@ -45,6 +48,13 @@ class DeviceKeyAuth(APIKeyHeader):
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Device | None:
         return device_for_key(key) if key else None
+
+
+def _throttle(serials: Iterable[str]) -> None:
+    """Per-device upload rate (COVERNOTE_TELEMATICS_DEVICE_RATE): 429 with Retry-After."""
+    wait = device_upload_wait(serials)
+    if wait:
+        raise Throttled(wait)
 
 
 class IngestOut(Schema):
@@ -124,6 +134,7 @@ def upload_points(request: HttpRequest) -> IngestOut:
         caller = user.email
     else:
         caller = f"device:{caller_device.serial}"
+        _throttle([caller_device.serial])  # before the body is read
     length = int(request.META.get("CONTENT_LENGTH") or 0)
     if length > MAX_BODY_BYTES:
         raise DomainError(
@@ -134,6 +145,8 @@ def upload_points(request: HttpRequest) -> IngestOut:
         )
     content_type = request.META.get("CONTENT_TYPE", "")
     frame = parse_body(request.body, content_type)
+    if caller_device is None and "device_id" in frame.columns:
+        _throttle(str(d) for d in frame["device_id"].unique().drop_nulls().to_list())
     batch = telematics_ingest(
         frame=frame,
         now=timezone.now(),

@@ -3,7 +3,7 @@
 Deadlines, stage owners, contacts, destinations, eligibility thresholds and the
 DISP 1 Annex 3R wording are data, not code (ARCHITECTURE §3.2; COMP-3, COMP-4,
 COMP-5). The parser is pure: the caller reads the file and passes the mapping
-and the file name; every refusal is ``DomainError(code=configuration)`` naming
+and the file name; the shape is the pydantic model :class:`ComplaintsFile` (ADR 0025); every refusal is ``DomainError(code=configuration)`` naming
 the file and the key.
 """
 
@@ -12,11 +12,24 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, time
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, Strict
 
 from covernote.domain.calendar import Nation
+from covernote.domain.config_model import (
+    ClockTime,
+    ConfigModel,
+    Count,
+    IsoDate,
+    Positive,
+    PositiveCount,
+    Text,
+    config_error,
+    validate,
+)
 from covernote.domain.errors import DomainError, ErrorCode
 
 
@@ -183,178 +196,95 @@ class ComplaintsConfig:
         return self.contacts["fos"]
 
 
-# --- parsing ------------------------------------------------------------------
+# --- the file's shape (pydantic, ADR 0025) -----------------------------------------
+
+RULE = "COMP-5"
 
 
-class _Reader:
-    """Typed access to a TOML table; every failure names the file and the dotted key."""
-
-    def __init__(self, source: str, table: Mapping[str, Any], prefix: str = "") -> None:
-        self.source = source
-        self.table = table
-        self.prefix = prefix
-
-    def key(self, name: str) -> str:
-        return f"{self.prefix}{name}"
-
-    def fail(self, name: str, message: str) -> DomainError:
-        return DomainError(
-            ErrorCode.CONFIGURATION,
-            f"{self.source}: {self.key(name)}: {message}",
-            "COMP-5",
-            self.key(name),
-        )
-
-    def has(self, name: str) -> bool:
-        return name in self.table
-
-    def raw(self, name: str) -> Any:
-        if name not in self.table:
-            raise self.fail(name, "missing")
-        return self.table[name]
-
-    def sub(self, name: str) -> _Reader:
-        value = self.raw(name)
-        if not isinstance(value, Mapping):
-            raise self.fail(name, "must be a table")
-        return _Reader(self.source, value, f"{self.key(name)}.")
-
-    def string(self, name: str, default: str | None = None) -> str:
-        if default is not None and name not in self.table:
-            return default
-        value = self.raw(name)
-        if not isinstance(value, str):
-            raise self.fail(name, "must be a string")
-        return value
-
-    def integer(self, name: str, default: int | None = None, *, minimum: int = 0) -> int:
-        if default is not None and name not in self.table:
-            return default
-        value: object = self.raw(name)
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise self.fail(name, "must be an integer")
-        if value < minimum:
-            raise self.fail(name, f"must be >= {minimum}")
-        return value
-
-    def optional_integer(self, name: str, *, minimum: int = 0) -> int | None:
-        if name not in self.table:
-            return None
-        return self.integer(name, minimum=minimum)
-
-    def boolean(self, name: str, default: bool) -> bool:
-        if name not in self.table:
-            return default
-        value = self.raw(name)
-        if not isinstance(value, bool):
-            raise self.fail(name, "must be true or false")
-        return value
-
-    def decimal(self, name: str, default: Decimal | None = None) -> Decimal:
-        if default is not None and name not in self.table:
-            return default
-        value = self.raw(name)
-        if isinstance(value, bool) or not isinstance(value, str | int):
-            raise self.fail(name, "must be a decimal string (never a float)")
-        try:
-            amount = Decimal(str(value))
-        except InvalidOperation as exc:
-            raise self.fail(name, f"is not a number: {value!r}") from exc
-        if not amount.is_finite() or amount <= 0:
-            raise self.fail(name, "must be a positive number")
-        return amount
-
-    def iso_date(self, name: str) -> date:
-        value = self.raw(name)
-        if isinstance(value, date):
-            return value
-        if not isinstance(value, str):
-            raise self.fail(name, "must be an ISO date")
-        try:
-            return date.fromisoformat(value)
-        except ValueError as exc:
-            raise self.fail(name, f"is not an ISO date: {value!r}") from exc
-
-    def strings(self, name: str) -> tuple[str, ...]:
-        value = self.raw(name)
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise self.fail(name, "must be a list of strings")
-        return tuple(value)
-
-    def clock_time(self, name: str, default: time) -> time:
-        if name not in self.table:
-            return default
-        value = self.raw(name)
-        if isinstance(value, time):
-            return value
-        if not isinstance(value, str):
-            raise self.fail(name, "must be a time HH:MM")
-        try:
-            return time.fromisoformat(value)
-        except ValueError as exc:
-            raise self.fail(name, f"is not a time HH:MM: {value!r}") from exc
+# Enum fields read from their TOML strings (strict mode would want the member itself).
+_Nation = Annotated[Nation, Strict(False)]
+_Lapse = Annotated[LapseAction, Strict(False)]
+_ProcedureKey = Annotated[ProcedureKind, Strict(False)]
+_DestinationKey = Annotated[DestinationKind, Strict(False)]
 
 
-def _contact(reader: _Reader, key: str) -> Contact:
-    contact = Contact(
-        key=key,
-        name=reader.string("name"),
-        address=reader.strings("address") if reader.has("address") else (),
-        phone=reader.string("phone", ""),
-        email=reader.string("email", ""),
-        website=reader.string("website", ""),
-    )
-    text = " ".join(contact.lines()).lower()
-    for marker in FORBIDDEN_DESTINATION_MARKERS:
-        if marker in text:
-            raise reader.fail(
-                "name",
-                "the Claims Management Regulator is not a valid destination since "
-                "1 April 2019 (COMP-4); use the Financial Ombudsman Service",
-            )
-    return contact
+class _Product(ConfigModel):
+    code: Literal["complaints"]
+    version: Text
+    effective_from: IsoDate
 
 
-def _contact_ref(reader: _Reader, name: str, contacts: Mapping[str, Contact]) -> Contact:
-    ref = reader.string(name)
-    if ref not in contacts:
-        raise reader.fail(name, f"unknown contact {ref!r}")
-    return contacts[ref]
+_CLOCK, _ELIG = ClockRules(), EligibilityThresholds()
 
 
-def _procedure(reader: _Reader, kind: ProcedureKind, contacts: Mapping[str, Contact]) -> Procedure:
-    try:
-        lapse = LapseAction(reader.string("on_summary_lapse", LapseAction.NONE.value))
-    except ValueError as exc:
-        allowed = ", ".join(a.value for a in LapseAction)
-        raise reader.fail("on_summary_lapse", f"must be one of {allowed}") from exc
-    stage2 = _contact_ref(reader, "stage2", contacts) if reader.has("stage2") else None
-    forward_to = _contact_ref(reader, "forward_to", contacts) if reader.has("forward_to") else None
-    if lapse is LapseAction.ESCALATE and stage2 is None:
-        raise reader.fail("stage2", "required when on_summary_lapse = 'escalate'")
-    if lapse is LapseAction.FORWARD and forward_to is None:
-        raise reader.fail("forward_to", "required when on_summary_lapse = 'forward'")
-    escalation_ack = reader.optional_integer("escalation_acknowledge_working_days", minimum=1)
-    if escalation_ack is not None and stage2 is None:
-        raise reader.fail("escalation_acknowledge_working_days", "needs a stage2 owner")
-    subjects: dict[str, Contact] = {}
-    if reader.has("subjects"):
-        sub = reader.sub("subjects")
-        for subject in sub.table:
-            subjects[str(subject)] = _contact_ref(sub, str(subject), contacts)
-    return Procedure(
-        kind=kind,
-        name=reader.string("name"),
-        rule=reader.string("rule"),
-        stage1=_contact_ref(reader, "stage1", contacts),
-        on_summary_lapse=lapse,
-        acknowledge_working_days=reader.optional_integer("acknowledge_working_days", minimum=1),
-        escalation_acknowledge_working_days=escalation_ack,
-        stage2=stage2,
-        forward_to=forward_to,
-        tell_complainant_on_forward=reader.boolean("tell_complainant_on_forward", False),
-        subjects=subjects,
-    )
+class _Clock(ConfigModel):
+    close_of_business: ClockTime = _CLOCK.close_of_business
+    summary_resolution_working_days: PositiveCount = _CLOCK.summary_resolution_working_days
+    final_response_days: PositiveCount = _CLOCK.final_response_days
+    fos_referral_months: PositiveCount = _CLOCK.fos_referral_months
+    default_nation: _Nation = _CLOCK.default_nation
+    alternative_format_alert_working_days: Count = _CLOCK.alternative_format_alert_working_days
+
+
+class _Retention(ConfigModel):
+    years: Annotated[int, Field(ge=3)] = RetentionRules().years
+
+
+class _FosEligibility(ConfigModel):
+    eur_per_gbp: Positive = _ELIG.eur_per_gbp
+    micro_employees_fewer_than: PositiveCount = _ELIG.micro_employees_fewer_than
+    micro_limit_eur: Positive = _ELIG.micro_limit_eur
+    small_turnover_below_gbp: Positive = _ELIG.small_turnover_below_gbp
+    small_employees_fewer_than: PositiveCount = _ELIG.small_employees_fewer_than
+    small_balance_sheet_below_gbp: Positive = _ELIG.small_balance_sheet_below_gbp
+    charity_income_below_gbp: Positive = _ELIG.charity_income_below_gbp
+    trust_net_assets_below_gbp: Positive = _ELIG.trust_net_assets_below_gbp
+
+
+class _Contact(ConfigModel):
+    name: str
+    address: list[str] = []
+    phone: str = ""
+    email: str = ""
+    website: str = ""
+
+
+class _Procedure(ConfigModel):
+    name: str
+    rule: str
+    stage1: str
+    on_summary_lapse: _Lapse = LapseAction.NONE
+    acknowledge_working_days: PositiveCount | None = None
+    escalation_acknowledge_working_days: PositiveCount | None = None
+    stage2: str | None = None
+    forward_to: str | None = None
+    tell_complainant_on_forward: bool = False
+    subjects: dict[str, str] = {}
+
+
+class _Destination(ConfigModel):
+    description: str
+    route: list[str] = Field(min_length=1)
+    since: IsoDate | None = None
+
+
+class _Letters(ConfigModel):
+    fos_leaflet_title: str
+    annex_3r_no_consent: list[str]
+    annex_3r_consent: list[str]
+
+
+class ComplaintsFile(ConfigModel):
+    """``config/products/complaints/<effective_from>.toml``."""
+
+    product: _Product
+    clock: _Clock
+    retention: _Retention
+    fos_eligibility: _FosEligibility
+    contacts: dict[str, _Contact]
+    procedures: dict[_ProcedureKey, _Procedure]
+    destinations: dict[_DestinationKey, _Destination]
+    letters: _Letters
 
 
 def parse_complaints_config(data: Mapping[str, Any], *, source: str) -> ComplaintsConfig:
@@ -363,109 +293,93 @@ def parse_complaints_config(data: Mapping[str, Any], *, source: str) -> Complain
     ``source`` is the file name used in error messages. Every procedure in
     :class:`ProcedureKind` and every :class:`DestinationKind` must be configured.
     """
-    root = _Reader(source, data)
+    f = validate(ComplaintsFile, data, source, rule=RULE)
 
-    clock_r = root.sub("clock")
-    nation_raw = clock_r.string("default_nation", Nation.ENGLAND.value)
-    try:
-        nation = Nation(nation_raw)
-    except ValueError as exc:
-        raise clock_r.fail("default_nation", f"unknown nation {nation_raw!r}") from exc
-    clock = ClockRules(
-        close_of_business=clock_r.clock_time("close_of_business", time(17, 30)),
-        summary_resolution_working_days=clock_r.integer(
-            "summary_resolution_working_days", 3, minimum=1
-        ),
-        final_response_days=clock_r.integer("final_response_days", 56, minimum=1),
-        fos_referral_months=clock_r.integer("fos_referral_months", 6, minimum=1),
-        default_nation=nation,
-        alternative_format_alert_working_days=clock_r.integer(
-            "alternative_format_alert_working_days", 5
-        ),
-    )
+    def fail(path: str, reason: str) -> DomainError:
+        return config_error(source, path, reason, RULE)
 
-    retention = RetentionRules(years=root.sub("retention").integer("years", 3, minimum=3))
-
-    el = root.sub("fos_eligibility")
-    d = EligibilityThresholds()
-    eligibility = EligibilityThresholds(
-        eur_per_gbp=el.decimal("eur_per_gbp", d.eur_per_gbp),
-        micro_employees_fewer_than=el.integer(
-            "micro_employees_fewer_than", d.micro_employees_fewer_than, minimum=1
-        ),
-        micro_limit_eur=el.decimal("micro_limit_eur", d.micro_limit_eur),
-        small_turnover_below_gbp=el.decimal("small_turnover_below_gbp", d.small_turnover_below_gbp),
-        small_employees_fewer_than=el.integer(
-            "small_employees_fewer_than", d.small_employees_fewer_than, minimum=1
-        ),
-        small_balance_sheet_below_gbp=el.decimal(
-            "small_balance_sheet_below_gbp", d.small_balance_sheet_below_gbp
-        ),
-        charity_income_below_gbp=el.decimal("charity_income_below_gbp", d.charity_income_below_gbp),
-        trust_net_assets_below_gbp=el.decimal(
-            "trust_net_assets_below_gbp", d.trust_net_assets_below_gbp
-        ),
-    )
-
-    contacts_r = root.sub("contacts")
-    contacts = {str(key): _contact(contacts_r.sub(str(key)), str(key)) for key in contacts_r.table}
+    contacts: dict[str, Contact] = {}
+    for key, c in f.contacts.items():
+        contact = Contact(key, c.name, tuple(c.address), c.phone, c.email, c.website)
+        text = " ".join(contact.lines()).lower()
+        if any(marker in text for marker in FORBIDDEN_DESTINATION_MARKERS):
+            raise fail(
+                f"contacts.{key}.name",
+                "the Claims Management Regulator is not a valid destination since "
+                "1 April 2019 (COMP-4); use the Financial Ombudsman Service",
+            )
+        contacts[key] = contact
     if "fos" not in contacts:
-        raise contacts_r.fail("fos", "the Financial Ombudsman Service contact is required (COMP-4)")
+        raise fail("contacts.fos", "the Financial Ombudsman Service contact is required (COMP-4)")
 
-    procs_r = root.sub("procedures")
+    def ref(path: str, name: str) -> Contact:
+        if name not in contacts:
+            raise fail(path, f"unknown contact {name!r}")
+        return contacts[name]
+
     procedures: dict[ProcedureKind, Procedure] = {}
-    for key in procs_r.table:
-        try:
-            kind = ProcedureKind(str(key))
-        except ValueError as exc:
-            raise procs_r.fail(str(key), "unknown procedure") from exc
-        procedures[kind] = _procedure(procs_r.sub(str(key)), kind, contacts)
     for kind in ProcedureKind:
-        if kind not in procedures:
-            raise procs_r.fail(kind.value, "missing")
+        path = f"procedures.{kind.value}"
+        p = f.procedures.get(kind)
+        if p is None:
+            raise fail(path, "is missing")
+        lapse = LapseAction(p.on_summary_lapse)
+        stage2 = ref(f"{path}.stage2", p.stage2) if p.stage2 is not None else None
+        forward = ref(f"{path}.forward_to", p.forward_to) if p.forward_to is not None else None
+        if lapse is LapseAction.ESCALATE and stage2 is None:
+            raise fail(f"{path}.stage2", "required when on_summary_lapse = 'escalate'")
+        if lapse is LapseAction.FORWARD and forward is None:
+            raise fail(f"{path}.forward_to", "required when on_summary_lapse = 'forward'")
+        if p.escalation_acknowledge_working_days is not None and stage2 is None:
+            raise fail(f"{path}.escalation_acknowledge_working_days", "needs a stage2 owner")
+        procedures[kind] = Procedure(
+            kind=kind,
+            name=p.name,
+            rule=p.rule,
+            stage1=ref(f"{path}.stage1", p.stage1),
+            on_summary_lapse=lapse,
+            acknowledge_working_days=p.acknowledge_working_days,
+            escalation_acknowledge_working_days=p.escalation_acknowledge_working_days,
+            stage2=stage2,
+            forward_to=forward,
+            tell_complainant_on_forward=p.tell_complainant_on_forward,
+            subjects={s: ref(f"{path}.subjects.{s}", c) for s, c in p.subjects.items()},
+        )
 
-    dest_r = root.sub("destinations")
     destinations: dict[DestinationKind, Destination] = {}
-    for key in dest_r.table:
-        try:
-            dkind = DestinationKind(str(key))
-        except ValueError as exc:
-            raise dest_r.fail(str(key), "unknown destination") from exc
-        one = dest_r.sub(str(key))
-        refs = one.strings("route")
-        if not refs:
-            raise one.fail("route", "must name at least one contact")
-        route = []
-        for ref in refs:
-            if ref not in contacts:
-                raise one.fail("route", f"unknown contact {ref!r}")
-            route.append(contacts[ref])
+    for dkind in DestinationKind:
+        path = f"destinations.{dkind.value}"
+        d = f.destinations.get(dkind)
+        if d is None:
+            raise fail(path, "is missing")
         destinations[dkind] = Destination(
             kind=dkind,
-            description=one.string("description"),
-            route=tuple(route),
-            since=one.iso_date("since") if one.has("since") else None,
+            description=d.description,
+            route=tuple(ref(f"{path}.route", name) for name in d.route),
+            since=d.since,
         )
-    for dkind in DestinationKind:
-        if dkind not in destinations:
-            raise dest_r.fail(dkind.value, "missing")
 
-    letters_r = root.sub("letters")
-    letters = LetterWording(
-        fos_leaflet_title=letters_r.string("fos_leaflet_title"),
-        annex_3r_no_consent=letters_r.strings("annex_3r_no_consent"),
-        annex_3r_consent=letters_r.strings("annex_3r_consent"),
-    )
-
-    header = root.sub("product") if root.has("product") else root
+    clock = f.clock
+    el = f.fos_eligibility
     return ComplaintsConfig(
-        version=header.string("version"),
-        effective_from=header.iso_date("effective_from"),
-        clock=clock,
-        retention=retention,
-        eligibility=eligibility,
+        version=f.product.version,
+        effective_from=f.product.effective_from,
+        clock=ClockRules(
+            close_of_business=clock.close_of_business,
+            summary_resolution_working_days=clock.summary_resolution_working_days,
+            final_response_days=clock.final_response_days,
+            fos_referral_months=clock.fos_referral_months,
+            default_nation=Nation(clock.default_nation),
+            alternative_format_alert_working_days=clock.alternative_format_alert_working_days,
+        ),
+        retention=RetentionRules(years=f.retention.years),
+        eligibility=EligibilityThresholds(**el.model_dump()),
         contacts=contacts,
         procedures=procedures,
         destinations=destinations,
-        letters=letters,
+        letters=LetterWording(
+            fos_leaflet_title=f.letters.fos_leaflet_title,
+            annex_3r_no_consent=tuple(f.letters.annex_3r_no_consent),
+            annex_3r_consent=tuple(f.letters.annex_3r_consent),
+        ),
     )

@@ -2,8 +2,9 @@
 
 Parameters are data (ARCHITECTURE §3.2): they live in the versioned product
 configuration ``config/products/gap/<effective_from>.toml``. This module only
-*validates* an already-parsed mapping into frozen dataclasses — it does no file
-I/O. Every key is checked; a missing, unknown or malformed key is a
+*validates* an already-parsed mapping — through the pydantic model
+:class:`GapFile` (ADR 0025) — into frozen dataclasses; it does no file I/O.
+Every key is checked; a missing, unknown or malformed key is a
 :class:`DomainError` with ``code=configuration`` naming the source file and the
 key path (``cancellation.retention_fee``, ``pricing.bands[2].net_premiums.36`` …).
 
@@ -17,8 +18,23 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
+from typing import Annotated, Literal
 
+from pydantic import Field
+
+from covernote.domain.config_model import (
+    ConfigModel,
+    Count,
+    IsoDate,
+    Money,
+    Percent,
+    PositiveCount,
+    Text,
+    config_error,
+    fraction,
+    validate,
+)
 from covernote.domain.errors import DomainError, ErrorCode
 from covernote.domain.letterhead import Disclosures, parse_disclosures
 
@@ -138,92 +154,96 @@ class GapParams:
         return rate
 
 
-# --------------------------------------------------------------------------- parsing
+# --------------------------------------------------------------------------- the file's shape
 
 
-class _Reader:
-    """Validates one configuration mapping, raising errors that name file and key."""
+class _Product(ConfigModel):
+    code: Literal["gap"]
+    version: Text
+    effective_from: IsoDate
 
-    def __init__(self, source: str) -> None:
-        self.source = source
 
-    def fail(self, path: str, message: str, rule: str) -> DomainError:
-        return DomainError(ErrorCode.CONFIGURATION, f"{self.source}: {path}: {message}", rule, path)
+class _Eligibility(ConfigModel):
+    max_purchase_price: Money  # GAP-ELIG-2
+    max_vehicle_age_years: PositiveCount  # GAP-ELIG-3
+    ownership_window_days: Count  # GAP-ELIG-6
+    max_commercial_gross_weight_kg: PositiveCount  # GAP-ELIG-7
 
-    def table(
-        self, mapping: Mapping[str, object], path: str, keys: set[str], rule: str
-    ) -> Mapping[str, object]:
-        if not isinstance(mapping, Mapping):
-            raise self.fail(path or "<root>", "must be a table", rule)
-        prefix = f"{path}." if path else ""
-        for key in sorted(keys - set(mapping)):
-            raise self.fail(f"{prefix}{key}", "is missing", rule)
-        for key in sorted(set(mapping) - keys):
-            raise self.fail(f"{prefix}{key}", "is not a known key", rule)
-        return mapping
 
-    def sub(self, mapping: Mapping[str, object], key: str, path: str) -> Mapping[str, object]:
-        value = mapping[key]
-        if not isinstance(value, Mapping):
-            raise self.fail(self._join(path, key), "must be a table", "PLT-CONFIG")
-        return value
+class _Cover(ConfigModel):
+    excess_benefit_cap: Money  # GAP-COVER-3
+    vat_percent: Percent  # GAP-EXCL-14
+    eu_days_per_cover_year: Count  # GAP-DEF-TERR
 
-    @staticmethod
-    def _join(path: str, key: str) -> str:
-        return f"{path}.{key}" if path else key
 
-    def string(self, mapping: Mapping[str, object], key: str, path: str, rule: str) -> str:
-        value = mapping[key]
-        if not isinstance(value, str) or not value.strip():
-            raise self.fail(self._join(path, key), "must be a non-empty string", rule)
-        return value
+class _Claims(ConfigModel):
+    notify_within_hours: Count
+    written_notice_days: Count
+    contact_within_days: Count
 
-    def integer(
-        self, mapping: Mapping[str, object], key: str, path: str, rule: str, *, minimum: int = 0
-    ) -> int:
-        value = mapping[key]
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise self.fail(self._join(path, key), "must be an integer", rule)
-        if value < minimum:
-            raise self.fail(self._join(path, key), f"must be at least {minimum}", rule)
-        return value
 
-    def boolean(self, mapping: Mapping[str, object], key: str, path: str, rule: str) -> bool:
-        value = mapping[key]
-        if not isinstance(value, bool):
-            raise self.fail(self._join(path, key), "must be true or false", rule)
-        return value
+class _Cancellation(ConfigModel):
+    cooling_off_days: Count  # GAP-CANCEL-1
+    statutory_cancellation_days: Count  # GAP-CANCEL-3
+    retention_fee: Money  # GAP-CANCEL-2
+    insurer_notice_days: Count  # GAP-CANCEL-4
 
-    def decimal_value(self, value: object, path: str, rule: str) -> Decimal:
-        if isinstance(value, bool) or not isinstance(value, int | str):
-            raise self.fail(path, "must be a decimal string or an integer (never a float)", rule)
-        try:
-            amount = Decimal(str(value).strip())
-        except InvalidOperation as exc:
-            raise self.fail(path, f"is not a number: {value!r}", rule) from exc
-        if not amount.is_finite() or amount < 0:
-            raise self.fail(path, "must be a finite, non-negative number", rule)
-        return amount
 
-    def money(self, mapping: Mapping[str, object], key: str, path: str, rule: str) -> Decimal:
-        return self.decimal_value(mapping[key], self._join(path, key), rule)
+class _Sale(ConfigModel):
+    deferred_opt_in: bool  # GAP-SALE-1
+    deferral_clear_days: Count
+    commission_percent: Percent  # PLT-11
 
-    def percent(self, mapping: Mapping[str, object], key: str, path: str, rule: str) -> Decimal:
-        value = self.decimal_value(mapping[key], self._join(path, key), rule)
-        if value > HUNDRED:
-            raise self.fail(self._join(path, key), "must be a percentage between 0 and 100", rule)
-        return value / HUNDRED
 
-    def day(self, mapping: Mapping[str, object], key: str, path: str, rule: str) -> date:
-        value = mapping[key]
-        if isinstance(value, date):
-            return value
-        if isinstance(value, str):
-            try:
-                return date.fromisoformat(value)
-            except ValueError:
-                pass
-        raise self.fail(self._join(path, key), "must be an ISO date (YYYY-MM-DD)", rule)
+class _Quote(ConfigModel):
+    validity_days: PositiveCount  # GAP-PRICE-1
+
+
+class _Ipt(ConfigModel):
+    effective_from: IsoDate
+    percent: Percent  # PLT-8
+
+
+class _Band(ConfigModel):
+    code: Text
+    max_purchase_price: Money
+    net_premiums: dict[str, list[Money]]  # term (months) -> one premium per limit
+
+
+class _Pricing(ConfigModel):
+    terms_months: list[Annotated[int, Field(ge=12, le=60)]] = Field(min_length=1)
+    limits: list[Annotated[Money, Field(gt=0)]] = Field(min_length=1)
+    bands: list[_Band] = Field(min_length=1)
+
+
+class GapFile(ConfigModel):
+    """``config/products/gap/<effective_from>.toml``."""
+
+    product: _Product
+    eligibility: _Eligibility
+    cover: _Cover
+    claims: _Claims
+    cancellation: _Cancellation
+    sale: _Sale
+    quote: _Quote
+    ipt: list[_Ipt] = Field(min_length=1)
+    pricing: _Pricing
+    #: YD-INFO: insurer, FSCS and applicable-law text (checked by parse_disclosures)
+    disclosures: dict[str, object]
+
+
+_RULES = {
+    "product": "PLT-CONFIG",
+    "eligibility": "GAP-ELIG",
+    "cover": "GAP-COVER",
+    "claims": "GAP-CLAIM-1",
+    "cancellation": "GAP-CANCEL",
+    "sale": "GAP-SALE-1",
+    "quote": "GAP-PRICE-1",
+    "ipt": "PLT-8",
+    "pricing": "GAP-PRICE-1",
+    "disclosures": "YD-INFO",
+}
 
 
 def parse_params(mapping: Mapping[str, object], source: str) -> GapParams:
@@ -231,196 +251,64 @@ def parse_params(mapping: Mapping[str, object], source: str) -> GapParams:
 
     ``source`` names the file (for error messages only; nothing is read here).
     """
-    r = _Reader(source)
-    root = r.table(
-        mapping,
-        "",
-        {
-            "product",
-            "eligibility",
-            "cover",
-            "claims",
-            "cancellation",
-            "sale",
-            "quote",
-            "ipt",
-            "pricing",
-            "disclosures",
-        },
-        "PLT-CONFIG",
-    )
-
-    product = r.table(
-        r.sub(root, "product", ""), "product", {"code", "version", "effective_from"}, "PLT-CONFIG"
-    )
-    code = r.string(product, "code", "product", "PLT-CONFIG")
-    if code != PRODUCT_CODE:
-        raise r.fail("product.code", f'must be "{PRODUCT_CODE}", not {code!r}', "PLT-CONFIG")
-
-    el = r.table(
-        r.sub(root, "eligibility", ""),
-        "eligibility",
-        {
-            "max_purchase_price",
-            "max_vehicle_age_years",
-            "ownership_window_days",
-            "max_commercial_gross_weight_kg",
-        },
-        "GAP-ELIG",
-    )
-    eligibility = EligibilityParams(
-        max_purchase_price=r.money(el, "max_purchase_price", "eligibility", "GAP-ELIG-2"),
-        max_vehicle_age_years=r.integer(
-            el, "max_vehicle_age_years", "eligibility", "GAP-ELIG-3", minimum=1
-        ),
-        ownership_window_days=r.integer(el, "ownership_window_days", "eligibility", "GAP-ELIG-6"),
-        max_commercial_gross_weight_kg=r.integer(
-            el, "max_commercial_gross_weight_kg", "eligibility", "GAP-ELIG-7", minimum=1
-        ),
-    )
-
-    cv = r.table(
-        r.sub(root, "cover", ""),
-        "cover",
-        {"excess_benefit_cap", "vat_percent", "eu_days_per_cover_year"},
-        "GAP-COVER",
-    )
-    cover = CoverParams(
-        excess_benefit_cap=r.money(cv, "excess_benefit_cap", "cover", "GAP-COVER-3"),
-        vat_rate=r.percent(cv, "vat_percent", "cover", "GAP-EXCL-14"),
-        eu_days_per_cover_year=r.integer(cv, "eu_days_per_cover_year", "cover", "GAP-DEF-TERR"),
-    )
-
-    cl = r.table(
-        r.sub(root, "claims", ""),
-        "claims",
-        {"notify_within_hours", "written_notice_days", "contact_within_days"},
-        "GAP-CLAIM-1",
-    )
-    claims = ClaimParams(
-        notify_within_hours=r.integer(cl, "notify_within_hours", "claims", "GAP-CLAIM-1"),
-        written_notice_days=r.integer(cl, "written_notice_days", "claims", "GAP-CLAIM-1"),
-        contact_within_days=r.integer(cl, "contact_within_days", "claims", "GAP-CLAIM-1"),
-    )
-
-    ca = r.table(
-        r.sub(root, "cancellation", ""),
-        "cancellation",
-        {"cooling_off_days", "statutory_cancellation_days", "retention_fee", "insurer_notice_days"},
-        "GAP-CANCEL",
-    )
-    cancellation = CancellationParams(
-        cooling_off_days=r.integer(ca, "cooling_off_days", "cancellation", "GAP-CANCEL-1"),
-        statutory_cancellation_days=r.integer(
-            ca, "statutory_cancellation_days", "cancellation", "GAP-CANCEL-3"
-        ),
-        retention_fee=r.money(ca, "retention_fee", "cancellation", "GAP-CANCEL-2"),
-        insurer_notice_days=r.integer(ca, "insurer_notice_days", "cancellation", "GAP-CANCEL-4"),
-    )
-
-    sa = r.table(
-        r.sub(root, "sale", ""),
-        "sale",
-        {"deferred_opt_in", "deferral_clear_days", "commission_percent"},
-        "GAP-SALE-1",
-    )
-    sale = SaleParams(
-        deferred_opt_in=r.boolean(sa, "deferred_opt_in", "sale", "GAP-SALE-1"),
-        deferral_clear_days=r.integer(sa, "deferral_clear_days", "sale", "GAP-SALE-1"),
-        commission_rate=r.percent(sa, "commission_percent", "sale", "PLT-11"),
-    )
-
-    qu = r.table(r.sub(root, "quote", ""), "quote", {"validity_days"}, "GAP-PRICE-1")
-    validity = r.integer(qu, "validity_days", "quote", "GAP-PRICE-1", minimum=1)
-
+    f = validate(GapFile, mapping, source, rule="PLT-CONFIG", rules=_RULES)
+    days = [x.effective_from for x in f.ipt]
+    if days != sorted(set(days)):
+        raise config_error(
+            source, "ipt", "effective_from dates must be strictly ascending", "PLT-8"
+        )
     return GapParams(
-        code=code,
-        version=r.string(product, "version", "product", "PLT-CONFIG"),
-        effective_from=r.day(product, "effective_from", "product", "PLT-CONFIG"),
+        code=f.product.code,
+        version=f.product.version,
+        effective_from=f.product.effective_from,
         source=source,
-        eligibility=eligibility,
-        cover=cover,
-        claims=claims,
-        cancellation=cancellation,
-        sale=sale,
-        quote_validity_days=validity,
-        ipt=_parse_ipt(r, root["ipt"]),
-        rates=_parse_rates(r, r.sub(root, "pricing", "")),
-        disclosures=parse_disclosures(root.get("disclosures"), source),
+        eligibility=EligibilityParams(**f.eligibility.model_dump()),
+        cover=CoverParams(
+            excess_benefit_cap=f.cover.excess_benefit_cap,
+            vat_rate=fraction(f.cover.vat_percent),
+            eu_days_per_cover_year=f.cover.eu_days_per_cover_year,
+        ),
+        claims=ClaimParams(**f.claims.model_dump()),
+        cancellation=CancellationParams(**f.cancellation.model_dump()),
+        sale=SaleParams(
+            deferred_opt_in=f.sale.deferred_opt_in,
+            deferral_clear_days=f.sale.deferral_clear_days,
+            commission_rate=fraction(f.sale.commission_percent),
+        ),
+        quote_validity_days=f.quote.validity_days,
+        ipt=tuple(IptRate(x.effective_from, fraction(x.percent)) for x in f.ipt),
+        rates=_rate_table(f.pricing, source),
+        disclosures=parse_disclosures(f.disclosures, source),
     )
 
 
-def _parse_ipt(r: _Reader, value: object) -> tuple[IptRate, ...]:
-    if not isinstance(value, list) or not value:
-        raise r.fail("ipt", "must be a non-empty array of tables [[ipt]]", "PLT-8")
-    rates: list[IptRate] = []
-    for i, item in enumerate(value):
-        path = f"ipt[{i}]"
-        entry = r.table(item, path, {"effective_from", "percent"}, "PLT-8")
-        rates.append(
-            IptRate(
-                effective_from=r.day(entry, "effective_from", path, "PLT-8"),
-                rate=r.percent(entry, "percent", path, "PLT-8"),
-            )
-        )
-    days = [x.effective_from for x in rates]
-    if days != sorted(days) or len(set(days)) != len(days):
-        raise r.fail("ipt", "effective_from dates must be strictly ascending", "PLT-8")
-    return tuple(rates)
-
-
-def _parse_rates(r: _Reader, pricing: Mapping[str, object]) -> RateTable:
+def _rate_table(pricing: _Pricing, source: str) -> RateTable:
     rule = "GAP-PRICE-1"
-    r.table(pricing, "pricing", {"terms_months", "limits", "bands"}, rule)
-    terms_raw = pricing["terms_months"]
-    if not isinstance(terms_raw, list) or not terms_raw:
-        raise r.fail("pricing.terms_months", "must be a non-empty array of integers", rule)
-    terms: list[int] = []
-    for i, t in enumerate(terms_raw):
-        if isinstance(t, bool) or not isinstance(t, int) or not 12 <= t <= 60:
-            raise r.fail(f"pricing.terms_months[{i}]", "must be an integer from 12 to 60", rule)
-        terms.append(t)
+    terms, limits = pricing.terms_months, pricing.limits
     if terms != sorted(set(terms)):
-        raise r.fail("pricing.terms_months", "must be strictly ascending", rule)
-
-    limits_raw = pricing["limits"]
-    if not isinstance(limits_raw, list) or not limits_raw:
-        raise r.fail("pricing.limits", "must be a non-empty array of amounts", rule)
-    limits = [r.decimal_value(x, f"pricing.limits[{i}]", rule) for i, x in enumerate(limits_raw)]
-    if limits != sorted(set(limits)) or limits[0] <= 0:
-        raise r.fail("pricing.limits", "must be positive and strictly ascending", rule)
-
-    bands_raw = pricing["bands"]
-    if not isinstance(bands_raw, list) or not bands_raw:
-        raise r.fail("pricing.bands", "must be a non-empty array of tables [[pricing.bands]]", rule)
+        raise config_error(source, "pricing.terms_months", "must be strictly ascending", rule)
+    if limits != sorted(set(limits)):
+        raise config_error(source, "pricing.limits", "must be strictly ascending", rule)
     bands: list[PriceBand] = []
-    for i, item in enumerate(bands_raw):
-        path = f"pricing.bands[{i}]"
-        band = r.table(item, path, {"code", "max_purchase_price", "net_premiums"}, rule)
-        premiums_raw = r.table(
-            r.sub(band, "net_premiums", path),
-            f"{path}.net_premiums",
-            {str(t) for t in terms},
-            rule,
-        )
+    for i, band in enumerate(pricing.bands):
+        path = f"pricing.bands[{i}].net_premiums"
+        for key in sorted(set(band.net_premiums) ^ {str(t) for t in terms}):
+            known = key in band.net_premiums
+            raise config_error(
+                source, f"{path}.{key}", "is not a known key" if known else "is missing", rule
+            )
         grid: dict[int, dict[Decimal, Decimal]] = {}
         for t in terms:
-            row_path = f"{path}.net_premiums.{t}"
-            row = premiums_raw[str(t)]
-            if not isinstance(row, list) or len(row) != len(limits):
-                raise r.fail(row_path, f"must list {len(limits)} premiums, one per limit", rule)
-            grid[t] = {
-                limit: r.decimal_value(p, f"{row_path}[{j}]", rule)
-                for j, (limit, p) in enumerate(zip(limits, row, strict=True))
-            }
-        bands.append(
-            PriceBand(
-                code=r.string(band, "code", path, rule),
-                max_purchase_price=r.money(band, "max_purchase_price", path, rule),
-                net_premiums=grid,
-            )
-        )
+            row = band.net_premiums[str(t)]
+            if len(row) != len(limits):
+                raise config_error(
+                    source, f"{path}.{t}", f"must list {len(limits)} premiums, one per limit", rule
+                )
+            grid[t] = dict(zip(limits, row, strict=True))
+        bands.append(PriceBand(band.code, band.max_purchase_price, grid))
     tops = [b.max_purchase_price for b in bands]
     if tops != sorted(set(tops)):
-        raise r.fail("pricing.bands", "max_purchase_price must be strictly ascending", rule)
+        raise config_error(
+            source, "pricing.bands", "max_purchase_price must be strictly ascending", rule
+        )
     return RateTable(terms_months=tuple(terms), limits=tuple(limits), bands=tuple(bands))

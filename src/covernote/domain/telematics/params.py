@@ -1,22 +1,32 @@
 """Telematics parameters (YD-SCORE-3): parsed from the product TOML into frozen dataclasses.
 
 The domain never reads the file: the caller loads it with ``tomllib`` and passes the
-mapping to :func:`parse_params`. A missing or ill-typed key raises a
-:class:`DomainError` naming the dotted key. Units are in the field names.
+mapping to :func:`parse_params`, which checks it with the pydantic model
+:class:`TelematicsFile` (ADR 0025). A missing, unknown or ill-typed key raises a
+:class:`DomainError` naming the file and the dotted key. Units are in the field names.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Annotated, Any, Literal
 
-from covernote.domain.errors import DomainError, ErrorCode
+from pydantic import Field
+
+from covernote.domain.config_model import (
+    ConfigModel,
+    Count,
+    IsoDate,
+    PositiveCount,
+    Text,
+    config_error,
+    validate,
+)
+from covernote.domain.errors import DomainError
 
 RULE = "YD-SCORE-3"
 KMH_PER_MPH = 1.609344  # exact, international mile
-
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -127,185 +137,170 @@ class TelematicsParams:
 INDICATORS = ("speed", "eco", "night", "duration")
 
 
-def _err(key: str, message: str) -> DomainError:
-    return DomainError(ErrorCode.CONFIGURATION, f"{key}: {message}", rule=RULE, field=key)
+# --------------------------------------------------------------------------- the file's shape
+# Physical thresholds are floats (m, s, km/h, m/s²), never money; ints are accepted for them.
+
+PosFloat = Annotated[float, Field(gt=0)]
+Hour = Annotated[int, Field(ge=0, le=23)]
 
 
-def _get(doc: Mapping[str, Any], key: str) -> Any:
-    node: Any = doc
-    for part in key.split("."):
-        if not isinstance(node, Mapping) or part not in node:
-            raise _err(key, "missing")
-        node = node[part]
-    return node
+class _Product(ConfigModel):
+    code: Literal["telematics"]
+    version: Text
+    effective_from: IsoDate
 
 
-def _num(doc: Mapping[str, Any], key: str, *, positive: bool = False) -> float:
-    v = _get(doc, key)
-    if isinstance(v, bool) or not isinstance(v, int | float):
-        raise _err(key, f"expected a number, got {v!r}")
-    if positive and v <= 0:
-        raise _err(key, f"must be > 0, got {v!r}")
-    return float(v)
+class _Trips(ConfigModel):
+    stop_min_s: PositiveCount
+    gap_max_s: PositiveCount
+    min_trip_distance_m: float
+    min_trip_duration_s: Count
+    moving_min_kmh: float
+    max_step_s: PositiveCount
 
 
-def _int(doc: Mapping[str, Any], key: str, *, lo: int = 0, hi: int | None = None) -> int:
-    v = _get(doc, key)
-    if isinstance(v, bool) or not isinstance(v, int):
-        raise _err(key, f"expected an integer, got {v!r}")
-    if v < lo or (hi is not None and v > hi):
-        raise _err(key, f"out of range [{lo}, {hi}]: {v!r}")
-    return int(v)
+class _Plausibility(ConfigModel):
+    max_implied_speed_kmh: PosFloat
 
 
-def _str(doc: Mapping[str, Any], key: str) -> str:
-    v = _get(doc, key)
-    if not isinstance(v, str) or not v:
-        raise _err(key, f"expected a non-empty string, got {v!r}")
-    return v
+_SL = SpeedLimitParams(0, 0, 0, 0, 0, {}, {})  # the defaults of the optional matcher keys
 
 
-def _num_table(doc: Mapping[str, Any], key: str) -> dict[str, float]:
-    v = _get(doc, key)
-    if not isinstance(v, Mapping) or not v:
-        raise _err(key, "expected a non-empty table")
-    return {str(k): _num(v, str(k), positive=True) for k in v}
+class _SpeedLimits(ConfigModel):
+    cell_m: PosFloat
+    search_radius_m: PosFloat
+    heading_weight_m_per_deg: float
+    heading_min_speed_kmh: float
+    smoothing_window: PositiveCount
+    maxspeed_type_mph: dict[str, PosFloat] = Field(min_length=1)
+    road_class_mph: dict[str, PosFloat] = Field(min_length=1)
+    match_method: Literal["hmm", "heading"] = "heading"
+    hmm_candidates: Annotated[int, Field(ge=1, le=16)] = _SL.hmm_candidates
+    hmm_sigma_m: float = _SL.hmm_sigma_m
+    hmm_sigma_min_m: PosFloat = _SL.hmm_sigma_min_m
+    hmm_beta_m: PosFloat = _SL.hmm_beta_m
+    hmm_heading_weight_per_deg: float = _SL.hmm_heading_weight_per_deg
+    hmm_travel: Literal["speed", "gps"] = "speed"
 
 
-def _odd_window(doc: Mapping[str, Any], key: str) -> int:
-    v = _int(doc, key, lo=3, hi=31)
-    if v % 2 == 0:
-        raise _err(key, f"must be odd (a centred window), got {v!r}")
-    return v
+class _Speeding(ConfigModel):
+    tolerance_pct: float
+    tolerance_mph: float
+    sustained_min_s: Count
+    sustained_min_m: float
 
 
-def _bands(doc: Mapping[str, Any], key: str) -> tuple[tuple[float, float], ...]:
-    table = _num_table(doc, key)
-    bands: list[tuple[float, float]] = []
-    for k, speed in table.items():
-        try:
-            limit = float(k)
-        except ValueError:
-            raise _err(f"{key}.{k}", "posted limit key must be a number (mph)") from None
-        if speed <= limit:
-            raise _err(f"{key}.{k}", "significant speed must exceed the posted limit")
-        bands.append((limit, speed))
-    return tuple(sorted(bands))
+class _Events(ConfigModel):
+    harsh_brake_mps2: float
+    harsh_accel_mps2: PosFloat
+    harsh_corner_mps2: PosFloat
+    min_speed_kmh: float
+    yaw_window_fixes: Annotated[int, Field(ge=3, le=31)]
 
 
-def _hmm_params(doc: Mapping[str, Any]) -> dict[str, Any]:
-    """Optional ``speed_limits`` keys of the matcher (defaults = the dataclass's)."""
-    sl = _get(doc, "speed_limits")
-    out: dict[str, Any] = {}
-    if "match_method" in sl:
-        method = _str(doc, "speed_limits.match_method")
-        if method not in ("hmm", "heading"):
-            raise _err("speed_limits.match_method", f"expected hmm or heading, got {method!r}")
-        out["match_method"] = method
-    if "hmm_travel" in sl:
-        travel = _str(doc, "speed_limits.hmm_travel")
-        if travel not in ("speed", "gps"):
-            raise _err("speed_limits.hmm_travel", f"expected speed or gps, got {travel!r}")
-        out["hmm_travel"] = travel
-    if "hmm_candidates" in sl:
-        out["hmm_candidates"] = _int(doc, "speed_limits.hmm_candidates", lo=1, hi=16)
-    for key in ("hmm_sigma_m", "hmm_heading_weight_per_deg"):
-        if key in sl:
-            out[key] = _num(doc, f"speed_limits.{key}")
-    for key in ("hmm_sigma_min_m", "hmm_beta_m"):
-        if key in sl:
-            out[key] = _num(doc, f"speed_limits.{key}", positive=True)
-    return out
+class _Night(ConfigModel):
+    start_hour: Hour
+    end_hour: Hour
+    timezone: Text
+
+
+class _Duration(ConfigModel):
+    max_continuous_min: PositiveCount
+    break_min: PositiveCount
+
+
+class _Score(ConfigModel):
+    weights: dict[str, PosFloat]  # one per INDICATORS name
+    zero_at: dict[str, PosFloat]
+    eco_basis: Literal["trip", "period"] = "trip"
+
+
+class _Alerts(ConfigModel):
+    consistent_alerts_before_notice: Annotated[int, Field(ge=3)]
+    consistent_trip_share: PosFloat
+    significant_alerts_before_notice: PositiveCount
+    significant_table: Text
+    tables: dict[str, dict[str, PosFloat]]
+
+
+class TelematicsFile(ConfigModel):
+    """``config/products/telematics/<effective_from>.toml``."""
+
+    product: _Product | None = None
+    version: Text | None = None  # a bare document (tests, calculators) may carry it here
+    trips: _Trips
+    plausibility: _Plausibility
+    speed_limits: _SpeedLimits
+    speeding: _Speeding
+    events: _Events
+    night: _Night
+    duration: _Duration
+    score: _Score
+    alerts: _Alerts
 
 
 ECO_BASES = ("trip", "period")
 
 
-def _eco_basis(doc: Mapping[str, Any]) -> str:
-    score = doc.get("score", {})
-    if not isinstance(score, Mapping) or "eco_basis" not in score:
-        return "trip"
-    value = score["eco_basis"]
-    if value not in ECO_BASES:
-        raise _err("score.eco_basis", f"must be one of {', '.join(ECO_BASES)}")
-    return str(value)
+def _bands(table: Mapping[str, float], key: str, fail: Any) -> tuple[tuple[float, float], ...]:
+    bands: list[tuple[float, float]] = []
+    for k, speed in table.items():
+        try:
+            limit = float(k)
+        except ValueError:
+            raise fail(f"{key}.{k}", "posted limit key must be a number (mph)") from None
+        if speed <= limit:
+            raise fail(f"{key}.{k}", "significant speed must exceed the posted limit")
+        bands.append((limit, speed))
+    return tuple(sorted(bands))
 
 
-def parse_params(doc: Mapping[str, Any]) -> TelematicsParams:
+def parse_params(
+    doc: Mapping[str, Any], source: str = "telematics configuration"
+) -> TelematicsParams:
     """Parse the telematics product configuration (YD-SCORE-3)."""
-    weights = _num_table(doc, "score.weights")
-    zero_at = _num_table(doc, "score.zero_at")
-    for name in INDICATORS:
-        if name not in weights:
-            raise _err(f"score.weights.{name}", "missing")
-        if name not in zero_at:
-            raise _err(f"score.zero_at.{name}", "missing")
+    f = validate(TelematicsFile, doc, source, rule=RULE)
+
+    def fail(key: str, reason: str) -> DomainError:
+        return config_error(source, key, reason, RULE)
+
+    for table, given in (("weights", f.score.weights), ("zero_at", f.score.zero_at)):
+        for name in sorted(set(given) - set(INDICATORS)):
+            raise fail(f"score.{table}.{name}", "is not a known key")
+        for name in INDICATORS:
+            if name not in given:
+                raise fail(f"score.{table}.{name}", "is missing")
+    if f.events.yaw_window_fixes % 2 == 0:
+        raise fail("events.yaw_window_fixes", "must be odd (a centred window)")
+    table_name = f.alerts.significant_table
+    if table_name not in f.alerts.tables:
+        raise fail("alerts.significant_table", f"no table alerts.tables.{table_name}")
+    version = f.product.version if f.product is not None else f.version
+    if version is None:
+        raise fail("product.version", "is missing")
+    weights = f.score.weights
     total = sum(weights[n] for n in INDICATORS)
-    table_name = _str(doc, "alerts.significant_table")
-    tables = _get(doc, "alerts.tables")
-    if not isinstance(tables, Mapping) or table_name not in tables:
-        raise _err("alerts.significant_table", f"no table alerts.tables.{table_name}")
-    night_start = _int(doc, "night.start_hour", hi=23)
-    night_end = _int(doc, "night.end_hour", hi=23)
     return TelematicsParams(
-        version=_str(doc, "product.version" if "product" in doc else "version"),
-        trips=TripParams(
-            stop_min_s=_int(doc, "trips.stop_min_s", lo=1),
-            gap_max_s=_int(doc, "trips.gap_max_s", lo=1),
-            min_trip_distance_m=_num(doc, "trips.min_trip_distance_m"),
-            min_trip_duration_s=_int(doc, "trips.min_trip_duration_s"),
-            moving_min_kmh=_num(doc, "trips.moving_min_kmh"),
-            max_step_s=_int(doc, "trips.max_step_s", lo=1),
-        ),
-        plausibility=PlausibilityParams(
-            max_implied_speed_kmh=_num(doc, "plausibility.max_implied_speed_kmh", positive=True)
-        ),
-        speed_limits=SpeedLimitParams(
-            cell_m=_num(doc, "speed_limits.cell_m", positive=True),
-            search_radius_m=_num(doc, "speed_limits.search_radius_m", positive=True),
-            heading_weight_m_per_deg=_num(doc, "speed_limits.heading_weight_m_per_deg"),
-            heading_min_speed_kmh=_num(doc, "speed_limits.heading_min_speed_kmh"),
-            smoothing_window=_int(doc, "speed_limits.smoothing_window", lo=1),
-            maxspeed_type_mph=_num_table(doc, "speed_limits.maxspeed_type_mph"),
-            road_class_mph=_num_table(doc, "speed_limits.road_class_mph"),
-            **_hmm_params(doc),
-        ),
-        speeding=SpeedingParams(
-            tolerance_pct=_num(doc, "speeding.tolerance_pct"),
-            tolerance_mph=_num(doc, "speeding.tolerance_mph"),
-            sustained_min_s=_int(doc, "speeding.sustained_min_s"),
-            sustained_min_m=_num(doc, "speeding.sustained_min_m"),
-        ),
-        events=EventParams(
-            harsh_brake_mps2=_num(doc, "events.harsh_brake_mps2"),
-            harsh_accel_mps2=_num(doc, "events.harsh_accel_mps2", positive=True),
-            harsh_corner_mps2=_num(doc, "events.harsh_corner_mps2", positive=True),
-            min_speed_kmh=_num(doc, "events.min_speed_kmh"),
-            yaw_window_fixes=_odd_window(doc, "events.yaw_window_fixes"),
-        ),
-        night=NightParams(
-            start_hour=night_start,
-            end_hour=night_end,
-            timezone=_str(doc, "night.timezone"),
-        ),
-        duration=DurationParams(
-            max_continuous_min=_int(doc, "duration.max_continuous_min", lo=1),
-            break_min=_int(doc, "duration.break_min", lo=1),
-        ),
+        version=version,
+        trips=TripParams(**f.trips.model_dump()),
+        plausibility=PlausibilityParams(**f.plausibility.model_dump()),
+        speed_limits=SpeedLimitParams(**f.speed_limits.model_dump()),
+        speeding=SpeedingParams(**f.speeding.model_dump()),
+        events=EventParams(**f.events.model_dump()),
+        night=NightParams(**f.night.model_dump()),
+        duration=DurationParams(**f.duration.model_dump()),
         score=ScoreParams(
             weights={n: weights[n] / total for n in INDICATORS},
-            zero_at={n: zero_at[n] for n in INDICATORS},
-            eco_basis=_eco_basis(doc),
+            zero_at={n: f.score.zero_at[n] for n in INDICATORS},
+            eco_basis=f.score.eco_basis,
         ),
         alerts=AlertParams(
-            consistent_alerts_before_notice=_int(
-                doc, "alerts.consistent_alerts_before_notice", lo=3
-            ),
-            consistent_trip_share=_num(doc, "alerts.consistent_trip_share", positive=True),
-            significant_alerts_before_notice=_int(
-                doc, "alerts.significant_alerts_before_notice", lo=1
-            ),
+            consistent_alerts_before_notice=f.alerts.consistent_alerts_before_notice,
+            consistent_trip_share=f.alerts.consistent_trip_share,
+            significant_alerts_before_notice=f.alerts.significant_alerts_before_notice,
             significant_table=table_name,
-            significant_bands=_bands(doc, f"alerts.tables.{table_name}"),
+            significant_bands=_bands(
+                f.alerts.tables[table_name], f"alerts.tables.{table_name}", fail
+            ),
         ),
     )

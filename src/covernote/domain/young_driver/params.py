@@ -2,8 +2,8 @@
 
 Parameters are data (ARCHITECTURE §3.2): they live in the versioned product
 configuration ``config/products/young_driver/<effective_from>.toml``. This module
-only *validates* an already-parsed mapping into frozen dataclasses — it does no
-file I/O. Every key is checked; a missing, unknown or malformed key is a
+only *validates* an already-parsed mapping — through the pydantic model
+:class:`YoungDriverFile` (ADR 0025) — into frozen dataclasses; no file I/O. Every key is checked; a missing, unknown or malformed key is a
 :class:`DomainError` with ``code=configuration`` naming the source file and the
 key path (``fees.arrangement``, ``rating.age[2].factor`` …).
 
@@ -17,10 +17,25 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
-from typing import Any
+from decimal import Decimal
+from typing import Annotated, Any, Literal
 
-from covernote.domain.errors import DomainError, ErrorCode
+from pydantic import Field, StringConstraints
+
+from covernote.domain.config_model import (
+    ConfigModel,
+    Count,
+    IsoDate,
+    Money,
+    Number,
+    Percent,
+    Positive,
+    PositiveCount,
+    Text,
+    config_error,
+    fraction,
+    validate,
+)
 from covernote.domain.letterhead import Disclosures, parse_disclosures
 
 HUNDRED = Decimal(100)
@@ -150,149 +165,160 @@ def percent_text(rate: Decimal) -> str:
     return f"{(rate * HUNDRED).normalize():f}%"
 
 
-# --------------------------------------------------------------------------- reader
+# --------------------------------------------------------------------------- the file's shape
 
 
-class _Reader:
-    """Reads one TOML table, remembering which keys it used so unknown keys are refused."""
-
-    def __init__(self, mapping: object, source: str, path: str) -> None:
-        if not isinstance(mapping, Mapping):
-            raise self._error(source, path, "must be a table")
-        self.mapping: Mapping[str, Any] = mapping
-        self.source = source
-        self.path = path
-        self.used: set[str] = set()
-
-    @staticmethod
-    def _error(source: str, path: str, message: str) -> DomainError:
-        return DomainError(
-            ErrorCode.CONFIGURATION, f"{source}: {path} {message}", "YD-CONFIG", path or None
-        )
-
-    def key_path(self, key: str) -> str:
-        return f"{self.path}.{key}" if self.path else key
-
-    def fail(self, key: str, message: str) -> DomainError:
-        return self._error(self.source, self.key_path(key), message)
-
-    def raw(self, key: str) -> Any:
-        self.used.add(key)
-        if key not in self.mapping:
-            raise self.fail(key, "is missing")
-        return self.mapping[key]
-
-    def table(self, key: str) -> _Reader:
-        return _Reader(self.raw(key), self.source, self.key_path(key))
-
-    def tables(self, key: str) -> list[_Reader]:
-        value = self.raw(key)
-        if not isinstance(value, list) or not value:
-            raise self.fail(key, "must be a non-empty array of tables")
-        return [
-            _Reader(item, self.source, f"{self.key_path(key)}[{i}]") for i, item in enumerate(value)
-        ]
-
-    def decimal(self, key: str) -> Decimal:
-        value = self.raw(key)
-        if isinstance(value, bool) or not isinstance(value, int | str):
-            raise self.fail(key, "must be a decimal string or an integer (never a float)")
-        try:
-            number = Decimal(str(value).strip())
-        except InvalidOperation as exc:
-            raise self.fail(key, f"is not a number: {value!r}") from exc
-        if not number.is_finite():
-            raise self.fail(key, "must be finite")
-        return number
-
-    def money(self, key: str) -> Decimal:
-        amount = self.decimal(key)
-        if amount < 0:
-            raise self.fail(key, "must not be negative")
-        return amount
-
-    def positive(self, key: str) -> Decimal:
-        amount = self.decimal(key)
-        if amount <= 0:
-            raise self.fail(key, "must be greater than zero")
-        return amount
-
-    def percent(self, key: str, *, low: Decimal = Decimal(0), high: Decimal = HUNDRED) -> Decimal:
-        pct = self.decimal(key)
-        if not low <= pct <= high:
-            raise self.fail(key, f"must be between {low} and {high} percent")
-        return pct / HUNDRED
-
-    def integer(self, key: str, *, minimum: int = 0) -> int:
-        value = self.raw(key)
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise self.fail(key, "must be an integer")
-        number: int = value
-        if number < minimum:
-            raise self.fail(key, f"must be at least {minimum}")
-        return number
-
-    def optional_integer(self, key: str) -> int | None:
-        if key not in self.mapping:
-            self.used.add(key)
-            return None
-        return self.integer(key)
-
-    def text(self, key: str) -> str:
-        value = self.raw(key)
-        if not isinstance(value, str) or not value.strip():
-            raise self.fail(key, "must be a non-empty string")
-        return value.strip()
-
-    def iso_date(self, key: str) -> date:
-        value = self.raw(key)
-        if isinstance(value, date):
-            return value
-        if isinstance(value, str):
-            try:
-                return date.fromisoformat(value)
-            except ValueError as exc:
-                raise self.fail(key, "must be an ISO date") from exc
-        raise self.fail(key, "must be an ISO date")
-
-    def done(self) -> None:
-        unknown = sorted(set(self.mapping) - self.used)
-        if unknown:
-            raise self.fail(unknown[0], "is not a known key")
+class _Product(ConfigModel):
+    code: Literal["young_driver"]
+    version: Text
+    effective_from: IsoDate
 
 
-def _int_bands(reader: _Reader, key: str, *, first_low: int | None = None) -> tuple[IntBand, ...]:
+class _Fees(ConfigModel):
+    arrangement: Money
+    renewal: Money
+    vehicle_change_keep_box: Money
+    vehicle_change_new_box: Money
+    mid_term_adjustment: Money
+    cancellation: Money
+    box_return_refund_percent: Percent
+
+
+class _Periods(ConfigModel):
+    cooling_off_days: Count
+    box_return_window_days: Count
+    our_cancellation_notice_days: Count
+    refund_due_days: Count
+    install_window_days: Count
+    install_reminder_grace_days: Count
+    fault_no_data_days: PositiveCount
+    data_window_days: Count
+    cpa_notice_days: Count
+    quote_valid_days: PositiveCount
+    renewal_invite_days: PositiveCount
+
+
+class _Tax(ConfigModel):
+    ipt_percent: Percent
+
+
+class _Commission(ConfigModel):
+    percent: Percent
+
+
+class _Band(ConfigModel):
+    min: Count
+    max: Count | None = None
+    factor: Positive
+
+
+AreaCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{1,2}$")]
+
+
+class _PostcodeArea(ConfigModel):
+    default: Positive
+    factors: dict[AreaCode, Positive]
+
+
+class _Rating(ConfigModel):
+    base_rate: Positive
+    age: list[_Band] = Field(min_length=1)
+    licence_years: list[_Band] = Field(min_length=1)
+    vehicle_group: list[_Band] = Field(min_length=1)
+    annual_mileage: list[_Band] = Field(min_length=1)
+    no_claims_years: list[_Band] = Field(min_length=1)
+    postcode_area: _PostcodeArea
+
+
+class _ReviewBand(ConfigModel):
+    from_change: Number
+    premium_change_percent: Annotated[Number, Field(ge=-100, le=100)]
+
+
+class _Review(ConfigModel):
+    interval_days: PositiveCount
+    reviews_per_term: PositiveCount
+    assumed_first_period_score: Annotated[Number, Field(ge=0, le=100)]
+    cap_percent_of_renewal: Annotated[Number, Field(ge=100, le=1000)]
+    bands: list[_ReviewBand] = Field(min_length=1)
+
+
+class _AddOn(ConfigModel):
+    code: Text
+    name: Text
+    insurer: Text
+    price: Money
+    commission_percent: Percent
+    per_policy_fee: Money
+
+
+class _Mileage(ConfigModel):
+    top_up_price_per_1000_miles: Money
+
+
+class _PremiumFinance(ConfigModel):
+    provider: Text
+    apr_percent: Percent
+    instalments: PositiveCount
+    commission_percent: Percent
+
+
+class YoungDriverFile(ConfigModel):
+    """``config/products/young_driver/<effective_from>.toml``."""
+
+    product: _Product
+    fees: _Fees
+    periods: _Periods
+    tax: _Tax
+    commission: _Commission
+    rating: _Rating
+    review: _Review
+    add_ons: list[_AddOn] = Field(min_length=1)
+    mileage: _Mileage
+    premium_finance: _PremiumFinance
+    #: YD-INFO: insurer, FSCS and applicable-law text (checked by parse_disclosures)
+    disclosures: dict[str, object]
+
+
+RULE = "YD-CONFIG"
+
+
+def _int_bands(
+    bands: list[_Band], path: str, source: str, *, first_low: int | None = None
+) -> tuple[IntBand, ...]:
     """Contiguous, non-overlapping integer bands; the first starts at ``first_low`` if given."""
-    bands: list[IntBand] = []
-    for r in reader.tables(key):
-        low = r.integer("min")
-        high = r.optional_integer("max")
-        factor = r.positive("factor")
-        r.done()
-        if high is not None and high < low:
-            raise r.fail("max", "must not be below min")
-        if bands:
-            previous = bands[-1]
-            if previous.high is None or low != previous.high + 1:
-                raise r.fail("min", "must follow the previous band without gap or overlap")
-        elif first_low is not None and low != first_low:
-            raise r.fail("min", f"must be {first_low} for the first band")
-        bands.append(IntBand(low, high, factor))
-    return tuple(bands)
+    out: list[IntBand] = []
+    for i, b in enumerate(bands):
+        at = f"{path}[{i}]"
+        if b.max is not None and b.max < b.min:
+            raise config_error(source, f"{at}.max", "must not be below min", RULE)
+        if out:
+            previous = out[-1]
+            if previous.high is None or b.min != previous.high + 1:
+                raise config_error(
+                    source,
+                    f"{at}.min",
+                    "must follow the previous band without gap or overlap",
+                    RULE,
+                )
+        elif first_low is not None and b.min != first_low:
+            raise config_error(source, f"{at}.min", f"must be {first_low} for the first band", RULE)
+        out.append(IntBand(b.min, b.max, b.factor))
+    return tuple(out)
 
 
-def _review_bands(reader: _Reader) -> tuple[ReviewBand, ...]:
-    bands: list[ReviewBand] = []
-    for r in reader.tables("bands"):
-        from_change = r.decimal("from_change")
-        change = r.percent("premium_change_percent", low=Decimal(-100), high=Decimal(100))
-        r.done()
-        if bands and from_change <= bands[-1].from_change:
-            raise r.fail("from_change", "must increase from band to band")
-        if not bands and from_change > Decimal(-100):
-            raise r.fail("from_change", "must be -100 for the first band (covers every change)")
-        bands.append(ReviewBand(from_change, change))
-    return tuple(bands)
+def _review_bands(bands: list[_ReviewBand], source: str) -> tuple[ReviewBand, ...]:
+    out: list[ReviewBand] = []
+    for i, b in enumerate(bands):
+        at = f"review.bands[{i}].from_change"
+        if out and b.from_change <= out[-1].from_change:
+            raise config_error(source, at, "must increase from band to band", RULE)
+        if not out and b.from_change > Decimal(-100):
+            raise config_error(
+                source, at, "must be -100 for the first band (covers every change)", RULE
+            )
+        out.append(ReviewBand(b.from_change, fraction(b.premium_change_percent)))
+    return tuple(out)
 
 
 def parse_params(mapping: Mapping[str, Any], source: str) -> YoungDriverParams:
@@ -301,141 +327,77 @@ def parse_params(mapping: Mapping[str, Any], source: str) -> YoungDriverParams:
     ``source`` names the file (for error messages). Raises ``DomainError``
     (``configuration``) naming the file and key path of the first problem.
     """
-    root = _Reader(mapping, source, "")
-
-    product = root.table("product")
-    code = product.text("code")
-    if code != "young_driver":
-        raise product.fail("code", "must be 'young_driver'")
-    version = product.text("version")
-    effective_from = product.iso_date("effective_from")
-    product.done()
-
-    f = root.table("fees")
-    fees = Fees(
-        arrangement=f.money("arrangement"),
-        renewal=f.money("renewal"),
-        vehicle_change_keep_box=f.money("vehicle_change_keep_box"),
-        vehicle_change_new_box=f.money("vehicle_change_new_box"),
-        mid_term_adjustment=f.money("mid_term_adjustment"),
-        cancellation=f.money("cancellation"),
-        box_return_refund_rate=f.percent("box_return_refund_percent"),
-    )
-    f.done()
-
-    p = root.table("periods")
-    periods = Periods(
-        cooling_off_days=p.integer("cooling_off_days"),
-        box_return_window_days=p.integer("box_return_window_days"),
-        our_cancellation_notice_days=p.integer("our_cancellation_notice_days"),
-        refund_due_days=p.integer("refund_due_days"),
-        install_window_days=p.integer("install_window_days"),
-        install_reminder_grace_days=p.integer("install_reminder_grace_days"),
-        fault_no_data_days=p.integer("fault_no_data_days", minimum=1),
-        data_window_days=p.integer("data_window_days"),
-        cpa_notice_days=p.integer("cpa_notice_days"),
-        quote_valid_days=p.integer("quote_valid_days", minimum=1),
-        renewal_invite_days=p.integer("renewal_invite_days", minimum=1),
-    )
-    p.done()
-
-    t = root.table("tax")
-    ipt_rate = t.percent("ipt_percent")
-    t.done()
-
-    c = root.table("commission")
-    commission_rate = c.percent("percent")
-    c.done()
-
-    r = root.table("rating")
-    base_rate = r.positive("base_rate")
-    age = _int_bands(r, "age")
-    licence = _int_bands(r, "licence_years", first_low=0)
-    group = _int_bands(r, "vehicle_group", first_low=1)
+    f = validate(YoungDriverFile, mapping, source, rule=RULE)
+    r = f.rating
+    age = _int_bands(r.age, "rating.age", source)
+    licence = _int_bands(r.licence_years, "rating.licence_years", source, first_low=0)
+    group = _int_bands(r.vehicle_group, "rating.vehicle_group", source, first_low=1)
     if group[-1].high != 50:
-        raise r.fail("vehicle_group", "must end at group 50")
-    mileage = _int_bands(r, "annual_mileage", first_low=0)
-    ncd = _int_bands(r, "no_claims_years", first_low=0)
+        raise config_error(source, "rating.vehicle_group", "must end at group 50", RULE)
+    mileage = _int_bands(r.annual_mileage, "rating.annual_mileage", source, first_low=0)
+    ncd = _int_bands(r.no_claims_years, "rating.no_claims_years", source, first_low=0)
     if ncd[-1].high is not None or licence[-1].high is not None:
-        raise r.fail("no_claims_years", "and licence_years must end with an open band (no max)")
-    areas = r.table("postcode_area")
-    area_default = areas.positive("default")
-    factors_table = areas.table("factors")
-    area_factors: dict[str, Decimal] = {}
-    for area in list(factors_table.mapping):
-        if not area.isalpha() or not area.isupper() or len(area) > 2:
-            raise factors_table.fail(area, "must be a 1-2 letter upper-case postcode area")
-        area_factors[area] = factors_table.positive(area)
-    factors_table.done()
-    areas.done()
-    r.done()
-    rating = RatingModel(
-        base_rate=base_rate,
-        age=age,
-        licence_years=licence,
-        vehicle_group=group,
-        annual_mileage=mileage,
-        no_claims_years=ncd,
-        postcode_area=area_factors,
-        postcode_area_default=area_default,
-    )
-
-    rv = root.table("review")
-    review = Review(
-        interval_days=rv.integer("interval_days", minimum=1),
-        reviews_per_term=rv.integer("reviews_per_term", minimum=1),
-        assumed_first_period_score=rv.decimal("assumed_first_period_score"),
-        cap_rate_of_renewal=rv.percent("cap_percent_of_renewal", low=HUNDRED, high=Decimal(1000)),
-        bands=_review_bands(rv),
-    )
-    if not Decimal(0) <= review.assumed_first_period_score <= HUNDRED:
-        raise rv.fail("assumed_first_period_score", "must be a score between 0 and 100")
-    rv.done()
-
-    add_ons: dict[str, AddOn] = {}
-    for a in root.tables("add_ons"):
-        add_on = AddOn(
-            code=a.text("code"),
-            name=a.text("name"),
-            insurer=a.text("insurer"),
-            price=a.money("price"),
-            commission_rate=a.percent("commission_percent"),
-            per_policy_fee=a.money("per_policy_fee"),
+        raise config_error(
+            source,
+            "rating.no_claims_years",
+            "and licence_years must end with an open band (no max)",
+            RULE,
         )
-        a.done()
-        if add_on.code in add_ons:
-            raise a.fail("code", f"duplicates add-on {add_on.code!r}")
-        add_ons[add_on.code] = add_on
-
-    m = root.table("mileage")
-    top_up_price = m.money("top_up_price_per_1000_miles")
-    m.done()
-
-    pf = root.table("premium_finance")
-    finance = PremiumFinance(
-        provider=pf.text("provider"),
-        apr=pf.percent("apr_percent"),
-        instalments=pf.integer("instalments", minimum=1),
-        commission_rate=pf.percent("commission_percent"),
-    )
-    pf.done()
-
-    disclosures = parse_disclosures(root.raw("disclosures"), source)
-
-    root.done()
+    add_ons: dict[str, AddOn] = {}
+    for i, a in enumerate(f.add_ons):
+        if a.code in add_ons:
+            raise config_error(source, f"add_ons[{i}].code", f"duplicates add-on {a.code!r}", RULE)
+        add_ons[a.code] = AddOn(
+            code=a.code,
+            name=a.name,
+            insurer=a.insurer,
+            price=a.price,
+            commission_rate=fraction(a.commission_percent),
+            per_policy_fee=a.per_policy_fee,
+        )
+    fees = f.fees
+    pf = f.premium_finance
     return YoungDriverParams(
-        code=code,
-        version=version,
-        effective_from=effective_from,
+        code=f.product.code,
+        version=f.product.version,
+        effective_from=f.product.effective_from,
         source=source,
-        fees=fees,
-        periods=periods,
-        ipt_rate=ipt_rate,
-        commission_rate=commission_rate,
-        rating=rating,
-        review=review,
+        fees=Fees(
+            arrangement=fees.arrangement,
+            renewal=fees.renewal,
+            vehicle_change_keep_box=fees.vehicle_change_keep_box,
+            vehicle_change_new_box=fees.vehicle_change_new_box,
+            mid_term_adjustment=fees.mid_term_adjustment,
+            cancellation=fees.cancellation,
+            box_return_refund_rate=fraction(fees.box_return_refund_percent),
+        ),
+        periods=Periods(**f.periods.model_dump()),
+        ipt_rate=fraction(f.tax.ipt_percent),
+        commission_rate=fraction(f.commission.percent),
+        rating=RatingModel(
+            base_rate=r.base_rate,
+            age=age,
+            licence_years=licence,
+            vehicle_group=group,
+            annual_mileage=mileage,
+            no_claims_years=ncd,
+            postcode_area=dict(r.postcode_area.factors),
+            postcode_area_default=r.postcode_area.default,
+        ),
+        review=Review(
+            interval_days=f.review.interval_days,
+            reviews_per_term=f.review.reviews_per_term,
+            assumed_first_period_score=f.review.assumed_first_period_score,
+            cap_rate_of_renewal=fraction(f.review.cap_percent_of_renewal),
+            bands=_review_bands(f.review.bands, source),
+        ),
         add_ons=add_ons,
-        mileage_top_up_price_per_1000=top_up_price,
-        premium_finance=finance,
-        disclosures=disclosures,
+        mileage_top_up_price_per_1000=f.mileage.top_up_price_per_1000_miles,
+        premium_finance=PremiumFinance(
+            provider=pf.provider,
+            apr=fraction(pf.apr_percent),
+            instalments=pf.instalments,
+            commission_rate=fraction(pf.commission_percent),
+        ),
+        disclosures=parse_disclosures(f.disclosures, source),
     )

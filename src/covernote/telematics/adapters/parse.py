@@ -28,6 +28,7 @@ from typing import Any
 import polars as pl
 import pyarrow as pa
 
+from covernote.documents.uploads import check_telematics_body
 from covernote.domain.errors import DomainError, ErrorCode
 from covernote.domain.telematics.frames import POINTS_IN, TS
 from covernote.domain.telematics.params import PlausibilityParams
@@ -105,6 +106,7 @@ def parse_body(body: bytes, content_type: str) -> pl.DataFrame:
     media = media_type(content_type)
     if not body.strip():
         raise _bad("the body is empty", "body", ErrorCode.REQUIRED)
+    check_telematics_body(body, media)  # ADR 0025: the bytes must be what the type says
     if media in NDJSON_TYPES:
         df = _parse_ndjson(body)
     elif media in CSV_TYPES:
@@ -120,6 +122,7 @@ def parse_body(body: bytes, content_type: str) -> pl.DataFrame:
             f"unsupported content type {content_type!r}: send application/x-ndjson, "
             "text/csv or application/vnd.apache.parquet",
             "content_type",
+            ErrorCode.UNSUPPORTED_MEDIA_TYPE,
         )
     return select_columns(df)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import io
 from datetime import date
 
 from django.core.files.base import ContentFile
@@ -14,6 +13,7 @@ from covernote.accounts.models import User
 from covernote.accounts.permissions import Action, require
 from covernote.accounts.scoping import get_in_scope, scoped
 from covernote.audit.services import audit_record
+from covernote.documents.uploads import check_photo, viewable
 from covernote.domain.errors import DomainError, ErrorCode
 from covernote.domain.young_driver import letters
 from covernote.domain.young_driver import smartbox as box
@@ -43,31 +43,6 @@ from covernote.young_driver.services.cancellation import (
 )
 
 PHOTO_MAX_BYTES = 8 * 1024 * 1024
-
-
-PHOTO_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
-
-
-def _sniff_image(raw: bytes) -> str:
-    """The MIME type of a real JPEG/PNG/WebP image (Pillow), else INVALID."""
-    from PIL import Image, UnidentifiedImageError
-
-    try:
-        with Image.open(io.BytesIO(raw)) as img:
-            fmt = img.format or ""
-            img.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise DomainError(
-            ErrorCode.INVALID,
-            "the file is not a photo we can read (JPEG, PNG or WebP)",
-            "YD-BOX-INSTALL",
-            "photo",
-        ) from exc
-    if fmt not in PHOTO_FORMATS:
-        raise DomainError(
-            ErrorCode.INVALID, f"{fmt or 'this'} images are not accepted", "YD-BOX-INSTALL", "photo"
-        )
-    return PHOTO_FORMATS[fmt]
 
 
 @transaction.atomic
@@ -102,7 +77,7 @@ def yd_install_photo_upload(
             "YD-BOX-INSTALL",
             "photo",
         )
-    mime = _sniff_image(content)
+    checked = check_photo(content, rule="YD-BOX-INSTALL")  # ADR 0025: sniffed, decoded
     digest = hashlib.sha256(content).hexdigest()
     if InstallPhoto.objects.filter(sha256=digest).exists():
         raise DomainError(
@@ -111,11 +86,12 @@ def yd_install_photo_upload(
             "YD-BOX-INSTALL",
             "photo",
         )
+    stored, mime = viewable(content, checked)  # HEIC kept as JPEG for the reviewers
     ext = mime.split("/")[1].replace("jpeg", "jpg")
     photo = InstallPhoto(
-        task=t, sha256=digest, size=len(content), content_type=mime, uploaded_by=actor
+        task=t, sha256=digest, size=len(stored), content_type=mime, uploaded_by=actor
     )
-    photo.image.save(f"{t.policy.number}-{digest[:12]}.{ext}", ContentFile(content), save=False)
+    photo.image.save(f"{t.policy.number}-{digest[:12]}.{ext}", ContentFile(stored), save=False)
     photo.save()
     t.status = InstallTaskStatus.AWAITING_APPROVAL
     t.save(update_fields=["status"])
