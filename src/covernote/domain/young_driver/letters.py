@@ -14,7 +14,7 @@ from datetime import date
 from decimal import Decimal
 
 from covernote.domain.calendar import format_date
-from covernote.domain.money import format_money
+from covernote.domain.money import ZERO, format_money
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,14 @@ def cancellation_refund_reason(*, set_off: Decimal, provider: str | None) -> str
             "credit agreement (YD-PAY-1)"
         )
     return reason
+
+
+def cancellation_balance_reason() -> str:
+    """The balance owed when payments we had notified exceeded the cancellation refund."""
+    return (
+        "Your policy has been cancelled; this is what you still owe for the cover you had "
+        "and the fees, after the payment we had told you about was cancelled"
+    )
 
 
 def payment_notice(*, reason: str, amount: Decimal, respread: bool, earliest: date) -> Letter:
@@ -160,8 +168,12 @@ def cancellation(
     box_return_deadline: date,
     box_credit: Decimal,
     finance: FinanceSettlement | None = None,
+    netted: Decimal = ZERO,
+    balance: Decimal = ZERO,
 ) -> Letter:
-    """YD-CANCEL-1..4, YD-VOID-1: the cancellation (or void) letter."""
+    """YD-CANCEL-1..4, YD-VOID-1: the cancellation (or void) letter. ``netted``: payments we
+    had told the customer about but not yet made, now set against the refund (YD-PAY-2);
+    ``balance``: what they still owe when those exceeded the refund."""
     title = "Your policy has been declared void" if void else "Your policy is cancelled"
     paragraphs = (
         ["We have declared your policy void on the grounds of fraud. We keep the premium paid."]
@@ -173,6 +185,23 @@ def cancellation(
             f"will refund up to {money(box_credit)} more.",
         ]
     )
+    if not void and netted > 0:
+        paragraphs.insert(
+            1,
+            f"We will not take the payment of {money(netted)} we wrote to you about: it has "
+            "been taken off your refund instead.",
+        )
+    elif not void and netted < 0:
+        paragraphs.insert(
+            1,
+            f"The refund of {money(-netted)} we wrote to you about is included in the refund "
+            "below; it will not be paid twice.",
+        )
+    if not void and balance > 0:
+        paragraphs[-2] = (
+            f"After the cover you have had and the fees, you owe us {money(balance)}. We will "
+            "write to you at least 14 days before we take it."
+        )
     rows: tuple[tuple[str, str], ...] = ()
     if finance is not None:
         f = finance
@@ -182,8 +211,8 @@ def cancellation(
             ("Refund paid to you", money(f.refund_to_customer)),
             (f"Balance you still owe {f.provider}", money(f.balance)),
         )
-        if not void:
-            paragraphs[1] = (
+        if not void and balance <= 0:
+            paragraphs[-2] = (
                 f"Your Direct Debit credit agreement is settled: {money(f.set_off)} of your "
                 f"refund goes to {f.provider}, and we will refund {money(f.refund_to_customer)} "
                 f"to you by {format_date(refund_due_by)}."

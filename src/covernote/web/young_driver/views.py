@@ -82,6 +82,7 @@ def _policy_context(policy: Any) -> dict[str, Any]:
         "versions": policy.versions.select_related("created_by").order_by("-version"),
         "fees": policy.fees.all(),
         "payments": policy.payments.all(),
+        "position": sel.premium_position(policy),
         "documents": documents_for_customer(policy.customer)[:20],
         "live": policy.status in ("live", "notice"),
         "InstalmentStatus": InstalmentStatus,
