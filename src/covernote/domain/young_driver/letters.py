@@ -62,6 +62,37 @@ def cancellation_refund_reason(*, set_off: Decimal, provider: str | None) -> str
     return reason
 
 
+def cancellation_summary(
+    *,
+    premium_collected: Decimal,
+    premium_refund: Decimal,
+    cancellation_fee: Decimal,
+    outstanding_netted: Decimal,
+    balance_to_collect: Decimal,
+    refund: Decimal,
+) -> tuple[tuple[str, str], ...]:
+    """The cancellation figures in the customer's words (no rule ids): what they paid,
+    what comes back, what is set off and what they get or still owe (YD-CANCEL-1, YD-PAY-2)."""
+    rows: list[tuple[str, str]] = [("Premium you have paid", money(premium_collected))]
+    if outstanding_netted > 0:
+        rows.append(
+            (
+                "Payment we told you about, not yet taken (we will not take it)",
+                money(outstanding_netted),
+            )
+        )
+    elif outstanding_netted < 0:
+        rows.append(("Refund we told you about, not yet paid", money(-outstanding_netted)))
+    rows.append(("Premium for the days you will not be covered", money(premium_refund)))
+    if cancellation_fee > 0:
+        rows.append(("Cancellation fee", money(cancellation_fee)))
+    if balance_to_collect > 0:
+        rows.append(("You will owe us", money(balance_to_collect)))
+    else:
+        rows.append(("Your refund", money(refund)))
+    return tuple(rows)
+
+
 def cancellation_balance_reason() -> str:
     """The balance owed when payments we had notified exceeded the cancellation refund."""
     return (

@@ -18,6 +18,7 @@ from covernote.accounts.selectors import request_user
 from covernote.billing.selectors import transactions_for
 from covernote.documents.selectors import documents_for_customer
 from covernote.domain.errors import DomainError
+from covernote.domain.young_driver import letters
 from covernote.parties.selectors import customer_get_for, customer_list_for
 from covernote.products.selectors import params_in_force
 from covernote.telematics.positions import theft_tracking
@@ -168,9 +169,17 @@ def app_cancel(request: HttpRequest, policy_id: int) -> HttpResponse:
         raise Http404("no such policy") from exc
     today = date.today()
     raw = request.POST.get("cancel_on") or request.GET.get("cancel_on") or ""
+    live = policy.status in ("live", "notice")
+    default = max(today, policy.start)
     preview = None
+    errors: dict[str, str] = {}
+    cancel_on = default
     try:
-        cancel_on = _date(raw, "cancel_on") if raw else max(today, policy.start)
+        cancel_on = _date(raw, "cancel_on") if raw else default
+        if not live:
+            raise DomainError("conflict", "this policy has already ended", "YD-CANCEL-1")
+        # YD-CANCEL-1: a past last day of cover is refused here, next to the field.
+        preview = svc.yd_cancellation_preview(policy=policy, cancel_on=cancel_on, notice_date=today)
         if request.method == "POST" and request.POST.get("confirm") == "yes":
             svc.yd_policy_cancel(
                 actor=user,
@@ -179,13 +188,12 @@ def app_cancel(request: HttpRequest, policy_id: int) -> HttpResponse:
             )
             messages.success(request, "Your policy is cancelled. We have written to you.")
             return redirect("yd-app-policy", policy_id=policy.pk)
-        if policy.status in ("live", "notice"):
-            preview = svc.yd_cancellation_preview(
-                policy=policy, cancel_on=cancel_on, notice_date=today
-            )
     except DomainError as exc:
-        _error(request, exc)
-        cancel_on = max(today, policy.start)
+        if exc.field == "cancel_on":
+            errors["cancel_on"] = _plain(exc.message)
+        else:
+            messages.error(request, _plain(exc.message))
+        preview = None
     return render(
         request,
         "young_driver/app_cancel.html",
@@ -194,10 +202,30 @@ def app_cancel(request: HttpRequest, policy_id: int) -> HttpResponse:
             "customer": policy.customer,
             "adjustments": policy.customer.active_adjustments(),
             "cancel_on": cancel_on,
+            "raw_cancel_on": raw or cancel_on.isoformat(),
+            "errors": errors,
+            "live": live,
+            "today": today,
             "preview": preview,
-            "steps": [s.as_dict() for s in preview.decision.steps] if preview else [],
+            "summary": letters.cancellation_summary(
+                premium_collected=preview.premium_collected,
+                premium_refund=preview.premium_refund,
+                cancellation_fee=preview.cancellation_fee,
+                outstanding_netted=preview.outstanding_netted,
+                balance_to_collect=preview.balance_to_collect,
+                refund=preview.refund,
+            )
+            if preview
+            else (),
         },
+        status=400 if errors else 200,
     )
+
+
+def _plain(message: str) -> str:
+    """A refusal in the customer's words: a sentence, no rule id (customers never see them)."""
+    message = message.replace("cancel_on", "the last day of cover")
+    return message[:1].upper() + message[1:] + ("" if message.endswith(".") else ".")
 
 
 @login_required

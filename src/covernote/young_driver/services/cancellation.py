@@ -13,6 +13,7 @@ from django.db.models import Sum
 from covernote.accounts.models import User
 from covernote.accounts.permissions import SELLERS, require_role, require_staff
 from covernote.audit.services import audit_record
+from covernote.domain.calendar import long_date
 from covernote.domain.decisions import Decision
 from covernote.domain.errors import DomainError, ErrorCode
 from covernote.domain.money import ZERO
@@ -80,6 +81,31 @@ def fees_paid(policy: YDPolicy) -> canx.FeesPaid:
     return canx.FeesPaid(**{field: totals.get(rule, ZERO) for rule, field in FEE_FIELD.items()})
 
 
+def check_cancel_on(
+    policy: YDPolicy, *, cancel_on: date, notice: date, void_for_fraud: bool = False
+) -> None:
+    """YD-CANCEL-1: cover cannot be ended in the past — the last day of cover is on or after
+    the day notice is given (and the start, and no later than the end). Only a void for
+    fraud (YD-VOID-1) goes back in time."""
+    if void_for_fraud:
+        return
+    earliest = max(notice, policy.start)
+    if cancel_on < earliest:
+        raise DomainError(
+            ErrorCode.INVALID,
+            f"the last day of cover cannot be in the past: the earliest is {long_date(earliest)}",
+            "YD-CANCEL-1",
+            "cancel_on",
+        )
+    if cancel_on > policy.end:
+        raise DomainError(
+            ErrorCode.INVALID,
+            f"the last day of cover cannot be after the policy ends on {long_date(policy.end)}",
+            "YD-CANCEL-1",
+            "cancel_on",
+        )
+
+
 def _outstanding(position: PremiumPosition) -> tuple[canx.Outstanding, ...]:
     return tuple(
         canx.Outstanding(
@@ -105,6 +131,10 @@ def yd_cancellation_preview(
 
     YD-PAY-2: "paid" is what was collected; payments notified but not yet made (after
     ``today``) are netted against the refund, as :func:`yd_policy_cancel` does."""
+    if notice_date is not None and by == "customer":
+        check_cancel_on(
+            policy, cancel_on=cancel_on, notice=notice_date, void_for_fraud=void_for_fraud
+        )
     params = params_of(policy.config)
     position = premium_position(policy, due_by=_today(today))
     request = canx.CancellationRequest(
@@ -209,13 +239,7 @@ def yd_policy_cancel(
             require_staff(actor, what="cancel by notice", rule="YD-CANCEL-5")
     _check_live(p, "YD-CANCEL-1")
     notice = data.notice_date or now
-    if not void_for_fraud and cancel_on < notice and cancel_on >= p.start:
-        raise DomainError(
-            ErrorCode.INVALID,
-            "the last day of cover cannot be before the day notice is given",
-            "YD-CANCEL-1",
-            "cancel_on",
-        )
+    check_cancel_on(p, cancel_on=cancel_on, notice=notice, void_for_fraud=void_for_fraud)
     # YD-PAY-2: what is due by today is collected first; what is only notified is netted.
     settle_due_for(p, as_of=now)
     position = premium_position(p, due_by=now)
