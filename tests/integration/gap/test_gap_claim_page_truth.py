@@ -102,3 +102,33 @@ def test_gap_term_1_an_ended_policy_offers_no_cancellation(client, sold_policy, 
     form = client.get(reverse("gap-backoffice-cancel", args=[sold_policy.pk])).content.decode()
     assert "Cancel and calculate the refund" not in form
     assert 'data-testid="not-cancellable"' in form
+
+
+def test_gap_sale_1_the_quote_page_shows_the_earliest_start_and_why(client, gap_ready, users):
+    from django.utils import timezone
+
+    from covernote.gap.inputs import QuoteInput
+    from covernote.gap.services import gap_quote_create
+    from tests.integration.gap.conftest import quote_data
+
+    today = timezone.localdate()
+    quote = gap_quote_create(
+        actor=users["broker_north"],
+        customer=gap_ready["north"],
+        data=QuoteInput.parse(
+            quote_data(
+                sold_with_vehicle=True,
+                prescribed_info_given_on=today.isoformat(),
+                start_on=None,
+                ownership_date=(today - timedelta(days=10)).isoformat(),
+            )
+        ),
+    )
+    assert quote.start_on == today + timedelta(days=3)
+    client.force_login(users["broker_north"])
+    page = client.get(reverse("gap-broker-quote", args=[quote.pk])).content.decode()
+    earliest = f"{(today + timedelta(days=3)).day} {(today + timedelta(days=3)):%B %Y}"
+    assert f"Cover can start from <strong>{earliest}</strong>" in page
+    assert "clear days later" in page
+    assert 'data-testid="sell-from"' in page  # no live "Sell" button before the deferral ends
+    assert '<button type="submit" class="primary">Sell this policy</button>' not in page
