@@ -85,3 +85,21 @@ def test_yd_cancel_1_customer_app_offers_no_cancellation_once_cancelled(client, 
     page = client.get(reverse("yd-app-cancel", args=[card_policy.pk])).content.decode()
     assert 'type="submit" class="primary">Cancel my policy' not in page
     assert "nothing to cancel" in page
+
+
+def test_yd_cancel_1_back_office_offers_no_changes_on_a_cancelled_or_ended_policy(
+    client, users, card_policy
+):
+    from datetime import date
+
+    from django.urls import reverse
+
+    client.force_login(users["agent"])
+    url = reverse("yd-bo-policy", args=[card_policy.pk])
+    assert "Cancel policy</button>" in client.get(url).content.decode()
+    # A term that has run out (no stored expiry state): nothing to change or cancel.
+    card_policy.end = date.today() - timedelta(days=1)
+    card_policy.save(update_fields=["end"])
+    page = client.get(url).content.decode()
+    assert "Cancel policy</button>" not in page
+    assert "Record MTA" not in page

@@ -85,7 +85,10 @@ def _policy_context(policy: Any) -> dict[str, Any]:
         "payments": policy.payments.all(),
         "position": sel.premium_position(policy),
         "documents": documents_for_customer(policy.customer)[:20],
-        "live": policy.status in ("live", "notice"),
+        # Actions that no longer apply are not offered: a cancelled or void policy, or one
+        # whose term has ended (YD has no stored "expired" state), offers no MTA, vehicle
+        # change, cancellation or renewal acceptance.
+        "live": policy.status in ("live", "notice") and date.today() <= policy.end,
         "InstalmentStatus": InstalmentStatus,
     }
 
@@ -169,7 +172,7 @@ def app_cancel(request: HttpRequest, policy_id: int) -> HttpResponse:
         raise Http404("no such policy") from exc
     today = date.today()
     raw = request.POST.get("cancel_on") or request.GET.get("cancel_on") or ""
-    live = policy.status in ("live", "notice")
+    live = policy.status in ("live", "notice") and today <= policy.end
     default = max(today, policy.start)
     preview = None
     errors: dict[str, str] = {}
