@@ -103,3 +103,26 @@ def test_yd_cancel_1_back_office_offers_no_changes_on_a_cancelled_or_ended_polic
     page = client.get(url).content.decode()
     assert "Cancel policy</button>" not in page
     assert "Record MTA" not in page
+
+
+def test_yd_box_install_vehicle_change_page_says_the_new_deadline(client, users, card_policy):
+    from datetime import date
+
+    from django.urls import reverse
+
+    effective = date.today() + timedelta(days=5)
+    client.force_login(users["agent"])
+    response = client.post(
+        reverse("yd-bo-policy", args=[card_policy.pk]),
+        {
+            "action": "vehicle",
+            "idempotency_key": "vc-page",
+            "vehicle_reg": "ZZ26 NEW",
+            "vehicle_group": "10",
+            "new_box": "yes",
+            "effective": effective.isoformat(),
+        },
+        follow=True,
+    )
+    deadline = effective + timedelta(days=14)
+    assert f"{deadline.day} {deadline:%B %Y}" in response.content.decode()

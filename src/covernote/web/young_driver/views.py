@@ -17,6 +17,7 @@ from covernote.accounts.permissions import SELLERS, STAFF
 from covernote.accounts.selectors import request_user
 from covernote.billing.selectors import transactions_for
 from covernote.documents.selectors import documents_for_customer
+from covernote.domain.calendar import long_date
 from covernote.domain.errors import DomainError
 from covernote.domain.young_driver import letters
 from covernote.parties.selectors import customer_get_for, customer_list_for
@@ -397,7 +398,14 @@ def bo_policy(request: HttpRequest, policy_id: int) -> HttpResponse:
                         idempotency_key=p.get("idempotency_key") or uuid.uuid4().hex,
                     ),
                 )
-                messages.success(request, "Vehicle changed; the 14-day Smartbox clock restarted.")
+                task = sel.open_task(policy)
+                messages.success(
+                    request,
+                    "Vehicle changed; the Smartbox must be fitted and its photo approved by "
+                    f"{long_date(task.deadline)} (YD-BOX-INSTALL)."
+                    if task
+                    else "Vehicle changed.",
+                )
             elif action == "cancel":
                 svc.yd_policy_cancel(
                     actor=user,
