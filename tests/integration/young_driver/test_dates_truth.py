@@ -126,3 +126,22 @@ def test_yd_box_install_vehicle_change_page_says_the_new_deadline(client, users,
     )
     deadline = effective + timedelta(days=14)
     assert f"{deadline.day} {deadline:%B %Y}" in response.content.decode()
+
+
+def test_yd_cancel_1_back_office_shows_a_past_date_refusal_next_to_the_field(
+    client, users, card_policy
+):
+    from django.urls import reverse
+
+    client.force_login(users["agent"])
+    response = client.post(
+        reverse("yd-bo-policy", args=[card_policy.pk]),
+        {"action": "cancel", "cancel_on": "2012-05-01", "by": "customer"},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'id="error_cancel_on"' in page and "cannot be in the past" in page
+    assert "(YD-CANCEL-1)" in page  # staff see the rule
+    assert 'value="2012-05-01"' in page
+    card_policy.refresh_from_db()
+    assert card_policy.status == "live"

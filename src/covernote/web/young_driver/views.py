@@ -447,16 +447,37 @@ def bo_policy(request: HttpRequest, policy_id: int) -> HttpResponse:
             else:
                 raise DomainError("invalid", "unknown action", None, "action")
         except DomainError as exc:
+            if action == "cancel" and exc.field == "cancel_on":
+                # YD-CANCEL-1: the refusal sits next to the date, with what was typed kept.
+                errors = {"cancel_on": f"{exc.message} ({exc.rule})"}
+                return _bo_policy_page(request, user, policy, errors=errors, status=400)
             _error(request, exc)
         return redirect("yd-bo-policy", policy_id=policy.pk)
+    return _bo_policy_page(request, user, policy)
+
+
+def _bo_policy_page(
+    request: HttpRequest,
+    user: User,
+    policy: Any,
+    *,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> HttpResponse:
     ctx = _policy_context(policy)
-    ctx.update(is_staff=user.is_intermediary_staff, key=uuid.uuid4().hex, today=date.today())
+    ctx.update(
+        is_staff=user.is_intermediary_staff,
+        key=uuid.uuid4().hex,
+        today=date.today(),
+        errors=errors or {},
+        v=request.POST if errors else {},
+    )
     if user.is_intermediary_staff:  # ledger postings: read-only, staff only
         ctx["ledger"] = [
             (t, sorted(t.entries.all(), key=lambda e: (-e.debit, e.account_id)))
             for t in transactions_for(policy.number)
         ]
-    return render(request, "young_driver/bo_policy.html", ctx)
+    return render(request, "young_driver/bo_policy.html", ctx, status=status)
 
 
 @login_required
