@@ -82,6 +82,9 @@ def test_yd_cancel_1_customer_app_offers_no_cancellation_once_cancelled(client, 
     client.force_login(users["customer"])
     page = client.get(reverse("yd-app-policy", args=[card_policy.pk])).content.decode()
     assert "Cancel my policy" not in page
+    # The working is in words: no rule ids on the customer's page.
+    assert 'data-testid="cancellation-summary"' in page and "Your refund" in page
+    assert 'class="rule"' not in page
     page = client.get(reverse("yd-app-cancel", args=[card_policy.pk])).content.decode()
     assert 'type="submit" class="primary">Cancel my policy' not in page
     assert "nothing to cancel" in page

@@ -159,7 +159,22 @@ def app_policy(request: HttpRequest, policy_id: int) -> HttpResponse:
             )
         return redirect("yd-app-policy", policy_id=policy.pk)
     ctx = _policy_context(policy)
-    ctx.update(renewal=getattr(policy, "renewal", None), key=uuid.uuid4().hex)
+    c = ctx["cancellation"]
+    ctx.update(
+        renewal=getattr(policy, "renewal", None),
+        key=uuid.uuid4().hex,
+        # Customers see the working in words; staff see the steps with rule ids.
+        cancellation_summary=letters.cancellation_summary(
+            premium_collected=c.premium_paid,
+            premium_refund=c.premium_refund,
+            cancellation_fee=c.cancellation_fee,
+            outstanding_netted=c.outstanding_netted,
+            balance_to_collect=c.balance_to_collect,
+            refund=c.refund,
+        )
+        if c is not None and not c.void
+        else (),
+    )
     return render(request, "young_driver/app_policy.html", ctx)
 
 
