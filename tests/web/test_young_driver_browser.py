@@ -92,7 +92,10 @@ def test_yd_journey_buy_dd_upload_photo_approve_cancel(
     phone_page.get_by_role("link", name="Cancel my policy").click()
     refund = phone_page.get_by_test_id("refund").inner_text()
     assert "£" in refund
-    assert phone_page.locator("span.rule", has_text="YD-CANCEL-2").first.is_visible()
+    # Customers see the working in words, never rule ids (YD-CANCEL-2 cooling off).
+    summary = phone_page.get_by_test_id("summary").inner_text()
+    assert "Premium you have paid" in summary and "Your refund" in summary
+    assert "YD-CANCEL" not in phone_page.content()
     phone_page.get_by_role("button", name="Cancel my policy").click()
     assert phone_page.get_by_test_id("policy-status").inner_text() == "Cancelled"
     policy.refresh_from_db()

@@ -100,9 +100,10 @@ class YDPolicy(models.Model):
         max_digits=12, decimal_places=2
     )  # premium incl. IPT, motor + add-ons
     renewal_premium = models.DecimalField(max_digits=12, decimal_places=2)  # YD-REVIEW-3 cap base
-    premium_paid = models.DecimalField(
-        max_digits=12, decimal_places=2, default=0
-    )  # original + additional − refunds
+    # The premium for the term: original + additional − refunds, *including* changes notified
+    # but not yet collected (YD-PAY-2). What has been collected is
+    # ``selectors.premium_position(policy).collected``; never show this field as "paid".
+    premium_paid = models.DecimalField(max_digits=12, decimal_places=2, default=0)
     status = models.CharField(max_length=12, choices=PolicyStatus.choices)
     payment_method = models.CharField(max_length=12, choices=PaymentMethod.choices)
     documents_received_on = models.DateField(null=True, blank=True)
@@ -234,12 +235,19 @@ class PaymentKind(models.TextChoices):
     ADJUSTMENT = "adjustment", "Premium adjustment and fee"
     REFUND = "refund", "Cancellation refund"
     BOX_REFUND = "box_refund", "Smartbox return refund"
+    BALANCE = "balance", "Balance owed at cancellation"
 
 
 class PaymentStatus(models.TextChoices):
     SETTLED = "settled", "Settled"
     SCHEDULED = "scheduled", "Scheduled after the 14-day notice"
     RESPREAD = "respread", "Spread over the remaining instalments"
+    # YD-PAY-2: notified but not taken when the policy was cancelled; set against the refund
+    CANCELLED = "cancelled", "Not taken: set against the cancellation refund"
+
+
+#: Payments notified under the continuous payment authority and not yet made (YD-PAY-2).
+OUTSTANDING = (PaymentStatus.SCHEDULED, PaymentStatus.RESPREAD)
 
 
 class Payment(models.Model):
@@ -417,8 +425,12 @@ class YDCancellation(models.Model):
     reason = models.CharField(max_length=200, blank=True)
     notice_date = models.DateField()
     cancel_on = models.DateField()  # last day of cover
-    premium_paid = models.DecimalField(max_digits=12, decimal_places=2)
-    refund = models.DecimalField(max_digits=12, decimal_places=2)
+    premium_paid = models.DecimalField(max_digits=12, decimal_places=2)  # collected (YD-PAY-2)
+    refund = models.DecimalField(max_digits=12, decimal_places=2)  # paid back, after netting
+    # YD-PAY-2: notified collections (+) / refunds (−) not yet made, cancelled and set against
+    # the refund; and what the customer still owes when they exceeded it.
+    outstanding_netted = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    balance_to_collect = models.DecimalField(max_digits=12, decimal_places=2, default=0)
     premium_refund = models.DecimalField(max_digits=12, decimal_places=2)
     cancellation_fee = models.DecimalField(max_digits=12, decimal_places=2)
     box_credit = models.DecimalField(max_digits=12, decimal_places=2)

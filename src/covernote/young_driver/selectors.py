@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
 from django.db.models import QuerySet
 
 from covernote.accounts.models import User
@@ -11,10 +15,12 @@ from covernote.domain.letterhead import Letterhead
 from covernote.domain.young_driver.params import YoungDriverParams
 from covernote.products.selectors import params_of
 from covernote.young_driver.models import (
+    OUTSTANDING,
     Device,
     InstallPhoto,
     InstallTask,
     InstallTaskStatus,
+    Payment,
     PhotoStatus,
     YDPolicy,
     YDQuote,
@@ -100,3 +106,37 @@ def policy_letterhead(policy: YDPolicy) -> Letterhead:
     policy is pinned to (YD-INFO, issue 13): every Young Driver letter's footer."""
     params: YoungDriverParams = params_of(policy.config)
     return letterhead(broker=policy.firm or policy.customer.firm, disclosures=params.disclosures)
+
+
+@dataclass(frozen=True)
+class PremiumPosition:
+    """What the customer has paid and what is only notified (YD-PAY-2): "paid" means collected.
+
+    ``charged`` is the premium for the term (``YDPolicy.premium_paid``); ``collected`` the part
+    actually taken (card, finance drawdown or a settled adjustment); ``scheduled`` the premium
+    in collections (+) or refunds (−) notified but not yet made, listed in ``outstanding``
+    with their fees. ``due_by`` counts a payment whose notice has run by that day as
+    collected (the settlement job takes it that day)."""
+
+    charged: Decimal
+    collected: Decimal
+    scheduled: Decimal
+    outstanding: tuple[Payment, ...]
+
+    @property
+    def outstanding_total(self) -> Decimal:
+        return sum((p.amount for p in self.outstanding), Decimal(0))
+
+
+def premium_position(policy: YDPolicy, *, due_by: date | None = None) -> PremiumPosition:
+    rows = policy.payments.filter(status__in=OUTSTANDING)
+    if due_by is not None:
+        rows = rows.filter(collect_on__gt=due_by)
+    outstanding = tuple(rows.order_by("collect_on", "id"))
+    scheduled = sum((p.premium_part for p in outstanding), Decimal(0))
+    return PremiumPosition(
+        charged=policy.premium_paid,
+        collected=policy.premium_paid - scheduled,
+        scheduled=scheduled,
+        outstanding=outstanding,
+    )

@@ -86,10 +86,13 @@ def test_gap_price_1_expired_quote_cannot_be_bound(gap_ready, users):
 
 def test_gap_sale_1_connected_sale_waits_two_clear_days(gap_ready, users):
     broker = users["broker_north"]
-    data = quote_data(sold_with_vehicle=True, prescribed_info_given_on=TODAY.isoformat())
+    data = quote_data(
+        sold_with_vehicle=True, prescribed_info_given_on=TODAY.isoformat(), start_on=None
+    )
     quote = gap_quote_create(
         actor=broker, customer=gap_ready["north"], today=TODAY, data=QuoteInput.parse(data)
     )
+    assert quote.start_on == TODAY + timedelta(days=3)  # known at quote time, not on "Sell"
     with pytest.raises(DomainError) as err:
         gap_policy_bind(
             actor=broker,
@@ -400,3 +403,51 @@ def test_ledger_stays_balanced_after_the_whole_flow(sold_policy, users):
     gap_claim_pay(actor=users["claims"], claim=claim, data=PayInput(idempotency_key="p"))
     debits, credits = ledger_totals()
     assert debits == credits > 0
+
+
+@pytest.mark.parametrize(
+    ("payload", "field", "rule"),
+    [
+        ({"kind": "customer", "notice_on": "2027-03-15"}, "notice_on", "GAP-CANCEL-1"),
+        (
+            {"kind": "vehicle_sold", "notice_on": "2026-03-20", "disposed_on": "2027-03-15"},
+            "disposed_on",
+            "GAP-TERM-1",
+        ),
+    ],
+)
+def test_gap_cancel_1_a_future_notice_date_is_refused_and_nothing_is_terminated(
+    sold_policy, users, payload, field, rule
+):
+    from covernote.gap.models import FraudDatabaseSubmission
+
+    today = TODAY + timedelta(days=30)
+    before = FraudDatabaseSubmission.objects.count()
+    with pytest.raises(DomainError) as err:
+        gap_policy_cancel(
+            actor=users["agent"],
+            policy=sold_policy,
+            data=CancelInput.parse(payload),
+            today=today,
+        )
+    assert err.value.field == field
+    assert err.value.rule == rule
+    assert "future" in err.value.message
+    sold_policy.refresh_from_db()
+    assert sold_policy.status == PolicyStatus.ACTIVE  # still on cover
+    assert FraudDatabaseSubmission.objects.count() == before  # MID is not told it is off cover
+
+
+def test_gap_sale_1_a_quote_starting_before_the_deferral_ends_is_refused_at_quote_time(
+    gap_ready, users
+):
+    data = quote_data(sold_with_vehicle=True, prescribed_info_given_on=TODAY.isoformat())
+    with pytest.raises(DomainError) as err:
+        gap_quote_create(
+            actor=users["broker_north"],
+            customer=gap_ready["north"],
+            today=TODAY,
+            data=QuoteInput.parse(data),
+        )
+    assert (err.value.rule, err.value.field) == ("GAP-SALE-1", "start_on")
+    assert "5 March 2026" in err.value.message

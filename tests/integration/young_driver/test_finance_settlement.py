@@ -71,7 +71,7 @@ def test_yd_pay_1_settlement_shown_on_the_policy_pages(dd_policy, users, client)
     assert f"£{c.finance_set_off}" in page and f"£{c.finance_balance}" in page
     client.force_login(users["customer"])
     page = client.get(reverse("yd-app-policy", args=[dd_policy.pk])).content.decode()
-    assert "Credit agreement settled" in page and f"£{c.finance_balance}" in page
+    assert "Your credit agreement is settled" in page and f"£{c.finance_balance}" in page
     letter = dd_policy.customer.documents.get(kind="yd_cancellation")
     assert letter is not None
 

@@ -22,7 +22,14 @@ from covernote.young_driver.inputs import (
     SmartboxReturnInput,
     VehicleChangeInput,
 )
-from covernote.young_driver.models import InstalmentStatus, Payment, PaymentStatus, PolicyStatus
+from covernote.young_driver.models import (
+    OUTSTANDING,
+    InstalmentStatus,
+    Payment,
+    PaymentKind,
+    PaymentStatus,
+    PolicyStatus,
+)
 from covernote.young_driver.services import (
     yd_instalments_collect,
     yd_payments_settle,
@@ -241,6 +248,25 @@ def test_yd_pay_yd_cancel_1_ledger_balances_refunds_never_exceed_payments_dd_set
             _assert_balanced()
             paid, refunded = _paid_and_refunded(policy)
             assert refunded <= paid
+            # YD-PAY-2: what the customer owes (or is owed) on the ledger is exactly the
+            # payments notified and not yet made, and no cash is refunded that was not taken.
+            pending = Payment.objects.filter(policy=policy, status__in=OUTSTANDING)
+            assert _balance(policy.number, L.CUSTOMER) == (
+                pending.aggregate(s=Sum("amount"))["s"] or Decimal(0)
+            )
+            cash = list(
+                Payment.objects.filter(policy=policy, status=PaymentStatus.SETTLED).values_list(
+                    "amount", flat=True
+                )
+            )
+            assert -sum((a for a in cash if a < 0), Decimal(0)) <= sum(
+                (a for a in cash if a > 0), Decimal(0)
+            )
+            if policy.status == PolicyStatus.CANCELLED:
+                # Nothing notified before the cancellation is still waiting to be collected.
+                assert not pending.exclude(
+                    kind__in=[PaymentKind.REFUND, PaymentKind.BOX_REFUND, PaymentKind.BALANCE]
+                ).exists()
             # The ledger agrees: refunds raised on the customer never exceed the charges.
             cust = Entry.objects.filter(
                 transaction__reference=policy.number, account__code=L.CUSTOMER

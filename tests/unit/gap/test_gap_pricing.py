@@ -129,3 +129,48 @@ def test_gap_sale_1_switch_and_standalone_sales():
             params=PARAMS,
         )
     assert err.value.code is ErrorCode.REQUIRED
+
+
+def test_gap_sale_1_earliest_start_is_known_at_quote_time():
+    from covernote.domain.gap.sale import earliest_start
+
+    # Connected sale, information given on the quote day (2 Mar): cover from 5 Mar.
+    d = earliest_start(
+        quote_date=date(2026, 3, 2),
+        prescribed_info_given_on=date(2026, 3, 2),
+        sold_with_vehicle=True,
+        customer_initiated=False,
+        params=PARAMS,
+    )
+    assert d.data["earliest_start"] == date(2026, 3, 5)
+    assert d.steps[-1].rule == "GAP-SALE-1"
+    # Information given a week before the quote: nothing to wait for.
+    d = earliest_start(
+        quote_date=date(2026, 3, 9),
+        prescribed_info_given_on=date(2026, 3, 2),
+        sold_with_vehicle=True,
+        customer_initiated=False,
+        params=PARAMS,
+    )
+    assert d.data["earliest_start"] == date(2026, 3, 9)
+    # Standalone: from the quote day.
+    d = earliest_start(
+        quote_date=date(2026, 3, 2),
+        prescribed_info_given_on=None,
+        sold_with_vehicle=False,
+        customer_initiated=False,
+        params=PARAMS,
+    )
+    assert d.data["earliest_start"] == date(2026, 3, 2)
+
+
+def test_gap_sale_1_connected_quote_needs_the_information_date_and_not_a_future_one():
+    from covernote.domain.gap.sale import earliest_start
+
+    kw = {"sold_with_vehicle": True, "customer_initiated": False, "params": PARAMS}
+    with pytest.raises(DomainError) as err:
+        earliest_start(quote_date=date(2026, 3, 2), prescribed_info_given_on=None, **kw)
+    assert (err.value.rule, err.value.field) == ("GAP-SALE-1", "prescribed_info_given_on")
+    with pytest.raises(DomainError) as err:
+        earliest_start(quote_date=date(2026, 3, 2), prescribed_info_given_on=date(2026, 3, 3), **kw)
+    assert (err.value.rule, err.value.field) == ("GAP-SALE-1", "prescribed_info_given_on")

@@ -195,3 +195,103 @@ def test_property_refund_never_exceeds_what_was_paid(
         total += smartbox_return_refund(q, cancel_on + timedelta(days=returned)).amounts["refund"]
     assert D("0") <= q.refund <= premium
     assert D("0") <= total <= premium + fees.total
+
+
+# --------------------------------------------------------------------------- YD-PAY-2 netting
+
+
+def test_yd_pay_2_yd_cancel_1_scheduled_collection_is_not_paid_and_is_netted(params):
+    # £1,000 collected at purchase; an MTA on 1 Mar raised the rate to £1,500 and notified
+    # £411.51 premium + £25 fee, collectable only after the 14-day notice (YD-PAY-2).
+    # Cancelled 5 Mar (after the cooling off): the premium for the term is the collected
+    # £1,000 plus the notified £411.51; the refund is worked out on that and the notified
+    # collection, not yet taken, is cancelled and set against it.
+    from covernote.domain.young_driver.cancellation import Outstanding
+
+    mta = date(2026, 3, 1)
+    segments = (PremiumSegment(START, D("1000")), PremiumSegment(mta, D("1500")))
+    notified = Outstanding(
+        amount=D("436.51"), premium_part=D("411.51"), collect_on=date(2026, 3, 15), label="MTA"
+    )
+    q = cancellation_refund(
+        request(
+            date(2026, 3, 5),
+            premium="1000",
+            segments=segments,
+            outstanding=(notified,),
+        ),
+        params,
+    )
+    # Charge: 1000 × 59/365 = 161.64; 1500 × 5/365 = 20.55 → 182.19.
+    assert q.premium_collected == D("1000")
+    assert q.premium_refund == D("1000") + D("411.51") - D("182.19")
+    before_netting = q.premium_refund - q.cancellation_fee
+    assert q.outstanding_netted == D("436.51")
+    assert q.refund == before_netting - D("436.51")
+    assert q.balance_to_collect == D("0")
+    assert q.refund <= q.premium_collected  # never more than was collected
+    rules = [s.rule for s in q.decision.steps]
+    assert "YD-PAY-2" in rules
+    netting = [s for s in q.decision.steps if s.rule == "YD-PAY-2"]
+    assert any(s.amount == D("436.51") for s in netting)
+
+
+def test_yd_pay_2_notified_collection_larger_than_refund_leaves_a_balance_to_collect(params):
+    # Near the end of the term after a big increase: the refund on the premium account is
+    # smaller than the notified collection → the collection is cancelled and only the
+    # balance is collected (after a fresh notice).
+    from covernote.domain.young_driver.cancellation import Outstanding
+
+    change = date(2026, 11, 1)
+    segments = (PremiumSegment(START, D("1000")), PremiumSegment(change, D("3000")))
+    notified = Outstanding(
+        amount=D("353.70"), premium_part=D("328.70"), collect_on=date(2026, 11, 15), label="MTA"
+    )
+    q = cancellation_refund(
+        request(date(2026, 12, 20), premium="1000", segments=segments, outstanding=(notified,)),
+        params,
+    )
+    assert q.refund == D("0")
+    on_account = max(D("0"), q.premium_refund - q.cancellation_fee)
+    assert q.balance_to_collect == D("353.70") - on_account
+    assert q.balance_to_collect > 0
+
+
+@given(
+    collected=st.integers(0, 300_000),
+    notified=st.lists(st.tuples(st.integers(-50_000, 80_000), st.integers(0, 7_500)), max_size=3),
+    days=st.integers(0, 364),
+    notice_offset=st.integers(0, 30),
+)
+def test_yd_cancel_1_refund_never_exceeds_what_was_collected(
+    params, collected, notified, days, notice_offset
+):
+    from covernote.domain.young_driver.cancellation import Outstanding
+
+    premium = D(collected) / 100
+    outstanding = tuple(
+        Outstanding(amount=D(p + f) / 100, premium_part=D(p) / 100, collect_on=END, label=f"n{i}")
+        for i, (p, f) in enumerate(notified)
+    )
+    charged = premium + sum((o.premium_part for o in outstanding), D(0))
+    if charged < 0:
+        return
+    cancel_on = START + timedelta(days=days)
+    q = cancellation_refund(
+        request(
+            cancel_on,
+            premium=str(premium),
+            segments=single_premium(START, charged),
+            outstanding=outstanding,
+            notice_date=min(cancel_on, START + timedelta(days=notice_offset)),
+        ),
+        params,
+    )
+    refunds_notified = -sum((o.amount for o in outstanding if o.amount < 0), D(0))
+    assert q.refund >= 0 and q.balance_to_collect >= 0
+    assert q.refund == 0 or q.balance_to_collect == 0
+    # The cash paid back never exceeds the premium collected plus refunds already notified.
+    assert q.refund <= premium + refunds_notified
+    # Netting is exact: what is paid or collected equals the account figure less the notified.
+    on_account = max(D(0), q.premium_refund - q.cancellation_fee)
+    assert q.refund - q.balance_to_collect == on_account - q.outstanding_netted

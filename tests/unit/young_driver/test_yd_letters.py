@@ -161,3 +161,28 @@ def test_yd_info_welcome_schedule_words_and_fees_come_from_the_product_version()
     assert not letters.welcome_schedule(
         params=params, device_serial="SB1", install_by=date(2026, 3, 16)
     ).credit_search
+
+
+def test_yd_pay_2_cancellation_letter_says_the_notified_payment_is_not_taken():
+    from datetime import date
+    from decimal import Decimal
+
+    from covernote.domain.young_driver import letters as yd_letters
+
+    common = {
+        "void": False,
+        "cancel_on": date(2026, 4, 14),
+        "refund_due_by": date(2026, 5, 14),
+        "box_return_deadline": date(2026, 4, 28),
+        "box_credit": Decimal("25.00"),
+    }
+    netted = yd_letters.cancellation(**common, refund=Decimal("913.66"), netted=Decimal("386.34"))
+    text = " ".join(netted.paragraphs)
+    assert "We will not take the payment of £386.34" in text
+    assert "We will refund £913.66 by 14 May 2026" in text
+    owed = yd_letters.cancellation(
+        **common, refund=Decimal("0"), netted=Decimal("386.34"), balance=Decimal("40.10")
+    )
+    text = " ".join(owed.paragraphs)
+    assert "you owe us £40.10" in text and "We will refund £0.00" not in text
+    assert "YD-" not in text  # customers never see rule ids

@@ -112,3 +112,31 @@ def test_yd_data_1_window_start_to_end_plus_fourteen(params):
     assert not accepts_data(date(2026, 3, 16), START, end_of_cover, params)
     assert not accepts_data(date(2025, 12, 31), START, end_of_cover, params)
     assert accepts_data(START, START, end_of_cover, params)
+
+
+def test_yd_box_vehicle_install_clock_runs_from_the_new_vehicles_effective_date(params):
+    # Recorded 10 May for a car the customer collects on 1 June: the box cannot be fitted
+    # before then, so the 14 days run from 1 June (by 15 June), not from 10 May.
+    d = vehicle_change(
+        recorded_on=date(2026, 5, 10),
+        effective=date(2026, 6, 1),
+        new_box=False,
+        state=DeviceState.VERIFIED,
+        params=params,
+    )
+    assert d.data["install_deadline"] == date(2026, 6, 15)
+    assert d.data["install_anchor"] == date(2026, 6, 1)
+    assert any(s.rule == "YD-BOX-INSTALL" for s in d.steps)
+
+
+def test_yd_box_vehicle_backdated_change_runs_from_the_day_it_was_recorded(params):
+    # A change recorded late (effective 1 May, told to us 10 May): nobody could fit the
+    # cradle before we knew, so the 14 days run from 10 May.
+    d = vehicle_change(
+        recorded_on=date(2026, 5, 10),
+        effective=date(2026, 5, 1),
+        new_box=True,
+        state=DeviceState.VERIFIED,
+        params=params,
+    )
+    assert d.data["install_deadline"] == date(2026, 5, 24)

@@ -96,6 +96,12 @@ class InstallTaskOut(Schema):
 class CancellationBrief(Schema):
     cancel_on: str
     refund: str
+    outstanding_netted: str = Field(
+        description="Notified collections cancelled and set against the refund (YD-PAY-2)"
+    )
+    balance_to_collect: str = Field(
+        description="What the customer still owes when the netted amounts exceed the refund"
+    )
     refund_due_by: str
     box_credit: str = Field(description="Paid back if the Smartbox comes back (YD-CANCEL-4)")
     box_refund: str | None
@@ -111,7 +117,9 @@ class PolicyOut(Schema):
     end: date
     vehicle_reg: str
     annual_premium: Decimal
-    premium_paid: Decimal
+    premium_paid: Decimal  # collected (YD-PAY-2)
+    premium_scheduled: Decimal  # notified, not yet collected (+) or refunded (−)
+    premium_charged: Decimal  # the premium for the term: paid + scheduled
     payment_method: str
     version: int
     device: DeviceOut | None
@@ -227,6 +235,7 @@ def policy_out(p: YDPolicy) -> PolicyOut:
     task = sel.open_task(p)
     plan = getattr(p, "plan", None) if p.payment_method == "direct_debit" else None
     c = getattr(p, "cancellation", None)
+    position = sel.premium_position(p)
     return PolicyOut(
         id=p.pk,
         number=p.number,
@@ -236,7 +245,9 @@ def policy_out(p: YDPolicy) -> PolicyOut:
         end=p.end,
         vehicle_reg=p.vehicle_reg,
         annual_premium=p.annual_premium,
-        premium_paid=p.premium_paid,
+        premium_paid=position.collected,
+        premium_scheduled=position.scheduled,
+        premium_charged=position.charged,
         payment_method=p.payment_method,
         version=p.version,
         device=DeviceOut(id=device.pk, serial=device.serial, state=device.state)
@@ -256,6 +267,8 @@ def policy_out(p: YDPolicy) -> PolicyOut:
         cancellation=CancellationBrief(
             cancel_on=c.cancel_on.isoformat(),
             refund=str(c.refund),
+            outstanding_netted=str(c.outstanding_netted),
+            balance_to_collect=str(c.balance_to_collect),
             refund_due_by=c.refund_due_by.isoformat(),
             box_credit=str(c.box_credit),
             box_refund=None if c.box_refund is None else str(c.box_refund),

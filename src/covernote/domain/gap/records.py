@@ -73,6 +73,14 @@ class StepLine:
     description: str
     amount: Decimal | None = None
     value: Any = None  # what a non-money step produced (a date, a count, a flag …)
+    # GAP-DEF-PRICE / GAP-DEF-OFB: a line left out of the figure keeps its own amount, so
+    # pages show "£450.00 excluded", never "£0.00".
+    excluded_amount: Decimal | None = None
+
+
+def _excluded(step: Mapping[str, Any]) -> Decimal | None:
+    raw = (step.get("inputs") or {}).get("excluded_amount")
+    return Decimal(str(raw)) if raw not in (None, "") else None
 
 
 @dataclass(frozen=True)
@@ -94,6 +102,7 @@ class DecisionRecord:
                     description=str(s.get("description", "")),
                     amount=Decimal(str(s["amount"])) if s.get("amount") not in (None, "") else None,
                     value=s.get("value"),
+                    excluded_amount=_excluded(s),
                 )
                 for s in stored.get("steps", [])
             ),

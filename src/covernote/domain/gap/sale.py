@@ -85,3 +85,72 @@ def check_conclusion(
         )
     decision.data["earliest"] = earliest
     return decision
+
+
+def earliest_start(
+    *,
+    quote_date: date,
+    prescribed_info_given_on: date | None,
+    sold_with_vehicle: bool,
+    customer_initiated: bool,
+    params: GapParams,
+) -> Decision:
+    """GAP-SALE-1 at quote time: the first day cover can start, and why.
+
+    Cover starts when the sale is concluded, so a connected sale cannot start before the
+    deferral ends; the quote shows it (and refuses an earlier start) instead of the broker
+    finding out on "Sell". ``data["earliest_start"]`` holds the date.
+    """
+    d = Decision(outcome="earliest_start")
+    earliest = quote_date
+    if not params.sale.deferred_opt_in:
+        d.step(
+            RULE,
+            "Deferred opt-in switched off in the product configuration: cover can "
+            "start from the quote date",
+            value=earliest,
+        )
+    elif not sold_with_vehicle:
+        d.step(
+            RULE,
+            "Standalone GAP sale: no ICOBS 6A.1 deferral; cover can start from the quote date",
+            value=earliest,
+        )
+    else:
+        if prescribed_info_given_on is None:
+            raise DomainError(
+                ErrorCode.REQUIRED,
+                "GAP sold with the vehicle or its finance needs the date the prescribed "
+                "information was given",
+                RULE,
+                "prescribed_info_given_on",
+            )
+        if prescribed_info_given_on > quote_date:
+            raise DomainError(
+                ErrorCode.INVALID,
+                "the prescribed information cannot have been given after today",
+                RULE,
+                "prescribed_info_given_on",
+            )
+        conclusion = earliest_conclusion_date(
+            prescribed_info_given_on=prescribed_info_given_on,
+            sold_with_vehicle=sold_with_vehicle,
+            customer_initiated=customer_initiated,
+            params=params,
+        )
+        earliest = max(quote_date, conclusion)
+        wait = (
+            "the day after (customer-initiated and confirmed)"
+            if customer_initiated
+            else f"{params.sale.deferral_clear_days} clear days later"
+        )
+        d.step(
+            RULE,
+            f"Sold with the vehicle or its finance: prescribed information given "
+            f"{prescribed_info_given_on.isoformat()}, so the sale can be concluded — and cover "
+            f"start — {wait}, on {earliest.isoformat()} at the earliest",
+            value=earliest,
+            prescribed_info_given_on=prescribed_info_given_on,
+        )
+    d.data["earliest_start"] = earliest
+    return d

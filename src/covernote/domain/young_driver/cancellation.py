@@ -21,6 +21,13 @@ the cancellation fees". The algorithm, in two transactions:
    * YD-VOID-1 void for fraud: nothing is returned.
    * refund = max(0, premium refund − cancellation fee); due within 30 days of
      the notice (ICOBS 7, YD-CANCEL-4).
+   * YD-PAY-2 netting: "premium paid" means collected. A collection (or refund)
+     notified under the continuous payment authority but not yet taken counts
+     in the premium for the term, and is then **cancelled and set against** the
+     refund: the customer is paid ``refund − notified`` or, when that is
+     negative, only the balance is collected (after a fresh 14-day notice).
+     Money is never refunded that was not collected, and nothing is collected
+     from a cancelled policy beyond what cover given and fees earned.
 
 2. :func:`smartbox_return_refund` when the box's return is recorded
    (YD-CANCEL-4): the box credit, if returned within 14 days of the last day of
@@ -92,14 +99,28 @@ class FeesPaid:
 
 
 @dataclass(frozen=True)
+class Outstanding:
+    """A collection (+) or refund (−) notified under YD-PAY-2 and not yet made, £.
+
+    ``premium_part`` is the premium in it (the rest is fees)."""
+
+    amount: Decimal
+    premium_part: Decimal
+    collect_on: date
+    label: str = ""
+
+
+@dataclass(frozen=True)
 class CancellationRequest:
     """Inputs of a Young Driver cancellation.
 
     ``cancel_on`` is the last day of cover (G4). ``notice_date`` is the date the
     notice was given (the customer's, or ours for YD-CANCEL-5); it defaults to
     ``cancel_on``. ``segments`` lists the annual premium rates of the term in
-    date order, the first from ``start``; ``premium_paid`` is what the customer
-    has paid for the term (original premium + additional premiums − refunds).
+    date order, the first from ``start``; ``premium_paid`` is the premium the
+    customer has actually paid (collected) for the term. ``outstanding`` lists the
+    collections and refunds notified but not yet made (YD-PAY-2): they count in the
+    premium for the term and are netted against the refund.
     """
 
     start: date
@@ -112,11 +133,17 @@ class CancellationRequest:
     notice_date: date | None = None
     by: CancelledBy = CancelledBy.CUSTOMER
     void_for_fraud: bool = False
+    outstanding: tuple[Outstanding, ...] = ()
 
 
 @dataclass(frozen=True)
 class CancellationQuote:
-    """The first transaction, and what the Smartbox return may still add (YD-CANCEL-4)."""
+    """The first transaction, and what the Smartbox return may still add (YD-CANCEL-4).
+
+    ``refund`` is the money paid back now, after the notified collections and refunds
+    were netted (``outstanding_netted``); ``balance_to_collect`` is what the customer
+    still owes when they exceed the refund. ``refund_on_premium`` is the figure before
+    netting (max(0, premium refund − cancellation fee))."""
 
     decision: Decision
     refund: Decimal
@@ -129,6 +156,14 @@ class CancellationQuote:
     refund_due_by: date
     in_cooling_off: bool
     void: bool
+    premium_collected: Decimal = ZERO
+    outstanding_netted: Decimal = ZERO
+    balance_to_collect: Decimal = ZERO
+
+    @property
+    def refund_on_premium(self) -> Decimal:
+        """The refund before the notified collections were netted (YD-CANCEL-1)."""
+        return self.refund - self.balance_to_collect + self.outstanding_netted
 
 
 def single_premium(start: date, annual_premium: Decimal) -> tuple[PremiumSegment, ...]:
@@ -256,10 +291,27 @@ def cancellation_refund(
         )
 
     charge = time_charge(d, start, end, cancel_on, request.segments)
-    premium_refund = floor_zero(request.premium_paid - charge)
+    collected = request.premium_paid
+    premium_for_term = collected
+    if request.outstanding:
+        d.step("YD-CANCEL-1", "Premium collected so far", collected)
+        for o in request.outstanding:
+            what = "collection" if o.amount >= 0 else "refund"
+            d.step(
+                "YD-PAY-2",
+                f"Premium in a notified {what} not yet made ({o.label}, not before "
+                f"{o.collect_on.isoformat()}): counted in the premium for the term",
+                o.premium_part,
+                collect_on=o.collect_on,
+                amount_notified=o.amount,
+            )
+            premium_for_term += o.premium_part
+        d.step("YD-CANCEL-1", "Premium for the term (collected + notified)", premium_for_term)
+    premium_refund = floor_zero(premium_for_term - charge)
     d.step(
         "YD-CANCEL-1",
-        f"Premium refund: {gbp(request.premium_paid)} paid − {gbp(charge)} charged",
+        f"Premium refund: {gbp(premium_for_term)} "
+        f"{'for the term' if request.outstanding else 'paid'} − {gbp(charge)} charged",
         premium_refund,
     )
 
@@ -306,15 +358,36 @@ def cancellation_refund(
             box_credit,
         )
 
-    refund = floor_zero(premium_refund - cancellation_fee)
-    d.step("YD-CANCEL-1", "Refund now: premium refund − cancellation fee, never below £0", refund)
+    on_account = floor_zero(premium_refund - cancellation_fee)
+    d.step(
+        "YD-CANCEL-1", "Refund now: premium refund − cancellation fee, never below £0", on_account
+    )
+    netted = sum((o.amount for o in request.outstanding), ZERO)
+    refund, balance = on_account, ZERO
+    if request.outstanding:
+        d.step(
+            "YD-PAY-2",
+            "Notified collections and refunds not yet made are cancelled and set against "
+            "the refund (premium and fees in them)",
+            netted,
+        )
+        refund = floor_zero(on_account - netted)
+        balance = floor_zero(netted - on_account)
+        if balance:
+            d.step(
+                "YD-PAY-2",
+                "Balance still owed for the cover given and fees: collected after "
+                f"{periods.cpa_notice_days} days' written notice",
+                balance,
+            )
+        d.step("YD-CANCEL-1", "Refund to pay after netting", refund)
     d.step(
         "YD-CANCEL-4",
         f"Refund due within {periods.refund_due_days} days of the notice: by "
         f"{refund_due_by.isoformat()} (ICOBS 7); any Smartbox credit is a second transaction",
         value=refund_due_by,
     )
-    fee_deducted = premium_refund - refund
+    fee_deducted = premium_refund - on_account
     if cancellation_fee > fee_deducted:
         d.warn(
             f"The premium refund covers only {gbp(fee_deducted)} of the {gbp(cancellation_fee)} "
@@ -326,6 +399,9 @@ def cancellation_refund(
         refund=refund,
         box_credit=box_credit,
         fees_retained=fees_paid.total + fee_deducted,
+        premium_collected=collected,
+        outstanding_netted=netted,
+        balance_to_collect=balance,
     )
     d.data.update(in_cooling_off=in_cooling_off, refund_due_by=refund_due_by)
     return CancellationQuote(
@@ -340,6 +416,9 @@ def cancellation_refund(
         refund_due_by=refund_due_by,
         in_cooling_off=in_cooling_off,
         void=False,
+        premium_collected=collected,
+        outstanding_netted=netted,
+        balance_to_collect=balance,
     )
 
 
@@ -368,7 +447,7 @@ def smartbox_return_refund(quote: CancellationQuote, returned_on: date) -> Decis
         d.amounts["refund"] = ZERO
         return d
     total = floor_zero(quote.premium_refund + quote.box_credit - quote.cancellation_fee)
-    extra = total - quote.refund
+    extra = total - quote.refund_on_premium
     d.step(
         rule,
         f"Smartbox returned {returned_on.isoformat()}, by {quote.box_return_deadline.isoformat()}: "

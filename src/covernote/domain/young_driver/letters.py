@@ -14,7 +14,7 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from covernote.domain.calendar import format_date, long_datetime
-from covernote.domain.money import gbp
+from covernote.domain.money import ZERO, gbp
 from covernote.domain.young_driver.params import YoungDriverParams, percent_text
 
 
@@ -60,6 +60,45 @@ def cancellation_refund_reason(*, set_off: Decimal, provider: str | None) -> str
             f"; {money(set_off)} of your refund goes to {provider} to settle your credit agreement"
         )
     return reason
+
+
+def cancellation_summary(
+    *,
+    premium_collected: Decimal,
+    premium_refund: Decimal,
+    cancellation_fee: Decimal,
+    outstanding_netted: Decimal,
+    balance_to_collect: Decimal,
+    refund: Decimal,
+) -> tuple[tuple[str, str], ...]:
+    """The cancellation figures in the customer's words (no rule ids): what they paid,
+    what comes back, what is set off and what they get or still owe (YD-CANCEL-1, YD-PAY-2)."""
+    rows: list[tuple[str, str]] = [("Premium you have paid", money(premium_collected))]
+    if outstanding_netted > 0:
+        rows.append(
+            (
+                "Payment we told you about, not yet taken (we will not take it)",
+                money(outstanding_netted),
+            )
+        )
+    elif outstanding_netted < 0:
+        rows.append(("Refund we told you about, not yet paid", money(-outstanding_netted)))
+    rows.append(("Premium for the days you will not be covered", money(premium_refund)))
+    if cancellation_fee > 0:
+        rows.append(("Cancellation fee", money(cancellation_fee)))
+    if balance_to_collect > 0:
+        rows.append(("You will owe us", money(balance_to_collect)))
+    else:
+        rows.append(("Your refund", money(refund)))
+    return tuple(rows)
+
+
+def cancellation_balance_reason() -> str:
+    """The balance owed when payments we had notified exceeded the cancellation refund."""
+    return (
+        "Your policy has been cancelled; this is what you still owe for the cover you had "
+        "and the fees, after the payment we had told you about was cancelled"
+    )
 
 
 def payment_notice(*, reason: str, amount: Decimal, respread: bool, earliest: date) -> Letter:
@@ -160,8 +199,12 @@ def cancellation(
     box_return_deadline: date,
     box_credit: Decimal,
     finance: FinanceSettlement | None = None,
+    netted: Decimal = ZERO,
+    balance: Decimal = ZERO,
 ) -> Letter:
-    """YD-CANCEL-1..4, YD-VOID-1: the cancellation (or void) letter."""
+    """YD-CANCEL-1..4, YD-VOID-1: the cancellation (or void) letter. ``netted``: payments we
+    had told the customer about but not yet made, now set against the refund (YD-PAY-2);
+    ``balance``: what they still owe when those exceeded the refund."""
     title = "Your policy has been declared void" if void else "Your policy is cancelled"
     paragraphs = (
         ["We have declared your policy void on the grounds of fraud. We keep the premium paid."]
@@ -173,6 +216,23 @@ def cancellation(
             f"will refund up to {money(box_credit)} more.",
         ]
     )
+    if not void and netted > 0:
+        paragraphs.insert(
+            1,
+            f"We will not take the payment of {money(netted)} we wrote to you about: it has "
+            "been taken off your refund instead.",
+        )
+    elif not void and netted < 0:
+        paragraphs.insert(
+            1,
+            f"The refund of {money(-netted)} we wrote to you about is included in the refund "
+            "below; it will not be paid twice.",
+        )
+    if not void and balance > 0:
+        paragraphs[-2] = (
+            f"After the cover you have had and the fees, you owe us {money(balance)}. We will "
+            "write to you at least 14 days before we take it."
+        )
     rows: tuple[tuple[str, str], ...] = ()
     if finance is not None:
         f = finance
@@ -182,8 +242,8 @@ def cancellation(
             ("Refund paid to you", money(f.refund_to_customer)),
             (f"Balance you still owe {f.provider}", money(f.balance)),
         )
-        if not void:
-            paragraphs[1] = (
+        if not void and balance <= 0:
+            paragraphs[-2] = (
                 f"Your Direct Debit credit agreement is settled: {money(f.set_off)} of your "
                 f"refund goes to {f.provider}, and we will refund {money(f.refund_to_customer)} "
                 f"to you by {format_date(refund_due_by)}."

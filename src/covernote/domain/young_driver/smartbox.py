@@ -171,12 +171,20 @@ def install_status(
 
 
 def vehicle_change(
-    *, recorded_on: date, new_box: bool, state: DeviceState, params: YoungDriverParams
+    *,
+    recorded_on: date,
+    new_box: bool,
+    state: DeviceState,
+    params: YoungDriverParams,
+    effective: date | None = None,
 ) -> Decision:
     """YD-BOX-VEHICLE: fee, device transition and the restarted 14-day install clock.
 
     Box kept: the box is removed and re-installed in a new cradle (YD-FEE-COV-KEEP).
     New box: the old box is deactivated and a new one allocated (YD-FEE-COV-NEW).
+    YD-BOX-INSTALL: the clock runs from the later of the day the change was recorded and
+    the day the new vehicle comes on cover (``effective``) — the box cannot be fitted to a
+    car the customer does not have yet, nor before we knew of the change (ADR 0027).
     """
     d = Decision(outcome="vehicle_change")
     if new_box:
@@ -187,10 +195,23 @@ def vehicle_change(
         fee, rule = params.fees.vehicle_change_keep_box, "YD-FEE-COV-KEEP"
         old_state = transition(state, DeviceState.REMOVED)
         d.step(rule, "New cradle sent; the Smartbox is removed for re-installation", fee)
-    deadline = install_deadline(recorded_on, params)
-    d.step("YD-BOX-VEHICLE", f"Install clock restarts: by {deadline.isoformat()}", value=deadline)
+    anchor = max(recorded_on, effective) if effective is not None else recorded_on
+    deadline = install_deadline(anchor, params)
+    why = (
+        f"the new vehicle is on cover from {anchor.isoformat()}"
+        if anchor != recorded_on
+        else f"the change was recorded on {recorded_on.isoformat()}"
+    )
+    d.step(
+        "YD-BOX-INSTALL",
+        f"Install clock restarts: {params.periods.install_window_days} days from {why}: by "
+        f"{deadline.isoformat()}",
+        value=deadline,
+        recorded_on=recorded_on,
+        effective=effective or recorded_on,
+    )
     d.amounts["fee"] = fee
-    d.data.update(device_state=old_state.value, install_deadline=deadline)
+    d.data.update(device_state=old_state.value, install_deadline=deadline, install_anchor=anchor)
     return d
 
 

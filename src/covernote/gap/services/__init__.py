@@ -26,7 +26,7 @@ from covernote.gap.services.claims import (
 )
 from covernote.gap.services.fraud import gap_fraud_submissions_retry
 from covernote.gap.services.policies import gap_policies_expire, gap_policy_bind
-from covernote.gap.services.quotes import gap_quote_create
+from covernote.gap.services.quotes import gap_quote_create, quote_sale_timing
 from covernote.gap.services.transfers import gap_policy_transfer_vehicle
 from covernote.gap.services.valuations import gap_valuations_load
 
@@ -50,5 +50,6 @@ __all__ = [
     "gap_quote_create",
     "gap_valuations_load",
     "payment_authority",
+    "quote_sale_timing",
     "within_authority",
 ]

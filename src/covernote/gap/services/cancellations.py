@@ -3,7 +3,7 @@ of a request held while a claim was pending (GAP-CANCEL-3)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -13,6 +13,7 @@ from covernote.accounts.models import User
 from covernote.accounts.permissions import Action, require
 from covernote.audit.services import audit_record
 from covernote.billing.services import LedgerLine, ledger_post
+from covernote.domain.calendar import long_date
 from covernote.domain.decisions import Decision
 from covernote.domain.errors import DomainError, ErrorCode
 from covernote.domain.gap import claims as dclaims
@@ -127,17 +128,52 @@ def _process_cancellation(actor: Any, c: GapCancellation, decision: Decision) ->
     )
 
 
+_NOTICE_RULE: dict[str, str] = {
+    CancellationKind.CUSTOMER.value: "GAP-CANCEL-1",
+    CancellationKind.INSURER.value: "GAP-CANCEL-4",
+    CancellationKind.VEHICLE_SOLD.value: "GAP-TERM-1",
+}
+
+
+def _refuse_future_dates(data: CancelInput, today: date) -> None:
+    """GAP-CANCEL-1/4, GAP-TERM-1, GAP-FRAUD-1: the dates of a cancellation are facts that
+    have happened; one in the future would end cover (and tell MID) before it is true."""
+    checks = (
+        (
+            "notice_on",
+            data.notice_on,
+            "the notice",
+            _NOTICE_RULE.get(data.kind.value, "GAP-CANCEL-1"),
+        ),
+        ("disposed_on", data.disposed_on, "the sale of the vehicle", "GAP-TERM-1"),
+        ("fraudulent_act_on", data.fraudulent_act_on, "the fraudulent act", "GAP-FRAUD-1"),
+    )
+    for field, value, what, rule in checks:
+        if value is not None and value > today:
+            raise DomainError(
+                ErrorCode.INVALID,
+                f"the date of {what} ({long_date(value)}) is in the future: record the "
+                f"cancellation when it has happened (today is {long_date(today)})",
+                rule,
+                field,
+            )
+
+
 @transaction.atomic
 def gap_policy_cancel(
     *,
     actor: User,
     policy: GapPolicy,
     data: CancelInput,
+    today: date | None = None,
 ) -> GapCancellation:
     """GAP-CANCEL-1..4, GAP-FRAUD-1, GAP-TERM-1. A customer request while a claim is
-    pending is held as "cancellation pending claim" (GAP-CANCEL-3)."""
+    pending is held as "cancellation pending claim" (GAP-CANCEL-3). A notice, sale or
+    fraudulent act dated after ``today`` is refused: a cancellation is recorded when the
+    notice is received, never ahead of it (ADR 0027)."""
     require(actor, Action.GAP_CANCEL)
     kind, notice_on, idempotency_key = data.kind.value, data.notice_on, data.idempotency_key
+    _refuse_future_dates(data, today or timezone.localdate())
     if kind == CancellationKind.INSURER and not actor.is_intermediary_staff:
         raise DomainError(
             ErrorCode.PERMISSION_DENIED,

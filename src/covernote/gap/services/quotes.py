@@ -10,7 +10,7 @@ from django.utils import timezone
 from covernote.accounts.models import User
 from covernote.accounts.permissions import Action, require, require_same_firm
 from covernote.audit.services import audit_record
-from covernote.domain.calendar import add_months
+from covernote.domain.calendar import add_months, long_date
 from covernote.domain.decisions import Decision
 from covernote.domain.errors import DomainError, ErrorCode
 from covernote.domain.gap.eligibility import (
@@ -20,6 +20,7 @@ from covernote.domain.gap.eligibility import (
 from covernote.domain.gap.pricing import price_quote
 from covernote.domain.gap.purchase import purchase_price
 from covernote.domain.gap.records import EligibilityRecord
+from covernote.domain.gap.sale import earliest_start
 from covernote.gap.inputs import QuoteInput
 from covernote.gap.models import (
     FinanceAgreement,
@@ -60,7 +61,15 @@ def gap_quote_create(
         raise DomainError(
             ErrorCode.INVALID, "ownership date is in the future", "GAP-ELIG-6", "ownership_date"
         )
-    start_on = data.start_on or today
+    timing = earliest_start(
+        quote_date=today,
+        prescribed_info_given_on=data.prescribed_info_given_on,
+        sold_with_vehicle=data.sold_with_vehicle,
+        customer_initiated=data.customer_initiated,
+        params=params,
+    )
+    earliest: date = timing.data["earliest_start"]
+    start_on = data.start_on or earliest  # GAP-SALE-1: blank start = the earliest allowed
     if start_on < today:
         raise DomainError(
             ErrorCode.INVALID, "cover cannot start before the quote date", "GAP-PRICE-1", "start_on"
@@ -72,6 +81,15 @@ def gap_quote_create(
             f"Start date: cover must start within {params.quote_validity_days} days of the "
             f"quote date (by {latest_start.isoformat()}); you sent {start_on.isoformat()}",
             "GAP-PRICE-1",
+            "start_on",
+        )
+    if start_on < earliest:
+        raise DomainError(
+            ErrorCode.NOT_ELIGIBLE,
+            f"cover can start no earlier than {long_date(earliest)}: GAP sold with the vehicle "
+            "or its finance cannot be concluded until the deferral after the prescribed "
+            "information ends (ICOBS 6A.1)",
+            "GAP-SALE-1",
             "start_on",
         )
     term = data.term_months
@@ -166,3 +184,22 @@ def gap_quote_create(
         },
     )
     return quote
+
+
+def quote_sale_timing(quote: GapQuote) -> Decision:
+    """GAP-SALE-1 for a stored quote: the earliest start (and sale) date and why — shown on
+    the quote page so nobody discovers it on "Sell". Old quotes without a recorded
+    information date report the rule as it would be applied on "Sell"."""
+    try:
+        return earliest_start(
+            quote_date=quote.quote_date,
+            prescribed_info_given_on=quote.prescribed_info_given_on,
+            sold_with_vehicle=quote.sold_with_vehicle,
+            customer_initiated=quote.customer_initiated,
+            params=params_of(quote.config),
+        )
+    except DomainError as exc:
+        d = Decision(outcome="blocked")
+        d.step("GAP-SALE-1", exc.message)
+        d.data["earliest_start"] = None
+        return d

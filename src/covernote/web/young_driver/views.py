@@ -17,7 +17,9 @@ from covernote.accounts.permissions import SELLERS, STAFF
 from covernote.accounts.selectors import request_user
 from covernote.billing.selectors import transactions_for
 from covernote.documents.selectors import documents_for_customer
+from covernote.domain.calendar import long_date
 from covernote.domain.errors import DomainError
+from covernote.domain.young_driver import letters
 from covernote.domain.young_driver.smartbox import PHOTO_REJECTION_REASONS
 from covernote.parties.selectors import customer_get_for, customer_list_for
 from covernote.products.selectors import params_in_force
@@ -83,8 +85,12 @@ def _policy_context(policy: Any) -> dict[str, Any]:
         "versions": policy.versions.select_related("created_by").order_by("-version"),
         "fees": policy.fees.all(),
         "payments": policy.payments.all(),
+        "position": sel.premium_position(policy),
         "documents": documents_for_customer(policy.customer)[:20],
-        "live": policy.status in ("live", "notice"),
+        # Actions that no longer apply are not offered: a cancelled or void policy, or one
+        # whose term has ended (YD has no stored "expired" state), offers no MTA, vehicle
+        # change, cancellation or renewal acceptance.
+        "live": policy.status in ("live", "notice") and date.today() <= policy.end,
         "InstalmentStatus": InstalmentStatus,
     }
 
@@ -154,7 +160,22 @@ def app_policy(request: HttpRequest, policy_id: int) -> HttpResponse:
             )
         return redirect("yd-app-policy", policy_id=policy.pk)
     ctx = _policy_context(policy)
-    ctx.update(renewal=getattr(policy, "renewal", None), key=uuid.uuid4().hex)
+    c = ctx["cancellation"]
+    ctx.update(
+        renewal=getattr(policy, "renewal", None),
+        key=uuid.uuid4().hex,
+        # Customers see the working in words; staff see the steps with rule ids.
+        cancellation_summary=letters.cancellation_summary(
+            premium_collected=c.premium_paid,
+            premium_refund=c.premium_refund,
+            cancellation_fee=c.cancellation_fee,
+            outstanding_netted=c.outstanding_netted,
+            balance_to_collect=c.balance_to_collect,
+            refund=c.refund,
+        )
+        if c is not None and not c.void
+        else (),
+    )
     return render(request, "young_driver/app_policy.html", ctx)
 
 
@@ -168,9 +189,17 @@ def app_cancel(request: HttpRequest, policy_id: int) -> HttpResponse:
         raise Http404("no such policy") from exc
     today = date.today()
     raw = request.POST.get("cancel_on") or request.GET.get("cancel_on") or ""
+    live = policy.status in ("live", "notice") and today <= policy.end
+    default = max(today, policy.start)
     preview = None
+    errors: dict[str, str] = {}
+    cancel_on = default
     try:
-        cancel_on = _date(raw, "cancel_on") if raw else max(today, policy.start)
+        cancel_on = _date(raw, "cancel_on") if raw else default
+        if not live:
+            raise DomainError("conflict", "this policy has already ended", "YD-CANCEL-1")
+        # YD-CANCEL-1: a past last day of cover is refused here, next to the field.
+        preview = svc.yd_cancellation_preview(policy=policy, cancel_on=cancel_on, notice_date=today)
         if request.method == "POST" and request.POST.get("confirm") == "yes":
             svc.yd_policy_cancel(
                 actor=user,
@@ -179,13 +208,12 @@ def app_cancel(request: HttpRequest, policy_id: int) -> HttpResponse:
             )
             messages.success(request, "Your policy is cancelled. We have written to you.")
             return redirect("yd-app-policy", policy_id=policy.pk)
-        if policy.status in ("live", "notice"):
-            preview = svc.yd_cancellation_preview(
-                policy=policy, cancel_on=cancel_on, notice_date=today
-            )
     except DomainError as exc:
-        _error(request, exc)
-        cancel_on = max(today, policy.start)
+        if exc.field == "cancel_on":
+            errors["cancel_on"] = _plain(exc.message)
+        else:
+            messages.error(request, _plain(exc.message))
+        preview = None
     return render(
         request,
         "young_driver/app_cancel.html",
@@ -194,10 +222,30 @@ def app_cancel(request: HttpRequest, policy_id: int) -> HttpResponse:
             "customer": policy.customer,
             "adjustments": policy.customer.active_adjustments(),
             "cancel_on": cancel_on,
+            "raw_cancel_on": raw or cancel_on.isoformat(),
+            "errors": errors,
+            "live": live,
+            "today": today,
             "preview": preview,
-            "steps": [s.as_dict() for s in preview.decision.steps] if preview else [],
+            "summary": letters.cancellation_summary(
+                premium_collected=preview.premium_collected,
+                premium_refund=preview.premium_refund,
+                cancellation_fee=preview.cancellation_fee,
+                outstanding_netted=preview.outstanding_netted,
+                balance_to_collect=preview.balance_to_collect,
+                refund=preview.refund,
+            )
+            if preview
+            else (),
         },
+        status=400 if errors else 200,
     )
+
+
+def _plain(message: str) -> str:
+    """A refusal in the customer's words: a sentence, no rule id (customers never see them)."""
+    message = message.replace("cancel_on", "the last day of cover")
+    return message[:1].upper() + message[1:] + ("" if message.endswith(".") else ".")
 
 
 @login_required
@@ -366,7 +414,14 @@ def bo_policy(request: HttpRequest, policy_id: int) -> HttpResponse:
                         idempotency_key=p.get("idempotency_key") or uuid.uuid4().hex,
                     ),
                 )
-                messages.success(request, "Vehicle changed; the 14-day Smartbox clock restarted.")
+                task = sel.open_task(policy)
+                messages.success(
+                    request,
+                    "Vehicle changed; the Smartbox must be fitted and its photo approved by "
+                    f"{long_date(task.deadline)} (YD-BOX-INSTALL)."
+                    if task
+                    else "Vehicle changed.",
+                )
             elif action == "cancel":
                 svc.yd_policy_cancel(
                     actor=user,
@@ -408,16 +463,37 @@ def bo_policy(request: HttpRequest, policy_id: int) -> HttpResponse:
             else:
                 raise DomainError("invalid", "unknown action", None, "action")
         except DomainError as exc:
+            if action == "cancel" and exc.field == "cancel_on":
+                # YD-CANCEL-1: the refusal sits next to the date, with what was typed kept.
+                errors = {"cancel_on": f"{exc.message} ({exc.rule})"}
+                return _bo_policy_page(request, user, policy, errors=errors, status=400)
             _error(request, exc)
         return redirect("yd-bo-policy", policy_id=policy.pk)
+    return _bo_policy_page(request, user, policy)
+
+
+def _bo_policy_page(
+    request: HttpRequest,
+    user: User,
+    policy: Any,
+    *,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> HttpResponse:
     ctx = _policy_context(policy)
-    ctx.update(is_staff=user.is_intermediary_staff, key=uuid.uuid4().hex, today=date.today())
+    ctx.update(
+        is_staff=user.is_intermediary_staff,
+        key=uuid.uuid4().hex,
+        today=date.today(),
+        errors=errors or {},
+        v=request.POST if errors else {},
+    )
     if user.is_intermediary_staff:  # ledger postings: read-only, staff only
         ctx["ledger"] = [
             (t, sorted(t.entries.all(), key=lambda e: (-e.debit, e.account_id)))
             for t in transactions_for(policy.number)
         ]
-    return render(request, "young_driver/bo_policy.html", ctx)
+    return render(request, "young_driver/bo_policy.html", ctx, status=status)
 
 
 @login_required

@@ -13,6 +13,7 @@ from django.db.models import Sum
 from covernote.accounts.models import User
 from covernote.accounts.permissions import Action, require
 from covernote.audit.services import audit_record
+from covernote.domain.calendar import long_date
 from covernote.domain.decisions import Decision
 from covernote.domain.errors import DomainError, ErrorCode
 from covernote.domain.money import ZERO
@@ -27,12 +28,15 @@ from covernote.young_driver.models import (
     Fee,
     InstallTaskStatus,
     InstalmentStatus,
+    Payment,
     PaymentKind,
     PaymentMethod,
+    PaymentStatus,
     PolicyStatus,
     YDCancellation,
     YDPolicy,
 )
+from covernote.young_driver.selectors import PremiumPosition, premium_position
 from covernote.young_driver.services._common import (
     _check_live,
     _device_move,
@@ -47,6 +51,7 @@ from covernote.young_driver.services._common import (
 from covernote.young_driver.services.payments import (
     _collect_or_refund,
     _raise_on_ledger,
+    settle_due_for,
 )
 
 FEE_FIELD = {
@@ -76,6 +81,43 @@ def fees_paid(policy: YDPolicy) -> canx.FeesPaid:
     return canx.FeesPaid(**{field: totals.get(rule, ZERO) for rule, field in FEE_FIELD.items()})
 
 
+def check_cancel_on(
+    policy: YDPolicy, *, cancel_on: date, notice: date, void_for_fraud: bool = False
+) -> None:
+    """YD-CANCEL-1: cover cannot be ended in the past — the last day of cover is on or after
+    the day notice is given (and the start, and no later than the end). Only a void for
+    fraud (YD-VOID-1) goes back in time."""
+    if void_for_fraud:
+        return
+    earliest = max(notice, policy.start)
+    if cancel_on < earliest:
+        raise DomainError(
+            ErrorCode.INVALID,
+            f"the last day of cover cannot be in the past: the earliest is {long_date(earliest)}",
+            "YD-CANCEL-1",
+            "cancel_on",
+        )
+    if cancel_on > policy.end:
+        raise DomainError(
+            ErrorCode.INVALID,
+            f"the last day of cover cannot be after the policy ends on {long_date(policy.end)}",
+            "YD-CANCEL-1",
+            "cancel_on",
+        )
+
+
+def _outstanding(position: PremiumPosition) -> tuple[canx.Outstanding, ...]:
+    return tuple(
+        canx.Outstanding(
+            amount=p.amount,
+            premium_part=p.premium_part,
+            collect_on=p.collect_on,
+            label=p.get_kind_display(),
+        )
+        for p in position.outstanding
+    )
+
+
 def yd_cancellation_preview(
     *,
     policy: YDPolicy,
@@ -83,14 +125,24 @@ def yd_cancellation_preview(
     by: str = "customer",
     void_for_fraud: bool = False,
     notice_date: date | None = None,
+    today: date | None = None,
 ) -> canx.CancellationQuote:
-    """The refund a cancellation would give now (no write) — the customer sees it first."""
+    """The refund a cancellation would give now (no write) — the customer sees it first.
+
+    YD-PAY-2: "paid" is what was collected; payments notified but not yet made (after
+    ``today``) are netted against the refund, as :func:`yd_policy_cancel` does."""
+    if notice_date is not None and by == "customer":
+        check_cancel_on(
+            policy, cancel_on=cancel_on, notice=notice_date, void_for_fraud=void_for_fraud
+        )
     params = params_of(policy.config)
+    position = premium_position(policy, due_by=_today(today))
     request = canx.CancellationRequest(
         start=policy.start,
         end=policy.end,
         cancel_on=cancel_on,
-        premium_paid=policy.premium_paid,
+        premium_paid=position.collected,
+        outstanding=() if void_for_fraud else _outstanding(position),
         segments=premium_segments(policy),
         fees_paid=fees_paid(policy),
         documents_received=policy.documents_received_on,
@@ -101,16 +153,20 @@ def yd_cancellation_preview(
     return canx.cancellation_refund(request, params)
 
 
-def finance_settlement(policy: YDPolicy, *, refund: Decimal) -> Decision:
+def finance_settlement(
+    policy: YDPolicy, *, refund: Decimal, not_yet_spread: Decimal = ZERO
+) -> Decision:
     """YD-PAY-1 on cancellation: what the customer still owes the finance provider
     (amount financed + adjustments re-spread over the instalments − instalments collected,
     not below £0) and the refund set against it first; the rest of the refund goes to the
     customer, any shortfall stays owed to the provider. Read before instalments are cancelled.
     Interest not yet collected is not added (early settlement; the provider's own settlement
-    figure governs any difference — product decision)."""
+    figure governs any difference — product decision). ``not_yet_spread``: adjustments
+    re-spread whose notice had not run (YD-PAY-2); they are cancelled with the policy and
+    set against the refund instead, so they are not owed to the provider."""
     plan = policy.plan
     rows = list(plan.instalments.all())
-    respread = sum((i.amount for i in rows), ZERO) - plan.total_payable
+    respread = sum((i.amount for i in rows), ZERO) - plan.total_payable - not_yet_spread
     collected_rows = [i for i in rows if i.status == InstalmentStatus.COLLECTED]
     collected = sum((i.amount for i in collected_rows), ZERO)
     d = Decision(outcome="settled")
@@ -121,6 +177,13 @@ def finance_settlement(policy: YDPolicy, *, refund: Decimal) -> Decision:
     )
     if respread:
         d.step("YD-PAY-3", "Adjustments spread over the instalments", respread)
+    if not_yet_spread:
+        d.step(
+            "YD-PAY-2",
+            "Adjustments notified but not yet due are not owed to the provider (set against "
+            "the refund instead)",
+            ZERO - not_yet_spread,
+        )
     d.step(
         "YD-PAY-1",
         f"Less instalments collected ({len(collected_rows)} of {len(rows)})",
@@ -176,19 +239,17 @@ def yd_policy_cancel(
             require(actor, Action.YD_CANCELLATION_NOTICE)
     _check_live(p, "YD-CANCEL-1")
     notice = data.notice_date or now
-    if not void_for_fraud and cancel_on < notice and cancel_on >= p.start:
-        raise DomainError(
-            ErrorCode.INVALID,
-            "the last day of cover cannot be before the day notice is given",
-            "YD-CANCEL-1",
-            "cancel_on",
-        )
+    check_cancel_on(p, cancel_on=cancel_on, notice=notice, void_for_fraud=void_for_fraud)
+    # YD-PAY-2: what is due by today is collected first; what is only notified is netted.
+    settle_due_for(p, as_of=now)
+    position = premium_position(p, due_by=now)
     result = yd_cancellation_preview(
         policy=p,
         cancel_on=cancel_on,
         by=by,
         void_for_fraud=void_for_fraud,
         notice_date=notice,
+        today=now,
     )
     c = YDCancellation.objects.create(
         policy=p,
@@ -197,7 +258,7 @@ def yd_policy_cancel(
         reason=data.reason[:200],
         notice_date=notice,
         cancel_on=cancel_on,
-        premium_paid=p.premium_paid,
+        premium_paid=position.collected,
         refund=result.refund,
         premium_refund=result.premium_refund,
         cancellation_fee=result.cancellation_fee,
@@ -206,9 +267,12 @@ def yd_policy_cancel(
         box_return_deadline=result.box_return_deadline,
         refund_due_by=result.refund_due_by,
         decision=result.decision.as_dict(),
+        outstanding_netted=result.outstanding_netted,
+        balance_to_collect=result.balance_to_collect,
         created_by=_user(actor),
     )
-    deducted = result.premium_refund - result.refund
+    on_account = result.refund_on_premium
+    deducted = result.premium_refund - on_account
     if deducted > 0:
         Fee.objects.create(
             policy=p,
@@ -218,10 +282,13 @@ def yd_policy_cancel(
             reason="Cancellation fee (after the cooling off), deducted from the refund",
         )
     params = params_of(p.config)
+    netted = [] if result.void else list(position.outstanding)
+    not_yet_spread = sum((x.amount for x in netted if x.status == PaymentStatus.RESPREAD), ZERO)
+    Payment.objects.filter(pk__in=[x.pk for x in netted]).update(status=PaymentStatus.CANCELLED)
     settlement: Decision | None = None
     set_off = ZERO
     if p.payment_method == PaymentMethod.DIRECT_DEBIT:
-        settlement = finance_settlement(p, refund=result.refund)
+        settlement = finance_settlement(p, refund=result.refund, not_yet_spread=not_yet_spread)
         set_off = settlement.amounts["set_off"]
         c.finance_owed = settlement.amounts["owed"]
         c.finance_set_off = set_off
@@ -233,20 +300,23 @@ def yd_policy_cancel(
         p.plan.instalments.filter(status=InstalmentStatus.SCHEDULED).update(
             status=InstalmentStatus.CANCELLED
         )
+    provider = p.plan.provider if settlement is not None else None
     if result.premium_refund > 0:
-        provider = p.plan.provider if settlement is not None else None
-        if settlement is not None:
-            _raise_on_ledger(
-                p,
-                actor=actor,
-                amount=-result.refund,
-                premium_part=-result.premium_refund,
-                kind=PaymentKind.REFUND,
-                reason=letters.cancellation_refund_reason(set_off=ZERO, provider=None),
-                key=f"yd-refund-{p.number}",
-                params=params,
-            )
-            yd_ledger.post_finance_settlement(actor=actor, policy=p, amount=set_off, key=p.number)
+        # The refund on the premium account is raised on the ledger in full; the notified
+        # collections set against it were raised when notified, so the cash nets (YD-PAY-2).
+        _raise_on_ledger(
+            p,
+            actor=actor,
+            amount=-on_account,
+            premium_part=-result.premium_refund,
+            kind=PaymentKind.REFUND,
+            reason=letters.cancellation_refund_reason(set_off=ZERO, provider=None),
+            key=f"yd-refund-{p.number}",
+            params=params,
+        )
+    if settlement is not None:
+        yd_ledger.post_finance_settlement(actor=actor, policy=p, amount=set_off, key=p.number)
+    if result.refund - set_off > 0:
         _collect_or_refund(
             p,
             actor=actor,
@@ -257,7 +327,20 @@ def yd_policy_cancel(
             key=f"yd-refund-{p.number}",
             today=now,
             params=params,
-            post_ledger=settlement is None,
+            post_ledger=False,
+        )
+    if result.balance_to_collect > 0:
+        _collect_or_refund(
+            p,
+            actor=actor,
+            amount=result.balance_to_collect,
+            premium_part=ZERO,
+            kind=PaymentKind.BALANCE,
+            reason=letters.cancellation_balance_reason(),
+            key=f"yd-balance-{p.number}",
+            today=now,
+            params=params,
+            post_ledger=False,
         )
     p.install_tasks.filter(
         status__in=[InstallTaskStatus.OPEN, InstallTaskStatus.AWAITING_APPROVAL]
@@ -303,6 +386,8 @@ def yd_policy_cancel(
             box_return_deadline=result.box_return_deadline,
             box_credit=result.box_credit,
             finance=finance,
+            netted=result.outstanding_netted,
+            balance=result.balance_to_collect,
         ),
         steps=steps,
         key=f"yd-cancel-{p.number}",
@@ -353,6 +438,9 @@ def yd_smartbox_return_record(
         refund_due_by=c.refund_due_by,
         in_cooling_off=c.in_cooling_off,
         void=c.void,
+        premium_collected=c.premium_paid,
+        outstanding_netted=c.outstanding_netted,
+        balance_to_collect=c.balance_to_collect,
     )
     d = canx.smartbox_return_refund(first, returned_on)
     c.box_returned_on, c.box_refund, c.box_decision = returned_on, d.amounts["refund"], d.as_dict()

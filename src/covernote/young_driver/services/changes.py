@@ -187,7 +187,11 @@ def yd_policy_vehicle_change(
         raise DomainError(ErrorCode.CONFLICT, "no Smartbox on the policy", "YD-BOX-VEHICLE")
     device = Device.objects.select_for_update(of=("self",)).get(pk=device.pk)
     box_d = box.vehicle_change(
-        recorded_on=now, new_box=new_box, state=box.DeviceState(device.state), params=params
+        recorded_on=now,
+        effective=data.effective,
+        new_box=new_box,
+        state=box.DeviceState(device.state),
+        params=params,
     )
     old_reg = p.vehicle_reg
     if new_box:
@@ -219,7 +223,10 @@ def yd_policy_vehicle_change(
         extra_decision={"smartbox": box_d.as_dict()},
         key=idempotency_key,
     )
-    task = _install_task(p, device, anchor=now, reason="vehicle_change", params=params)
+    # YD-BOX-INSTALL: 14 days from the new vehicle's effective date (never before recorded).
+    task = _install_task(
+        p, device, anchor=box_d.data["install_anchor"], reason="vehicle_change", params=params
+    )
     audit_record(
         actor=actor,
         action="young_driver.policy.vehicle_change",

@@ -19,6 +19,7 @@ from covernote.products.selectors import params_of
 from covernote.young_driver import adapters
 from covernote.young_driver import ledger as yd_ledger
 from covernote.young_driver.models import (
+    OUTSTANDING,
     CardOnFile,
     CPANotice,
     Instalment,
@@ -199,48 +200,60 @@ def yd_additional_premium(
     )
 
 
+def _settle(pk: int, *, as_of: date) -> bool:
+    """Collect or refund one scheduled payment whose notice has run; False if already done
+    (or no longer outstanding, e.g. set against a cancellation refund)."""
+    with transaction.atomic():
+        payment = (
+            Payment.objects.select_for_update(of=("self",)).select_related("policy").get(pk=pk)
+        )
+        if payment.status not in OUTSTANDING:
+            return False
+        policy = payment.policy
+        if payment.method == PaymentMethod.CARD:
+            card = CardOnFile.objects.filter(customer=policy.customer).order_by("-id").first()
+            if card is not None:
+                call = (
+                    adapters.payment_provider.charge
+                    if payment.amount > 0
+                    else adapters.payment_provider.refund
+                )
+                payment.provider_reference = call(
+                    token=card.token,
+                    amount=abs(payment.amount),
+                    idempotency_key=f"settle-{payment.idempotency_key}",
+                )
+        payment.status = PaymentStatus.SETTLED
+        payment.save(update_fields=["status", "provider_reference"])
+        yd_ledger.post_settlement(
+            actor=None, policy=policy, amount=payment.amount, key=payment.idempotency_key
+        )
+        audit_record(
+            actor=None,
+            action="young_driver.payment.settle",
+            obj=payment,
+            firm_id=policy.firm_id,
+            after={"amount": payment.amount, "kind": payment.kind, "as_of": as_of},
+        )
+        return True
+
+
+def settle_due_for(policy: YDPolicy, *, as_of: date) -> int:
+    """YD-PAY-2: settle this policy's payments whose notice has run by ``as_of`` (before a
+    cancellation works out what was collected)."""
+    due = policy.payments.filter(status__in=OUTSTANDING, collect_on__lte=as_of)
+    return sum(_settle(pk, as_of=as_of) for pk in list(due.values_list("pk", flat=True)))
+
+
 def yd_payments_settle(*, as_of: date) -> str:
     """YD-PAY-2: once the 14-day CPA notice has run, collect or refund scheduled payments
     (card: through the provider token; DD: settled with the finance provider) and move the
-    cash on the ledger. Idempotent: a settled payment is never picked again."""
-    settled = 0
-    due = Payment.objects.filter(
-        status__in=[PaymentStatus.SCHEDULED, PaymentStatus.RESPREAD], collect_on__lte=as_of
-    ).values_list("pk", flat=True)
-    for pk in list(due):
-        with transaction.atomic():
-            payment = (
-                Payment.objects.select_for_update(of=("self",)).select_related("policy").get(pk=pk)
-            )
-            if payment.status == PaymentStatus.SETTLED:
-                continue
-            policy = payment.policy
-            if payment.method == PaymentMethod.CARD:
-                card = CardOnFile.objects.filter(customer=policy.customer).order_by("-id").first()
-                if card is not None:
-                    call = (
-                        adapters.payment_provider.charge
-                        if payment.amount > 0
-                        else adapters.payment_provider.refund
-                    )
-                    payment.provider_reference = call(
-                        token=card.token,
-                        amount=abs(payment.amount),
-                        idempotency_key=f"settle-{payment.idempotency_key}",
-                    )
-            payment.status = PaymentStatus.SETTLED
-            payment.save(update_fields=["status", "provider_reference"])
-            yd_ledger.post_settlement(
-                actor=None, policy=policy, amount=payment.amount, key=payment.idempotency_key
-            )
-            audit_record(
-                actor=None,
-                action="young_driver.payment.settle",
-                obj=payment,
-                firm_id=policy.firm_id,
-                after={"amount": payment.amount, "kind": payment.kind, "as_of": as_of},
-            )
-            settled += 1
+    cash on the ledger. Idempotent: a settled payment is never picked again, and a payment
+    set against a cancellation refund (status cancelled) is never taken."""
+    due = Payment.objects.filter(status__in=OUTSTANDING, collect_on__lte=as_of).values_list(
+        "pk", flat=True
+    )
+    settled = sum(_settle(pk, as_of=as_of) for pk in list(due))
     return f"{settled} payments settled after their 14-day notice"
 
 

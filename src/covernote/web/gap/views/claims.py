@@ -220,6 +220,7 @@ def claim_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
         except DomainError as exc:
             _error(request, exc)
         return redirect("gap-claim", claim_id=claim.pk)
+    entered = {line.kind: str(line.amount) for line in claim.finance_lines.all()}
     return render(
         request,
         "gap/claim_detail.html",
@@ -228,9 +229,14 @@ def claim_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
             "policy": claim.policy,
             "customer": claim.customer,
             "adjustments": _adjustments(claim.customer),
-            "fact_flags": [(k, _label(k), FACT_DEFAULTS.get(k, False)) for k in FACT_FLAGS],
+            # The handler's last choices stay ticked across a recalculation (GAP-BEST-1 waiver,
+            # GAP-EXCL-14 VAT, the GAP-CLAIM-3 facts, the lender's lines).
+            "fact_flags": [
+                (k, _label(k), bool((claim.facts or {}).get(k, FACT_DEFAULTS.get(k, False))))
+                for k in FACT_FLAGS
+            ],
             "figures": claim.figures_record,
-            "finance_kinds": list(FINANCE_KINDS.items()),
+            "finance_kinds": [(k, label, entered.get(k, "")) for k, label in FINANCE_KINDS.items()],
             "has_finance": hasattr(claim.policy.quote, "finance"),
             "idempotency_key": uuid.uuid4().hex,
             "finance_lines": claim.finance_lines.all(),

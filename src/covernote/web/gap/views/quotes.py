@@ -160,7 +160,8 @@ def quote_new(request: HttpRequest) -> HttpResponse:
             errors = _form_error(request, exc, _quote_fields(request.POST))
         else:
             return redirect(reverse(f"gap-{_area(user)}-quote", args=[quote.pk]))
-    rates = params_in_force("gap", timezone.localdate()).rates
+    params = params_in_force("gap", timezone.localdate())
+    rates = params.rates
     return render(
         request,
         "gap/quote_form.html",
@@ -184,6 +185,7 @@ def quote_new(request: HttpRequest) -> HttpResponse:
             "limits": [str(limit) for limit in rates.limits],
             "codes": sel.valuation_codes(),
             "today": timezone.localdate(),
+            "deferral_clear_days": params.sale.deferral_clear_days,
             "area": _area(user),
         },
     )
@@ -206,11 +208,18 @@ def quote_detail(request: HttpRequest, quote_id: int) -> HttpResponse:
             return redirect(request.path)
         messages.success(request, f"Policy {policy.number} sold. The schedule has been issued.")
         return redirect(reverse(f"gap-{_area(user)}-policy", args=[policy.pk]))
+    timing = svc.quote_sale_timing(quote)
+    earliest = timing.data.get("earliest_start")
+    today = timezone.localdate()
     return render(
         request,
         "gap/quote_detail.html",
         {
             "quote": quote,
+            # GAP-SALE-1: the earliest start and why, on the quote, not discovered on "Sell".
+            "timing": timing,
+            "earliest_start": earliest,
+            "can_sell_today": earliest is not None and earliest <= today,
             "customer": quote.customer,
             "adjustments": _adjustments(quote.customer),
             "lines": quote.purchase_lines.all(),
