@@ -26,6 +26,7 @@ from covernote.complaints.inputs import (
     ProcedureCode,
     ProductCode,
     Reclassification,
+    RelationshipCode,
     SubjectCode,
     SummaryResolution,
 )
@@ -207,6 +208,7 @@ def test_comp_1_input_choices_match_the_model_choices():
         (MainCauseCode, models.MainCause),
         (ActivityCode, models.RegulatedActivity),
         (SubjectCode, models.Subject),
+        (RelationshipCode, models.Relationship),
     ]
     for literal, choices in pairs:
         assert list(get_args(literal)) == list(choices.values)
