@@ -124,9 +124,9 @@ def test_yd_complaint_logged_from_customer_page_holding_response_fos_referral_an
     page, users, customers
 ):
     """YD-COMPLAINT, COMP-6, COMP-4: from the customer page an agent logs a Young Driver
-    claims complaint received 54 days ago, sends the holding response (the 8-week clock
-    is met), corrects the cause, records the FOS referral (flagged: before the window)
-    and closes it on the FOS outcome."""
+    claims complaint received 54 days ago; the manager sends the holding response (the
+    8-week clock is met), corrects the cause, records the FOS referral (flagged: before
+    the window) and closes it on the FOS outcome."""
     harbour = customers["harbour"]
     received = timezone.localtime() - timedelta(days=54)
     sign_in(page, "agent@coplus.example")
@@ -148,6 +148,12 @@ def test_yd_complaint_logged_from_customer_page_holding_response_fos_referral_an
     assert "Customer Relations (claims complaints)" in page.get_by_test_id("owner").inner_text()
     ack_row = page.get_by_test_id("clocks").locator("tr[data-clock=acknowledgement]")
     assert "5 working days" in ack_row.inner_text() and "YD-COMPLAINT" in ack_row.inner_text()
+    # The 8-week letter is the stage owner's (manager or QA, docs/permissions.md), not the agent's.
+    expect(page.get_by_text("Holding response (8 weeks, DISP 1.6.2R)")).to_have_count(0)
+    page.get_by_role("button", name="Sign out").click()
+    sign_in(page, "manager@coplus.example")
+    page.wait_for_url(re.compile(r"/backoffice/$"))
+    page.goto(f"/backoffice/complaints/{complaint.pk}/")
 
     page.get_by_text("Holding response (8 weeks, DISP 1.6.2R)").click()
     page.get_by_label("Why a final response cannot be given yet").fill(
