@@ -27,6 +27,8 @@ from covernote.gap.inputs import (
     DecideInput,
     DocumentsRequest,
     PayInput,
+    PaymentRefusalInput,
+    PaymentRequestInput,
     QuoteInput,
     TransferInput,
 )
@@ -167,6 +169,14 @@ class DecideIn(Strict):
 class PayIn(Strict):
     idempotency_key: str = Field(min_length=8, max_length=200)
     paid_on: date | None = None
+
+
+class PaymentRequestIn(Strict):
+    note: str = Field(default="", max_length=2000)
+
+
+class PaymentRefusalIn(Strict):
+    reason: str = Field(min_length=1, max_length=2000)
 
 
 def _m(v: Any) -> str | None:
@@ -388,6 +398,37 @@ def pay_claim(request: HttpRequest, claim_id: int, payload: PayIn) -> dict[str, 
     claim = sel.claim_get_for(actor, claim_id)
     data = PayInput(payload.idempotency_key, payload.paid_on)
     return claim_out(svc.gap_claim_pay(actor=actor, claim=claim, data=data))
+
+
+@router.post("/claims/{claim_id}/payment-request", response=dict[str, Any])
+def request_claim_payment(
+    request: HttpRequest, claim_id: int, payload: PaymentRequestIn
+) -> dict[str, Any]:
+    """Above the payer's authority: the payment waits for a second approver (ADR 0026)."""
+    actor = request_user(request)
+    claim = sel.claim_get_for(actor, claim_id)
+    data = PaymentRequestInput(note=payload.note)
+    return claim_out(svc.gap_claim_payment_request(actor=actor, claim=claim, data=data))
+
+
+@router.post("/claims/{claim_id}/payment-approve", response=dict[str, Any])
+def approve_claim_payment(request: HttpRequest, claim_id: int, payload: PayIn) -> dict[str, Any]:
+    """The second approver (not the requester) approves and the claim is paid (ADR 0026)."""
+    actor = request_user(request)
+    claim = sel.claim_get_for(actor, claim_id)
+    data = PayInput(payload.idempotency_key, payload.paid_on)
+    return claim_out(svc.gap_claim_payment_approve(actor=actor, claim=claim, data=data))
+
+
+@router.post("/claims/{claim_id}/payment-refuse", response=dict[str, Any])
+def refuse_claim_payment(
+    request: HttpRequest, claim_id: int, payload: PaymentRefusalIn
+) -> dict[str, Any]:
+    """The second approver sends the payment back with a reason (ADR 0026)."""
+    actor = request_user(request)
+    claim = sel.claim_get_for(actor, claim_id)
+    data = PaymentRefusalInput(reason=payload.reason)
+    return claim_out(svc.gap_claim_payment_refuse(actor=actor, claim=claim, data=data))
 
 
 def value_report_out(report: sel.FairValueReport) -> dict[str, Any]:
