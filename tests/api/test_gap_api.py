@@ -259,3 +259,31 @@ def test_plt4_second_firm_gets_404_on_transfer_vehicle(api, loaded):
     )
     assert r.status_code == 404
     assert GapPolicy.objects.get().version == 1
+
+
+def test_gap_claim_4_above_authority_over_the_api_needs_a_second_approver(api, loaded, settings):
+    """ADR 0026: 403 above the payer's authority; request; the requester cannot approve;
+    a manager approves and the claim is paid once."""
+    settings.COVERNOTE_CLAIM_PAYMENT_AUTHORITY = {"claims_handler": "5000", "manager": "25000"}
+    _, bind = quote_and_bind(
+        api("broker_north"),
+        loaded["north"],
+        purchase_lines=[{"kind": "vehicle", "amount": "20000"}],
+        finance=None,
+    )
+    claims, manager = api("claims"), api("manager")
+    url = f"/api/v1/gap/policies/{bind.json()['id']}/claims"
+    claim = post(claims, url, {"event_at": timezone.now().isoformat()}).json()
+    base = f"/api/v1/gap/claims/{claim['id']}"
+    figures = {"settlement": "12500", "motor_excess": "350", "market_value": "12500"}
+    post(claims, f"{base}/assess", {"figures": figures})
+    post(claims, f"{base}/decide", {"approve": True})
+    refused = post(claims, f"{base}/pay", {"idempotency_key": "pay-000002"})
+    assert refused.status_code == 403 and "GAP-CLAIM-4" in refused.content.decode()
+    pending = post(claims, f"{base}/payment-request", {"note": "over my limit"})
+    assert pending.status_code == 200 and pending.json()["status"] == "payment_pending"
+    own = post(claims, f"{base}/payment-approve", {"idempotency_key": "pay-000003"})
+    assert own.status_code == 403
+    paid = post(manager, f"{base}/payment-approve", {"idempotency_key": "pay-000004"})
+    assert paid.status_code == 200 and paid.json()["status"] == "paid"
+    assert paid.json()["paid_amount"] == "7850.00"

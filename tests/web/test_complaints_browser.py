@@ -2,8 +2,8 @@
 
 An agent logs a phone complaint about a GAP claim for the large-print,
 letter-only customer, escalates it to the insurer after the 3rd working day
-(GAP-COMPLAINT, DISP 1.7), issues the final response with redress, and
-downloads the complaints return.
+(GAP-COMPLAINT, DISP 1.7); the contact-centre manager issues the final response
+with redress after a confirm step (COMP-3, ADR 0026), and downloads the complaints return.
 """
 
 from __future__ import annotations
@@ -70,6 +70,12 @@ def test_comp_agent_logs_gap_claim_complaint_escalates_responds_and_downloads_re
     assert page.get_by_role("status").get_by_text("Passed to the insurer").is_visible()
     assert "Your complaint has been passed on" in page.get_by_test_id("letters").inner_text()
 
+    # COMP-3: the agent cannot send the final response; the contact-centre manager does.
+    expect(page.get_by_role("button", name="Issue the final response")).to_have_count(0)
+    page.get_by_role("button", name="Sign out").click()
+    sign_in(page, "manager@coplus.example")
+    page.wait_for_url(re.compile(r"/backoffice/$"))
+    page.goto(f"/backoffice/complaints/{complaint.pk}/")
     page.get_by_label("Outcome").select_option("partly_upheld")
     page.get_by_label("Reasons (blank line between paragraphs)").fill(
         "The early-settlement fee should have been included."
@@ -77,6 +83,9 @@ def test_comp_agent_logs_gap_claim_complaint_escalates_responds_and_downloads_re
     page.get_by_label("Redress (£)").fill("120.50")
     page.get_by_label("Redress type").select_option("financial_loss")
     page.get_by_role("button", name="Issue the final response").click()
+    check = page.get_by_test_id("confirm-step")  # ADR 0026: the figures, before it is sent
+    assert "£120.50" in check.inner_text() and "Partly upheld" in check.inner_text()
+    page.get_by_role("button", name="Send the final response").click()
     assert page.get_by_role("status").get_by_text("Final response sent").is_visible()
     letters = page.get_by_test_id("letters").inner_text()
     assert "Our final response to your complaint" in letters and "Large print" in letters
@@ -115,9 +124,9 @@ def test_yd_complaint_logged_from_customer_page_holding_response_fos_referral_an
     page, users, customers
 ):
     """YD-COMPLAINT, COMP-6, COMP-4: from the customer page an agent logs a Young Driver
-    claims complaint received 54 days ago, sends the holding response (the 8-week clock
-    is met), corrects the cause, records the FOS referral (flagged: before the window)
-    and closes it on the FOS outcome."""
+    claims complaint received 54 days ago; the manager sends the holding response (the
+    8-week clock is met), corrects the cause, records the FOS referral (flagged: before
+    the window) and closes it on the FOS outcome."""
     harbour = customers["harbour"]
     received = timezone.localtime() - timedelta(days=54)
     sign_in(page, "agent@coplus.example")
@@ -139,6 +148,12 @@ def test_yd_complaint_logged_from_customer_page_holding_response_fos_referral_an
     assert "Customer Relations (claims complaints)" in page.get_by_test_id("owner").inner_text()
     ack_row = page.get_by_test_id("clocks").locator("tr[data-clock=acknowledgement]")
     assert "5 working days" in ack_row.inner_text() and "YD-COMPLAINT" in ack_row.inner_text()
+    # The 8-week letter is the stage owner's (manager or QA, docs/permissions.md), not the agent's.
+    expect(page.get_by_text("Holding response (8 weeks, DISP 1.6.2R)")).to_have_count(0)
+    page.get_by_role("button", name="Sign out").click()
+    sign_in(page, "manager@coplus.example")
+    page.wait_for_url(re.compile(r"/backoffice/$"))
+    page.goto(f"/backoffice/complaints/{complaint.pk}/")
 
     page.get_by_text("Holding response (8 weeks, DISP 1.6.2R)").click()
     page.get_by_label("Why a final response cannot be given yet").fill(
@@ -230,11 +245,12 @@ def test_comp6_final_response_after_early_fos_referral_then_fos_outcome_and_retu
     page.goto(f"/backoffice/complaints/{complaint.pk}/")
     page.get_by_label("Outcome", exact=True).select_option("partly_upheld")
     page.get_by_label("Reasons (blank line between paragraphs)").fill(
-        "The discount was applied late."
+        "The discount was applied late at renewal."
     )
     page.get_by_label("Redress (£)").fill("60")
     page.get_by_label("Redress type", exact=True).select_option("distress_inconvenience")
     page.get_by_role("button", name="Issue the final response").click()
+    page.get_by_role("button", name="Send the final response").click()
     expect(page.get_by_role("status").get_by_text("Final response sent")).to_be_visible()
     assert "Our final response to your complaint" in page.get_by_test_id("letters").inner_text()
     final = Document.objects.get(kind="complaint_final_response")

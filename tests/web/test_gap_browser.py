@@ -65,6 +65,9 @@ def sell_policy(page, customers):
     page.wait_for_url(re.compile(r"/broker/gap/quotes/\d+/$"))
     assert "£20000.00" in page.content()  # warranty left out of the purchase price
     page.get_by_role("button", name="Sell this policy").click()
+    # ADR 0026: the sale is confirmed on a page that shows the premium first
+    assert page.get_by_test_id("confirm-step").is_visible()
+    page.get_by_role("button", name=re.compile("Sell the policy for £")).click()
     page.wait_for_url(re.compile(r"/broker/gap/policies/\d+/$"))
 
 
@@ -138,6 +141,7 @@ def test_gap_claims_handler_settles_a_total_loss(page, gap_loaded, users):
     assert "GAP-COVER-1" in steps and "GAP-LIMIT" in steps
     page.get_by_role("button", name="Approve claim").click()
     page.get_by_role("button", name=re.compile("Record payment")).click()
+    page.get_by_role("button", name=re.compile(r"^Pay £")).click()  # the confirm step
     assert page.get_by_test_id("claim-status").inner_text() == "Paid"
     claim = GapClaim.objects.get()
     claim.policy.refresh_from_db()

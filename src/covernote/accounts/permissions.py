@@ -105,9 +105,10 @@ PERMISSIONS: dict[Action, Permission] = {
         ),
         _p(
             Action.COMPLAINT_FORWARD,
-            {_M, Role.CLAIMS_HANDLER, _QA},
+            STAFF,
             "COMP-5",
             "forward a complaint to another firm",
+            "A routing step the procedure requires (the complainant is told); any staff role.",
         ),
         _p(
             Action.COMPLAINT_SUMMARY_RESOLUTION,

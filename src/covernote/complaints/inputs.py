@@ -63,6 +63,7 @@ ProductCode = Literal[
 ]
 MainCauseCode = Literal["advising_selling", "terms_disputes", "general_admin", "arrears", "other"]
 ActivityCode = Literal["insurance_distribution", "claims_handling", "claims_management"]
+RelationshipCode = Literal["customer", "representative", "cmc", "other"]
 SubjectCode = Literal["firm_service", "claims_management", "panel_solicitor_conduct"]
 EscalationReason = Literal["not_resolved", "rejected_resolution"]
 FosOutcomeCode = Literal["upheld", "not_upheld"]
@@ -221,6 +222,9 @@ class ComplaintRegistration(ComplaintInput):
     claim_reference: str = ""
     vulnerability_identified: bool = False
     vulnerability_related_cause: bool = False
+    complainant_relationship: RelationshipCode = "customer"
+    representative_name: str = ""
+    representative_contact: str = ""
 
     @model_validator(mode="before")
     @classmethod
@@ -228,6 +232,23 @@ class ComplaintRegistration(ComplaintInput):
         data = raw_dict(raw)
         if not isinstance(data, dict):
             return data
+        one_of(data, "complainant_relationship", RelationshipCode, "customer")
+        for name in ("representative_name", "representative_contact"):
+            data[name] = str(data.get(name) or "").strip()
+        if data["complainant_relationship"] in ("representative", "cmc") and not (
+            data["representative_name"] and data["representative_contact"]
+        ):
+            field = (
+                "representative_name"
+                if not data["representative_name"]
+                else ("representative_contact")
+            )
+            raise DomainError(
+                ErrorCode.REQUIRED,
+                "record who represents the complainant and how to reach them",
+                "COMP-1",
+                field,
+            )
         received_at = data.get("received_at")
         if received_at is None:
             raise DomainError(

@@ -48,6 +48,16 @@ class ComplainantKind(models.TextChoices):
     GUARANTOR = "guarantor", "Personal guarantor"
 
 
+class Relationship(models.TextChoices):
+    """Who complains (COMP-1, ADR 0026): the customer, or someone else, who may not be a
+    customer at all. COMP rules apply the same way."""
+
+    CUSTOMER = "customer", "The customer"
+    REPRESENTATIVE = "representative", "A representative (family, solicitor, adviser)"
+    CMC = "cmc", "A claims management company"
+    OTHER = "other", "Someone who is not a customer"
+
+
 class Product(models.TextChoices):
     YOUNG_DRIVER_MOTOR = "young_driver_motor", "Co-op Young Driver motor (telematics)"
     GAP = "gap", "Combined GAP"
@@ -159,6 +169,15 @@ class Complaint(models.Model):
     # Complainant and FOS eligibility evidence (COMP-FOS-ELIG)
     complainant_type = models.CharField(
         max_length=20, choices=ComplainantKind.choices, default=ComplainantKind.CONSUMER
+    )
+    complainant_relationship = models.CharField(
+        max_length=20, choices=Relationship.choices, default=Relationship.CUSTOMER
+    )
+    representative_name = models.CharField(
+        max_length=200, blank=True, help_text="Who acts for the complainant, if anyone."
+    )
+    representative_contact = models.TextField(
+        blank=True, help_text="The representative's email, phone or address."
     )
     employees = models.PositiveIntegerField(null=True, blank=True)
     annual_turnover_gbp = models.DecimalField(

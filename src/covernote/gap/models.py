@@ -15,7 +15,12 @@ from django.utils import timezone
 
 from covernote.accounts.models import Firm
 from covernote.domain.gap.cancellation import CancelledBy, InsurerReason, TerminationReason
-from covernote.domain.gap.claims import ClaimStatus, MotorSection, Territory
+from covernote.domain.gap.claims import (
+    ClaimStatus,
+    MotorSection,
+    Territory,
+    decline_reasons_plain,
+)
 from covernote.domain.gap.eligibility import BuiltForMarket, HolderRelationship, MotorCover
 from covernote.domain.gap.purchase import PriceLineKind
 from covernote.domain.gap.records import DecisionRecord, EligibilityRecord, ValidityRecord
@@ -369,6 +374,16 @@ class GapClaim(models.Model):
     def figures_record(self) -> ClaimFigures | None:
         """The motor insurer's figures entered at assessment, typed (None before it)."""
         return ClaimFigures.from_json(self.figures)
+
+    @property
+    def customer_decline_reasons(self) -> tuple[str, ...]:
+        """What the customer reads about a declined claim: the policy terms in plain
+        English, then the handler's explanation (GAP-CLAIM-3, ADR 0026); no rule ids."""
+        if self.status not in (ClaimStatus.DECLINED, ClaimStatus.CLOSED) or not self.decline_rules:
+            return ()
+        reasons = decline_reasons_plain(self.decline_rules)
+        note = self.decision_note.strip()
+        return (*reasons, note) if note else reasons
 
 
 class FinanceBalanceLine(models.Model):

@@ -7,6 +7,7 @@ adjustment the customer needs, in their words, never as a category.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -16,6 +17,7 @@ from django.utils import timezone
 from covernote.accounts.models import Firm
 from covernote.domain.calendar import Nation
 from covernote.domain.correspondence import Adjustment, Channel, DocumentFormat
+from covernote.domain.errors import DomainError, ErrorCode
 from covernote.domain.letterhead import SalutationStyle, postal_address, salutation
 from covernote.parties.contact import phone_display
 
@@ -39,9 +41,19 @@ SALUTATION_CHOICES = [
 NATION_CHOICES = [(n.value, n.value.replace("_", " ").title()) for n in Nation]
 
 
+class PartyKind(models.TextChoices):
+    """A policyholder, or someone who is not a customer but complains (COMP-1, ADR 0026):
+    a representative, a claims management company or another person. Their letters go
+    through the same documents and channels (PLT-2, PLT-7)."""
+
+    POLICYHOLDER = "policyholder", "Customer"
+    COMPLAINANT = "complainant", "Complainant (not a customer)"
+
+
 class Customer(models.Model):
-    """A policyholder (PLT-1). ``firm`` is the broker firm whose customer this is
-    (None for direct customers of the intermediary)."""
+    """A policyholder (PLT-1), or a complainant who is not a customer (``kind``).
+    ``firm`` is the broker firm whose customer this is (None for direct customers of the
+    intermediary). A complainant contact has no date of birth."""
 
     reference = models.CharField(max_length=20, unique=True)
     firm = models.ForeignKey(
@@ -57,7 +69,10 @@ class Customer(models.Model):
     title = models.CharField(max_length=20, blank=True)
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100)
-    date_of_birth = models.DateField()
+    kind = models.CharField(
+        max_length=20, choices=PartyKind.choices, default=PartyKind.POLICYHOLDER.value
+    )
+    date_of_birth = models.DateField(null=True, blank=True, help_text="Required for customers.")
     address_line1 = models.CharField(max_length=200, blank=True)
     address_line2 = models.CharField(max_length=200, blank=True)
     locality = models.CharField(max_length=100, blank=True)  # Royal Mail: dependent locality
@@ -99,6 +114,19 @@ class Customer(models.Model):
     @property
     def full_name(self) -> str:
         return " ".join(p for p in (self.title, self.first_name, self.last_name) if p)
+
+    @property
+    def birth_date(self) -> date:
+        """The date of birth, which every policyholder has; a complainant contact has
+        none and cannot be rated (PLT-1)."""
+        if self.date_of_birth is None:
+            raise DomainError(
+                ErrorCode.REQUIRED,
+                f"{self.full_name} has no date of birth: record it before quoting",
+                "PLT-1",
+                "date_of_birth",
+            )
+        return self.date_of_birth
 
     @property
     def phone_display(self) -> str:

@@ -11,11 +11,11 @@ from django.db.models import F
 from django.utils import timezone
 
 from covernote.accounts.models import Role, User
-from covernote.accounts.permissions import SELLERS, require_role
+from covernote.accounts.permissions import SELLERS, Action, require, require_role
 from covernote.audit.services import audit_record
 from covernote.domain.errors import DomainError, ErrorCode
 from covernote.parties.contact import normalise_phone, normalise_postcode
-from covernote.parties.models import Customer, ReasonableAdjustment
+from covernote.parties.models import Customer, PartyKind, ReasonableAdjustment
 from covernote.parties.selectors import customer_duplicates_for
 
 CUSTOMER_FIELDS = [
@@ -127,6 +127,8 @@ def customer_create(
     firm_id = data.pop("firm_id", None)
     if actor.role == Role.BROKER:
         firm_id = actor.firm_id
+    if not data.get("date_of_birth"):
+        raise DomainError(ErrorCode.REQUIRED, "Date of birth is required", "PLT-1", "date_of_birth")
     customer = Customer(reference=_next_reference(), firm_id=firm_id, **data)
     _full_clean(customer, exclude=["reference"])
     duplicates = list(
@@ -134,7 +136,7 @@ def customer_create(
             actor,
             first_name=customer.first_name,
             last_name=customer.last_name,
-            date_of_birth=customer.date_of_birth,
+            date_of_birth=customer.birth_date,
             postcode=customer.postcode,
         )
     )
@@ -146,6 +148,60 @@ def customer_create(
         after["confirmed_not_duplicate_of"] = [c.reference for c in duplicates]
     audit_record(actor=actor, action="customer.create", obj=customer, after=after)
     return customer
+
+
+COMPLAINANT_FIELDS = (
+    "title",
+    "first_name",
+    "last_name",
+    "address_line1",
+    "address_line2",
+    "town",
+    "postcode",
+    "email",
+    "phone",
+    "contact_channel",
+    "document_format",
+    "business_name",
+)
+
+
+@transaction.atomic
+def complainant_contact_create(*, actor: User, data: dict[str, Any]) -> Customer:
+    """Record someone who complains but is not a customer — a representative, a claims
+    management company, another person (COMP-1, ADR 0026) — as a party of kind
+    ``complainant``: name and at least one way to reach them, so the complaint letters
+    go through the same channels (PLT-7). No date of birth; never quoted or sold to."""
+    require(actor, Action.COMPLAINT_LOG)
+    unknown = set(data) - set(COMPLAINANT_FIELDS)
+    if unknown:
+        field = sorted(unknown)[0]
+        raise DomainError(ErrorCode.INVALID, f"unknown field {field}", "COMP-1", field)
+    data = _normalise({k: v for k, v in data.items() if v not in (None, "")})
+    if not data.get("last_name"):
+        raise DomainError(
+            ErrorCode.REQUIRED, "the complainant's name is required", "COMP-1", "last_name"
+        )
+    data.setdefault("first_name", "")
+    if not (data.get("email") or data.get("phone") or data.get("address_line1")):
+        raise DomainError(
+            ErrorCode.REQUIRED,
+            "the complainant has no contact details: record an address, email or phone",
+            "COMP-1",
+            "contact",
+        )
+    if "contact_channel" not in data:
+        data["contact_channel"] = "email" if data.get("email") else "letter"
+    contact = Customer(reference=_next_reference(), kind=PartyKind.COMPLAINANT.value, **data)
+    _full_clean(contact, exclude=["reference", "first_name"])
+    contact.save()
+    audit_record(
+        actor=actor,
+        action="party.complainant_create",
+        obj=contact,
+        after={f: getattr(contact, f) for f in COMPLAINANT_FIELDS},
+    )
+    return contact
 
 
 @transaction.atomic

@@ -15,6 +15,7 @@ from covernote.accounts.selectors import request_user, terms_current, terms_need
 from covernote.accounts.services import terms_accept
 from covernote.documents.selectors import documents_for_customer, outbox_for_customer
 from covernote.domain.errors import DomainError
+from covernote.gap.selectors import claim_scope
 from covernote.parties.selectors import adjustment_history, customer_get_for
 from covernote.parties.services import adjustment_record
 from covernote.telematics.selectors import score_summary
@@ -167,6 +168,7 @@ def customer_app(request: HttpRequest) -> HttpResponse:
     ]
     gap_policies = customer_policies(user, customer) if customer is not None else []
     documents = documents_for_customer(customer)[:5] if customer is not None else []
+    gap_claims = list(claim_scope(user).filter(customer=customer)[:10]) if customer else []
     return render(
         request,
         "web/customer_app.html",
@@ -175,5 +177,6 @@ def customer_app(request: HttpRequest) -> HttpResponse:
             "policies": yd_policies,
             "gap_policies": [p for p in gap_policies if p.product == "GAP"],
             "documents": documents,
+            "gap_claims": gap_claims,
         },
     )

@@ -187,3 +187,25 @@ def test_gap_claim_4_the_page_offers_a_request_above_authority_and_approval_to_a
     assert (
         approved_claim.status == "paid" and approved_claim.payment_approved_by == users["manager"]
     )
+
+
+def test_gap_cancel_1_a_cancel_post_without_confirm_shows_the_refund_and_cancels_nothing(
+    sold_policy, users
+):
+    from covernote.gap.models import GapCancellation
+
+    client = _client(users["broker_north"])
+    url = f"/broker/gap/policies/{sold_policy.pk}/cancel/"
+    post = {"kind": "customer", "notice_on": (TODAY + timedelta(days=3)).isoformat()}
+    r = client.post(url, post)
+    html = r.content.decode()
+    assert r.status_code == 200 and 'data-testid="confirm-step"' in html
+    assert "Last day of cover" in html and "Refund" in html
+    from covernote.domain.money import gbp
+
+    assert gbp(sold_policy.gross_premium) in html  # cooling off: the full premium back
+    assert not GapCancellation.objects.exists()
+    sold_policy.refresh_from_db()
+    assert sold_policy.status == "active"
+    client.post(url, {**post, "confirm": "yes"})
+    assert GapCancellation.objects.filter(policy=sold_policy).count() == 1

@@ -62,8 +62,15 @@ def test_yd_cancel_5_staff_issue_the_proposed_notice_and_the_policy_is_cancelled
     client.force_login(users["agent"])
     page = client.get(reverse("driving-staff", args=[driven.pk])).content.decode()
     assert 'data-testid="notice-form"' in page  # the ladder proposed a notice (YD-SPEED-1)
+    url = reverse("driving-staff", args=[driven.pk])
+    # ADR 0026: the first POST only shows the last day of cover and the refund
+    check = client.post(url, {"rule": "YD-SPEED-1"}).content.decode()
+    assert 'data-testid="confirm-step"' in check and "Last day of cover" in check
+    assert "£" in check
+    driven.refresh_from_db()
+    assert driven.status == "live"
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("driving-staff", args=[driven.pk]), {"rule": "YD-SPEED-1"})
+        client.post(url, {"rule": "YD-SPEED-1", "confirm": "yes"})
     driven.refresh_from_db()
     assert driven.status == "notice" and driven.notice_cancel_on is not None
     assert driven.customer.documents.filter(kind="yd_cancellation_notice").exists()

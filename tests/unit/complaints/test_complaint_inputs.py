@@ -9,8 +9,11 @@ from decimal import Decimal
 from typing import get_args
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from covernote.complaints._parsing import PLACEHOLDER_WORDS
 from covernote.complaints.inputs import (
     ActivityCode,
     Attachment,
@@ -26,6 +29,7 @@ from covernote.complaints.inputs import (
     ProcedureCode,
     ProductCode,
     Reclassification,
+    RelationshipCode,
     SubjectCode,
     SummaryResolution,
 )
@@ -207,6 +211,7 @@ def test_comp_1_input_choices_match_the_model_choices():
         (MainCauseCode, models.MainCause),
         (ActivityCode, models.RegulatedActivity),
         (SubjectCode, models.Subject),
+        (RelationshipCode, models.Relationship),
     ]
     for literal, choices in pairs:
         assert list(get_args(literal)) == list(choices.values)
@@ -218,3 +223,22 @@ def test_inputs_import_no_django():
         "sys.exit(any(m == 'django' or m.startswith('django.') for m in sys.modules))"
     )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+@given(
+    st.lists(st.sampled_from(sorted(PLACEHOLDER_WORDS)), min_size=1, max_size=12),
+    st.sampled_from([" ", "  ", "\n", ", "]),
+)
+def test_comp_6_a_reason_made_only_of_placeholder_words_is_never_accepted(words, sep):
+    """ADR 0026: however many placeholder words ("test test test ok done"), never a reason."""
+    with pytest.raises(DomainError) as err:
+        FinalResponse.parse(outcome="rejected", reasons=sep.join(words))
+    assert (err.value.field, err.value.rule) == ("reasons", "COMP-6")
+
+
+@given(st.lists(st.from_regex(r"[A-Za-z]{3,9}", fullmatch=True), min_size=4, max_size=20))
+def test_comp_6_any_real_sentence_of_four_words_and_twenty_characters_is_accepted(words):
+    text = " ".join(words)
+    if len(text) < 20 or all(w.lower() in PLACEHOLDER_WORDS for w in words):
+        return
+    assert FinalResponse.parse(outcome="rejected", reasons=text).reasons == text

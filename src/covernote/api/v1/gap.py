@@ -35,6 +35,8 @@ from covernote.gap.inputs import (
     DecideInput,
     DocumentsRequest,
     PayInput,
+    PaymentRefusalInput,
+    PaymentRequestInput,
     QuoteInput,
     TransferInput,
 )
@@ -311,6 +313,14 @@ class ValueReportOut(Schema):
     period_to: str = Field(alias="to")
     distributors: list[dict[str, Any]] = Field(description="One row per distributor firm")
     total: dict[str, Any]
+
+
+class PaymentRequestIn(Strict):
+    note: str = Field(default="", max_length=2000)
+
+
+class PaymentRefusalIn(Strict):
+    reason: str = Field(min_length=1, max_length=2000)
 
 
 def _m(v: Any) -> str | None:
@@ -602,6 +612,37 @@ def pay_claim(request: HttpRequest, claim_id: int, payload: PayIn) -> dict[str, 
     claim = sel.claim_get_for(actor, claim_id)
     data = PayInput(payload.idempotency_key, payload.paid_on)
     return claim_out(svc.gap_claim_pay(actor=actor, claim=claim, data=data))
+
+
+@router.post("/claims/{claim_id}/payment-request", response=dict[str, Any])
+def request_claim_payment(
+    request: HttpRequest, claim_id: int, payload: PaymentRequestIn
+) -> dict[str, Any]:
+    """Above the payer's authority: the payment waits for a second approver (ADR 0026)."""
+    actor = request_user(request)
+    claim = sel.claim_get_for(actor, claim_id)
+    data = PaymentRequestInput(note=payload.note)
+    return claim_out(svc.gap_claim_payment_request(actor=actor, claim=claim, data=data))
+
+
+@router.post("/claims/{claim_id}/payment-approve", response=dict[str, Any])
+def approve_claim_payment(request: HttpRequest, claim_id: int, payload: PayIn) -> dict[str, Any]:
+    """The second approver (not the requester) approves and the claim is paid (ADR 0026)."""
+    actor = request_user(request)
+    claim = sel.claim_get_for(actor, claim_id)
+    data = PayInput(payload.idempotency_key, payload.paid_on)
+    return claim_out(svc.gap_claim_payment_approve(actor=actor, claim=claim, data=data))
+
+
+@router.post("/claims/{claim_id}/payment-refuse", response=dict[str, Any])
+def refuse_claim_payment(
+    request: HttpRequest, claim_id: int, payload: PaymentRefusalIn
+) -> dict[str, Any]:
+    """The second approver sends the payment back with a reason (ADR 0026)."""
+    actor = request_user(request)
+    claim = sel.claim_get_for(actor, claim_id)
+    data = PaymentRefusalInput(reason=payload.reason)
+    return claim_out(svc.gap_claim_payment_refuse(actor=actor, claim=claim, data=data))
 
 
 def value_report_out(report: sel.FairValueReport) -> dict[str, Any]:

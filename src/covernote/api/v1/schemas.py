@@ -26,7 +26,7 @@ class CustomerOut(Schema):
     full_name: str
     first_name: str
     last_name: str
-    date_of_birth: date
+    date_of_birth: date | None  # None for a complainant who is not a customer
     address_lines: list[str]
     nation: str
     email: str

@@ -48,7 +48,7 @@ from covernote.domain.complaints.procedures import (
 )
 from covernote.domain.complaints.returns import retention_until
 from covernote.domain.errors import DomainError, ErrorCode
-from covernote.parties.models import Customer
+from covernote.parties.models import Customer, PartyKind
 from covernote.parties.selectors import customer_scope
 from covernote.products.selectors import params_of, product_config_in_force
 
@@ -105,6 +105,14 @@ def complaint_register(
             "COMP-1",
             "contact",
         )
+    if customer.kind == PartyKind.COMPLAINANT and data.complainant_relationship == "customer":
+        raise DomainError(
+            ErrorCode.INVALID,
+            f"{customer.full_name} is not a customer: say who is complaining "
+            "(representative, claims management company or other)",
+            "COMP-1",
+            "complainant_relationship",
+        )
     check_reachable(customer)
     received_at = data.received_at
     if received_at > moment + FUTURE_TOLERANCE:
@@ -152,6 +160,9 @@ def complaint_register(
         vulnerability_identified=data.vulnerability_identified
         or customer.active_adjustments().exists(),
         vulnerability_related_cause=data.vulnerability_related_cause,
+        complainant_relationship=data.complainant_relationship,
+        representative_name=data.representative_name,
+        representative_contact=data.representative_contact,
         description=data.description,
         response_format=delivery_for(customer).document_format.value,
         status=S.RECEIVED.value,

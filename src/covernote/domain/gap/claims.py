@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -402,3 +403,40 @@ def claim_validity(facts: ClaimFacts, params: GapParams) -> Decision:
         d.outcome = "declined"
     d.data["declines"] = declines
     return d
+
+
+# --------------------------------------------------------------------------- decline reasons
+
+#: Why a claim is declined, in the words the customer reads (GAP-CLAIM-3, ADR 0026): the
+#: staff choose from this list (by the policy term) and add their own explanation.
+DECLINE_REASONS: dict[str, str] = {
+    "GAP-CLAIM-2": "The vehicle was not a total loss settled and paid by your motor insurer.",
+    "GAP-EXCL-1": "The loss was not paid under the accidental damage, fire or theft section "
+    "of your motor insurance, or the driver was not covered by it.",
+    "GAP-EXCL-2": "The loss was caused by riot or civil commotion.",
+    "GAP-EXCL-3": "The driver was under the influence of alcohol or drugs.",
+    "GAP-EXCL-5": "The vehicle was being driven illegally.",
+    "GAP-EXCL-6": "There was no motor insurance on the vehicle for the whole period.",
+    "GAP-EXCL-7": "The vehicle was left unattended without its security devices in use.",
+    "GAP-EXCL-9": "Your motor insurer replaced the vehicle new for old.",
+    "GAP-EXCL-10": "Information given when the policy was bought was not correct.",
+    "GAP-EXCL-11": "The loss happened outside the countries the policy covers.",
+    "GAP-EXCL-13": "We did not receive the premium or the application.",
+    "GAP-EXCL-15": "The loss happened before your GAP cover started.",
+    "GAP-EXCL-17": "The vehicle was older than the policy allows when the cover started.",
+    "GAP-EXCL-19": "The loss was caused by war.",
+    "GAP-EXCL-20": "The loss was caused by terrorism.",
+    "GAP-EXCL-21": "The loss was caused by nuclear risks.",
+    "GAP-EXCL-22": "The loss was caused by a cyber attack.",
+    "GAP-TERM-1": "The loss happened after your GAP cover ended.",
+}
+
+
+def decline_reasons_plain(rules: Iterable[str]) -> tuple[str, ...]:
+    """The customer's reasons for a decline, one sentence per policy term, no rule ids."""
+    out = []
+    for rule in rules:
+        text = DECLINE_REASONS.get(rule, "A term of your policy excludes this claim.")
+        if text not in out:
+            out.append(text)
+    return tuple(out)

@@ -8,7 +8,7 @@ This package re-exports what the API, the pages, the CLI and the demo call.
 """
 
 from covernote.gap.services._common import CLAIMS_STAFF, SELLERS
-from covernote.gap.services.cancellations import gap_policy_cancel
+from covernote.gap.services.cancellations import gap_cancellation_preview, gap_policy_cancel
 from covernote.gap.services.claim_assessment import gap_claim_assess
 from covernote.gap.services.claim_payment import (
     gap_claim_pay,
@@ -33,6 +33,7 @@ from covernote.gap.services.valuations import gap_valuations_load
 __all__ = [
     "CLAIMS_STAFF",
     "SELLERS",
+    "gap_cancellation_preview",
     "gap_claim_assess",
     "gap_claim_decide",
     "gap_claim_pay",

@@ -3,7 +3,9 @@ of a request held while a claim was pending (GAP-CANCEL-3)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -159,6 +161,84 @@ def _refuse_future_dates(data: CancelInput, today: date) -> None:
             )
 
 
+def _cancellation_plan(
+    p: GapPolicy, data: CancelInput
+) -> tuple[date, CancelledBy, InsurerReason | None]:
+    """The last day of cover, who cancels and the insurer's reason (GAP-CANCEL-1..4)."""
+    kind, notice_on = data.kind.value, data.notice_on
+    insurer_reason: InsurerReason | None = None
+    if kind == CancellationKind.INSURER:
+        if data.reason is None:
+            raise DomainError(
+                ErrorCode.REQUIRED, "the insurer must give a valid reason", "GAP-CANCEL-4", "reason"
+            )
+        insurer_reason = data.reason
+        if insurer_reason is InsurerReason.FRAUD and data.fraudulent_act_on:
+            cancel_on = fraud_cancellation_date(data.fraudulent_act_on)
+        elif insurer_reason is InsurerReason.FRAUD:
+            cancel_on = notice_on
+        else:
+            cancel_on = min(insurer_cancellation_date(notice_on, params_of(p.config)), p.end_on)
+        by = CancelledBy.INSURER
+    elif kind == CancellationKind.VEHICLE_SOLD:
+        cancel_on = data.disposed_on or notice_on
+        by = CancelledBy.CUSTOMER
+    else:
+        cancel_on = notice_on
+        by = CancelledBy.CUSTOMER
+    return cancel_on, by, insurer_reason
+
+
+@dataclass(frozen=True)
+class CancellationPreview:
+    """What a cancellation would do, for the confirm step (ADR 0026); nothing is written."""
+
+    cancel_on: date
+    refund: Decimal | None
+    held: bool
+    message: str
+
+
+def gap_cancellation_preview(
+    *, actor: User, policy: GapPolicy, data: CancelInput
+) -> CancellationPreview:
+    """The figures of ``gap_policy_cancel`` without writing: last day of cover and refund,
+    or that the request would be held while a claim is pending (GAP-CANCEL-3)."""
+    require(actor, Action.GAP_CANCEL)
+    _refuse_future_dates(data, timezone.localdate())
+    if data.kind.value == CancellationKind.INSURER and not actor.is_intermediary_staff:
+        raise DomainError(
+            ErrorCode.PERMISSION_DENIED,
+            "only the insurer's staff cancel for the insurer",
+            "GAP-CANCEL-4",
+            "kind",
+        )
+    if policy.status != PolicyStatus.ACTIVE:
+        raise DomainError(
+            ErrorCode.ILLEGAL_TRANSITION,
+            f"the policy is {policy.get_status_display().lower()}; it cannot be cancelled again",
+            "GAP-TERM-1",
+            "status",
+        )
+    cancel_on, by, reason = _cancellation_plan(policy, data)
+    c = GapCancellation(
+        policy=policy,
+        kind=data.kind.value,
+        by=by.value,
+        reason=reason.value if reason else "",
+        notice_on=data.notice_on,
+        cancel_on=cancel_on,
+    )
+    claim = _claim_state(policy)
+    try:
+        decision = cancellation_refund(_cancellation_request(c, claim), params_of(policy.config))
+    except DomainError as exc:
+        if exc.code != ErrorCode.CLAIM_PENDING or by is CancelledBy.INSURER:
+            raise
+        return CancellationPreview(cancel_on, None, True, exc.message)
+    return CancellationPreview(cancel_on, decision.amounts["refund"], False, "")
+
+
 @transaction.atomic
 def gap_policy_cancel(
     *,
@@ -197,26 +277,7 @@ def gap_policy_cancel(
             "GAP-TERM-1",
             "status",
         )
-    insurer_reason: InsurerReason | None = None
-    if kind == CancellationKind.INSURER:
-        if data.reason is None:
-            raise DomainError(
-                ErrorCode.REQUIRED, "the insurer must give a valid reason", "GAP-CANCEL-4", "reason"
-            )
-        insurer_reason = data.reason
-        if insurer_reason is InsurerReason.FRAUD and data.fraudulent_act_on:
-            cancel_on = fraud_cancellation_date(data.fraudulent_act_on)
-        elif insurer_reason is InsurerReason.FRAUD:
-            cancel_on = notice_on
-        else:
-            cancel_on = min(insurer_cancellation_date(notice_on, params_of(p.config)), p.end_on)
-        by = CancelledBy.INSURER
-    elif kind == CancellationKind.VEHICLE_SOLD:
-        cancel_on = data.disposed_on or notice_on
-        by = CancelledBy.CUSTOMER
-    else:
-        cancel_on = notice_on
-        by = CancelledBy.CUSTOMER
+    cancel_on, by, insurer_reason = _cancellation_plan(p, data)
     c = GapCancellation(
         policy=p,
         kind=kind,

@@ -15,6 +15,7 @@ from covernote.complaints.models import (
     Product,
     ReceivedChannel,
     RegulatedActivity,
+    Relationship,
     Subject,
     YoungDriverSubject,
 )
@@ -24,7 +25,34 @@ DT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%
 
 
 class ComplaintForm(forms.Form):
-    customer_reference = forms.CharField(label="Customer reference", max_length=20)
+    customer_reference = forms.CharField(
+        label="Customer reference (blank if the complainant is not a customer)",
+        max_length=20,
+        required=False,
+    )
+    complainant_relationship = forms.ChoiceField(
+        label="Who is complaining", choices=Relationship.choices, initial="customer"
+    )
+    complainant_name = forms.CharField(
+        label="Complainant's full name (not a customer)", required=False, max_length=200
+    )
+    complainant_email = forms.EmailField(label="Complainant's email", required=False)
+    complainant_phone = forms.CharField(label="Complainant's phone", required=False, max_length=30)
+    complainant_address_line1 = forms.CharField(
+        label="Complainant's address (first line)", required=False, max_length=200
+    )
+    complainant_town = forms.CharField(label="Complainant's town", required=False, max_length=100)
+    complainant_postcode = forms.CharField(
+        label="Complainant's postcode", required=False, max_length=10
+    )
+    representative_name = forms.CharField(
+        label="Representative or claims management company (name)",
+        required=False,
+        max_length=200,
+    )
+    representative_contact = forms.CharField(
+        label="Representative's email, phone or address", required=False, max_length=500
+    )
     received_at = forms.DateTimeField(
         label="Received (date and time, UK time)",
         widget=DT,

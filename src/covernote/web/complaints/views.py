@@ -13,6 +13,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -80,6 +81,7 @@ from covernote.domain.errors import DomainError
 from covernote.domain.money import gbp
 from covernote.parties.models import Customer
 from covernote.parties.selectors import customer_get_for, customer_scope
+from covernote.parties.services import complainant_contact_create
 from covernote.web.complaints.forms import (
     AttachmentForm,
     ComplaintForm,
@@ -167,6 +169,30 @@ def _received(value: datetime) -> datetime:
     return value
 
 
+def _register(user: User, customer: Customer, data: dict[str, Any]) -> Complaint:
+    data = {**data, "received_at": _received(data["received_at"])}
+    data = {k: v for k, v in data.items() if v not in (None, "")}
+    return complaint_register(actor=user, customer=customer, data=ComplaintRegistration.parse(data))
+
+
+def _complainant_contact(user: User, contact: dict[str, Any]) -> Customer:
+    """A complainant who is not a customer (COMP-1, ADR 0026): recorded as a party."""
+    name = " ".join(str(contact.get("complainant_name") or "").split())
+    first, _, last = name.rpartition(" ")
+    return complainant_contact_create(
+        actor=user,
+        data={
+            "first_name": first,
+            "last_name": last,
+            "email": contact.get("complainant_email") or "",
+            "phone": contact.get("complainant_phone") or "",
+            "address_line1": contact.get("complainant_address_line1") or "",
+            "town": contact.get("complainant_town") or "",
+            "postcode": contact.get("complainant_postcode") or "",
+        },
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def complaint_new(request: HttpRequest) -> HttpResponse:
@@ -186,16 +212,39 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         ref = data.pop("customer_reference").strip()
-        customer = customer_scope(user).filter(reference__iexact=ref).first()
-        if customer is None:
-            form.add_error("customer_reference", "No customer with that reference.")
+        contact = {
+            k: data.pop(k)
+            for k in list(data)
+            if k.startswith("complainant_") and k != "complainant_relationship"
+        }
+        if ref:
+            customer = customer_scope(user).filter(reference__iexact=ref).first()
+            if customer is None:
+                form.add_error("customer_reference", "No customer with that reference.")
+        elif data["complainant_relationship"] == "customer":
+            form.add_error(
+                "customer_reference",
+                "Enter the customer reference, or choose who is complaining if it is not a "
+                "customer (COMP-1).",
+            )
         else:
-            data["received_at"] = _received(data["received_at"])
-            data = {k: v for k, v in data.items() if v not in (None, "")}
+            customer = None
             try:
-                complaint = complaint_register(
-                    actor=user, customer=customer, data=ComplaintRegistration.parse(data)
+                with transaction.atomic():
+                    customer = _complainant_contact(user, contact)
+                    complaint = _register(user, customer, data)
+            except DomainError as exc:
+                customer = None  # rolled back
+                _form_error(form, exc)
+            else:
+                messages.success(
+                    request,
+                    f"Complaint {complaint.reference} logged; the acknowledgement has been sent.",
                 )
+                return redirect("complaint-detail", complaint_id=complaint.pk)
+        if customer is not None and customer.pk is not None and not form.errors:
+            try:
+                complaint = _register(user, customer, data)
             except DomainError as exc:
                 _form_error(form, exc)
             else:

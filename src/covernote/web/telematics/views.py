@@ -3,6 +3,7 @@ last known position, the alert ladder and the evidence pack (YD-SCORE-2, YD-SPEE
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -16,7 +17,10 @@ from covernote.accounts.models import Role
 from covernote.accounts.selectors import request_user
 from covernote.audit.services import audit_record
 from covernote.documents.rendering import render_pdf
+from covernote.domain.calendar import long_date
 from covernote.domain.errors import DomainError
+from covernote.domain.money import gbp
+from covernote.products.selectors import params_of
 from covernote.telematics.mileage import mileage_top_up_answer
 from covernote.telematics.reviews import review_decision
 from covernote.telematics.selectors import (
@@ -30,8 +34,9 @@ from covernote.telematics.selectors import (
     trips_for,
 )
 from covernote.web import charts
+from covernote.web.confirm import confirm_page, confirmed
 from covernote.young_driver.models import YDPolicy
-from covernote.young_driver.services import yd_cancellation_notice_issue
+from covernote.young_driver.services import yd_cancellation_notice_issue, yd_cancellation_preview
 
 STAFF = (Role.AGENT, Role.MANAGER, Role.CLAIMS_HANDLER, Role.QA, Role.UNDERWRITER)
 
@@ -139,10 +144,42 @@ def customer_driving(request: HttpRequest, policy_id: int) -> HttpResponse:
     return render(request, "telematics/driving.html", _context(policy, staff=False))
 
 
+def _confirm_notice(request: HttpRequest, policy: YDPolicy) -> HttpResponse:
+    """A notice of cancellation ends the cover after the notice period (YD-CANCEL-5):
+    show the last day and the refund first (ADR 0026)."""
+    today = timezone.localdate()
+    last_day = today + timedelta(days=params_of(policy.config).periods.our_cancellation_notice_days)
+    rows: list[tuple[str, Any]] = [
+        ("Policy", f"{policy.number} ({policy.customer.full_name})"),
+        ("Reason", request.POST.get("rule", "")),
+        ("Notice given", long_date(today)),
+        ("Last day of cover", long_date(min(last_day, policy.end))),
+    ]
+    try:
+        quote = yd_cancellation_preview(
+            policy=policy, cancel_on=min(last_day, policy.end), by="us", notice_date=today
+        )
+        rows.append(("Refund (Smartbox not returned)", gbp(quote.refund)))
+    except DomainError as exc:
+        rows.append(("Refund", f"{exc.message} ({exc.rule})"))
+    return confirm_page(
+        request,
+        title=f"notice of cancellation for policy {policy.number}",
+        rows=rows,
+        button="Issue the notice of cancellation",
+        back=request.path,
+        warning="The customer is written to and the policy is cancelled when the notice "
+        "ends. This cannot be undone from this page.",
+        rule="YD-CANCEL-5",
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def staff_driving(request: HttpRequest, policy_id: int) -> HttpResponse:
     policy = _policy(request, policy_id, staff=True)
+    if request.method == "POST" and not confirmed(request):
+        return _confirm_notice(request, policy)
     if request.method == "POST":
         rule = request.POST.get("rule", "")
         try:

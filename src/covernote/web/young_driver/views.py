@@ -19,11 +19,13 @@ from covernote.billing.selectors import transactions_for
 from covernote.documents.selectors import documents_for_customer
 from covernote.domain.calendar import long_date
 from covernote.domain.errors import DomainError
+from covernote.domain.money import gbp
 from covernote.domain.young_driver import letters
 from covernote.domain.young_driver.smartbox import PHOTO_REJECTION_REASONS
 from covernote.parties.selectors import customer_get_for, customer_list_for
 from covernote.products.selectors import params_in_force
 from covernote.telematics.positions import theft_tracking
+from covernote.web.confirm import confirm_page, confirmed
 from covernote.young_driver import selectors as sel
 from covernote.young_driver import services as svc
 from covernote.young_driver.inputs import (
@@ -372,6 +374,34 @@ def bo_quote_detail(request: HttpRequest, quote_id: int) -> HttpResponse:
     )
 
 
+def _confirm_bo_cancel(request: HttpRequest, policy: Any) -> HttpResponse:
+    """Cancelling ends the cover: show the last day, premium and refund first (ADR 0026)."""
+    p = request.POST
+    cancel_on = _date(p.get("cancel_on", ""), "cancel_on")
+    void = p.get("void") == "yes"
+    quote = svc.yd_cancellation_preview(
+        policy=policy,
+        cancel_on=cancel_on,
+        by=p.get("by", "customer"),
+        void_for_fraud=void,
+        notice_date=date.today(),
+    )
+    return confirm_page(
+        request,
+        title=f"{'void' if void else 'cancel'} Young Driver policy {policy.number}",
+        rows=[
+            ("Policy", f"{policy.number} ({policy.customer.full_name})"),
+            ("Premium paid", gbp(policy.premium_paid)),
+            ("Last day of cover", long_date(cancel_on)),
+            ("Refund (Smartbox not returned)", gbp(quote.refund)),
+        ],
+        button="Void the policy" if void else "Cancel the policy",
+        back=request.path,
+        warning="The customer is written to and the refund is posted. This cannot be undone.",
+        rule="YD-VOID-1" if void else "YD-CANCEL-1..5",
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def bo_policy(request: HttpRequest, policy_id: int) -> HttpResponse:
@@ -380,6 +410,12 @@ def bo_policy(request: HttpRequest, policy_id: int) -> HttpResponse:
         policy = sel.policy_get_for(user, policy_id)
     except DomainError as exc:
         raise Http404("no such policy") from exc
+    if request.POST.get("action") == "cancel" and not confirmed(request):
+        try:
+            return _confirm_bo_cancel(request, policy)
+        except DomainError as exc:
+            _error(request, exc)
+            return redirect("yd-bo-policy", policy_id=policy.pk)
     if request.method == "POST":
         action = request.POST.get("action")
         p = request.POST

@@ -26,7 +26,7 @@ from covernote.young_driver.services._common import (
 def _rating_mapping(customer: Customer, start: date, rating: Mapping[str, Any]) -> dict[str, Any]:
     mapping = dict(rating)
     if "age" not in mapping:
-        mapping["age"] = age_on(customer.date_of_birth, start)
+        mapping["age"] = age_on(customer.birth_date, start)
     mapping.setdefault("postcode", customer.postcode)
     return mapping
 

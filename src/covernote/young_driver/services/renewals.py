@@ -63,7 +63,7 @@ def _renewal_rating(
     one more year of licence and (no theft claim in the term) one more no-claims year."""
     config = product_config_in_force("young_driver", new_start)
     inputs = dict(policy.rating_inputs)
-    inputs["age"] = age_on(policy.customer.date_of_birth, new_start)
+    inputs["age"] = age_on(policy.customer.birth_date, new_start)
     inputs["licence_years"] = int(inputs.get("licence_years", 0)) + 1
     if not policy.theft_claims.exists():
         inputs["no_claims_years"] = int(inputs.get("no_claims_years", 0)) + 1

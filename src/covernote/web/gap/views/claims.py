@@ -16,8 +16,8 @@ from django.views.decorators.http import require_http_methods
 
 from covernote.accounts.models import User
 from covernote.domain.calendar import long_date
-from covernote.domain.errors import DomainError
-from covernote.domain.gap.claims import MotorSection, Territory
+from covernote.domain.errors import DomainError, ErrorCode
+from covernote.domain.gap.claims import DECLINE_REASONS, MotorSection, Territory
 from covernote.domain.gap.finance import KINDS as FINANCE_KINDS
 from covernote.domain.money import gbp
 from covernote.gap import selectors as sel
@@ -182,7 +182,14 @@ def claim_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
                 svc.gap_claim_decide(actor=user, claim=claim, data=approval)
                 messages.success(request, "Claim approved.")
             elif action == "decline":
-                ids = [x.strip() for x in p.get("exclusion_ids", "").split(",") if x.strip()]
+                ids = [x.strip() for x in p.getlist("exclusion_ids") if x.strip()]
+                if len(p.get("note", "").split()) < 4:
+                    raise DomainError(
+                        ErrorCode.REQUIRED,
+                        "explain the decline to the customer in a sentence (they read it)",
+                        "GAP-CLAIM-3",
+                        "note",
+                    )
                 decline = DecideInput.parse(
                     {"approve": False, "exclusion_ids": ids, "note": p.get("note", "")}
                 )
@@ -243,5 +250,10 @@ def claim_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
             "authority": svc.payment_authority(user),
             "within_authority": svc.within_authority(user, claim.payable),
             "own_request": claim.payment_requested_by_id == user.pk,
+            # GAP-CLAIM-3: the decline reasons offered, in the customer's words
+            "decline_reasons": [
+                (rule, text, rule in claim.validity_record.decline_rules)
+                for rule, text in DECLINE_REASONS.items()
+            ],
         },
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,17 +16,21 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from covernote.accounts.models import Role
+from covernote.domain.calendar import long_date
 from covernote.domain.errors import DomainError
 from covernote.domain.gap.cancellation import InsurerReason
 from covernote.domain.gap.eligibility import (
     BuiltForMarket,
     VehicleUse,
 )
+from covernote.domain.money import gbp
 from covernote.gap import selectors as sel
 from covernote.gap import services as svc
 from covernote.gap.inputs import CancelInput, TransferInput
-from covernote.gap.models import CancellationKind
+from covernote.gap.models import CancellationKind, GapPolicy
+from covernote.gap.services.cancellations import CancellationPreview
 from covernote.parties.selectors import customer_list_for
+from covernote.web.confirm import confirm_page, confirmed
 from covernote.web.gap.views._common import (
     _adjustments,
     _area,
@@ -98,6 +103,32 @@ def document_pdf(request: HttpRequest, policy_id: int, document_id: int) -> File
     )
 
 
+def _confirm_cancel(
+    request: HttpRequest, policy: GapPolicy, data: CancelInput, preview: CancellationPreview
+) -> HttpResponse:
+    """Cancelling ends the cover: show the dates and the refund first (ADR 0026)."""
+    rows = [
+        ("Policy", f"{policy.number} ({policy.customer.full_name})"),
+        ("Premium paid", gbp(policy.gross_premium)),
+        ("Notice given", long_date(data.notice_on)),
+        ("Last day of cover", long_date(preview.cancel_on)),
+    ]
+    if preview.held:
+        rows.append(("Refund", "held until the pending claim is decided"))
+    else:
+        rows.append(("Refund", gbp(preview.refund or Decimal("0.00"))))
+    return confirm_page(
+        request,
+        title=f"cancel GAP policy {policy.number}",
+        rows=rows,
+        paragraphs=[preview.message] if preview.message else [],
+        button="Cancel the policy",
+        back=request.path,
+        warning="The customer is written to and the refund is posted. This cannot be undone.",
+        rule="GAP-CANCEL-1..4",
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def policy_cancel(request: HttpRequest, policy_id: int) -> HttpResponse:
@@ -120,6 +151,9 @@ def policy_cancel(request: HttpRequest, policy_id: int) -> HttpResponse:
                     "idempotency_key": p.get("idempotency_key") or None,
                 }
             )
+            if not confirmed(request):
+                preview = svc.gap_cancellation_preview(actor=user, policy=policy, data=data)
+                return _confirm_cancel(request, policy, data, preview)
             c = svc.gap_policy_cancel(actor=user, policy=policy, data=data)
         except DomainError as exc:
             errors = _form_error(request, exc, CANCEL_FIELDS)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -13,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from covernote.domain.calendar import long_date
 from covernote.domain.errors import DomainError
 from covernote.domain.gap.eligibility import (
     BuiltForMarket,
@@ -21,11 +23,13 @@ from covernote.domain.gap.eligibility import (
     VehicleUse,
 )
 from covernote.domain.gap.purchase import PriceLineKind
+from covernote.domain.money import gbp
 from covernote.gap import selectors as sel
 from covernote.gap import services as svc
 from covernote.gap.inputs import BindInput, QuoteInput
 from covernote.parties.selectors import customer_get_for, customer_list_for
 from covernote.products.selectors import params_in_force
+from covernote.web.confirm import confirm_page, confirmed
 from covernote.web.gap.views._common import (
     LINE_ROWS,
     _adjustments,
@@ -196,6 +200,23 @@ def quote_new(request: HttpRequest) -> HttpResponse:
 def quote_detail(request: HttpRequest, quote_id: int) -> HttpResponse:
     user = _user(request)
     quote = _or_404(sel.quote_get_for, user, quote_id)
+    if request.method == "POST" and not confirmed(request):
+        return confirm_page(
+            request,
+            title=f"sell GAP to {quote.customer.full_name}",
+            rows=[
+                ("Quote", quote.reference),
+                ("Cover", f"{long_date(quote.start_on)} to {long_date(quote.end_on)}"),
+                ("Limit of liability", gbp(quote.limit_of_liability)),
+                ("Net premium", gbp(quote.net_premium or Decimal("0.00"))),
+                ("Insurance Premium Tax", gbp(quote.ipt or Decimal("0.00"))),
+                ("Premium to pay", gbp(quote.gross_premium or Decimal("0.00"))),
+            ],
+            button=f"Sell the policy for {gbp(quote.gross_premium or Decimal('0.00'))}",
+            back=request.path,
+            warning="The policy starts, the premium is posted and the schedule is issued.",
+            rule="GAP-SALE-1, GAP-PRICE-1",
+        )
     if request.method == "POST":
         try:
             policy = svc.gap_policy_bind(
