@@ -246,6 +246,7 @@ def complaint_detail(request: HttpRequest, complaint_id: int) -> HttpResponse:
             "timeline": complaint_timeline_for(c).decision,
             "events": c.events.select_related("document").all(),
             "letters": complaint_letters(c),
+            "doc_staff": staff,
             "attachments": c.attachments.all(),
             "can_act": staff and is_open(status),
             "can_escalate": S.STAGE2 in nxt,

@@ -16,11 +16,11 @@ from covernote.accounts.models import Role, User
 from covernote.accounts.permissions import SELLERS, STAFF
 from covernote.accounts.selectors import request_user
 from covernote.billing.selectors import transactions_for
-from covernote.documents.selectors import documents_for_customer
 from covernote.domain.errors import DomainError
 from covernote.parties.selectors import customer_get_for, customer_list_for
 from covernote.products.selectors import params_in_force
 from covernote.telematics.positions import theft_tracking
+from covernote.telematics.selectors import policy_documents
 from covernote.young_driver import selectors as sel
 from covernote.young_driver import services as svc
 from covernote.young_driver.inputs import (
@@ -82,7 +82,7 @@ def _policy_context(policy: Any) -> dict[str, Any]:
         "versions": policy.versions.select_related("created_by").order_by("-version"),
         "fees": policy.fees.all(),
         "payments": policy.payments.all(),
-        "documents": documents_for_customer(policy.customer)[:20],
+        "documents": policy_documents(policy)[:50],
         "live": policy.status in ("live", "notice"),
         "InstalmentStatus": InstalmentStatus,
     }
@@ -410,7 +410,12 @@ def bo_policy(request: HttpRequest, policy_id: int) -> HttpResponse:
             _error(request, exc)
         return redirect("yd-bo-policy", policy_id=policy.pk)
     ctx = _policy_context(policy)
-    ctx.update(is_staff=user.is_intermediary_staff, key=uuid.uuid4().hex, today=date.today())
+    ctx.update(
+        is_staff=user.is_intermediary_staff,
+        doc_staff=user.is_intermediary_staff,
+        key=uuid.uuid4().hex,
+        today=date.today(),
+    )
     if user.is_intermediary_staff:  # ledger postings: read-only, staff only
         ctx["ledger"] = [
             (t, sorted(t.entries.all(), key=lambda e: (-e.debit, e.account_id)))
@@ -529,5 +534,7 @@ def bo_theft(request: HttpRequest, claim_id: int) -> HttpResponse:
             "customer": claim.policy.customer,
             "tracking": tracking,
             "is_staff": user.is_intermediary_staff,
+            "documents": sel.theft_claim_documents(claim),
+            "doc_staff": user.is_intermediary_staff,
         },
     )

@@ -179,5 +179,7 @@ def claim_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
             "has_finance": hasattr(claim.policy.quote, "finance"),
             "idempotency_key": uuid.uuid4().hex,
             "finance_lines": claim.finance_lines.all(),
+            "documents": sel.claim_documents(claim),
+            "doc_staff": True,
         },
     )
