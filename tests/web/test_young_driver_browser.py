@@ -89,7 +89,7 @@ def test_yd_journey_buy_dd_upload_photo_approve_cancel(
 
     # Customer cancels and sees the refund with the steps.
     phone_page.reload()
-    assert phone_page.get_by_test_id("device-state").inner_text() == "verified"
+    assert phone_page.get_by_test_id("device-state").inner_text() == "Verified"
     phone_page.get_by_role("link", name="Cancel my policy").click()
     refund = phone_page.get_by_test_id("refund").inner_text()
     assert "£" in refund
@@ -101,7 +101,7 @@ def test_yd_journey_buy_dd_upload_photo_approve_cancel(
     policy.refresh_from_db()
     assert policy.status == "cancelled"
     shown = phone_page.get_by_test_id("cancellation").inner_text()
-    assert f"Refund £{policy.cancellation.refund}" in shown
+    assert f"Refund {gbp(policy.cancellation.refund)}" in shown
 
 
 def test_yd_theft_1_staff_register_theft_see_last_position_and_close(page, users, customers):

@@ -319,10 +319,12 @@ def document_pdf(request: HttpRequest, document_id: int) -> HttpResponse | FileR
     if large:
         response = HttpResponse(document_large_print_pdf(doc), content_type="application/pdf")
         response["Content-Disposition"] = (
-            f'inline; filename="{doc.kind}-{doc.customer.reference}-large-print.pdf"'
+            f'attachment; filename="{doc.kind}-{doc.customer.reference}-large-print.pdf"'
         )
         return response
-    return FileResponse(doc.pdf.open("rb"), filename=filename, content_type="application/pdf")
+    return FileResponse(
+        doc.pdf.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf"
+    )
 
 
 def _back(request: HttpRequest) -> str:
