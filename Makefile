@@ -21,6 +21,10 @@ $(TOOLS)/bin/uv:
 
 env: $(if $(filter $(TOOLS)/bin/uv,$(UV)),$(TOOLS)/bin/uv) ## create .venv from the lock file
 	$(UV) sync --frozen --extra spark -q
+	@# axe-core for the browser accessibility walk (tests/web/test_every_page_phone_and_axe.py
+	@# installs it itself too); skipped quietly where npm is missing.
+	@[ -f var/axe/node_modules/axe-core/axe.min.js ] || ! command -v npm >/dev/null || \
+	  npm install --no-save --no-audit --no-fund --silent --prefix var/axe axe-core@4
 
 run: env ## start the platform with demo data on SQLite and print the URL and logins
 	@mkdir -p var

@@ -91,7 +91,7 @@ def test_comp_agent_logs_gap_claim_complaint_escalates_responds_and_downloads_re
     assert "Our final response to your complaint" in letters and "Large print" in letters
     final = Document.objects.get(kind="complaint_final_response")
     assert final.document_format == "large_print" and "£120.50" in final.html
-    assert "final_response" in page.get_by_test_id("history").inner_text()
+    assert "Final response" in page.get_by_test_id("history").inner_text()
 
     today = timezone.localdate()
     page.goto("/backoffice/complaints/return/")
@@ -174,7 +174,7 @@ def test_yd_complaint_logged_from_customer_page_holding_response_fos_referral_an
     page.get_by_label("Why the classification is corrected").fill("It is about the claim terms")
     page.get_by_role("button", name="Save the classification").click()
     expect(page.get_by_role("status").get_by_text("Classification corrected")).to_be_visible()
-    assert "reclassified" in page.get_by_test_id("history").inner_text()
+    assert "Reclassified" in page.get_by_test_id("history").inner_text()
 
     page.get_by_text("Record a referral to the Financial Ombudsman").click()
     page.get_by_label("Date the complainant referred to the FOS").fill(

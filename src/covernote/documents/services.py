@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace as dc_replace
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -12,8 +13,9 @@ from covernote.audit.services import audit_record
 from covernote.documents.delivery import outbox_deliver
 from covernote.documents.letterhead import letterhead as letterhead_for
 from covernote.documents.models import Document, OutboxMessage
-from covernote.documents.rendering import render_html, render_pdf, sha256
+from covernote.documents.rendering import LARGE_PRINT_PT, render_html, render_pdf, sha256
 from covernote.domain.correspondence import Channel, Delivery, DocumentFormat, choose_delivery
+from covernote.domain.errors import DomainError, ErrorCode
 from covernote.domain.letterhead import Letterhead
 from covernote.parties.models import Customer
 
@@ -121,4 +123,79 @@ def outbox_enqueue(*, document: Document, delivery: Delivery) -> OutboxMessage:
     return message
 
 
-__all__ = ["delivery_for", "document_issue", "outbox_deliver", "outbox_enqueue"]
+# ---------------------------------------------------------------- copies, reprints, resends
+
+_LARGE_PRINT_CSS = (
+    "<style>body{font-size:%dpt!important;line-height:1.5}h1{font-size:24pt!important}"
+    "h2{font-size:20pt!important}.from,.footer,small,.small{font-size:16pt!important}"
+    "table{font-size:%dpt!important}</style>"
+)
+
+
+def large_print_available(document: Document) -> bool:
+    """A large-print copy is offered for a standard-print letter (PLT-2): the stored HTML
+    is rendered again with RNIB large print (18 pt). Audio and Braille are transcribed."""
+    return document.document_format == DocumentFormat.STANDARD.value and bool(document.html)
+
+
+def document_large_print_pdf(document: Document) -> bytes:
+    """The same letter as stored, in large print (RNIB: at least 16 pt; we use 18 pt)."""
+    css = _LARGE_PRINT_CSS % (LARGE_PRINT_PT, LARGE_PRINT_PT - 2)
+    html = document.html
+    html = html.replace("</head>", css + "</head>", 1) if "</head>" in html else css + html
+    return render_pdf(html)
+
+
+@transaction.atomic
+def document_reprint(*, actor: Any, document: Document) -> OutboxMessage:
+    """Staff reprint: the stored PDF, unchanged, queued for print and posted to the
+    customer's address (PLT-7). Audited as ``document.reprint``."""
+    customer = document.customer
+    if not customer.has_address:
+        raise DomainError(
+            ErrorCode.INVALID, "the customer has no postal address to post a reprint to", "PLT-7"
+        )
+    delivery = dc_replace(delivery_for(customer), channel=Channel.LETTER)
+    message = outbox_enqueue(document=document, delivery=delivery)
+    audit_record(
+        actor=actor,
+        action="document.reprint",
+        obj=document,
+        firm_id=customer.firm_id,
+        after={"customer": customer.reference, "title": document.title, "message": message.pk},
+    )
+    return message
+
+
+@transaction.atomic
+def document_resend(*, actor: Any, document: Document) -> OutboxMessage:
+    """Staff resend: the stored document again, by the channel the customer's needs and
+    preferences choose today (PLT-2, PLT-7). Audited as ``document.resend``."""
+    customer = document.customer
+    delivery = delivery_for(customer)
+    message = outbox_enqueue(document=document, delivery=delivery)
+    audit_record(
+        actor=actor,
+        action="document.resend",
+        obj=document,
+        firm_id=customer.firm_id,
+        after={
+            "customer": customer.reference,
+            "title": document.title,
+            "channel": delivery.channel.value,
+            "message": message.pk,
+        },
+    )
+    return message
+
+
+__all__ = [
+    "delivery_for",
+    "document_issue",
+    "document_large_print_pdf",
+    "document_reprint",
+    "document_resend",
+    "large_print_available",
+    "outbox_deliver",
+    "outbox_enqueue",
+]

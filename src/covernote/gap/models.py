@@ -24,13 +24,14 @@ from covernote.domain.gap.claims import (
 from covernote.domain.gap.eligibility import BuiltForMarket, HolderRelationship, MotorCover
 from covernote.domain.gap.purchase import PriceLineKind
 from covernote.domain.gap.records import DecisionRecord, EligibilityRecord, ValidityRecord
+from covernote.domain.labels import human_label
 from covernote.gap.inputs import ClaimFigures
 from covernote.parties.models import Customer
 from covernote.products.models import ProductConfiguration
 
 
 def _choices(enum: type) -> list[tuple[str, str]]:
-    return [(m.value, m.value.replace("_", " ").capitalize()) for m in enum]  # type: ignore[attr-defined]
+    return [(m.value, human_label(m.value)) for m in enum]  # type: ignore[attr-defined]
 
 
 MONEY: dict[str, Any] = {"max_digits": 12, "decimal_places": 2}

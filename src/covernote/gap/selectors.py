@@ -23,6 +23,7 @@ from django.db.models.functions import TruncDate
 from covernote.accounts.models import Firm, User
 from covernote.accounts.scoping import firm_scope_q, get_in_scope, scoped
 from covernote.documents.models import Document
+from covernote.documents.selectors import documents_about
 from covernote.domain.errors import DomainError, ErrorCode
 from covernote.domain.gap.claims import PENDING_STATUSES, ClaimStatus
 from covernote.domain.gap.value import (
@@ -115,6 +116,11 @@ def policy_documents(policy: GapPolicy) -> QuerySet[Document]:
             related_id__in=[str(x) for x in policy.claims.values_list("pk", flat=True)],
         )
     )
+
+
+def claim_documents(claim: GapClaim) -> QuerySet[Document]:
+    """The letters about this claim only (PLT-7)."""
+    return documents_about(claim.customer_id, [("gap.gapclaim", [claim.pk])])
 
 
 def policy_document_get_for(actor: User, policy_id: int, document_id: int) -> Document:

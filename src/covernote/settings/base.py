@@ -80,7 +80,11 @@ TEMPLATES = [
                 "covernote.web.context.platform",
             ],
             # One money and date format everywhere: {{ x|money }}, {{ d|ukdate }}.
-            "builtins": ["covernote.documents.templatetags.covernote_format"],
+            # Plain words for customers, labels for codes: {{ s|plain }}, {{ c|label }}.
+            "builtins": [
+                "covernote.documents.templatetags.covernote_format",
+                "covernote.web.templatetags.covernote_words",
+            ],
         },
     },
 ]
@@ -190,6 +194,15 @@ COVERNOTE_CLAIM_PAYMENT_AUTHORITY: dict[str, str] = {
     "underwriter": "100000.00",
 }
 COVERNOTE_CLAIM_PAYMENT_AUTHORITY_USERS: dict[str, str] = {}
+# Card payments through a hosted payment page (YD-PAY-2, ADR 0028): "recording" serves a
+# fake provider page at /dev/payment-page/ (development, tests); "http" is the provider's
+# API (ENDPOINT, API_KEY, SIGNING_SECRET); or a dotted path to an adapter class.
+COVERNOTE_PAYMENT_PAGE = {
+    "ADAPTER": os.environ.get("COVERNOTE_PAYMENT_PAGE_ADAPTER", "recording"),
+    "ENDPOINT": os.environ.get("COVERNOTE_PAYMENT_PAGE_ENDPOINT", ""),
+    "API_KEY": os.environ.get("COVERNOTE_PAYMENT_PAGE_API_KEY", ""),
+    "SIGNING_SECRET": os.environ.get("COVERNOTE_PAYMENT_PAGE_SIGNING_SECRET", ""),
+}
 
 # Logs (ADR 0012): one line per event on stderr, stamped with the request id, user and
 # tenant. COVERNOTE_LOG_FORMAT=json (production default) or text; COVERNOTE_LOG_LEVEL.

@@ -87,3 +87,12 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "1") == "1"
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "covernote <no-reply@covernote.example>")
+
+# Card payments (ADR 0028): the provider's hosted page; the fake development page
+# (/dev/payment-page/) is never served unless the recording adapter is chosen.
+COVERNOTE_PAYMENT_PAGE = {
+    "ADAPTER": os.environ.get("COVERNOTE_PAYMENT_PAGE_ADAPTER", "http"),
+    "ENDPOINT": os.environ.get("COVERNOTE_PAYMENT_PAGE_ENDPOINT", ""),
+    "API_KEY": os.environ.get("COVERNOTE_PAYMENT_PAGE_API_KEY", ""),
+    "SIGNING_SECRET": os.environ.get("COVERNOTE_PAYMENT_PAGE_SIGNING_SECRET", ""),
+}

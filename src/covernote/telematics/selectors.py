@@ -9,10 +9,19 @@ import polars as pl
 from django.db.models import QuerySet
 
 from covernote.accounts.models import User
+from covernote.documents.models import Document
+from covernote.documents.selectors import documents_about
 from covernote.domain.telematics.score import period_score
-from covernote.telematics.models import DeviceCase, DrivingAlert, LastPosition, PremiumReview, Trip
+from covernote.telematics.models import (
+    DeviceCase,
+    DrivingAlert,
+    LastPosition,
+    MileageTopUp,
+    PremiumReview,
+    Trip,
+)
 from covernote.young_driver.models import YDPolicy
-from covernote.young_driver.selectors import policy_get_for
+from covernote.young_driver.selectors import policy_document_links, policy_get_for
 
 
 def telematics_policy_for(actor: User, policy_id: int) -> YDPolicy:
@@ -83,3 +92,21 @@ def tracked_miles(policy: YDPolicy) -> Decimal:
     """Miles driven on the policy so far, from trips: the feed for YD-MILES-1."""
     total = sum(policy.trips.values_list("distance_m", flat=True))
     return (Decimal(str(total)) / Decimal("1609.344")).quantize(Decimal("0.1"))
+
+
+def policy_documents(policy: YDPolicy) -> QuerySet[Document]:
+    """A Young Driver policy's documents with its driving letters (alerts, premium reviews,
+    mileage top-ups): only this policy's, never another's (PLT-7)."""
+    links, ids = policy_document_links(policy)
+    links += [
+        ("telematics.drivingalert", policy.driving_alerts.values_list("pk", flat=True)),
+        ("telematics.premiumreview", policy.premium_reviews.values_list("pk", flat=True)),
+        ("telematics.mileagetopup", policy.mileage_top_ups.values_list("pk", flat=True)),
+    ]
+    for model in (DrivingAlert, PremiumReview, MileageTopUp):
+        ids += [
+            d
+            for d in model.objects.filter(policy=policy).values_list("document_id", flat=True)
+            if d
+        ]
+    return documents_about(policy.customer_id, links, document_ids=ids)

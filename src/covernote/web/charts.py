@@ -166,3 +166,41 @@ def route(
             f'<circle cx="{mx:.1f}" cy="{my:.1f}" r="7" fill="{WARN}" stroke="#fff" stroke-width="2"><title>{escape(title)}</title></circle>'
         )
     return _svg(width, height, "".join(parts), label)
+
+
+def hbar_chart(
+    bars: Sequence[tuple[str, float]],
+    *,
+    label: str,
+    x_max: float = 100,
+    unit: str = "%",
+    width: int = 560,
+) -> SafeString:
+    """Horizontal bars, each with its full name on its own line above it, so long names
+    (distributors) are never cut off or overlap, at any screen width (issue 12)."""
+    row_h, pad = 46, 6
+    label_w = width - 70  # room on the right for the value
+    height = max(len(bars), 1) * row_h + pad
+    parts = []
+    if not bars:
+        parts.append(
+            f'<text x="{width / 2}" y="{height / 2 + 14}" text-anchor="middle" fill="{INK}">'
+            "No data</text>"
+        )
+        height = 40
+    for i, (name, v) in enumerate(bars):
+        top = pad + i * row_h
+        bw = label_w * min(max(v, 0), x_max) / (x_max or 1)
+        colour = ACCENT if v >= 60 else WARN
+        parts.append(
+            f'<text x="0" y="{top + 13}" font-size="14" fill="{INK}">{escape(name)}</text>'
+        )
+        parts.append(
+            f'<rect x="0" y="{top + 19}" width="{max(bw, 2):.1f}" height="18" rx="3" '
+            f'fill="{colour}"/>'
+        )
+        parts.append(
+            f'<text x="{max(bw, 2) + 6:.1f}" y="{top + 33}" font-size="14" fill="{INK}">'
+            f"{v:.0f}{escape(unit)}</text>"
+        )
+    return _svg(width, height, "".join(parts), label)

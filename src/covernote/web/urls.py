@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from covernote.web import views
 from covernote.web.password_reset import ThrottledPasswordResetView
+from covernote.web.payments import dev_payment_page
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -37,6 +38,7 @@ urlpatterns = [
     path("backoffice/", views.backoffice_home, name="backoffice-home"),
     path("backoffice/customers/<int:customer_id>/", views.customer_detail, name="customer-detail"),
     path("app/", views.customer_app, name="customer-app"),
+    path("dev/payment-page/<str:token>/", dev_payment_page, name="dev-payment-page"),
     path("", include("covernote.web.customers.urls")),
     path("", include("covernote.web.gap.urls")),
     path("", include("covernote.web.complaints.urls")),

@@ -15,11 +15,12 @@ from covernote.accounts.selectors import request_user, terms_current, terms_need
 from covernote.accounts.services import terms_accept
 from covernote.documents.selectors import documents_for_customer, outbox_for_customer
 from covernote.domain.errors import DomainError
+from covernote.gap import selectors as gap_selectors
 from covernote.gap.selectors import claim_scope
 from covernote.parties.selectors import adjustment_history, customer_get_for
 from covernote.parties.services import adjustment_record
 from covernote.telematics.selectors import score_summary
-from covernote.web.customers.overview import customer_overview, customer_policies
+from covernote.web.customers.overview import customer_overview
 from covernote.web.customers.views import customer_list_context
 from covernote.web.forms import AdjustmentForm, EmailAuthenticationForm
 from covernote.young_driver.selectors import open_task, policies_for_customer_user
@@ -166,7 +167,10 @@ def customer_app(request: HttpRequest) -> HttpResponse:
         {"policy": p, "task": open_task(p), "driving": score_summary(p)}
         for p in policies_for_customer_user(user)[:5]
     ]
-    gap_policies = customer_policies(user, customer) if customer is not None else []
+    gap_policies = [
+        {"policy": p, "documents": gap_selectors.policy_documents(p).order_by("-created_at")[:10]}
+        for p in gap_selectors.policy_scope(user).filter(customer=customer).order_by("-start_on")
+    ]
     documents = documents_for_customer(customer)[:5] if customer is not None else []
     gap_claims = list(claim_scope(user).filter(customer=customer)[:10]) if customer else []
     return render(
@@ -175,7 +179,7 @@ def customer_app(request: HttpRequest) -> HttpResponse:
         {
             "customer": customer,
             "policies": yd_policies,
-            "gap_policies": [p for p in gap_policies if p.product == "GAP"],
+            "gap_policies": gap_policies,
             "documents": documents,
             "gap_claims": gap_claims,
         },

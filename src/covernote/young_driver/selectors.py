@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -11,6 +12,8 @@ from django.db.models import QuerySet
 from covernote.accounts.models import User
 from covernote.accounts.scoping import get_in_scope, scoped
 from covernote.documents.letterhead import letterhead
+from covernote.documents.models import Document
+from covernote.documents.selectors import documents_about
 from covernote.domain.letterhead import Letterhead
 from covernote.domain.young_driver.params import YoungDriverParams
 from covernote.products.selectors import params_of
@@ -22,8 +25,10 @@ from covernote.young_driver.models import (
     InstallTaskStatus,
     Payment,
     PhotoStatus,
+    YDCancellation,
     YDPolicy,
     YDQuote,
+    YDRenewal,
     YDTheftClaim,
 )
 
@@ -139,4 +144,41 @@ def premium_position(policy: YDPolicy, *, due_by: date | None = None) -> Premium
         collected=policy.premium_paid - scheduled,
         scheduled=scheduled,
         outstanding=outstanding,
+    )
+
+
+def policy_document_links(
+    policy: YDPolicy,
+) -> tuple[list[tuple[str, Iterable[object]]], list[int]]:
+    """What a Young Driver policy's documents are attached to (PLT-7): the policy, its
+    cancellation and theft claims, and the letters its records point at (CPA notices,
+    the renewal invitation, theft acknowledgements)."""
+    claims = list(policy.theft_claims.values_list("pk", "acknowledgement_id"))
+    cancellation = YDCancellation.objects.filter(policy=policy).values_list("pk", flat=True)
+    ids = [d for _, d in claims if d]
+    ids += [d for d in policy.cpa_notices.values_list("document_id", flat=True) if d]
+    ids += [
+        d
+        for d in YDRenewal.objects.filter(policy=policy).values_list("document_id", flat=True)
+        if d
+    ]
+    links: list[tuple[str, Iterable[object]]] = [
+        ("young_driver.ydpolicy", [policy.pk]),
+        ("young_driver.ydcancellation", list(cancellation)),
+        ("young_driver.ydtheftclaim", [pk for pk, _ in claims]),
+    ]
+    return links, ids
+
+
+def policy_documents(policy: YDPolicy) -> QuerySet[Document]:
+    """This policy's documents only: never another policy's or product's letters."""
+    links, ids = policy_document_links(policy)
+    return documents_about(policy.customer_id, links, document_ids=ids)
+
+
+def theft_claim_documents(claim: YDTheftClaim) -> QuerySet[Document]:
+    """The letters about this theft claim only (PLT-7)."""
+    ids = [claim.acknowledgement_id] if claim.acknowledgement_id else []
+    return documents_about(
+        claim.policy.customer_id, [("young_driver.ydtheftclaim", [claim.pk])], document_ids=ids
     )

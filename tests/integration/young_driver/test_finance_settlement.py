@@ -10,6 +10,7 @@ from django.db.models import Sum
 from django.urls import reverse
 
 from covernote.billing.models import Entry
+from covernote.domain.money import gbp
 from covernote.young_driver import ledger as L
 from covernote.young_driver.inputs import CancelInput
 from covernote.young_driver.models import InstalmentStatus, Payment
@@ -68,10 +69,10 @@ def test_yd_pay_1_settlement_shown_on_the_policy_pages(dd_policy, users, client)
     client.force_login(users["agent"])
     page = client.get(reverse("yd-bo-policy", args=[dd_policy.pk])).content.decode()
     assert 'data-testid="finance-settlement"' in page
-    assert f"£{c.finance_set_off}" in page and f"£{c.finance_balance}" in page
+    assert gbp(c.finance_set_off) in page and gbp(c.finance_balance) in page
     client.force_login(users["customer"])
     page = client.get(reverse("yd-app-policy", args=[dd_policy.pk])).content.decode()
-    assert "Your credit agreement is settled" in page and f"£{c.finance_balance}" in page
+    assert "Your credit agreement is settled" in page and gbp(c.finance_balance) in page
     letter = dd_policy.customer.documents.get(kind="yd_cancellation")
     assert letter is not None
 
@@ -93,7 +94,7 @@ def test_yd_pay_ledger_postings_shown_read_only_to_staff_not_brokers(dd_policy, 
     assert 'data-testid="ledger"' in page
     for t in Transaction.objects.filter(reference=dd_policy.number):
         assert t.description in page
-    assert L.FIN_COMM_RECEIVABLE in page and f"£{dd_policy.plan.amount_financed}" in page
+    assert L.FIN_COMM_RECEIVABLE in page and gbp(dd_policy.plan.amount_financed) in page
     broker = users["broker_north"]
     dd_policy.customer.firm = broker.firm
     dd_policy.customer.save()

@@ -113,9 +113,10 @@ def _complaint(user: User, complaint_id: int) -> Complaint:
         raise Http404("no such complaint") from exc
 
 
-def _form_error(form: Any, exc: DomainError) -> None:
+def _form_error(form: Any, exc: DomainError, *, customer: bool = False) -> None:
+    """Staff read the rule id; a customer reads the message alone (issue 12)."""
     field = exc.field if exc.field in form.fields else None
-    form.add_error(field, f"{exc.message} ({exc.rule})")
+    form.add_error(field, exc.message if customer else f"{exc.message} ({exc.rule})")
 
 
 def bar_chart(bars: list[tuple[str, int | Decimal]], *, unit: str = "") -> dict[str, Any]:
@@ -300,6 +301,7 @@ def complaint_detail(request: HttpRequest, complaint_id: int) -> HttpResponse:
             "timeline": complaint_timeline_for(c).decision,
             "events": c.events.select_related("document").all(),
             "letters": complaint_letters(c),
+            "doc_staff": staff,
             "attachments": c.attachments.all(),
             "can_act": staff and is_open(status),
             # ADR 0026: only the roles the permissions table gives each action see it.
@@ -682,7 +684,7 @@ def customer_complaint_new(request: HttpRequest) -> HttpResponse:
                 ),
             )
         except DomainError as exc:
-            _form_error(form, exc)
+            _form_error(form, exc, customer=True)
         else:
             return render(request, "complaints/customer_thanks.html", {"complaint": complaint})
     return render(request, "complaints/customer_new.html", {"form": form, "customer": customer})

@@ -9,4 +9,14 @@ urlpatterns = [
     path("search/", views.search_view, name="search"),
     path("search/export.csv", views.search_csv, name="search-csv"),
     path("documents/<int:document_id>.pdf", views.document_pdf, name="document-pdf"),
+    path(
+        "documents/<int:document_id>/reprint/",
+        views.document_reprint_view,
+        name="document-reprint",
+    ),
+    path(
+        "documents/<int:document_id>/resend/",
+        views.document_resend_view,
+        name="document-resend",
+    ),
 ]

@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import urlencode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_http_methods
 
 from covernote.accounts.models import Firm, FirmKind, Role, User
@@ -19,6 +19,12 @@ from covernote.accounts.scoping import get_in_scope
 from covernote.accounts.selectors import request_user
 from covernote.audit.services import audit_record
 from covernote.documents.models import Document
+from covernote.documents.services import (
+    document_large_print_pdf,
+    document_reprint,
+    document_resend,
+    large_print_available,
+)
 from covernote.domain.errors import DomainError, ErrorCode
 from covernote.parties.models import NATION_CHOICES, Customer
 from covernote.parties.selectors import customer_get_for, customer_list_for, customer_scope
@@ -275,27 +281,88 @@ def search_csv(request: HttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------- documents
 
 
-@login_required
-def document_pdf(request: HttpRequest, document_id: int) -> FileResponse:
-    """A stored PDF, only for a customer the actor may see (PLT-4); every view is audited
-    (``document.view``), and a try outside the scope is ``access.denied`` and a 404."""
-    user = request_user(request)
+def _document_for(user: User, document_id: int) -> Document:
+    """A document of a customer the actor may see (PLT-4); otherwise ``access.denied``
+    and a 404 — the same answer as for a document that does not exist."""
     documents = Document.objects.select_related("customer").filter(
         customer__in=customer_scope(user).values("pk")
     )
     try:
-        doc = get_in_scope(user, documents, document_id, label="document")
+        return get_in_scope(user, documents, document_id, label="document")
     except DomainError as exc:
         raise Http404("no such document") from exc
+
+
+@login_required
+def document_pdf(request: HttpRequest, document_id: int) -> HttpResponse | FileResponse:
+    """A stored PDF, only for a customer the actor may see (PLT-4); every view is audited
+    (``document.view``), and a try outside the scope is ``access.denied`` and a 404.
+    ``?print=large`` gives the large-print copy of a standard letter (PLT-2)."""
+    user = request_user(request)
+    doc = _document_for(user, document_id)
+    large = request.GET.get("print") == "large"
+    if large and not large_print_available(doc):
+        raise Http404("no large-print copy of this document")
     audit_record(
         actor=user,
         action="document.view",
         obj=doc,
         firm_id=doc.customer.firm_id,
-        after={"customer": doc.customer.reference, "title": doc.title, "kind": doc.kind},
+        after={
+            "customer": doc.customer.reference,
+            "title": doc.title,
+            "kind": doc.kind,
+            "print": "large" if large else doc.document_format,
+        },
     )
+    filename = f"{doc.kind}-{doc.customer.reference}.pdf"
+    if large:
+        response = HttpResponse(document_large_print_pdf(doc), content_type="application/pdf")
+        response["Content-Disposition"] = (
+            f'attachment; filename="{doc.kind}-{doc.customer.reference}-large-print.pdf"'
+        )
+        return response
     return FileResponse(
-        doc.pdf.open("rb"),
-        filename=f"{doc.kind}-{doc.customer.reference}.pdf",
-        content_type="application/pdf",
+        doc.pdf.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf"
     )
+
+
+def _back(request: HttpRequest) -> str:
+    """Return to the page the button was on (a path on this site only)."""
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return "/"
+
+
+@login_required
+@require_http_methods(["POST"])
+def document_reprint_view(request: HttpRequest, document_id: int) -> HttpResponse:
+    """Staff only (PLT-7): post the stored letter again; audited ``document.reprint``."""
+    user = request_user(request)
+    if not user.is_intermediary_staff:
+        raise Http404("no such page")
+    doc = _document_for(user, document_id)
+    try:
+        document_reprint(actor=user, document=doc)
+    except DomainError as exc:
+        messages.error(request, exc.message[:1].upper() + exc.message[1:] + ".")
+    else:
+        messages.success(request, f"“{doc.title}” queued for print and post.")
+    return redirect(_back(request))
+
+
+@login_required
+@require_http_methods(["POST"])
+def document_resend_view(request: HttpRequest, document_id: int) -> HttpResponse:
+    """Staff only (PLT-7): send the stored document again by the customer's channel;
+    audited ``document.resend``."""
+    user = request_user(request)
+    if not user.is_intermediary_staff:
+        raise Http404("no such page")
+    doc = _document_for(user, document_id)
+    message = document_resend(actor=user, document=doc)
+    messages.success(
+        request, f"“{doc.title}” sent again by {message.get_channel_display().lower()}."
+    )
+    return redirect(_back(request))

@@ -137,7 +137,7 @@ def customer_driving(request: HttpRequest, policy_id: int) -> HttpResponse:
                 actor=request_user(request), offer=offer, accept=request.POST.get("answer") == "buy"
             )
         except DomainError as exc:
-            messages.error(request, f"{exc.message} ({exc.rule})")
+            messages.error(request, exc.message[:1].upper() + exc.message[1:])  # no rule ids
         else:
             messages.success(request, "Thank you: we have written to you to confirm.")
         return redirect("driving-app", policy_id=policy.pk)

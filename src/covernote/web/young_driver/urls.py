@@ -20,6 +20,11 @@ urlpatterns = [
         views.bo_quote_detail,
         name="yd-bo-quote-detail",
     ),
+    path(
+        "backoffice/young-driver/quotes/<int:quote_id>/card-payment/return/",
+        views.bo_quote_card_return,
+        name="yd-bo-quote-card-return",
+    ),
     path("backoffice/young-driver/policies/<int:policy_id>/", views.bo_policy, name="yd-bo-policy"),
     path("backoffice/young-driver/installs/", views.bo_installs, name="yd-bo-installs"),
     path("backoffice/young-driver/devices/<int:device_id>/", views.bo_device, name="yd-bo-device"),

@@ -10,13 +10,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from covernote.accounts.models import Role, User
 from covernote.accounts.permissions import SELLERS, STAFF
 from covernote.accounts.selectors import request_user
+from covernote.billing.payment_page import payment_page
 from covernote.billing.selectors import transactions_for
-from covernote.documents.selectors import documents_for_customer
 from covernote.domain.calendar import long_date
 from covernote.domain.errors import DomainError
 from covernote.domain.money import gbp
@@ -25,6 +27,7 @@ from covernote.domain.young_driver.smartbox import PHOTO_REJECTION_REASONS
 from covernote.parties.selectors import customer_get_for, customer_list_for
 from covernote.products.selectors import params_in_force
 from covernote.telematics.positions import theft_tracking
+from covernote.telematics.selectors import policy_documents
 from covernote.web.confirm import confirm_page, confirmed
 from covernote.young_driver import selectors as sel
 from covernote.young_driver import services as svc
@@ -66,7 +69,10 @@ def _int(value: str, field: str) -> int:
 
 
 def _error(request: HttpRequest, exc: DomainError) -> None:
-    messages.error(request, f"{exc.message} ({exc.rule})" if exc.rule else exc.message)
+    """Staff read the rule id; a customer reads the message alone (issue 12)."""
+    customer = getattr(request.user, "role", "") == Role.CUSTOMER
+    text = exc.message[:1].upper() + exc.message[1:]
+    messages.error(request, f"{text} ({exc.rule})" if exc.rule and not customer else text)
 
 
 def _policy_context(policy: Any) -> dict[str, Any]:
@@ -88,7 +94,7 @@ def _policy_context(policy: Any) -> dict[str, Any]:
         "fees": policy.fees.all(),
         "payments": policy.payments.all(),
         "position": sel.premium_position(policy),
-        "documents": documents_for_customer(policy.customer)[:20],
+        "documents": policy_documents(policy)[:50],
         # Actions that no longer apply are not offered: a cancelled or void policy, or one
         # whose term has ended (YD has no stored "expired" state), offers no MTA, vehicle
         # change, cancellation or renewal acceptance.
@@ -339,6 +345,21 @@ def bo_quote_detail(request: HttpRequest, quote_id: int) -> HttpResponse:
         q = sel.quote_get_for(user, quote_id)
     except DomainError as exc:
         raise Http404("no such quote") from exc
+    if request.method == "POST" and request.POST.get("payment_method") == "card":
+        # YD-PAY-2: the card is taken on the provider's hosted page, never typed here.
+        key = request.POST.get("idempotency_key") or uuid.uuid4().hex
+        try:
+            url = payment_page().create_session(
+                amount=q.total,
+                reference=f"{q.reference}:{key}",
+                return_url=request.build_absolute_uri(
+                    reverse("yd-bo-quote-card-return", args=[q.pk])
+                ),
+            )
+        except DomainError as exc:
+            _error(request, exc)
+            return redirect("yd-bo-quote-detail", quote_id=q.pk)
+        return redirect(url)
     if request.method == "POST":
         try:
             policy = svc.yd_policy_buy(
@@ -348,8 +369,6 @@ def bo_quote_detail(request: HttpRequest, quote_id: int) -> HttpResponse:
                     BuyInput,
                     payment_method=request.POST.get("payment_method", ""),
                     idempotency_key=request.POST.get("idempotency_key") or uuid.uuid4().hex,
-                    card_token=request.POST.get("card_token", ""),
-                    card_last4=request.POST.get("card_last4", ""),
                     sort_code=request.POST.get("sort_code", ""),
                     account_number=request.POST.get("account_number", ""),
                     account_name=request.POST.get("account_name", ""),
@@ -400,6 +419,54 @@ def _confirm_bo_cancel(request: HttpRequest, policy: Any) -> HttpResponse:
         warning="The customer is written to and the refund is posted. This cannot be undone.",
         rule="YD-VOID-1" if void else "YD-CANCEL-1..5",
     )
+
+
+@csrf_exempt  # the provider posts back cross-site; the signed result is the check
+@login_required
+@require_http_methods(["GET", "POST"])
+def bo_quote_card_return(request: HttpRequest, quote_id: int) -> HttpResponse:
+    """Back from the hosted payment page (YD-PAY-2): a verified "paid" result for this
+    quote and its total binds the policy with the provider's card token; anything else
+    leaves the quote unbought and says why."""
+    user = _user(request, *SELLERS)
+    try:
+        q = sel.quote_get_for(user, quote_id)
+    except DomainError as exc:
+        raise Http404("no such quote") from exc
+    params = request.POST if request.method == "POST" else request.GET
+    try:
+        result = payment_page().read_result(params)
+        quote_ref, _, key = result.reference.partition(":")
+        if quote_ref != q.reference or not key or result.amount != q.total:
+            raise DomainError(
+                "invalid",
+                "the payment result is for another quote or amount: nothing was bought",
+                "YD-PAY-2",
+                "payment_result",
+            )
+        if not result.paid:
+            messages.error(
+                request, "The card payment was not taken (declined or cancelled): try again."
+            )
+            return redirect("yd-bo-quote-detail", quote_id=q.pk)
+        policy = svc.yd_policy_buy(
+            actor=user,
+            quote_obj=q,
+            data=build(
+                BuyInput,
+                payment_method="card",
+                idempotency_key=key,
+                card_token=result.token,
+                card_last4=result.last4,
+            ),
+        )
+    except DomainError as exc:
+        _error(request, exc)
+        return redirect("yd-bo-quote-detail", quote_id=q.pk)
+    messages.success(
+        request, f"Card payment taken. Policy {policy.number} is live. Welcome pack sent."
+    )
+    return redirect("yd-bo-policy", policy_id=policy.pk)
 
 
 @login_required
@@ -519,6 +586,7 @@ def _bo_policy_page(
     ctx = _policy_context(policy)
     ctx.update(
         is_staff=user.is_intermediary_staff,
+        doc_staff=user.is_intermediary_staff,
         key=uuid.uuid4().hex,
         today=date.today(),
         errors=errors or {},
@@ -651,5 +719,7 @@ def bo_theft(request: HttpRequest, claim_id: int) -> HttpResponse:
             "customer": claim.policy.customer,
             "tracking": tracking,
             "is_staff": user.is_intermediary_staff,
+            "documents": sel.theft_claim_documents(claim),
+            "doc_staff": user.is_intermediary_staff,
         },
     )

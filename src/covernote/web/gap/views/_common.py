@@ -13,13 +13,14 @@ from covernote.accounts.models import Role, User
 from covernote.accounts.selectors import request_user
 from covernote.domain.bounds import every_error
 from covernote.domain.errors import DomainError
+from covernote.domain.labels import human_label
 
 LONDON = ZoneInfo("Europe/London")
 LINE_ROWS = 5
 
 
 def _label(v: str) -> str:
-    return v.replace("_", " ").capitalize()
+    return human_label(v)
 
 
 def _choices(enum: Any) -> list[tuple[str, str]]:

@@ -255,5 +255,7 @@ def claim_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
                 (rule, text, rule in claim.validity_record.decline_rules)
                 for rule, text in DECLINE_REASONS.items()
             ],
+            "documents": sel.claim_documents(claim),
+            "doc_staff": True,
         },
     )

@@ -79,7 +79,10 @@ def policy_detail(request: HttpRequest, policy_id: int) -> HttpResponse:
             "policy": policy,
             "customer": policy.customer,
             "adjustments": _adjustments(policy.customer),
-            "documents": sel.policy_documents(policy).order_by("created_at", "id"),
+            "documents": sel.policy_documents(policy)
+            .prefetch_related("messages")
+            .order_by("-created_at", "-id"),
+            "doc_staff": user.is_intermediary_staff,
             "cancellations": sel.cancellations_for(policy),
             "claims": policy.claims.all(),
             "area": _area(user),

@@ -15,7 +15,7 @@ from covernote.accounts.models import Role, User
 from covernote.complaints.fair_value_figures import gap_complaints_by_firm
 from covernote.domain.errors import DomainError
 from covernote.gap import selectors as sel
-from covernote.web.charts import bar_chart
+from covernote.web.charts import hbar_chart
 from covernote.web.gap.views._common import _day, _user
 
 # --------------------------------------------------------------------------- fair value
@@ -91,13 +91,13 @@ def value_report(request: HttpRequest) -> HttpResponse:
     user = _value_user(request)
     report, problem = _value_report(request, user)
     chart_rows = [r for r in report.rows if r.figures.acceptance_rate_percent is not None]
-    chart = bar_chart(
-        [(r.distributor[:14], float(r.figures.acceptance_rate_percent)) for r in chart_rows],
+    chart = hbar_chart(
+        [(r.distributor, float(r.figures.acceptance_rate_percent)) for r in chart_rows],
         label="Claim acceptance rate % by distributor (GAP-VALUE-1)",
     )
-    ratio_chart = bar_chart(
+    ratio_chart = hbar_chart(
         [
-            (r.distributor[:14], float(r.figures.claims_ratio_percent or 0))
+            (r.distributor, float(r.figures.claims_ratio_percent or 0))
             for r in report.rows
             if r.figures.gross_written_premium
         ],
