@@ -23,6 +23,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from covernote.domain.bounds import BoundError, check_day
 from covernote.domain.errors import DomainError, ErrorCode
 from covernote.domain.gap.params import GapParams
 from covernote.domain.gap.settlement import ClaimInput, gap_benefit
@@ -78,9 +79,11 @@ class Payload:
         value = self.data[key]
         if isinstance(value, str):
             try:
-                return date.fromisoformat(value)
-            except ValueError:
-                pass
+                return check_day(value)  # 1900..2100 (ADR 0023)
+            except BoundError as exc:
+                raise DomainError(
+                    ErrorCode.INVALID, f"{key}: {exc.problem}", rule or self.rule, key
+                ) from None
         raise DomainError(
             ErrorCode.INVALID, f"{key} must be an ISO date (YYYY-MM-DD)", rule or self.rule, key
         )

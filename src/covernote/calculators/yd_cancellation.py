@@ -22,6 +22,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from covernote.domain.bounds import BoundError, check_day
 from covernote.domain.errors import DomainError, ErrorCode
 from covernote.domain.money import ZERO, format_money, non_negative_money
 from covernote.domain.young_driver.cancellation import (
@@ -78,11 +79,9 @@ def parse_date(payload: dict[str, Any], name: str, rule: str, *, required: bool 
     if not isinstance(value, str):
         raise DomainError(ErrorCode.INVALID, f"{name} must be an ISO date string", rule, name)
     try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise DomainError(
-            ErrorCode.INVALID, f"{name} must be an ISO date (YYYY-MM-DD)", rule, name
-        ) from exc
+        return check_day(value)  # 1900..2100 (ADR 0023)
+    except BoundError as exc:
+        raise DomainError(ErrorCode.INVALID, f"{name}: {exc.problem}", rule, name) from None
 
 
 def parse_money(payload: dict[str, Any], name: str, rule: str, *, required: bool = True) -> Decimal:
