@@ -64,6 +64,7 @@ from covernote.complaints.services import (
     complaint_respond_holding,
     complaint_withdraw,
 )
+from covernote.domain.bounds import every_error
 from covernote.domain.calendar import LONDON
 from covernote.domain.complaints.procedures import ComplaintStatus as S
 from covernote.domain.complaints.procedures import (
@@ -107,8 +108,10 @@ def _complaint(user: User, complaint_id: int) -> Complaint:
 
 
 def _form_error(form: Any, exc: DomainError) -> None:
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, f"{exc.message} ({exc.rule})")
+    for err in every_error(exc):  # every refused field, next to it (ADR 0023)
+        field = err.field if err.field in form.fields else None
+        if field is None or field not in form.errors:
+            form.add_error(field, f"{err.message} ({err.rule})")
 
 
 def bar_chart(bars: list[tuple[str, int | Decimal]], *, unit: str = "") -> dict[str, Any]:
