@@ -267,7 +267,9 @@ def test_comp_1_web_form_refuses_a_complaint_received_in_1800(client, loaded):
         },
     )
     assert r.status_code == 200
-    assert 'id="id_received_at_error"' in r.content.decode()  # next to the field
+    html = r.content.decode()
+    assert 'id="id_received_at_error"' in html  # next to the field
+    assert "from 2001-12-01" in html  # what is allowed (DISP in force)
     assert Complaint.objects.count() == 0
 
 
