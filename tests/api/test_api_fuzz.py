@@ -18,7 +18,9 @@ from collections import Counter
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
@@ -45,6 +47,17 @@ def loaded(db, customers):
 
     product_configs_load(actor="test")
     return customers
+
+
+@pytest.fixture(autouse=True)
+def keep_the_test_connection():
+    """Django's WSGI handler closes the database connection after each request; the test
+    runs inside one transaction, so keep it open (as Django's own test client does)."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 def _schema():
