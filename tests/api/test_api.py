@@ -80,7 +80,7 @@ def test_malformed_payload_is_problem_json_naming_the_field(token_client, users)
     )
     assert response.status_code == 422
     body = response.json()
-    assert body["field"] == "date_of_birth" and body["rule"] == "API-INPUT"
+    assert body["field"] == "date_of_birth" and body["rule"] == "PLT-1"  # the customer rule
 
 
 def test_plt3_protected_characteristic_is_refused_by_the_api(token_client, users):

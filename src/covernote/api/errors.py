@@ -13,6 +13,7 @@ import math
 from typing import Any
 
 import orjson
+import pydantic
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
@@ -161,6 +162,11 @@ def install(api: NinjaAPI) -> None:
             # The calculators' original ``error`` member, kept (ADR 0016).
             extra={"error": _calc_error(first)} if calculator else None,
         )
+
+    @api.exception_handler(pydantic.ValidationError)
+    def input_error(request: HttpRequest, exc: pydantic.ValidationError) -> HttpResponse:
+        """A typed input built in a handler refused its values (ADR 0023): 422, not 500."""
+        return validation_error(request, ValidationError(list(exc.errors())))  # type: ignore[arg-type]
 
     @api.exception_handler(AuthenticationError)
     def auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:

@@ -12,7 +12,7 @@ allowed values mirror the model choices (a unit test keeps them equal).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any, ClassVar, Literal, Self, get_args
 
@@ -113,8 +113,10 @@ CLOCK_FIELDS = frozenset(
 def received(value: Any, field: str = "received_at", rule: str = "COMP-1") -> datetime:
     """When the complaint was received: a date and time with a real offset, not before
     DISP existed (1 December 2001)."""
+    if isinstance(value, datetime) and value.date() < RECEIVED_FLOOR:
+        value = value.replace(tzinfo=UTC)  # the window, not a 19th-century local offset
     try:
-        moment = check_moment(value)  # a real offset (G2)
+        moment = check_moment(value, earliest=date.min)  # a real offset (G2)
     except BoundError as exc:
         raise DomainError(
             ErrorCode.INVALID, f"{label_of(field)}: {exc.problem}", "G2", field

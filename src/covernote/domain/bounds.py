@@ -74,7 +74,7 @@ def every_error(exc: DomainError) -> list[DomainError]:
 
 def _echo(value: object) -> str:
     """What was sent, short and printable (never the raw control characters)."""
-    text = repr(value) if not isinstance(value, str) else value
+    text = value if isinstance(value, str) else str(value)
     text = "".join(c if c.isprintable() else "\ufffd" for c in text)
     return text if len(text) <= 40 else f"{text[:37]}..."
 
@@ -120,18 +120,21 @@ def check_money(
     else:
         raise BoundError("must be an amount such as 1250.00")
     step = Decimal(1).scaleb(-places)
+    if minimum is not None and amount < minimum:
+        raise BoundError("must not be negative" if minimum == 0 else f"must be at least {minimum}")
+    top = Decimal(10) ** (max_digits - places) - step
+    limit = top if ceiling is None else min(ceiling, top)
+    if amount > limit:  # checked before quantizing: 1E+30 would overflow the context
+        shown = _pounds(limit) if places == 2 else str(limit)
+        raise BoundError(f"must be at most {shown}; you sent {_echo(value)}")
+    if amount < -limit:
+        shown = _pounds(-limit) if places == 2 else str(-limit)
+        raise BoundError(f"must be at least {shown}; you sent {_echo(value)}")
     if amount != amount.quantize(step, rounding="ROUND_DOWN"):
         unit = "pence" if places == 2 else "decimal places"
         raise BoundError(
             f"must be at most {places} decimal places ({unit}); you sent {_echo(value)}"
         )
-    if minimum is not None and amount < minimum:
-        raise BoundError("must not be negative" if minimum == 0 else f"must be at least {minimum}")
-    top = Decimal(10) ** (max_digits - places) - step
-    limit = top if ceiling is None else min(ceiling, top)
-    if amount > limit:
-        shown = _pounds(limit) if places == 2 else str(limit)
-        raise BoundError(f"must be at most {shown}; you sent {_echo(value)}")
     return amount
 
 

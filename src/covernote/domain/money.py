@@ -6,9 +6,13 @@ Each *derived charge* is rounded half-up to the penny and only then subtracted
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from covernote.domain.bounds import BoundError, check_money, label_of
 from covernote.domain.errors import DomainError, ErrorCode
+
+_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?", re.ASCII)
 
 PENNY = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -26,6 +30,11 @@ def to_money(value: object, *, field: str = "amount", rule: str = "G1") -> Decim
         )
     if isinstance(value, Decimal):
         amount = value
+    elif isinstance(value, str) and not _NUMBER.fullmatch(value.strip()):
+        # Decimal() would read "1e30", "NaN" and full-width digits; people never mean them.
+        raise DomainError(
+            ErrorCode.INVALID, f"{field} must be a number in figures such as 1250.00", rule, field
+        )
     elif isinstance(value, int | str):
         try:
             amount = Decimal(str(value).strip())
@@ -40,12 +49,21 @@ def to_money(value: object, *, field: str = "amount", rule: str = "G1") -> Decim
     return amount
 
 
+#: The most any single amount sent to a calculator may be (ADR 0023): far above any real
+#: premium, price or claim of ours, far below what would overflow a column.
+CALCULATOR_CEILING = Decimal("10000000.00")
+
+
 def non_negative_money(value: object, *, field: str, rule: str = "G1") -> Decimal:
-    """Parse a money value that may not be negative (premiums, prices, balances)."""
-    amount = to_money(value, field=field, rule=rule)
-    if amount < 0:
-        raise DomainError(ErrorCode.INVALID, f"{field} must not be negative", rule, field)
-    return amount
+    """Pounds and pence that may not be negative (premiums, prices, balances), through the
+    shared checker: at most 2 decimal places (refused, never rounded), at most £10,000,000,
+    no ``true``, no floats, no exponents, ASCII digits only."""
+    try:
+        return check_money(value, max_digits=12, ceiling=CALCULATOR_CEILING)
+    except BoundError as exc:
+        raise DomainError(
+            ErrorCode.INVALID, f"{label_of(field)}: {exc.problem}", rule, field
+        ) from None
 
 
 def round_money(amount: Decimal) -> Decimal:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -13,6 +14,7 @@ from django.utils import timezone
 from covernote.accounts.models import Role, User
 from covernote.accounts.permissions import SELLERS, Action, require, require_role
 from covernote.audit.services import audit_record
+from covernote.domain.bounds import Fields, check_day, check_text
 from covernote.domain.errors import DomainError, ErrorCode
 from covernote.parties.contact import normalise_phone, normalise_postcode
 from covernote.parties.models import Customer, PartyKind, ReasonableAdjustment
@@ -71,8 +73,45 @@ class DuplicateCustomerError(DomainError):
         self.existing = list(existing)
 
 
+#: Text a customer record holds; each is bounded by its column (ADR 0023).
+_TEXT_FIELDS = (
+    "title",
+    "first_name",
+    "last_name",
+    "address_line1",
+    "address_line2",
+    "town",
+    "postcode",
+    "email",
+    "phone",
+)
+#: A date of birth: not before 1900, and the person is born (ADR 0023).
+EARLIEST_BIRTH = date(1900, 1, 1)
+
+
+def _bounded(data: dict[str, Any]) -> None:
+    """Every text within its column and free of NUL and control characters, the date of
+    birth a real one in the past: every refusal at once, before anything is written."""
+    f = Fields()
+    for key in _TEXT_FIELDS:
+        if key in data and data[key] is not None:
+            column = getattr(Customer._meta.get_field(key), "max_length", None) or 200
+            f.take(check_text, data[key], key, "PLT-1", max_length=column)
+    if data.get("date_of_birth") is not None:
+        f.take(
+            check_day,
+            data["date_of_birth"],
+            "date_of_birth",
+            "PLT-1",
+            earliest=EARLIEST_BIRTH,
+            latest=timezone.localdate(),
+        )
+    f.done()
+
+
 def _normalise(data: dict[str, Any]) -> dict[str, Any]:
     """Postcode and phone in their one stored form; names and email trimmed."""
+    _bounded(data)
     out = dict(data)
     for key in (
         "title",

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Any, ClassVar, Literal, TypeVar
+from typing import Annotated, Any, ClassVar, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from covernote.domain.bounds import Day, InvalidInput, Text, label_of
+from covernote.domain.bounds import Int as Whole
 from covernote.domain.errors import DomainError, ErrorCode
 from covernote.domain.young_driver import payments as pay
 from covernote.domain.young_driver import theft
@@ -23,6 +25,17 @@ from covernote.domain.young_driver.smartbox import PHOTO_REJECTION_REASONS
 
 #: The rating facts a mid-term adjustment may change (YD-FEE-MTA).
 MTA_FIELDS = frozenset({"postcode", "annual_mileage", "licence_years", "no_claims_years"})
+
+# Bounds at the door (ADR 0023): the columns' lengths (young_driver.models; a test keeps
+# them equal), whole numbers and days within reason. The start date's window needs the
+# clock and the configuration, so the quote service checks it.
+LEN = {"vehicle_reg": 10, "vehicle_description": 120}
+Reg = Annotated[str, Text(LEN["vehicle_reg"], rule="YD-RATE")]
+Description = Annotated[str, Text(LEN["vehicle_description"], rule="YD-RATE")]
+Note = Annotated[str, Text(2000, multiline=True)]
+Key = Annotated[str, Text(200, rule="API-IDEMPOTENCY")]
+When = Annotated[date, Day()]
+Code = Annotated[str, Text(40)]
 
 
 class _Input(BaseModel):
@@ -42,9 +55,13 @@ def build(cls: type[InputT], **values: Any) -> InputT:
     try:
         return cls(**values)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        field = ".".join(str(p) for p in first["loc"]) or None
-        raise DomainError(ErrorCode.INVALID, first["msg"], cls.RULE, field) from None
+        errors = []
+        for err in exc.errors():
+            field = ".".join(str(p) for p in err["loc"]) or None
+            rule = (err.get("ctx") or {}).get("rule") or cls.RULE
+            label = label_of(field) if field else "Request"
+            errors.append(DomainError(ErrorCode.INVALID, f"{label}: {err['msg']}", rule, field))
+        raise (errors[0] if len(errors) == 1 else InvalidInput(errors)) from None
 
 
 def _non_blank(value: str, what: str, rule: str, field: str) -> str:
@@ -57,11 +74,11 @@ class QuoteInput(_Input):
     """A request for a price (YD-RATE, YD-SALE-1). ``rating`` holds the declared rating
     facts as given; the domain's rating parser (PLT-3 refused inputs included) types them."""
 
-    start: date
-    vehicle_reg: str
-    vehicle_description: str = ""
-    rating: Mapping[str, Any]
-    add_ons: tuple[str, ...] = ()
+    start: Annotated[date, Day(rule="YD-RATE")]
+    vehicle_reg: Reg
+    vehicle_description: Description = ""
+    rating: Mapping[str, Any] = Field(max_length=20)
+    add_ons: tuple[Code, ...] = Field((), max_length=20)
 
     @field_validator("vehicle_reg")
     @classmethod
@@ -75,12 +92,12 @@ class BuyInput(_Input):
     RULE: ClassVar[str] = "YD-PAY-1"
 
     payment_method: Literal["card", "direct_debit"]
-    idempotency_key: str
-    card_token: str = ""
-    card_last4: str = ""
-    sort_code: str = ""
-    account_number: str = ""
-    account_name: str = ""
+    idempotency_key: Key
+    card_token: Annotated[str, Text(200)] = ""
+    card_last4: Annotated[str, Text(4)] = ""
+    sort_code: Annotated[str, Text(10)] = ""
+    account_number: Annotated[str, Text(12)] = ""
+    account_name: Annotated[str, Text(120)] = ""
 
     @field_validator("payment_method", mode="before")
     @classmethod
@@ -110,8 +127,8 @@ class AdjustInput(_Input):
     RULE: ClassVar[str] = "YD-FEE-MTA"
 
     changes: Mapping[str, Any]
-    effective: date
-    idempotency_key: str
+    effective: When
+    idempotency_key: Key
 
     @field_validator("changes")
     @classmethod
@@ -132,12 +149,12 @@ class VehicleChangeInput(_Input):
 
     RULE: ClassVar[str] = "YD-BOX-VEHICLE"
 
-    vehicle_reg: str
-    vehicle_group: int
+    vehicle_reg: Reg
+    vehicle_group: Annotated[int, Whole(ge=1, le=50, rule="YD-BOX-VEHICLE")]
     new_box: bool
-    effective: date
-    idempotency_key: str
-    vehicle_description: str = ""
+    effective: When
+    idempotency_key: Key
+    vehicle_description: Description = ""
 
     @field_validator("vehicle_reg")
     @classmethod
@@ -151,11 +168,11 @@ class CancelInput(_Input):
 
     RULE: ClassVar[str] = "YD-CANCEL-1"
 
-    cancel_on: date
+    cancel_on: When
     by: CancelledBy = CancelledBy.CUSTOMER
     void_for_fraud: bool = False
-    reason: str = ""
-    notice_date: date | None = None
+    reason: Note = ""
+    notice_date: When | None = None
 
     @field_validator("by", mode="before")
     @classmethod
@@ -170,7 +187,7 @@ class SmartboxReturnInput(_Input):
 
     RULE: ClassVar[str] = "YD-CANCEL-4"
 
-    returned_on: date
+    returned_on: When
 
 
 class PhotoUploadInput(_Input):
@@ -178,7 +195,7 @@ class PhotoUploadInput(_Input):
 
     RULE: ClassVar[str] = "YD-BOX-INSTALL"
 
-    filename: str
+    filename: Annotated[str, Text(200)]
     content: bytes
 
 
@@ -188,7 +205,7 @@ class PhotoReviewInput(_Input):
     RULE: ClassVar[str] = "YD-BOX-INSTALL"
 
     approve: bool = True
-    note: str = ""
+    note: Note = ""
     #: Required to reject: a key of ``PHOTO_REJECTION_REASONS`` (the customer reads it).
     reason: str = ""
 
@@ -219,10 +236,10 @@ class TheftClaimInput(_Input):
 
     RULE: ClassVar[str] = "YD-THEFT-1"
 
-    police_incident_number: str
-    stolen_on: date
-    idempotency_key: str
-    description: str = ""
+    police_incident_number: Annotated[str, Text(40, rule="YD-THEFT-1")]
+    stolen_on: When
+    idempotency_key: Key
+    description: Note = ""
 
     @field_validator("police_incident_number")
     @classmethod
@@ -235,9 +252,9 @@ class TheftCloseInput(_Input):
 
     RULE: ClassVar[str] = "YD-THEFT-1"
 
-    outcome: str
+    outcome: Annotated[str, Text(200, rule="YD-THEFT-1")]
 
     @field_validator("outcome")
     @classmethod
     def _outcome(cls, value: str) -> str:
-        return _non_blank(value, "the outcome", "YD-THEFT-1", "outcome")[:200]
+        return _non_blank(value, "the outcome", "YD-THEFT-1", "outcome")

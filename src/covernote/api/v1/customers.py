@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
-from pydantic import EmailStr, Field
+from pydantic import EmailStr
 
 from covernote.accounts.selectors import request_user
 from covernote.api.errors import problem
 from covernote.api.v1.pagination import Page, PageQuery, paginate
 from covernote.api.v1.schemas import AdjustmentOut, CustomerOut
+from covernote.domain.bounds import Day, Text
 from covernote.domain.errors import DomainError, ErrorCode
 from covernote.parties.models import AdjustmentKind, Customer, ReasonableAdjustment
 from covernote.parties.selectors import customer_get_for, customer_list_for
@@ -67,21 +68,21 @@ def customer_out(c: Customer) -> CustomerOut:
 class CustomerIn(Schema):
     model_config = {"extra": "forbid"}
 
-    title: str = ""
-    first_name: str = Field(min_length=1, max_length=100)
-    last_name: str = Field(min_length=1, max_length=100)
-    date_of_birth: date
+    title: Annotated[str, Text(20)] = ""
+    first_name: Annotated[str, Text(100, min_length=1, rule="PLT-1")]
+    last_name: Annotated[str, Text(100, min_length=1, rule="PLT-1")]
+    date_of_birth: Annotated[date, Day(rule="PLT-1")]
     salutation_style: Literal["title_surname", "first_name", "full_name"] = "title_surname"
-    address_line1: str = ""
-    address_line2: str = ""
-    locality: str = ""
-    town: str = ""
-    postcode: str = ""
+    address_line1: Annotated[str, Text(200)] = ""
+    address_line2: Annotated[str, Text(200)] = ""
+    locality: Annotated[str, Text(100)] = ""
+    town: Annotated[str, Text(100)] = ""
+    postcode: Annotated[str, Text(10)] = ""
     nation: Literal[
         "england", "wales", "scotland", "northern_ireland", "isle_of_man", "channel_islands"
     ] = "england"
     email: EmailStr | Literal[""] = ""
-    phone: str = ""
+    phone: Annotated[str, Text(30)] = ""
     contact_channel: Literal["email", "letter", "phone", "sms"] = "email"
     document_format: Literal["standard", "large_print", "audio", "braille"] = "standard"
     firm_id: int | None = None  # staff only: a broker's customer is always its own firm's
@@ -94,16 +95,16 @@ class CustomerUpdateIn(Schema):
     model_config = {"extra": "forbid"}
 
     expected_version: int
-    title: str | None = None
-    first_name: str | None = Field(default=None, min_length=1, max_length=100)
-    last_name: str | None = Field(default=None, min_length=1, max_length=100)
-    date_of_birth: date | None = None
+    title: Annotated[str, Text(20)] | None = None
+    first_name: Annotated[str, Text(100, min_length=1, rule="PLT-1")] | None = None
+    last_name: Annotated[str, Text(100, min_length=1, rule="PLT-1")] | None = None
+    date_of_birth: Annotated[date, Day(rule="PLT-1")] | None = None
     salutation_style: Literal["title_surname", "first_name", "full_name"] | None = None
-    address_line1: str | None = None
-    address_line2: str | None = None
-    locality: str | None = None
-    town: str | None = None
-    postcode: str | None = None
+    address_line1: Annotated[str, Text(200)] | None = None
+    address_line2: Annotated[str, Text(200)] | None = None
+    locality: Annotated[str, Text(100)] | None = None
+    town: Annotated[str, Text(100)] | None = None
+    postcode: Annotated[str, Text(10)] | None = None
     nation: (
         Literal[
             "england", "wales", "scotland", "northern_ireland", "isle_of_man", "channel_islands"
@@ -111,7 +112,7 @@ class CustomerUpdateIn(Schema):
         | None
     ) = None
     email: EmailStr | Literal[""] | None = None
-    phone: str | None = None
+    phone: Annotated[str, Text(30)] | None = None
     contact_channel: Literal["email", "letter", "phone", "sms"] | None = None
     document_format: Literal["standard", "large_print", "audio", "braille"] | None = None
 
@@ -119,9 +120,9 @@ class CustomerUpdateIn(Schema):
 class AdjustmentIn(Schema):
     model_config = {"extra": "forbid"}
 
-    kind: str
-    note: str
-    third_party_name: str = ""
+    kind: Annotated[str, Text(40)]
+    note: Annotated[str, Text(2000, multiline=True)]
+    third_party_name: Annotated[str, Text(200)] = ""
     supersedes: int | None = None
 
 

@@ -96,14 +96,19 @@ def rating_input_from_mapping(mapping: Mapping[str, object]) -> RatingInput:
         if name not in mapping:
             raise DomainError(ErrorCode.REQUIRED, f"{name} is required", "YD-RATE", name)
     postcode = mapping["postcode"]
-    if not isinstance(postcode, str):
-        raise DomainError(ErrorCode.INVALID, "postcode must be text", "YD-RATE", "postcode")
+    if not isinstance(postcode, str) or len(postcode) > 10 or not postcode.isprintable():
+        raise DomainError(
+            ErrorCode.INVALID,
+            "Postcode: must be a UK postcode of at most 10 characters",
+            "YD-RATE",
+            "postcode",
+        )
     add_ons = mapping.get("add_ons", ())
     if not isinstance(add_ons, list | tuple) or not all(isinstance(a, str) for a in add_ons):
         raise DomainError(
             ErrorCode.INVALID, "add_ons must be a list of codes", "YD-SALE-1", "add_ons"
         )
-    return RatingInput(
+    rating = RatingInput(
         age=_whole(mapping, "age"),
         licence_years=_whole(mapping, "licence_years"),
         vehicle_group=_whole(mapping, "vehicle_group"),
@@ -112,12 +117,47 @@ def rating_input_from_mapping(mapping: Mapping[str, object]) -> RatingInput:
         no_claims_years=_whole(mapping, "no_claims_years"),
         add_ons=tuple(str(a) for a in add_ons),
     )
+    # Nobody earns a no-claims year before holding a licence (ADR 0023).
+    if rating.no_claims_years > rating.licence_years:
+        raise DomainError(
+            ErrorCode.INVALID,
+            f"No-claims years: cannot be more than the years licensed "
+            f"({rating.licence_years}); you sent {rating.no_claims_years}",
+            "YD-RATE",
+            "no_claims_years",
+        )
+    return rating
+
+
+#: Whole-number rating facts and the values a person or car can have (ADR 0023); the
+#: rating bands then decide what is rated.
+RATING_BOUNDS = {
+    "age": (0, 120),
+    "licence_years": (0, 100),
+    "vehicle_group": (1, 50),
+    "annual_mileage": (0, 200_000),
+    "no_claims_years": (0, 100),
+}
 
 
 def _whole(mapping: Mapping[str, object], name: str) -> int:
     value = mapping[name]
+    low, high = RATING_BOUNDS[name]
+    label = name.replace("_", " ").capitalize()
     if isinstance(value, bool) or not isinstance(value, int):
-        raise DomainError(ErrorCode.INVALID, f"{name} must be a whole number", "YD-RATE", name)
+        raise DomainError(
+            ErrorCode.INVALID,
+            f"{label}: must be a whole number from {low:,} to {high:,}",
+            "YD-RATE",
+            name,
+        )
+    if not low <= value <= high:
+        raise DomainError(
+            ErrorCode.INVALID,
+            f"{label}: must be from {low:,} to {high:,}; you sent {value:,}",
+            "YD-RATE",
+            name,
+        )
     return value
 
 

@@ -24,6 +24,11 @@ from covernote.domain.complaints.returns import Outcome
 DT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
+# Amounts and counts are plain text here: the typed input checks them (ADR 0023), so a
+# full-width digit, an exponent or a sub-penny amount is refused with the same words as
+# the API, never silently read by Django's number fields.
+
+
 class ComplaintForm(forms.Form):
     customer_reference = forms.CharField(
         label="Customer reference (blank if the complainant is not a customer)",
@@ -86,17 +91,11 @@ class ComplaintForm(forms.Form):
         required=False,
     )
     complainant_type = forms.ChoiceField(label="Complainant", choices=ComplainantKind.choices)
-    employees = forms.IntegerField(label="Employees", required=False, min_value=0)
-    annual_turnover_gbp = forms.DecimalField(
-        label="Annual turnover (£)", required=False, min_value=0
-    )
-    balance_sheet_gbp = forms.DecimalField(
-        label="Balance sheet total (£)", required=False, min_value=0
-    )
-    annual_income_gbp = forms.DecimalField(
-        label="Charity annual income (£)", required=False, min_value=0
-    )
-    net_assets_gbp = forms.DecimalField(label="Trust net assets (£)", required=False, min_value=0)
+    employees = forms.CharField(label="Employees", required=False)
+    annual_turnover_gbp = forms.CharField(label="Annual turnover (£)", required=False)
+    balance_sheet_gbp = forms.CharField(label="Balance sheet total (£)", required=False)
+    annual_income_gbp = forms.CharField(label="Charity annual income (£)", required=False)
+    net_assets_gbp = forms.CharField(label="Trust net assets (£)", required=False)
     vulnerability_identified = forms.BooleanField(
         label="The customer is in vulnerable circumstances", required=False
     )
@@ -148,7 +147,7 @@ class OutcomeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
     )
-    redress_amount = forms.DecimalField(label="Redress (£)", required=False, min_value=0)
+    redress_amount = forms.CharField(label="Redress (£)", required=False)
     redress_type = forms.ChoiceField(
         label="Redress type", choices=[("", "— none —"), *REDRESS_CHOICES], required=False
     )
@@ -194,11 +193,8 @@ class HoldingForm(forms.Form):
 class FosReferralForm(forms.Form):
     referred_on = forms.DateField(label="Date the complainant referred to the FOS", widget=DATE)
     fos_reference = forms.CharField(label="FOS reference", max_length=40)
-    eur_per_gbp = forms.DecimalField(
-        label="EUR per GBP on the referral date (Bank of England)",
-        required=False,
-        min_value=0,
-        decimal_places=6,
+    eur_per_gbp = forms.CharField(
+        label="EUR per GBP on the referral date (Bank of England)", required=False
     )
 
 
@@ -207,9 +203,7 @@ class FosCloseForm(forms.Form):
         label="FOS outcome", choices=[("", "— choose —"), *FosOutcome.choices]
     )
     decided_on = forms.DateField(label="Date of the FOS decision", widget=DATE)
-    fos_redress_amount = forms.DecimalField(
-        label="Redress the FOS awarded (£)", required=False, min_value=0
-    )
+    fos_redress_amount = forms.CharField(label="Redress the FOS awarded (£)", required=False)
     fos_redress_type = forms.ChoiceField(
         label="FOS redress type", choices=[("", "— none —"), *REDRESS_CHOICES], required=False
     )

@@ -68,6 +68,7 @@ from covernote.complaints.services import (
     complaint_withdraw,
 )
 from covernote.documents.services import delivery_for
+from covernote.domain.bounds import every_error
 from covernote.domain.calendar import LONDON, long_date
 from covernote.domain.complaints.procedures import ComplaintStatus as S
 from covernote.domain.complaints.procedures import (
@@ -114,9 +115,12 @@ def _complaint(user: User, complaint_id: int) -> Complaint:
 
 
 def _form_error(form: Any, exc: DomainError, *, customer: bool = False) -> None:
-    """Staff read the rule id; a customer reads the message alone (issue 12)."""
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, exc.message if customer else f"{exc.message} ({exc.rule})")
+    """Every refused field, next to it (ADR 0023); staff read the rule id, a customer
+    reads the message alone (issue 12)."""
+    for err in every_error(exc):
+        field = err.field if err.field in form.fields else None
+        if field is None or field not in form.errors:
+            form.add_error(field, err.message if customer else f"{err.message} ({err.rule})")
 
 
 def bar_chart(bars: list[tuple[str, int | Decimal]], *, unit: str = "") -> dict[str, Any]:

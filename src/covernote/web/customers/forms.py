@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from covernote.accounts.models import Firm, FirmKind
+from covernote.domain.bounds import every_error
 from covernote.domain.errors import DomainError
 from covernote.parties.contact import normalise_phone, normalise_postcode
 from covernote.parties.models import (
@@ -133,6 +134,8 @@ class CustomerForm(forms.Form):
         return data
 
     def show_error(self, exc: DomainError) -> None:
-        """A refusal from the service, next to its field when the form has one."""
-        field = exc.field if exc.field in self.fields and exc.field != "version" else None
-        self.add_error(field, exc.message)
+        """Each refusal from the service, next to its field when the form has one."""
+        for err in every_error(exc):
+            field = err.field if err.field in self.fields and err.field != "version" else None
+            if field is None or field not in self.errors:
+                self.add_error(field, err.message)

@@ -19,6 +19,7 @@ from covernote.accounts.permissions import SELLERS, STAFF
 from covernote.accounts.selectors import request_user
 from covernote.billing.payment_page import payment_page
 from covernote.billing.selectors import transactions_for
+from covernote.domain.bounds import BoundError, check_day, check_int, every_error, label_of
 from covernote.domain.calendar import long_date
 from covernote.domain.errors import DomainError
 from covernote.domain.money import gbp
@@ -55,24 +56,30 @@ def _user(request: HttpRequest, *roles: Role) -> User:
 
 
 def _date(value: str, field: str) -> date:
+    """A date from the form, through the shared checker (ADR 0023)."""
     try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise DomainError("invalid", f"{field} must be a date", "G2", field) from None
+        return check_day(value)
+    except BoundError as exc:
+        raise DomainError("invalid", f"{label_of(field)}: {exc.problem}", "G2", field) from None
 
 
 def _int(value: str, field: str) -> int:
+    """ASCII digits only (full-width digits are refused); the rating bounds follow."""
     try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise DomainError("invalid", f"{field} must be a whole number", "YD-RATE", field) from None
+        return check_int(value, ge=-(10**9), le=10**9)
+    except BoundError:
+        raise DomainError(
+            "invalid", f"{label_of(field)}: must be a whole number", "YD-RATE", field
+        ) from None
 
 
 def _error(request: HttpRequest, exc: DomainError) -> None:
-    """Staff read the rule id; a customer reads the message alone (issue 12)."""
+    """Every refused field (ADR 0023); staff read the rule id, a customer reads the
+    message alone (issue 12)."""
     customer = getattr(request.user, "role", "") == Role.CUSTOMER
-    text = exc.message[:1].upper() + exc.message[1:]
-    messages.error(request, f"{text} ({exc.rule})" if exc.rule and not customer else text)
+    for err in every_error(exc):
+        text = err.message[:1].upper() + err.message[1:]
+        messages.error(request, f"{text} ({err.rule})" if err.rule and not customer else text)
 
 
 def _policy_context(policy: Any) -> dict[str, Any]:

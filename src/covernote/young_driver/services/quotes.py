@@ -46,6 +46,17 @@ def yd_quote_create(
         raise DomainError(ErrorCode.INVALID, "cover cannot start in the past", "YD-RATE", "start")
     config = product_config_in_force("young_driver", start)
     params = params_of(config)
+    # ADR 0023: cover starts within the days a quote can be bought (UK motor practice:
+    # quotes up to 30 days ahead), so a start five years on is refused at the door.
+    latest = now + timedelta(days=params.periods.quote_valid_days)
+    if start > latest:
+        raise DomainError(
+            ErrorCode.INVALID,
+            f"Start: cover must start within {params.periods.quote_valid_days} days of "
+            f"today (by {latest.isoformat()}); you sent {start.isoformat()}",
+            "YD-RATE",
+            "start",
+        )
     mapping = _rating_mapping(customer, start, {**data.rating, "add_ons": list(data.add_ons)})
     rating_input = rating_input_from_mapping(mapping)
     decision = quote(rating_input, params)
