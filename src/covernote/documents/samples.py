@@ -386,7 +386,7 @@ def yd_schedule() -> Sample:
         disclosures=params.disclosures,
         policy=_YD_POLICY,
         quote=quote,
-        steps=[step.as_dict() for step in decision.steps],
+        steps=yd_letters.price_steps(step.as_dict() for step in decision.steps),
         plan=plan,
         instalments=instalments,
         task=SimpleNamespace(deadline=install_by),
