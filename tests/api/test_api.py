@@ -146,3 +146,32 @@ def test_plt5_token_command_creates_a_working_token_and_revokes_it(users, capsys
     assert c.get("/api/v1/me").status_code == 200
     call_command("token", "revoke", raw[:10])
     assert c.get("/api/v1/me").status_code == 401
+
+
+def test_plt7_customer_answer_carries_the_greeting_and_locality(token_client, users):
+    """Issue 13: what a client sends (greeting, locality) it reads back, with the greeting."""
+    c = token_client("agent")
+    created = c.post(
+        "/api/v1/customers",
+        data=json.dumps(
+            {
+                "title": "Mr",
+                "first_name": "Daniel",
+                "last_name": "Okafor",
+                "date_of_birth": "1988-09-03",
+                "salutation_style": "first_name",
+                "address_line1": "7 Mill Lane",
+                "locality": "Horbury",
+                "town": "Wakefield",
+                "postcode": "WF1 3QT",
+            }
+        ),
+        content_type="application/json",
+    )
+    assert created.status_code == 201, created.content
+    body = c.get(f"/api/v1/customers/{created.json()['id']}").json()
+    assert body["salutation_style"] == "first_name"
+    assert body["salutation"] == "Dear Daniel"
+    assert body["title"] == "Mr"
+    assert body["locality"] == "Horbury"
+    assert body["address_lines"] == ["7 Mill Lane", "Horbury", "WAKEFIELD", "WF1 3QT"]

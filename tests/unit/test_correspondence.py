@@ -48,3 +48,23 @@ def test_plt7_phone_preference_still_gets_a_written_document():
 def test_plt7_no_email_falls_back_to_letter_and_missing_address_warns():
     d = choose(Channel.EMAIL, email=False, address=False)
     assert d.channel is Channel.LETTER and d.decision.warnings
+
+
+def test_plt7_customer_wording_has_en_gb_dates_and_no_rule_ids():
+    from covernote.domain.correspondence import customer_steps, customer_wording
+
+    assert (
+        customer_wording("Premium paid £278.88; cover ends 2026-04-30")
+        == "Premium paid £278.88; cover ends 30 April 2026"
+    )
+    assert (
+        customer_wording("Motor insurer's settlement before its deductions (GAP-DEF-SETTLE)")
+        == "Motor insurer's settlement before its deductions"
+    )
+    steps = [
+        {"rule": "YD-REVIEW-2", "description": "Pro-rata to 2026-05-15", "amount": "-60.27"},
+        {"rule": "YD-REVIEW-4", "description": "Customer told: written notice 2026-05-01"},
+    ]
+    assert customer_steps(steps) == (
+        {"description": "Pro-rata to 15 May 2026", "amount": "-60.27"},
+    )

@@ -7,20 +7,21 @@ cancellation refund) with the shipped product configuration in force on that dat
 The words come from the same domain functions the services call, so a sample changes
 exactly when a real letter would.
 
-The three telematics letters (review outcome, speeding alert, mileage top-up) still
-write their words inside their services; their samples repeat those words here until
-the words move into the domain (see docs/letters.md).
+Every sample carries the letterhead a real letter gets (ADR 0021): the sending
+intermediary and Mrs Holloway's broker, Northgate Motor Brokers, with the FCA firm
+reference numbers, company numbers and registered offices the demo loads
+(``covernote demo``), and the ``[disclosures]`` (insurer, FSCS, applicable law) of the
+product version in force on :data:`SAMPLE_DATE`; the address in Royal Mail order and the
+greeting the customer chose come from the same ``Customer`` properties the services use.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
-
-from django.conf import settings
 
 from covernote.domain.complaints import letters as complaint_letters
 from covernote.domain.complaints.config import ComplaintsConfig, Contact, ProcedureKind
@@ -30,8 +31,13 @@ from covernote.domain.gap.cancellation import CancellationRequest, cancellation_
 from covernote.domain.gap.params import GapParams
 from covernote.domain.gap.records import Finding, StepLine
 from covernote.domain.gap.settlement import ClaimInput, gap_benefit
+from covernote.domain.letterhead import Disclosures, FirmIdentity, Letterhead
 from covernote.domain.young_driver import letters as yd_letters
-from covernote.domain.young_driver.params import YoungDriverParams
+from covernote.domain.young_driver.mileage import mileage_check
+from covernote.domain.young_driver.params import YoungDriverParams, percent_text
+from covernote.domain.young_driver.rating import RatingInput
+from covernote.domain.young_driver.rating import quote as yd_quote
+from covernote.domain.young_driver.review import premium_review
 from covernote.parties.models import Customer
 from covernote.products.loader import shipped_params
 
@@ -40,7 +46,6 @@ SAMPLE_DATE = date(2026, 5, 1)
 
 GAP_TEMPLATE = "gap/documents/letter.html"
 YD_TEMPLATE = "documents/yd_letter.html"
-NOTICE_TEMPLATE = "documents/notice.html"
 COMPLAINT_TEMPLATE = "documents/complaint_letter.html"
 
 
@@ -72,11 +77,51 @@ def sample_customer() -> Customer:
     )
 
 
-def _sample(title: str, template: str, **context: Any) -> Sample:
+#: The sender of every customer letter (``settings.COVERNOTE["FIRM_NAME"]``) and Mrs
+#: Holloway's broker, as ``covernote demo`` loads them into ``accounts.Firm``
+#: (``tests/unit/test_letter_samples.py`` keeps the two the same).
+SAMPLE_SENDER = FirmIdentity(
+    name="Coplus Insurance Services",
+    frn="300001",
+    registered_office=("Coplus House", "1 Quayside", "NEWCASTLE UPON TYNE", "NE1 3DX"),
+    company_number="09876543",
+    phone="0191 000 0000",
+)
+SAMPLE_BROKER = FirmIdentity(
+    name="Northgate Motor Brokers",
+    frn="400001",
+    registered_office=("Northgate Chambers", "12 Park Row", "LEEDS", "LS1 5HD"),
+    company_number="08765432",
+    phone="0113 496 0000",
+)
+
+
+def sample_letterhead(disclosures: Disclosures | None = None) -> Letterhead:
+    """What ``documents.letterhead.letterhead(broker=..., disclosures=...)`` gives a
+    letter to Mrs Holloway: the sender, her broker and the product's disclosures."""
+    return Letterhead(sender=SAMPLE_SENDER, broker=SAMPLE_BROKER, disclosures=disclosures)
+
+
+def _sample(
+    title: str, template: str, *, disclosures: Disclosures | None = None, **context: Any
+) -> Sample:
+    """The context ``documents.services.document_issue`` renders a letter with."""
+    customer = sample_customer()
+    head = sample_letterhead(disclosures)
     return Sample(
         title=title,
         template=template,
-        context={**context, "customer": sample_customer(), "title": title, "today": SAMPLE_DATE},
+        context={
+            **context,
+            "customer": customer,
+            "title": title,
+            "today": SAMPLE_DATE,
+            "letterhead": head,
+            "sender": head.sender,
+            "footer": head.footer(),
+            "address": customer.postal_address,
+            "salutation": customer.salutation,
+        },
     )
 
 
@@ -110,6 +155,7 @@ def _gap_policy(vehicle: gap_letters.VehicleFacts = _VEHICLE, version: int = 1) 
         purchase_price=Decimal("16995.00"),
         commission_rate=Decimal("0.25"),
         commission=Decimal("62.25"),
+        salutation=sample_customer().salutation,
     )
 
 
@@ -118,11 +164,26 @@ _CLAIM = gap_letters.ClaimFacts(
     policy_number="GAP0000101",
     registration="YK24 HLW",
     holder_name="Mrs Margaret Holloway",
+    salutation=sample_customer().salutation,
 )
 
 
 def _gap_letter(letter: Any) -> Sample:
-    return _sample(letter.title, GAP_TEMPLATE, letter=letter)
+    return _sample(letter.title, GAP_TEMPLATE, disclosures=_gap_params().disclosures, letter=letter)
+
+
+def _gap_terms() -> gap_letters.ScheduleTerms:
+    """As ``gap.services._common.schedule_terms``: the pinned version's figures, the
+    insurer and the selling broker."""
+    p = _gap_params()
+    return gap_letters.ScheduleTerms(
+        cooling_off_days=p.cancellation.cooling_off_days,
+        excess_cap=p.cover.excess_benefit_cap,
+        retention_fee=p.cancellation.retention_fee,
+        insurer_notice_days=p.cancellation.insurer_notice_days,
+        insurer=p.disclosures.insurer,
+        broker=SAMPLE_BROKER.name,
+    )
 
 
 def _step_lines(decision: Any) -> tuple[StepLine, ...]:
@@ -143,24 +204,18 @@ def _gap_claim_decision() -> Any:
 
 
 def gap_schedule() -> Sample:
-    p = _gap_params()
-    return _gap_letter(
-        gap_letters.schedule(
-            _gap_policy(),
-            cooling_off_days=p.cancellation.cooling_off_days,
-            excess_cap=p.cover.excess_benefit_cap,
-        )
-    )
+    return _gap_letter(gap_letters.schedule(_gap_policy(), terms=_gap_terms()))
 
 
 def gap_statement() -> Sample:
-    platform = settings.COVERNOTE
+    terms = _gap_terms()
     return _gap_letter(
         gap_letters.statement_of_insurance(
             _gap_policy(),
-            firm_name=platform["FIRM_NAME"],
-            support_phone=platform["SUPPORT_PHONE"],
+            firm_name=terms.broker or SAMPLE_SENDER.name,
+            support_phone=SAMPLE_SENDER.phone,
             contact_within_days=_gap_params().claims.contact_within_days,
+            insurer=terms.insurer,
         )
     )
 
@@ -273,6 +328,7 @@ def _yd_letter(letter: yd_letters.Letter, steps: list[dict[str, Any]] | None = N
     return _sample(
         letter.title,
         YD_TEMPLATE,
+        disclosures=_yd_params().disclosures,
         policy=_YD_POLICY,
         paragraphs=letter.paragraphs,
         rows=letter.rows,
@@ -282,23 +338,26 @@ def _yd_letter(letter: yd_letters.Letter, steps: list[dict[str, Any]] | None = N
 
 def yd_schedule() -> Sample:
     params = _yd_params()
-    quote = SimpleNamespace(
-        premium_net=Decimal("1428.57"),
-        ipt=Decimal("171.43"),
-        premium_gross=Decimal("1600.00"),
-        add_ons_gross=Decimal("45.00"),
-        arrangement_fee=params.fees.arrangement,
-        total=Decimal("1600.00") + Decimal("45.00") + params.fees.arrangement,
+    decision = yd_quote(
+        RatingInput(
+            age=19,
+            licence_years=1,
+            vehicle_group=10,
+            postcode="LS6 2AB",
+            annual_mileage=6000,
+            no_claims_years=0,
+        ),
+        params,
     )
-    steps = [
-        {
-            "rule": "YD-RATE",
-            "description": "Base premium for the vehicle group",
-            "amount": "980.00",
-        },
-        {"rule": "YD-RATE", "description": "Driver age 19: factor 1.40", "amount": "1372.00"},
-        {"rule": "PLT-8", "description": "Insurance Premium Tax at 12%", "amount": "171.43"},
-    ]
+    a = decision.amounts
+    quote = SimpleNamespace(
+        premium_net=a["premium_net"],
+        ipt=a["ipt"],
+        premium_gross=a["premium_gross"],
+        add_ons_gross=a["add_ons_gross"],
+        arrangement_fee=a["arrangement_fee"],
+        total=a["total"],
+    )
     plan = SimpleNamespace(
         provider="Premium Credit Limited",
         credit_search_reference="PCL-SRCH-55120",
@@ -313,17 +372,26 @@ def yd_schedule() -> Sample:
         )
         for n in range(1, 11)
     ]
+    install_by = date(2026, 3, 15)
+    welcome = yd_letters.welcome_schedule(
+        params=params,
+        device_serial="SBX-7730021",
+        install_by=install_by,
+        finance_provider=plan.provider,
+        credit_search_reference=plan.credit_search_reference,
+    )
     return _sample(
-        "Your Young Driver welcome pack and policy schedule",
+        welcome.title,
         "documents/yd_schedule.html",
+        disclosures=params.disclosures,
         policy=_YD_POLICY,
         quote=quote,
-        steps=steps,
+        steps=yd_letters.price_steps(step.as_dict() for step in decision.steps),
         plan=plan,
         instalments=instalments,
-        task=SimpleNamespace(deadline=date(2026, 3, 15)),
+        task=SimpleNamespace(deadline=install_by),
         device=SimpleNamespace(serial="SBX-7730021"),
-        params=params,
+        welcome=welcome,
     )
 
 
@@ -448,67 +516,71 @@ def yd_renewal_declined() -> Sample:
 # --------------------------------------------------------------------------- telematics
 
 
+_REVIEW_START, _REVIEW_END = date(2026, 1, 29), date(2027, 1, 28)
+
+
 def yd_review_outcome() -> Sample:
-    # Words as telematics.reviews.reviews_notify writes them (see the module docstring).
-    paragraphs = [
-        "We have reviewed your driving for the 90 days to 29 April 2026.",
-        "Your driving score for the period was 86 (previous 78).",
-        "Your annual premium changes from £1600.00 to £1520.00. For the rest of this policy "
-        "year that is £66.30 back to you, not before 15 May 2026 (14 days' notice).",
-    ]
-    rows = [
-        ("YD-REVIEW-1", "Period score 86 is in band 80-89: premium factor 0.95"),
-        ("YD-REVIEW-2", "New annual premium £1520.00"),
-        ("YD-REVIEW-4", "Pro-rata adjustment for 302 days remaining: -£66.30"),
-    ]
-    return _sample(
-        "The outcome of your 90-day driving review",
-        NOTICE_TEMPLATE,
-        paragraphs=paragraphs,
-        rows=rows,
+    """As ``telematics.reviews.reviews_notify``: the real review (score 78 -> 86 at the
+    first 90-day review) and the domain's words."""
+    params = _yd_params()
+    review_date = date(2026, 4, 29)
+    outcome = premium_review(
+        renewal_premium=Decimal("1600.00"),
+        current_premium=Decimal("1600.00"),
+        start=_REVIEW_START,
+        end=_REVIEW_END,
+        review_date=review_date,
+        params=params,
+        previous_score=Decimal(78),
+        period_score=Decimal(86),
+        notified_on=SAMPLE_DATE,
     )
+    decision = outcome.decision.as_dict()
+    letter = yd_letters.review_outcome(
+        review_date=review_date,
+        period_score=86,
+        previous_score=78,
+        current_premium=Decimal("1600.00"),
+        new_premium=outcome.new_premium,
+        adjustment=outcome.adjustment,
+        effective_on=SAMPLE_DATE + timedelta(days=params.periods.cpa_notice_days),
+        capped=outcome.capped,
+        cap_percent=percent_text(params.review.cap_rate_of_renewal),
+    )
+    return _yd_letter(letter, decision["steps"])
 
 
 def yd_driving_alert() -> Sample:
-    # Words as telematics.services._send_alert_letter writes them.
-    rows = [
-        ("Policy", "YD0000101"),
-        ("When", "2026-04-27T22:14:09+00:00"),
-        ("Road", "Harrogate Road (A61)"),
-        ("Posted limit", "30 mph"),
-        ("Your speed", "47 mph"),
-        ("Rule", "YD-SPEED-1"),
-    ]
-    paragraphs = [
-        "Your Smartbox recorded the driving below. Speeding puts you and others at risk and "
-        "your policy terms allow us to act on it.",
-        "Please keep to the limit. Repeated or serious speeding can lead to a notice of "
-        "cancellation.",
-    ]
-    return _sample(
-        "A speeding alert on your Young Driver policy",
-        NOTICE_TEMPLATE,
-        paragraphs=paragraphs,
-        rows=rows,
+    """As ``telematics.services._send_alert_letter``: London time, whole mph."""
+    return _yd_letter(
+        yd_letters.speeding_alert(
+            at=datetime(2026, 4, 27, 22, 14, 9, tzinfo=UTC),
+            road_name="Harrogate Road (A61)",
+            limit_mph=30,
+            speed_mph="47.6",
+            notice_proposed=False,
+        )
     )
 
 
 def yd_mileage_top_up() -> Sample:
-    # Words as telematics.mileage writes them.
-    paragraphs = [
-        "Your Smartbox has tracked 3412 miles. That is more than your declared 6000 miles a "
-        "year allows for so far.",
-        "To stay insured you need a top-up of 1000 miles, costing £84.00 including IPT. You "
-        "can buy it in the app or by calling us. If you do not, we will have to give notice "
-        "of cancellation (YD-MILES-1, YD-CANCEL-5).",
-    ]
-    rows = [
-        ("YD-MILES-1", "Tracked 3412 miles against 2466 allowed to date"),
-        ("YD-MILES-1", "Top-up of 1000 miles at £7.50 per 100 miles plus IPT"),
-    ]
-    return _sample(
-        "Your mileage: a top-up is needed", NOTICE_TEMPLATE, paragraphs=paragraphs, rows=rows
+    """As ``telematics.mileage``: the real mileage check and the domain's words."""
+    declared, tracked = 6000, 3412
+    decision = mileage_check(
+        declared_annual=declared,
+        tracked_miles=tracked,
+        start=_REVIEW_START,
+        end=_REVIEW_END,
+        on=date(2026, 4, 29),
+        params=_yd_params(),
     )
+    letter = yd_letters.mileage_top_up(
+        tracked=tracked,
+        declared=declared,
+        miles=decision.data["top_up_miles"],
+        gross=decision.amounts["top_up_gross"],
+    )
+    return _yd_letter(letter, decision.as_dict()["steps"])
 
 
 def yd_evidence_pack() -> Sample:
@@ -602,7 +674,7 @@ def _facts(handler: Contact | None = None) -> complaint_letters.LetterFacts:
         reference=_COMPLAINT.reference,
         received_on=_RECEIVED,
         complaint_summary="the GAP policy was sold without explaining the exclusions.",
-        firm_name=settings.COVERNOTE["FIRM_NAME"],
+        firm_name=SAMPLE_SENDER.name,
         handler=handler or proc.stage1,
         fos=cfg.fos,
         response_format="large_print",

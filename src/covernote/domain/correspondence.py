@@ -8,10 +8,14 @@ large print gets large print whatever the template's default.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
+from typing import Any
 
+from covernote.domain.calendar import long_date
 from covernote.domain.decisions import Decision
 
 
@@ -110,3 +114,35 @@ def may_phone(adjustments: Iterable[Adjustment]) -> bool:
         if adj.requires_channel is not None and adj.requires_channel is not Channel.PHONE:
             return False
     return True
+
+
+# --------------------------------------------------------------------------- customer wording (PLT-7)
+
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_RULE_IN_BRACKETS = re.compile(r"\s*\((?:[A-Z]{2,5}-)+[A-Z0-9]+(?:[-/][A-Z0-9]+)*\)")
+#: Steps that record what staff did about the outcome (the 14-day notice): the letter's
+#: own paragraphs tell the customer, in words, so the step is not repeated.
+PROCESS_RULES = frozenset({"YD-REVIEW-4"})
+
+
+def customer_wording(text: str) -> str:
+    """A calculation step's description as a customer reads it (PLT-7): dates as
+    "30 April 2026", never ISO; rule ids in brackets left on the staff record."""
+
+    def _date(match: re.Match[str]) -> str:
+        try:
+            return long_date(date(int(match[1]), int(match[2]), int(match[3])))
+        except ValueError:
+            return match[0]
+
+    return _RULE_IN_BRACKETS.sub("", _ISO_DATE.sub(_date, text))
+
+
+def customer_steps(steps: Iterable[Mapping[str, Any]]) -> tuple[dict[str, Any], ...]:
+    """A decision's steps for a customer letter: descriptions in customer wording, the
+    amount as it was, staff process steps (:data:`PROCESS_RULES`) left out."""
+    return tuple(
+        {"description": customer_wording(str(s.get("description", ""))), "amount": s.get("amount")}
+        for s in steps
+        if s.get("rule") not in PROCESS_RULES
+    )

@@ -131,9 +131,12 @@ def test_plt7_catalogue_keys_are_unique_and_every_entry_cites_rules():
 def test_plt7_plain_text_letter_has_no_markup_and_keeps_every_paragraph(key):
     text = rendered(key, OutputFormat.TEXT).decode()
     assert "<" not in text and "{%" not in text and "{{" not in text
-    if key in LARGE:  # a letter: the address block keeps its lines, the date is fixed
-        assert "Mrs Margaret Holloway\n14 Beacon Row\nLeeds\nLS6 2AB" in text
+    if key in LARGE:  # a letter: the address in Royal Mail order, the date fixed (issue 13)
+        assert "Mrs Margaret Holloway\n14 Beacon Row\nLEEDS\nLS6 2AB" in text
         assert "1 May 2026" in text
+        if key != "gap_statement":  # a statement of insurance greets no one
+            assert "Dear Mrs Holloway," in text
+        assert "(firm reference number 300001)" in text  # the sender's FCA identity
     sample = BY_KEY[key].sample()
     for paragraph in sample.context.get("paragraphs", ()):
         assert " ".join(paragraph.split()) in text

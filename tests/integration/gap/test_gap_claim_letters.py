@@ -10,6 +10,7 @@ import pytest
 from django.utils.html import escape
 
 from covernote.documents.models import Document, OutboxMessage
+from covernote.domain.correspondence import customer_wording
 from covernote.domain.errors import DomainError
 from covernote.domain.money import gbp
 from covernote.gap.inputs import (
@@ -91,8 +92,9 @@ def test_gap_claim_status_letters_reach_north_in_large_print_by_letter_only(
     claim.refresh_from_db()
     assert gbp(claim.payable) in approved  # £7,850.00 (issue 13)
     for step in claim.settlement["steps"]:  # the working in words; rule ids stay with staff
-        assert escape(step["description"]) in approved
+        assert escape(customer_wording(step["description"])) in approved
         assert step["rule"] not in approved
+    assert "GAP-DEF-SETTLE" not in approved
 
 
 def test_gap_claim_1_acknowledgement_explains_late_notice(sold_policy, users):
@@ -100,7 +102,7 @@ def test_gap_claim_1_acknowledgement_explains_late_notice(sold_policy, users):
     claim = register(users, sold_policy, loss, loss + timedelta(days=45))
     assert claim.notice["outcome"] == "late"
     ack = letters(claim).get(kind="gap_claim_registered").html
-    assert "GAP-CLAIM-1" in ack and "later than that" in ack
+    assert "later than that" in ack and "GAP-CLAIM-1" not in ack  # plain English (PLT-7)
 
 
 def test_gap_claim_1_on_time_acknowledgement_has_no_late_note(sold_policy, users):

@@ -186,3 +186,38 @@ def test_yd_pay_2_cancellation_letter_says_the_notified_payment_is_not_taken():
     text = " ".join(owed.paragraphs)
     assert "you owe us £40.10" in text and "We will refund £0.00" not in text
     assert "YD-" not in text  # customers never see rule ids
+
+
+def test_yd_rate_customer_price_steps_are_plain_english_with_the_same_figures():
+    """PLT-7: the welcome pack explains the price without rule ids, bands or staff notes
+    (PLT-3 "no sex/gender ..." and the PLT-11 commission stay on the staff record)."""
+    from datetime import date as _date
+
+    from covernote.domain.young_driver.letters import price_steps
+    from covernote.domain.young_driver.rating import RatingInput, quote
+    from covernote.products.loader import shipped_params
+
+    params = shipped_params("young_driver", _date(2026, 5, 1), launch_terms_before_first=True)
+    decision = quote(
+        RatingInput(
+            age=19,
+            licence_years=1,
+            vehicle_group=10,
+            postcode="LS6 2AB",
+            annual_mileage=6000,
+            no_claims_years=0,
+        ),
+        params,
+    )
+    staff = [s.as_dict() for s in decision.steps]
+    customer = price_steps(staff)
+    text = " ".join(s["description"] for s in customer)
+    assert "band" not in text and "sex" not in text and "commission" not in text.lower()
+    assert "YD-" not in text and "PLT-" not in text
+    assert "Driver's age (19): price multiplied by" in text
+    assert "Miles a year you told us (6,000)" in text
+    assert "Postcode area (LS)" in text
+    shown = [s["amount"] for s in customer if s["amount"]]
+    kept = [s["amount"] for s in staff if s.get("amount") and s["rule"] not in ("PLT-11",)]
+    assert shown == kept  # every figure the customer pays is still there, in order
+    assert customer[-1] == {"description": "Total to pay", "amount": staff[-1]["amount"]}

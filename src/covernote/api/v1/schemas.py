@@ -24,9 +24,14 @@ class CustomerOut(Schema):
     reference: str
     firm: str | None
     full_name: str
+    title: str
     first_name: str
     last_name: str
+    # issue 13: how letters greet them, and the Royal Mail dependent locality
+    salutation_style: str = Field(description="title_surname, first_name or full_name")
+    salutation: str = Field(description='The greeting letters use, e.g. "Dear Mrs Holloway"')
     date_of_birth: date | None  # None for a complainant who is not a customer
+    locality: str
     address_lines: list[str]
     nation: str
     email: str

@@ -61,3 +61,12 @@ def ukdatetime(value: object) -> str:
             long_datetime(value) if value.tzinfo else f"{long_date(value.date())} at {value:%H:%M}"
         )
     return ukdate(value)
+
+
+@register.filter
+def customer_steps(steps: object) -> object:
+    """A decision's steps as a customer letter shows them (PLT-7): ISO dates as
+    "30 April 2026", no rule ids, staff process steps left out."""
+    from covernote.domain.correspondence import customer_steps as plain
+
+    return plain(steps) if isinstance(steps, (list, tuple)) else steps

@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import ClassVar
 
 from covernote.domain.calendar import en_gb_date
+from covernote.domain.correspondence import customer_wording
 from covernote.domain.gap.records import Finding, StepLine
 from covernote.domain.money import gbp
 
@@ -147,7 +148,8 @@ def _steps(steps: Iterable[StepLine]) -> Table:
     """How a figure was worked out, in words; the rule ids stay on the staff record."""
     return Table(
         rows=tuple(
-            (s.description, pounds(s.amount) if s.amount is not None else "") for s in steps
+            (customer_wording(s.description), pounds(s.amount) if s.amount is not None else "")
+            for s in steps
         ),
         header=("Step", "Amount"),
     )
@@ -375,8 +377,8 @@ def claim_registered(claim: ClaimFacts, *, late: bool) -> Letter:
     if late:
         blocks.append(
             Paragraph(
-                "The policy asks for a claim to be reported within a set time of the loss "
-                "(GAP-CLAIM-1), and we received your notice later than that. This does not on "
+                "The policy asks for a claim to be reported within a set time of the loss, "
+                "and we received your notice later than that. This does not on "
                 "its own stop us considering your claim: your claims handler will take the "
                 "reasons for the delay into account, and will only reduce or decline the claim "
                 "if the delay has made a real difference to our ability to deal with it."

@@ -9,9 +9,12 @@ through :func:`covernote.domain.money.gbp` and dates through
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from covernote.domain.calendar import format_date, long_datetime
 from covernote.domain.money import ZERO, gbp
@@ -542,3 +545,51 @@ def welcome_schedule(
             else ""
         ),
     )
+
+
+# --------------------------------------------------------------------------- price steps (PLT-3, PLT-7)
+
+#: A rating factor as the customer knows it (``rating.quote`` labels its YD-RATE steps).
+_FACTOR_WORDS = {
+    "Age": "Driver's age",
+    "Licence years": "Years with a driving licence",
+    "Vehicle group": "Vehicle insurance group",
+    "Postcode area": "Postcode area",
+    "Declared annual mileage": "Miles a year you told us",
+    "No-claims years": "Years without a claim",
+}
+_FACTOR = re.compile(r"^(?P<label>.+) factor \((?P<band>[^)]*)\) × (?P<factor>[0-9.]+)$")
+
+
+def price_steps(steps: Iterable[Mapping[str, Any]]) -> tuple[dict[str, str], ...]:
+    """How the price was worked out, for the customer (YD-RATE, PLT-8): each step in plain
+    English with its amount. The staff record keeps the rule ids, bands and the PLT-3 and
+    PLT-11 notes (what was not used; commission, which is disclosed on request)."""
+    out: list[dict[str, str]] = []
+    for step in steps:
+        rule, text = str(step.get("rule", "")), str(step.get("description", ""))
+        amount = "" if step.get("amount") in (None, "") else str(step["amount"])
+        if rule in ("PLT-3", "PLT-11"):
+            continue
+        factor = _FACTOR.match(text) if rule == "YD-RATE" else None
+        if factor is not None:
+            label = factor["label"]
+            given = (step.get("inputs") or {}).get("input")
+            if label == "Postcode area":
+                given = factor["band"].removeprefix("area ")
+            elif isinstance(given, int) and not isinstance(given, bool):
+                given = f"{given:,}"
+            words = _FACTOR_WORDS.get(label, label)
+            shown = f" ({given})" if given not in (None, "") else ""
+            text = f"{words}{shown}: price multiplied by {factor['factor']}"
+        elif rule == "YD-RATE" and text == "Base rate":
+            text = "Starting price"
+        elif rule == "YD-RATE" and text.startswith("Total payable"):
+            text = "Total to pay"
+        elif rule == "PLT-8" and text.startswith("Motor premium net"):
+            rate = re.search(r"IPT at (\S+)$", text)
+            text = "Insurance Premium Tax" + (f" at {rate[1]}" if rate else "")
+        elif rule == "PLT-8" and text.startswith("Motor premium gross"):
+            text = "Motor premium including Insurance Premium Tax"
+        out.append({"description": text, "amount": amount})
+    return tuple(out)

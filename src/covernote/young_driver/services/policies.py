@@ -225,7 +225,7 @@ def yd_policy_buy(
         context={
             "policy": policy,
             "quote": q,
-            "steps": list(q.stored_decision.steps),
+            "steps": letters.price_steps(q.stored_decision.steps),
             "plan": getattr(policy, "plan", None),
             "instalments": list(policy.plan.instalments.all())
             if payment_method == PaymentMethod.DIRECT_DEBIT
