@@ -310,7 +310,7 @@ def test_tick_job_runs_the_sync(overdue_complaints):
         (
             ("[types.gap_claim]", '[types.gap_claim]\ncolour = "red"'),
             "types.gap_claim.colour",
-            "not permitted",
+            "is not a known key",
         ),
     ],
 )
