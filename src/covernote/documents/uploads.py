@@ -236,6 +236,49 @@ def check_telematics_body(raw: bytes, media_type: str, *, rule: str = "YD-DATA-1
     return found.kind
 
 
+#: complaint evidence (COMP-1): declared type -> what its bytes must be
+EVIDENCE_TYPES = {
+    "application/pdf": "PDF",
+    "image/jpeg": "JPEG image",
+    "image/png": "PNG image",
+    "text/plain": "text",
+}
+
+
+def check_evidence(raw: bytes, declared: str, *, rule: str, field: str = "file") -> str:
+    """Evidence attached to a complaint is what it says it is (COMP-1): a PDF starts
+    with ``%PDF-``, a photo is a JPEG or PNG that decodes under the pixel limit, text is
+    UTF-8; archives and anything else are refused whatever the browser called them.
+    Returns the verified media type."""
+    found = sniff(raw)
+    if found.kind is Kind.ARCHIVE:
+        raise _refuse(
+            f"this is a {found.label}: archives are not accepted; attach the PDF, photo "
+            "or text itself",
+            rule,
+            field,
+        )
+    if declared == "application/pdf":
+        ok = raw[:1024].lstrip().startswith(b"%PDF-")
+    elif declared in ("image/jpeg", "image/png"):
+        ok = found.kind is Kind.IMAGE and found.mime == declared
+        if ok:
+            check_photo(raw, rule=rule, field=field)
+    elif declared == "text/plain":
+        ok = found.kind is Kind.TEXT
+    else:
+        ok = False
+    if not ok:
+        want = EVIDENCE_TYPES.get(declared, declared or "an unknown type")
+        raise _refuse(
+            f"the file is {found.label}, not the {want} its name and type say; attach a "
+            "PDF, JPEG, PNG or text file",
+            rule,
+            field,
+        )
+    return declared
+
+
 def viewable(raw: bytes, photo: Photo) -> tuple[bytes, str]:
     """The bytes to store so staff can see the photo in any browser: a HEIC photo (the
     iPhone default) is re-encoded as JPEG; JPEG, PNG and WebP are kept as sent."""

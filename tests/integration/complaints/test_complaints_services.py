@@ -419,3 +419,29 @@ def test_comp1_attachment_type_and_size_are_checked(register, users, settings, t
     with pytest.raises(DomainError):
         complaint_attach(actor=users["agent"], complaint=c, data=Attachment.from_upload(big))
     assert ComplaintEvent.objects.filter(complaint=c, kind="attachment").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "content_type", "raw", "why"),
+    [
+        ("evidence.pdf", "application/pdf", b"PK\x03\x04" + b"\x00" * 40, "a zip called PDF"),
+        ("photo.png", "image/png", b"\x1f\x8b\x08\x00" + b"\x00" * 40, "a gzip called PNG"),
+        ("notes.txt", "text/plain", b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 40, "a program"),
+        ("letter.pdf", "application/pdf", b"just some words", "text called PDF"),
+        ("photo.jpg", "image/jpeg", b"\x89PNG\r\n\x1a\n" + b"\x00" * 40, "a PNG called JPEG"),
+    ],
+)
+def test_comp1_attachment_bytes_must_be_what_the_type_says(
+    register, users, settings, tmp_path, name, content_type, raw, why
+):
+    """COMP-1 evidence is sniffed from its bytes (ADR 0025): a file whose bytes are not
+    what its name and type claim is refused (415 at the API) and nothing is stored."""
+    settings.MEDIA_ROOT = tmp_path
+    c = register("harbour", received=MONDAY)
+    upload = SimpleUploadedFile(name, raw, content_type=content_type)
+    with pytest.raises(DomainError) as err:
+        complaint_attach(actor=users["agent"], complaint=c, data=Attachment.from_upload(upload))
+    assert err.value.code == "unsupported_media_type", why
+    assert err.value.field == "file" and err.value.rule == "COMP-1"
+    assert c.attachments.count() == 0
+    assert not ComplaintEvent.objects.filter(complaint=c, kind="attachment").exists()

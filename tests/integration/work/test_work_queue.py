@@ -284,3 +284,56 @@ def test_tick_job_runs_the_sync(overdue_complaints):
     job = dict(JOBS)["work.sync"]
     assert "work items raised" in job(timezone.localdate())
     assert complaint_items().exists()
+
+
+@pytest.mark.parametrize(
+    ("change", "key", "reason"),
+    [
+        (
+            ("priority = 2\ndue_hours = 120", "priority = 7\ndue_hours = 120"),
+            "routes.gap_claim.assess.priority",
+            "must be at most 3",
+        ),
+        (
+            (
+                'team = "claims"\npriority = 2\ndue_hours = 120',
+                'team = "nobody"\npriority = 2\ndue_hours = 120',
+            ),
+            "routes.gap_claim.assess.team",
+            "no team 'nobody'",
+        ),
+        (
+            ("reason_min_words = 3", 'reason_min_words = "3"'),
+            "close.reason_min_words",
+            "must be an integer",
+        ),
+        (
+            ("[types.gap_claim]", '[types.gap_claim]\ncolour = "red"'),
+            "types.gap_claim.colour",
+            "is not a known key",
+        ),
+    ],
+)
+def test_plt_config_a_broken_routing_table_names_the_file_the_key_and_the_reason(
+    change, key, reason
+):
+    """The work queue's routing table is read by a pydantic model like the product files
+    (PLT-CONFIG, ADR 0025): one error naming routing.toml, the dotted key and the reason."""
+    from covernote.domain.errors import DomainError
+    from covernote.work.routing import ROUTING_FILE, parse_routing
+
+    text = ROUTING_FILE.read_text(encoding="utf-8")
+    old, new = change
+    assert old in text
+    with pytest.raises(DomainError) as err:
+        parse_routing(text.replace(old, new, 1), "routing.toml")
+    message = err.value.message
+    assert message.startswith("routing.toml: ") and key in message and reason in message
+    assert message.count("routing.toml") == 1
+
+
+def test_plt_config_the_shipped_routing_table_loads():
+    from covernote.work.routing import ROUTING_FILE, parse_routing
+
+    table = parse_routing(ROUTING_FILE.read_text(encoding="utf-8"))
+    assert table.route("gap_claim.assess").team == "claims" and table.teams_of("qa") == ["qa"]

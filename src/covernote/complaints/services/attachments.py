@@ -19,16 +19,20 @@ from covernote.complaints.services._common import (
     lock_for_update,
     record_event,
 )
+from covernote.documents.uploads import check_evidence
 
 # --- attachments ---------------------------------------------------------------------------
 
 
 @transaction.atomic
 def complaint_attach(*, actor: User, complaint: Complaint, data: Attachment) -> ComplaintAttachment:
-    """Attach evidence (COMP-1, DISP 1.9 records); its type and size were checked at
-    the door (``Attachment``)."""
+    """Attach evidence (COMP-1, DISP 1.9 records); its declared type and size were checked
+    at the door (``Attachment``), its bytes here, before anything is written."""
     require_role(actor, STAFF_OR_COMPLAINANT, what="add evidence to a complaint")
     name, ctype, size = data.name, data.content_type, data.size
+    raw = data.content.read()
+    data.content.seek(0)
+    check_evidence(raw, ctype, rule="COMP-1")  # the bytes, not the browser's word (ADR 0025)
     c = lock_for_update(complaint)
     attachment = ComplaintAttachment(
         complaint=c, name=name, content_type=ctype, size=size, uploaded_by=actor
