@@ -255,6 +255,7 @@ def test_comp_1_web_form_refuses_a_complaint_received_in_1800(client, loaded):
     r = client.post(
         "/backoffice/complaints/new/",
         {
+            "complainant_relationship": "customer",  # ADR 0026: who complains
             "customer_reference": loaded["harbour"].reference,
             "received_at": "1800-01-01T10:00",
             "channel": "phone",
@@ -281,7 +282,7 @@ def test_comp_7_redress_is_bounded(kind, amount):
     with pytest.raises(DomainError) as err:
         FinalResponse.parse(
             outcome="upheld",
-            reasons="We got it wrong.",
+            reasons="We got it wrong and we are sorry.",
             redress_amount=amount,
             redress_type="goodwill",
         )
@@ -290,7 +291,10 @@ def test_comp_7_redress_is_bounded(kind, amount):
 
 def test_comp_7_redress_up_to_the_ceiling_is_accepted():
     ok = FinalResponse.parse(
-        outcome="upheld", reasons="Sorry.", redress_amount="250.00", redress_type="goodwill"
+        outcome="upheld",
+        reasons="We are sorry: the renewal letter went to the wrong address.",
+        redress_amount="250.00",
+        redress_type="goodwill",
     )
     assert ok.redress_amount == Decimal("250.00")
 

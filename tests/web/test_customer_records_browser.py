@@ -43,7 +43,7 @@ def test_broker_creates_a_customer_on_a_phone_and_finds_them_by_partial_postcode
     page.get_by_label("Last name").fill("Shah")
     page.get_by_label("Date of birth").fill("1988-05-04")
     page.get_by_label("Address line 1").fill("7 Cardigan Road")
-    page.get_by_label("Town or city").fill("Leeds")
+    page.get_by_label("Post town").fill("Leeds")
     page.get_by_label("Postcode").fill("ls6 33")  # not a postcode: the error names it
     page.get_by_label("Phone number").fill("0113 496 0777")
     page.get_by_role("button", name="Create customer").click()

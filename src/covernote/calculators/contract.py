@@ -31,9 +31,12 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from covernote.domain.bounds import BoundError, check_money
 from covernote.domain.errors import DomainError, ErrorCode
 
-MONEY_PATTERN = r"^\d+(\.\d+)?$"
+MONEY_PATTERN = r"^[0-9]{1,8}(\.[0-9]{1,2})?$"
+#: the most a calculator takes as one amount (ADR 0023): £10,000,000, to the penny
+CALC_CEILING = Decimal("10000000")
 SIGNED_PATTERN = r"^-?\d+(\.\d+)?$"
 
 
@@ -66,10 +69,24 @@ def _money_schema(pattern: str, description: str) -> dict[str, Any]:
     }
 
 
-#: Money, not negative: ``"12500.00"`` or ``12500`` (never a float, G1).
+def _money(value: Any) -> Decimal:
+    """Pounds and pence as the other doors take them (ADR 0023, ``bounds.check_money``):
+    ASCII digits, at most two places (sub-penny refused, never rounded), at most
+    £10,000,000; no booleans, floats, exponents or full-width digits."""
+    if isinstance(value, bool | float):
+        raise PydanticCustomError(
+            "money_float", 'must be a string such as "12500.00" or a whole number, not a float'
+        )
+    try:
+        return check_money(value, ceiling=CALC_CEILING)
+    except BoundError as exc:
+        raise PydanticCustomError("money_bounds", str(exc)) from None
+
+
+#: Money, not negative: ``"12500.00"`` or ``12500`` (never a float, G1), bounded (ADR 0023).
 Money = Annotated[
     Decimal,
-    BeforeValidator(lambda v: _number(v, signed=False)),
+    BeforeValidator(_money),
     WithJsonSchema(_money_schema(MONEY_PATTERN, "pounds: a decimal string or whole number")),
 ]
 #: A signed decimal (a score, a rate): a string or a whole number, never a float.

@@ -614,31 +614,50 @@ def pay_claim(request: HttpRequest, claim_id: int, payload: PayIn) -> dict[str, 
     return claim_out(svc.gap_claim_pay(actor=actor, claim=claim, data=data))
 
 
-@router.post("/claims/{claim_id}/payment-request", response=dict[str, Any])
+@router.post(
+    "/claims/{claim_id}/payment-request",
+    response=ClaimOut,
+    summary="Ask a second approver to pay a GAP claim above your authority",
+    openapi_extra={"x-problems": [409]},
+)
 def request_claim_payment(
     request: HttpRequest, claim_id: int, payload: PaymentRequestIn
 ) -> dict[str, Any]:
-    """Above the payer's authority: the payment waits for a second approver (ADR 0026)."""
+    """An approved benefit above the payer's payment authority (GAP-CLAIM-4, ADR 0026)
+    waits in `payment_pending` for a different user whose authority covers it."""
     actor = request_user(request)
     claim = sel.claim_get_for(actor, claim_id)
     data = PaymentRequestInput(note=payload.note)
     return claim_out(svc.gap_claim_payment_request(actor=actor, claim=claim, data=data))
 
 
-@router.post("/claims/{claim_id}/payment-approve", response=dict[str, Any])
+@router.post(
+    "/claims/{claim_id}/payment-approve",
+    response=ClaimOut,
+    summary="Approve and pay a GAP claim waiting for a second approver",
+    openapi_extra={"x-problems": [409]},
+)
 def approve_claim_payment(request: HttpRequest, claim_id: int, payload: PayIn) -> dict[str, Any]:
-    """The second approver (not the requester) approves and the claim is paid (ADR 0026)."""
+    """The second approver -- never the requester, and with authority for the amount --
+    approves and the benefit is paid (GAP-CLAIM-4, ADR 0026); the same `idempotency_key`
+    answers the same payment."""
     actor = request_user(request)
     claim = sel.claim_get_for(actor, claim_id)
     data = PayInput(payload.idempotency_key, payload.paid_on)
     return claim_out(svc.gap_claim_payment_approve(actor=actor, claim=claim, data=data))
 
 
-@router.post("/claims/{claim_id}/payment-refuse", response=dict[str, Any])
+@router.post(
+    "/claims/{claim_id}/payment-refuse",
+    response=ClaimOut,
+    summary="Send a GAP claim payment back to its requester",
+    openapi_extra={"x-problems": [409]},
+)
 def refuse_claim_payment(
     request: HttpRequest, claim_id: int, payload: PaymentRefusalIn
 ) -> dict[str, Any]:
-    """The second approver sends the payment back with a reason (ADR 0026)."""
+    """The second approver refuses the payment with a reason the requester reads
+    (GAP-CLAIM-4, ADR 0026); the claim goes back to approved, unpaid."""
     actor = request_user(request)
     claim = sel.claim_get_for(actor, claim_id)
     data = PaymentRefusalInput(reason=payload.reason)

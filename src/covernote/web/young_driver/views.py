@@ -488,6 +488,11 @@ def bo_policy(request: HttpRequest, policy_id: int) -> HttpResponse:
         try:
             return _confirm_bo_cancel(request, policy)
         except DomainError as exc:
+            if exc.field == "cancel_on":
+                # YD-CANCEL-1: the refusal sits next to the date, with what was typed kept,
+                # before the confirm step is reached.
+                errors = {"cancel_on": f"{exc.message} ({exc.rule})"}
+                return _bo_policy_page(request, user, policy, errors=errors, status=400)
             _error(request, exc)
             return redirect("yd-bo-policy", policy_id=policy.pk)
     if request.method == "POST":
