@@ -63,7 +63,7 @@ def sell_policy(page, customers):
     page.get_by_label("Date of taking ownership").fill((today - timedelta(days=5)).isoformat())
     page.get_by_role("button", name="Check eligibility and price").click()
     page.wait_for_url(re.compile(r"/broker/gap/quotes/\d+/$"))
-    assert "£20000.00" in page.content()  # warranty left out of the purchase price
+    assert "£20,000.00" in page.content()  # warranty left out of the purchase price
     page.get_by_role("button", name="Sell this policy").click()
     page.wait_for_url(re.compile(r"/broker/gap/policies/\d+/$"))
 
@@ -138,6 +138,7 @@ def test_gap_claims_handler_settles_a_total_loss(page, gap_loaded, users):
     assert "GAP-COVER-1" in steps and "GAP-LIMIT" in steps
     page.get_by_role("button", name="Approve claim").click()
     page.get_by_role("button", name=re.compile("Record payment")).click()
+    page.get_by_role("button", name="Pay £7,850.00").click()  # the confirm step (ADR 0026)
     assert page.get_by_test_id("claim-status").inner_text() == "Paid"
     claim = GapClaim.objects.get()
     claim.policy.refresh_from_db()
