@@ -141,7 +141,7 @@ def test_gap_claims_handler_settles_a_total_loss(page, gap_loaded, users):
     assert "GAP-COVER-1" in steps and "GAP-LIMIT" in steps
     page.get_by_role("button", name="Approve claim").click()
     page.get_by_role("button", name=re.compile("Record payment")).click()
-    page.get_by_role("button", name=re.compile(r"^Pay £")).click()  # the confirm step
+    page.get_by_role("button", name="Pay £7,850.00").click()  # the confirm step (ADR 0026)
     assert page.get_by_test_id("claim-status").inner_text() == "Paid"
     claim = GapClaim.objects.get()
     claim.policy.refresh_from_db()
