@@ -96,6 +96,7 @@ from covernote.web.complaints.forms import (
     ReturnForm,
 )
 from covernote.web.confirm import confirm_page, confirmed
+from covernote.web.listing import csv_of, page_of, wants_csv
 
 VIEWERS = SELLERS  # the complaints team, and brokers read-only (PLT-4)
 
@@ -144,10 +145,25 @@ def bar_chart(bars: list[tuple[str, int | Decimal]], *, unit: str = "") -> dict[
 def complaint_list(request: HttpRequest) -> HttpResponse:
     user = _user(request, *VIEWERS)
     show = request.GET.get("show", "open")
-    qs = complaint_list_for(user, open_only=show == "open").select_related("customer")[:200]
+    qs = complaint_list_for(user, open_only=show == "open").select_related("customer")
+    if wants_csv(request):
+        return csv_of(
+            "complaints.csv",
+            ["Reference", "Received", "Complainant", "Status", "Product", "Main cause"],
+            qs,
+            lambda c: [
+                c.reference,
+                c.received_at,
+                c.customer.full_name if c.customer else "",
+                c.get_status_display(),
+                c.product,
+                c.main_cause,
+            ],
+        )
+    listing = page_of(request, qs)
     now = timezone.now()
     rows = []
-    for c in qs:
+    for c in listing["page"].object_list:
         clocks = [k for k in complaint_clocks(c, now) if k.kind != "fos_window"]
         rows.append(
             {
@@ -160,6 +176,7 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
         request,
         "complaints/list.html",
         {
+            **listing,
             "rows": rows,
             "show": show,
             "tasks": complaint_tasks(user)[:50],

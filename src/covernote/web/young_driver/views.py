@@ -30,6 +30,7 @@ from covernote.products.selectors import params_in_force
 from covernote.telematics.positions import theft_tracking
 from covernote.telematics.selectors import policy_documents
 from covernote.web.confirm import confirm_page, confirmed
+from covernote.web.listing import csv_of, page_of, wants_csv
 from covernote.young_driver import selectors as sel
 from covernote.young_driver import services as svc
 from covernote.young_driver.inputs import (
@@ -280,13 +281,31 @@ def photo_file(request: HttpRequest, photo_id: int) -> FileResponse:
 def bo_home(request: HttpRequest) -> HttpResponse:
     user = _user(request, *SELLERS)
     search = request.GET.get("q", "").strip()
+    policies = sel.policy_scope(user).select_related("customer").order_by("-created_at")
+    if wants_csv(request):
+        return csv_of(
+            "young-driver-policies.csv",
+            ["Policy", "Customer", "Vehicle", "Status", "Start", "End", "Annual premium"],
+            policies,
+            lambda p: [
+                p.number,
+                p.customer.full_name,
+                p.vehicle_reg,
+                p.get_status_display(),
+                p.start,
+                p.end,
+                p.annual_premium,
+            ],
+        )
+    listing = page_of(request, policies)
     return render(
         request,
         "young_driver/bo_home.html",
         {
+            **listing,
             "search": search,
             "customers": customer_list_for(user, search=search)[:20] if search else [],
-            "policies": sel.policy_scope(user).order_by("-created_at")[:100],
+            "policies": listing["page"].object_list,
             "queue_count": sel.install_queue(user).count(),
             "is_staff": user.is_intermediary_staff,
         },

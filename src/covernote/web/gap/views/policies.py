@@ -41,6 +41,7 @@ from covernote.web.gap.views._common import (
     _user,
 )
 from covernote.web.gap.views.quotes import _quote_data
+from covernote.web.listing import csv_of, page_of, wants_csv
 
 CANCEL_FIELDS = {
     "kind": "kind",
@@ -55,11 +56,29 @@ CANCEL_FIELDS = {
 def policy_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     status = request.GET.get("status", "")
+    policies = sel.policy_list_for(user, status=status)
+    if wants_csv(request):
+        return csv_of(
+            "gap-policies.csv",
+            ["Policy", "Customer", "Registration", "Start", "End", "Gross premium", "Status"],
+            policies,
+            lambda p: [
+                p.number,
+                p.customer.full_name,
+                p.vehicle.registration,
+                p.start_on,
+                p.end_on,
+                p.gross_premium,
+                p.get_status_display(),
+            ],
+        )
+    listing = page_of(request, policies)
     return render(
         request,
         "gap/policy_list.html",
         {
-            "policies": sel.policy_list_for(user, status=status)[:200],
+            **listing,
+            "policies": listing["page"].object_list,
             "quotes": sel.quote_scope(user).exclude(status="bound")[:50],
             "area": _area(user),
             "status": status,
