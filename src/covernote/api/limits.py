@@ -15,21 +15,21 @@ workers (see the production settings).
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from ninja.throttling import BaseThrottle, SimpleRateThrottle
 
 from covernote.api.errors import problem_response
+from covernote.throttle import count_hit, device_upload_wait, parse_rate
+
+__all__ = ["count_hit", "device_upload_wait", "parse_rate"]  # shared with the web and MQTT doors
 
 DEFAULT_MAX_BODY = 1 * 1024 * 1024
 DEFAULT_MAX_UPLOAD = 16 * 1024 * 1024
 DEFAULT_RATES = {"user": "600/min", "anon": "1200/min"}
-DEFAULT_DEVICE_RATE = "20/min"
 UPLOAD_PATHS = ("/api/v1/telematics/points",)
 
 
@@ -37,41 +37,6 @@ def max_body_bytes(path: str) -> int:
     if path.startswith(UPLOAD_PATHS):
         return int(getattr(settings, "COVERNOTE_UPLOAD_MAX_BODY_BYTES", DEFAULT_MAX_UPLOAD))
     return int(getattr(settings, "COVERNOTE_API_MAX_BODY_BYTES", DEFAULT_MAX_BODY))
-
-
-_SECONDS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hour": 3600, "d": 86400, "day": 86400}
-
-
-def parse_rate(rate: str) -> tuple[int, int]:
-    """``"20/h"`` -> (20, 3600): a count and a window in seconds."""
-    count, per = rate.split("/", 1)
-    return int(count), _SECONDS[per]
-
-
-def count_hit(key: str, limit: int, window: int) -> bool:
-    """Count one request under ``key`` in a fixed window; True while within ``limit``."""
-    cache.add(key, 0, window)
-    try:
-        used = cache.incr(key)
-    except ValueError:  # the window expired between add and incr
-        cache.set(key, 1, window)
-        used = 1
-    return used <= limit
-
-
-def device_upload_wait(serials: Iterable[str]) -> int:
-    """Count one upload for each device; 0 while all are within the per-device rate, else
-    the seconds until the fixed window of the busiest device turns (Retry-After)."""
-    limit, window = parse_rate(
-        str(getattr(settings, "COVERNOTE_TELEMATICS_DEVICE_RATE", DEFAULT_DEVICE_RATE))
-    )
-    now = time.time()
-    slot = int(now // window)
-    wait = 0
-    for serial in sorted(set(serials)):
-        if not count_hit(f"throttle_device_{serial}_{slot}", limit, window):
-            wait = max(1, int((slot + 1) * window - now + 0.999))
-    return wait
 
 
 def _client_ip(request: HttpRequest) -> str:

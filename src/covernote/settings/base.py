@@ -170,6 +170,7 @@ COVERNOTE_PASSWORD_RESET_RATES = {"email": "3/h", "ip": "20/h"}
 # Telematics uploads per Smartbox (ADR 0025): a box flushing a backlog after a coverage gap
 # fits; a box stuck in a retry loop gets 429 + Retry-After.
 COVERNOTE_TELEMATICS_DEVICE_RATE = "20/min"
+COVERNOTE_TELEMATICS_MQTT_DEVICE_RATE = "120/min"  # per Smartbox over MQTT; over it: quarantined
 # Install photos are decoded in full only up to this many pixels (ADR 0025).
 COVERNOTE_PHOTO_MAX_PIXELS = 50_000_000
 COVERNOTE_TELEMATICS_ROOT = os.environ.get("COVERNOTE_TELEMATICS_ROOT", "")

@@ -18,6 +18,7 @@ STORAGES = {
 COVERNOTE_API_THROTTLE_RATES = {"user": "100000/min", "anon": "100000/min"}
 COVERNOTE_PASSWORD_RESET_RATES = {"email": "1000/h", "ip": "1000/h"}
 COVERNOTE_TELEMATICS_DEVICE_RATE = "100000/min"
+COVERNOTE_TELEMATICS_MQTT_DEVICE_RATE = "100000/min"
 
 # Request lines at INFO would only add noise to test output.
 LOGGING["root"]["level"] = os.environ.get("COVERNOTE_LOG_LEVEL", "WARNING")  # noqa: F405

@@ -44,6 +44,7 @@ from paho.mqtt.properties import Properties
 from covernote.domain.errors import DomainError
 from covernote.telematics.adapters.parse import select_columns
 from covernote.telematics.adapters.store import filesystem
+from covernote.throttle import device_upload_wait
 
 log = logging.getLogger(__name__)
 
@@ -220,7 +221,7 @@ class PointsSubscriber:
     """paho-mqtt 2.x subscriber: parse each message and hand the batch to ``on_batch``.
 
     ``handled`` counts messages stored, ``rejected`` messages quarantined, and
-    ``failures`` the rejections by kind (``parse``, ``domain``, ``handler``).
+    ``failures`` the rejections by kind (``parse``, ``rate``, ``domain``, ``handler``).
     """
 
     def __init__(
@@ -322,6 +323,17 @@ class PointsSubscriber:
             return
         except Exception as exc:  # any other parser failure is still one bad message
             self._reject(topic, payload, f"unreadable: {type(exc).__name__}: {exc}", "parse")
+            return
+        devices = [str(d) for d in batch["device_id"].unique().to_list()] if batch.height else []
+        wait = device_upload_wait(devices, door="mqtt")
+        if wait:  # kept in the quarantine for replay, never dropped (ADR 0025)
+            self._reject(
+                topic,
+                payload,
+                f"Smartbox {', '.join(devices)} is over its message rate; "
+                f"quarantined for replay (window turns in {wait} s)",
+                "rate",
+            )
             return
         try:
             self.on_batch(topic, batch)

@@ -367,3 +367,23 @@ def test_yd_score_1_listener_over_tls_with_client_certificate_and_password(tmp_p
             assert not wrong.subscribed.wait(3)  # a wrong password is refused
         finally:
             wrong.stop()
+
+
+def test_yd_data_1_a_smartbox_over_its_mqtt_rate_is_quarantined_not_dropped(tmp_path, settings):
+    """Per-device rate on the MQTT door as on HTTP (ADR 0025): messages over
+    ``COVERNOTE_TELEMATICS_MQTT_DEVICE_RATE`` are quarantined with the reason, kept for
+    replay; another Smartbox is not affected."""
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.COVERNOTE_TELEMATICS_MQTT_DEVICE_RATE = "3/min"
+    stored: list[str] = []
+    sub = PointsSubscriber(lambda t, b: stored.append(b["device_id"][0]), store_rejected(tmp_path))
+    for i in range(5):
+        sub.handle("covernote/devices/SBX-9/points", json.dumps(_row(i)).encode())
+    sub.handle("covernote/devices/SBX-8/points", json.dumps(_row(0)).encode())
+    assert stored == ["SBX-9"] * 3 + ["SBX-8"]
+    assert (sub.handled, sub.rejected, dict(sub.failures)) == (4, 2, {"rate": 2})
+    reasons = read_rejected(tmp_path)["reason"].to_list()
+    assert len(reasons) == 2 and all("over its message rate" in r for r in reasons)
+    cache.clear()
