@@ -43,6 +43,28 @@ def _mod360(x: float) -> float:  # pragma: no cover - compiled
     return x % 360.0
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _foot(  # pragma: no cover - compiled
+    lon0: float,
+    lat0: float,
+    kx: float,
+    dx: float,
+    dy: float,
+    len2: float,
+    lon: float,
+    lat: float,
+) -> tuple[float, float]:
+    """Where the fix's perpendicular meets the segment (``t`` in 0..1 along it) and the
+    squared distance (m^2) to that point; local metres from the segment's start."""
+    ax = (lon0 - lon) * kx
+    ay = (lat0 - lat) * M_PER_DEG_LAT
+    t = -(ax * dx + ay * dy) / len2
+    t = min(max(t, 0.0), 1.0)
+    ax += t * dx
+    ay += t * dy
+    return t, ax * ax + ay * ay
+
+
 @njit(cache=True, nogil=True)
 def nearest_distance(  # pragma: no cover - compiled
     pos: Array,
@@ -70,13 +92,7 @@ def nearest_distance(  # pragma: no cover - compiled
         c = pos[i]
         best = np.inf
         for r in range(cell_start[c], cell_start[c] + cell_count[c]):
-            ax = (lon0[r] - lon[i]) * kx[r]
-            ay = (lat0[r] - lat[i]) * M_PER_DEG_LAT
-            t = -(ax * dx[r] + ay * dy[r]) / len2[r]
-            t = min(max(t, 0.0), 1.0)
-            ax += t * dx[r]
-            ay += t * dy[r]
-            d2 = ax * ax + ay * ay
+            _t, d2 = _foot(lon0[r], lat0[r], kx[r], dx[r], dy[r], len2[r], lon[i], lat[i])
             if d2 <= r2 and d2 < best:
                 best = d2
         if best < np.inf:
@@ -143,13 +159,7 @@ def top_candidates(  # pragma: no cover - compiled
         used = 0
         seen = 0
         for r in range(cell_start[c], cell_start[c] + cell_count[c]):
-            ax = (lon0[r] - lon[i]) * kx[r]
-            ay = (lat0[r] - lat[i]) * M_PER_DEG_LAT
-            t = -(ax * dx[r] + ay * dy[r]) / len2[r]
-            t = min(max(t, 0.0), 1.0)
-            ax += t * dx[r]
-            ay += t * dy[r]
-            d2 = ax * ax + ay * ay
+            t, d2 = _foot(lon0[r], lat0[r], kx[r], dx[r], dy[r], len2[r], lon[i], lat[i])
             if not d2 <= r2:
                 continue
             seen += 1
