@@ -176,7 +176,9 @@ def main() -> None:
     for label, frame in (("a10kw", pts), (f"book {args.points:,}", book(pts, args.points))):
         n = frame.height
         if reference is not None:  # the matcher's loops: compiled vs the NumPy form before
-            lk_new = best_rate(n, lambda f=frame: match_limits(f, idx, along="device_id"), 1)
+            lk_new = best_rate(
+                n, lambda f=frame: match_limits(f, idx, along="device_id"), args.repeat
+            )
             with reference():
                 lk_old = best_rate(n, lambda f=frame: match_limits(f, idx, along="device_id"), 1)
             rows.append(
