@@ -29,7 +29,7 @@ from covernote.domain.gap.cancellation import (
 )
 from covernote.domain.gap.records import DecisionRecord
 from covernote.domain.money import gbp
-from covernote.gap.inputs import PayInput, PaymentRefusalInput, PaymentRequestInput
+from covernote.gap.inputs.claims import PayInput, PaymentRefusalInput, PaymentRequestInput
 from covernote.gap.models import (
     GapClaim,
     GapPolicy,
