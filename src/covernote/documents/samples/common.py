@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from covernote.domain.letterhead import Disclosures, FirmIdentity, Letterhead
 from covernote.parties.models import Customer
+from covernote.products.loader import shipped_params
 
 #: The "today" of every sample: the letter's date line.
 SAMPLE_DATE = date(2026, 5, 1)
@@ -17,6 +18,9 @@ SAMPLE_DATE = date(2026, 5, 1)
 GAP_TEMPLATE = "gap/documents/letter.html"
 YD_TEMPLATE = "documents/yd_letter.html"
 COMPLAINT_TEMPLATE = "documents/complaint_letter.html"
+
+
+P = TypeVar("P")
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,15 @@ SAMPLE_BROKER = FirmIdentity(
     company_number="08765432",
     phone="0113 496 0000",
 )
+
+
+def in_force(product: str, kind: type[P]) -> P:
+    """The shipped ``product`` parameters in force on :data:`SAMPLE_DATE` (the launch terms
+    when that date is before the first version), as every sample letter reads them."""
+    params = shipped_params(product, SAMPLE_DATE, launch_terms_before_first=True)
+    if not isinstance(params, kind):
+        raise TypeError(f"{product}: {type(params).__name__} is not {kind.__name__}")
+    return params
 
 
 def sample_letterhead(disclosures: Disclosures | None = None) -> Letterhead:

@@ -12,27 +12,19 @@ from covernote.documents.samples.common import (
     SAMPLE_SENDER,
     Sample,
     _sample,
+    in_force,
     sample_customer,
 )
 from covernote.domain.complaints import letters as complaint_letters
 from covernote.domain.complaints.config import ComplaintsConfig, Contact, ProcedureKind
 from covernote.domain.complaints.returns import Outcome
-from covernote.products.loader import shipped_params
-
-
-def _complaints_config() -> ComplaintsConfig:
-    cfg: ComplaintsConfig = shipped_params(
-        "complaints", SAMPLE_DATE, launch_terms_before_first=True
-    )
-    return cfg
-
 
 _COMPLAINT = SimpleNamespace(reference="CMP-2026-000031")
 _RECEIVED = date(2026, 3, 2)
 
 
 def _facts(handler: Contact | None = None) -> complaint_letters.LetterFacts:
-    cfg = _complaints_config()
+    cfg = in_force("complaints", ComplaintsConfig)
     proc = cfg.procedure(ProcedureKind.GAP_SALE)
     return complaint_letters.LetterFacts(
         complainant_name="Mrs Margaret Holloway",
@@ -64,7 +56,7 @@ def complaint_acknowledgement() -> Sample:
 
 
 def complaint_qa_acknowledgement() -> Sample:
-    proc = _complaints_config().procedure(ProcedureKind.BROKER_PLATFORM)
+    proc = in_force("complaints", ComplaintsConfig).procedure(ProcedureKind.BROKER_PLATFORM)
     handler = proc.stage2 or proc.stage1
     return _complaint_letter(
         complaint_letters.qa_acknowledgement_letter(
@@ -82,7 +74,7 @@ def complaint_summary_resolution() -> Sample:
         complaint_letters.summary_resolution_letter(
             _facts(),
             resolution="We have explained the exclusions and sent you the policy wording again.",
-            wording=_complaints_config().letters,
+            wording=in_force("complaints", ComplaintsConfig).letters,
         )
     )
 
@@ -93,7 +85,7 @@ def complaint_holding_response() -> Sample:
             _facts(),
             reason="we are still waiting for the broker's sales call recording.",
             expected_by=date(2026, 5, 22),
-            wording=_complaints_config().letters,
+            wording=in_force("complaints", ComplaintsConfig).letters,
         )
     )
 
@@ -107,14 +99,14 @@ def complaint_final_response() -> Sample:
                 "The sales call shows the exclusions were read out, but the key facts "
                 "document was not sent until after the sale.",
             ),
-            wording=_complaints_config().letters,
+            wording=in_force("complaints", ComplaintsConfig).letters,
             redress=Decimal("120.50"),
         )
     )
 
 
 def complaint_forwarding_notice() -> Sample:
-    proc = _complaints_config().procedure(ProcedureKind.GAP_CLAIM)
+    proc = in_force("complaints", ComplaintsConfig).procedure(ProcedureKind.GAP_CLAIM)
     forwarded_to = proc.forward_to or proc.stage1
     return _complaint_letter(
         complaint_letters.forwarding_notice_letter(_facts(), forwarded_to=forwarded_to)

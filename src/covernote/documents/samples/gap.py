@@ -9,10 +9,10 @@ from typing import Any
 from covernote.documents.samples.common import (
     GAP_TEMPLATE,
     SAMPLE_BROKER,
-    SAMPLE_DATE,
     SAMPLE_SENDER,
     Sample,
     _sample,
+    in_force,
     sample_customer,
 )
 from covernote.domain.gap import letters as gap_letters
@@ -20,13 +20,6 @@ from covernote.domain.gap.cancellation import CancellationRequest, cancellation_
 from covernote.domain.gap.params import GapParams
 from covernote.domain.gap.records import Finding, StepLine
 from covernote.domain.gap.settlement import ClaimInput, gap_benefit
-from covernote.products.loader import shipped_params
-
-
-def _gap_params() -> GapParams:
-    params: GapParams = shipped_params("gap", SAMPLE_DATE, launch_terms_before_first=True)
-    return params
-
 
 _GAP_START = date(2026, 2, 14)
 _VEHICLE = gap_letters.VehicleFacts("YK24 HLW", "Vauxhall", "Corsa", date(2024, 3, 28))
@@ -45,7 +38,7 @@ def _gap_policy(vehicle: gap_letters.VehicleFacts = _VEHICLE, version: int = 1) 
         net_premium=Decimal("249.00"),
         ipt=Decimal("29.88"),
         gross_premium=Decimal("278.88"),
-        config_version=_gap_params().version,
+        config_version=in_force("gap", GapParams).version,
         version=version,
         purchase_price=Decimal("16995.00"),
         commission_rate=Decimal("0.25"),
@@ -64,13 +57,18 @@ _CLAIM = gap_letters.ClaimFacts(
 
 
 def _gap_letter(letter: Any) -> Sample:
-    return _sample(letter.title, GAP_TEMPLATE, disclosures=_gap_params().disclosures, letter=letter)
+    return _sample(
+        letter.title,
+        GAP_TEMPLATE,
+        disclosures=in_force("gap", GapParams).disclosures,
+        letter=letter,
+    )
 
 
 def _gap_terms() -> gap_letters.ScheduleTerms:
     """As ``gap.services._common.schedule_terms``: the pinned version's figures, the
     insurer and the selling broker."""
-    p = _gap_params()
+    p = in_force("gap", GapParams)
     return gap_letters.ScheduleTerms(
         cooling_off_days=p.cancellation.cooling_off_days,
         excess_cap=p.cover.excess_benefit_cap,
@@ -94,7 +92,7 @@ def _gap_claim_decision() -> Any:
             limit_of_liability=Decimal("10000.00"),
             market_value=Decimal("11250.00"),
         ),
-        _gap_params(),
+        in_force("gap", GapParams),
     )
 
 
@@ -109,7 +107,7 @@ def gap_statement() -> Sample:
             _gap_policy(),
             firm_name=terms.broker or SAMPLE_SENDER.name,
             support_phone=SAMPLE_SENDER.phone,
-            contact_within_days=_gap_params().claims.contact_within_days,
+            contact_within_days=in_force("gap", GapParams).claims.contact_within_days,
             insurer=terms.insurer,
         )
     )
@@ -137,7 +135,7 @@ def gap_cancellation() -> Sample:
             purchased=policy.start_on,
             cancel_on=cancel_on,
         ),
-        _gap_params(),
+        in_force("gap", GapParams),
     )
     return _gap_letter(
         gap_letters.cancellation_letter(

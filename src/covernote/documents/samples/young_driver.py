@@ -7,14 +7,13 @@ from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
 
-from covernote.documents.samples.common import SAMPLE_DATE, YD_TEMPLATE, Sample, _sample
+from covernote.documents.samples.common import SAMPLE_DATE, YD_TEMPLATE, Sample, _sample, in_force
 from covernote.domain.young_driver import letters as yd_letters
 from covernote.domain.young_driver.mileage import mileage_check
 from covernote.domain.young_driver.params import YoungDriverParams, percent_text
 from covernote.domain.young_driver.rating import RatingInput
 from covernote.domain.young_driver.rating import quote as yd_quote
 from covernote.domain.young_driver.review import premium_review
-from covernote.products.loader import shipped_params
 
 _YD_POLICY = SimpleNamespace(
     number="YD0000101",
@@ -26,18 +25,11 @@ _YD_POLICY = SimpleNamespace(
 )
 
 
-def _yd_params() -> YoungDriverParams:
-    params: YoungDriverParams = shipped_params(
-        "young_driver", SAMPLE_DATE, launch_terms_before_first=True
-    )
-    return params
-
-
 def _yd_letter(letter: yd_letters.Letter, steps: list[dict[str, Any]] | None = None) -> Sample:
     return _sample(
         letter.title,
         YD_TEMPLATE,
-        disclosures=_yd_params().disclosures,
+        disclosures=in_force("young_driver", YoungDriverParams).disclosures,
         policy=_YD_POLICY,
         paragraphs=letter.paragraphs,
         rows=letter.rows,
@@ -46,7 +38,7 @@ def _yd_letter(letter: yd_letters.Letter, steps: list[dict[str, Any]] | None = N
 
 
 def yd_schedule() -> Sample:
-    params = _yd_params()
+    params = in_force("young_driver", YoungDriverParams)
     decision = yd_quote(
         RatingInput(
             age=19,
@@ -190,7 +182,7 @@ def yd_theft_ack() -> Sample:
 
 
 def yd_renewal_invitation() -> Sample:
-    fees = _yd_params().fees
+    fees = in_force("young_driver", YoungDriverParams).fees
     return _yd_letter(
         yd_letters.renewal_invitation(
             end=date(2027, 2, 28),
@@ -204,7 +196,7 @@ def yd_renewal_invitation() -> Sample:
 
 
 def yd_renewal_schedule() -> Sample:
-    fees = _yd_params().fees
+    fees = in_force("young_driver", YoungDriverParams).fees
     return _yd_letter(
         yd_letters.renewal_schedule(
             number="YD0000188",
@@ -231,7 +223,7 @@ _REVIEW_START, _REVIEW_END = date(2026, 1, 29), date(2027, 1, 28)
 def yd_review_outcome() -> Sample:
     """As ``telematics.reviews.reviews_notify``: the real review (score 78 -> 86 at the
     first 90-day review) and the domain's words."""
-    params = _yd_params()
+    params = in_force("young_driver", YoungDriverParams)
     review_date = date(2026, 4, 29)
     outcome = premium_review(
         renewal_premium=Decimal("1600.00"),
@@ -281,7 +273,7 @@ def yd_mileage_top_up() -> Sample:
         start=_REVIEW_START,
         end=_REVIEW_END,
         on=date(2026, 4, 29),
-        params=_yd_params(),
+        params=in_force("young_driver", YoungDriverParams),
     )
     letter = yd_letters.mileage_top_up(
         tracked=tracked,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest
@@ -30,8 +31,22 @@ from covernote.gap.inputs.claims import (
     PaymentRefusalInput,
     PaymentRequestInput,
 )
+from covernote.gap.models import GapClaim
 
 router = Router()
+
+
+def _claim_action(
+    request: HttpRequest,
+    claim_id: int,
+    service: Callable[..., GapClaim],
+    read: Callable[[], object],
+) -> dict[str, Any]:
+    """Every write on a claim in one shape: the claim in the actor's scope first (another
+    firm's is 404, PLT-4), then the body read into its typed input, then the service."""
+    actor = request_user(request)
+    claim = sel.claim_get_for(actor, claim_id)
+    return claim_out(service(actor=actor, claim=claim, data=read()))
 
 
 @router.post(
@@ -68,15 +83,16 @@ def get_claim(request: HttpRequest, claim_id: int) -> dict[str, Any]:
 def assess_claim(request: HttpRequest, claim_id: int, payload: AssessIn) -> dict[str, Any]:
     """Work out the benefit from the motor insurer's figures (GAP-COVER-1..3, GAP-BEST-1,
     GAP-LIMIT) and check the exclusions against the facts found (GAP-CLAIM-3)."""
-    actor = request_user(request)
-    claim = sel.claim_get_for(actor, claim_id)
-    data = AssessInput.parse(
-        figures=payload.figures.model_dump(),
-        facts=payload.facts,
-        finance_lines=[(x.kind, x.amount) for x in payload.finance_lines],
+    return _claim_action(
+        request,
+        claim_id,
+        svc.gap_claim_assess,
+        lambda: AssessInput.parse(
+            figures=payload.figures.model_dump(),
+            facts=payload.facts,
+            finance_lines=[(x.kind, x.amount) for x in payload.finance_lines],
+        ),
     )
-    claim = svc.gap_claim_assess(actor=actor, claim=claim, data=data)
-    return claim_out(claim)
 
 
 @router.post(
@@ -88,10 +104,9 @@ def assess_claim(request: HttpRequest, claim_id: int, payload: AssessIn) -> dict
 def decide_claim(request: HttpRequest, claim_id: int, payload: DecideIn) -> dict[str, Any]:
     """Approve an assessed claim, or decline it citing the exclusions that apply
     (GAP-CLAIM-3, GAP-EXCL-*); the customer is written to in their own channel."""
-    actor = request_user(request)
-    claim = sel.claim_get_for(actor, claim_id)
-    data = DecideInput.parse(payload.model_dump())
-    return claim_out(svc.gap_claim_decide(actor=actor, claim=claim, data=data))
+    return _claim_action(
+        request, claim_id, svc.gap_claim_decide, lambda: DecideInput.parse(payload.model_dump())
+    )
 
 
 @router.post(
@@ -103,10 +118,12 @@ def decide_claim(request: HttpRequest, claim_id: int, payload: DecideIn) -> dict
 def pay_claim(request: HttpRequest, claim_id: int, payload: PayIn) -> dict[str, Any]:
     """Record payment of the approved benefit (GAP-CLAIM-4); the same `idempotency_key`
     answers the same payment, never a second one."""
-    actor = request_user(request)
-    claim = sel.claim_get_for(actor, claim_id)
-    data = PayInput(payload.idempotency_key, payload.paid_on)
-    return claim_out(svc.gap_claim_pay(actor=actor, claim=claim, data=data))
+    return _claim_action(
+        request,
+        claim_id,
+        svc.gap_claim_pay,
+        lambda: PayInput(payload.idempotency_key, payload.paid_on),
+    )
 
 
 @router.post(
@@ -120,10 +137,12 @@ def request_claim_payment(
 ) -> dict[str, Any]:
     """An approved benefit above the payer's payment authority (GAP-CLAIM-4, ADR 0026)
     waits in `payment_pending` for a different user whose authority covers it."""
-    actor = request_user(request)
-    claim = sel.claim_get_for(actor, claim_id)
-    data = PaymentRequestInput(note=payload.note)
-    return claim_out(svc.gap_claim_payment_request(actor=actor, claim=claim, data=data))
+    return _claim_action(
+        request,
+        claim_id,
+        svc.gap_claim_payment_request,
+        lambda: PaymentRequestInput(note=payload.note),
+    )
 
 
 @router.post(
@@ -136,10 +155,12 @@ def approve_claim_payment(request: HttpRequest, claim_id: int, payload: PayIn) -
     """The second approver -- never the requester, and with authority for the amount --
     approves and the benefit is paid (GAP-CLAIM-4, ADR 0026); the same `idempotency_key`
     answers the same payment."""
-    actor = request_user(request)
-    claim = sel.claim_get_for(actor, claim_id)
-    data = PayInput(payload.idempotency_key, payload.paid_on)
-    return claim_out(svc.gap_claim_payment_approve(actor=actor, claim=claim, data=data))
+    return _claim_action(
+        request,
+        claim_id,
+        svc.gap_claim_payment_approve,
+        lambda: PayInput(payload.idempotency_key, payload.paid_on),
+    )
 
 
 @router.post(
@@ -153,10 +174,12 @@ def refuse_claim_payment(
 ) -> dict[str, Any]:
     """The second approver refuses the payment with a reason the requester reads
     (GAP-CLAIM-4, ADR 0026); the claim goes back to approved, unpaid."""
-    actor = request_user(request)
-    claim = sel.claim_get_for(actor, claim_id)
-    data = PaymentRefusalInput(reason=payload.reason)
-    return claim_out(svc.gap_claim_payment_refuse(actor=actor, claim=claim, data=data))
+    return _claim_action(
+        request,
+        claim_id,
+        svc.gap_claim_payment_refuse,
+        lambda: PaymentRefusalInput(reason=payload.reason),
+    )
 
 
 @router.post(
@@ -170,7 +193,9 @@ def request_claim_documents(
 ) -> dict[str, Any]:
     """Documents outstanding (GAP-CLAIM-2): the customer is written to in their own
     channel, with their reasonable adjustments (PLT-2)."""
-    actor = request_user(request)
-    claim = sel.claim_get_for(actor, claim_id)
-    data = DocumentsRequest.parse(payload.model_dump())
-    return claim_out(svc.gap_claim_request_documents(actor=actor, claim=claim, data=data))
+    return _claim_action(
+        request,
+        claim_id,
+        svc.gap_claim_request_documents,
+        lambda: DocumentsRequest.parse(payload.model_dump()),
+    )
