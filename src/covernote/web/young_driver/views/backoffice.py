@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from covernote.accounts.models import User
@@ -64,6 +65,7 @@ def bo_home(request: HttpRequest) -> HttpResponse:
             "search": search,
             "customers": customer_list_for(user, search=search)[:20] if search else [],
             "policies": listing["page"].object_list,
+            "open_quotes": sel.open_quotes(user, timezone.localdate()),
             "queue_count": sel.install_queue(user).count(),
             "is_staff": user.is_intermediary_staff,
         },
