@@ -371,7 +371,7 @@ def test_api_input_text_bounds_equal_their_columns():
     """The inputs' lengths are the columns' (so neither can drift from the other)."""
     from covernote.complaints import inputs as complaint_inputs
     from covernote.complaints.models import Complaint as ComplaintModel
-    from covernote.gap import inputs as gap_inputs
+    from covernote.gap.inputs import fields as gap_inputs
     from covernote.gap.models import FinanceAgreement as GapFinance
     from covernote.gap.models import MotorPolicy as GapMotorPolicy
     from covernote.gap.models import PurchaseLine as GapPriceLine

@@ -124,6 +124,16 @@ def test_api_docs_pages_reference_no_external_host(url):
     assert "unpkg" not in html and "jsdelivr" not in html and "cdn" not in html.lower()
 
 
+def test_api_docs_redoc_bundle_names_no_external_image():
+    """ReDoc's bundle comes from /api/v1/redoc.js with its branding logo on this server."""
+    resp = Client().get("/api/v1/redoc.js")
+    assert resp.status_code == 200 and resp["Content-Type"].startswith("text/javascript")
+    bundle = resp.content.decode()
+    assert "Redoc" in bundle
+    assert "cdn.redoc.ly" not in bundle
+    assert re.findall(r'src:"(?:https?:)?//', bundle) == []
+
+
 def test_api_input_calculator_over_http_lists_every_bad_field_with_its_rule(users):
     from covernote.accounts.services import api_token_create
 

@@ -25,7 +25,8 @@ def book(users, customers, django_capture_on_commit_callbacks):
     the direct customer, and a complaint from Northgate's customer."""
     from covernote.complaints.inputs import ComplaintRegistration
     from covernote.complaints.services import complaint_register
-    from covernote.gap.inputs import BindInput, QuoteInput
+    from covernote.gap.inputs.policy import BindInput
+    from covernote.gap.inputs.quote import QuoteInput
     from covernote.gap.services import gap_policy_bind, gap_quote_create, gap_valuations_load
     from covernote.gap.valuation import read_valuation_csv
     from covernote.products.services import product_configs_load
@@ -178,7 +179,8 @@ def test_document_opens_as_pdf_audited_and_never_for_another_firm(
 
 
 def test_customer_app_shows_both_products(client, users, customers, book):
-    from covernote.gap.inputs import BindInput, QuoteInput
+    from covernote.gap.inputs.policy import BindInput
+    from covernote.gap.inputs.quote import QuoteInput
     from covernote.gap.services import gap_policy_bind, gap_quote_create
 
     quote = gap_quote_create(

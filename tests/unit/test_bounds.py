@@ -206,3 +206,20 @@ def test_api_input_fields_collect_every_refusal_with_label_and_rule():
             "Term months: must be from 1 to 120; you sent 1000000000000",
         ),
     ]
+
+
+def test_a_bound_without_check_or_schema_cannot_be_made():
+    """Every bound must say how it checks and how it shows in OpenAPI (ADR 0023): a
+    subclass missing either is refused when it is made, not when a request arrives."""
+    from covernote.domain.bounds import _Bounded
+
+    class NoSchema(_Bounded):
+        rule = "G1"
+
+        def check(self, value: object) -> object:
+            return value
+
+    with pytest.raises(TypeError, match="json_schema"):
+        NoSchema()  # type: ignore[abstract]
+    with pytest.raises(TypeError, match="check"):
+        _Bounded()  # type: ignore[abstract]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from covernote.cli.management.commands.demo import CUSTOMERS, FIRMS
-from covernote.documents import samples
+from covernote.documents.samples import common, gap, young_driver
 from covernote.domain.letterhead import FirmIdentity
 
 pytestmark = pytest.mark.django_db(databases=[])
@@ -26,12 +26,12 @@ def _demo_identity(name: str) -> FirmIdentity:
 
 def test_plt7_sample_sender_and_broker_are_the_demo_firms() -> None:
     holloway = next(c for c in CUSTOMERS if c["last_name"] == "Holloway")
-    assert _demo_identity("Coplus Insurance Services") == samples.SAMPLE_SENDER
-    assert _demo_identity(holloway["firm"]) == samples.SAMPLE_BROKER
+    assert _demo_identity("Coplus Insurance Services") == common.SAMPLE_SENDER
+    assert _demo_identity(holloway["firm"]) == common.SAMPLE_BROKER
 
 
 def test_yd_info_gap_sample_footer_names_firms_insurer_fscs_and_law() -> None:
-    context = samples.gap_schedule().context
+    context = gap.gap_schedule().context
     footer = " ".join(context["footer"])
     for text in ("firm reference number 300001", "company number 09876543", "400001"):
         assert text in footer
@@ -43,6 +43,6 @@ def test_yd_info_gap_sample_footer_names_firms_insurer_fscs_and_law() -> None:
 
 
 def test_yd_speed_1_alert_sample_is_the_domain_letter_in_london_time() -> None:
-    rows = dict(samples.yd_driving_alert().context["rows"])
+    rows = dict(young_driver.yd_driving_alert().context["rows"])
     assert rows["When"] == "27 April 2026 at 23:14"
     assert rows["Your speed"] == "47 mph"  # 47.6 recorded: never overstated

@@ -34,8 +34,8 @@ def test_api_docs_swagger_ui_renders_offline(page, live_server):
 
 
 def test_api_docs_redoc_renders_offline(browser, live_server):
-    """ReDoc's one external reference, its branding logo, is pointed at our own icon
-    (static/covernote/redoc-init.js): no request leaves the server, nothing breaks the CSP."""
+    """ReDoc's one external reference, its branding logo, is served from our own icon
+    (the bundle at /api/v1/redoc.js): no request leaves the server, nothing breaks the CSP."""
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(60000)  # a 1 MB bundle from the test server

@@ -182,6 +182,10 @@ def test_plt_every_page_of_every_role_fits_a_phone_and_passes_axe(browser, live_
     for role, (visited, _, _) in report.items():
         print(f"{role}: {len(visited)} pages: {' '.join(visited)}")
     assert all(n >= 3 for n in walked.values()), f"too few pages walked: {walked}"
+    shapes = {_shape(p) for visited, _, _ in report.values() for p in visited}
+    # the demo's open complaint and open Young Driver quote are reached from their lists
+    for own_page in ("/backoffice/complaints/N/", "/backoffice/young-driver/quotes/N/"):
+        assert own_page in shapes, f"{own_page} not reached from any menu: {sorted(shapes)}"
     sideways = [f"{role}: {s}" for role, v in report.items() for s in v[1]]
     violations = [f"{role}: {s}" for role, v in report.items() for s in v[2]]
     assert sideways == [], "pages scroll sideways at 390px:\n" + "\n".join(sideways)

@@ -12,7 +12,8 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from covernote.gap.inputs import BindInput, QuoteInput
+from covernote.gap.inputs.policy import BindInput
+from covernote.gap.inputs.quote import QuoteInput
 from covernote.gap.models import GapClaim, GapPolicy, PolicyStatus
 from tests.conftest import PASSWORD
 

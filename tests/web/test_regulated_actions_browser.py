@@ -94,7 +94,7 @@ def test_comp3_agent_logs_a_non_customer_complaint_and_the_manager_answers_it(pa
 
 
 def _approved_claim(users, policy):
-    from covernote.gap.inputs import AssessInput, ClaimRegistration, DecideInput
+    from covernote.gap.inputs.claims import AssessInput, ClaimRegistration, DecideInput
     from covernote.gap.services import gap_claim_assess, gap_claim_decide, gap_claim_register
 
     claim = gap_claim_register(

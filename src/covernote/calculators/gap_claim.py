@@ -3,7 +3,7 @@
 The payload is :class:`GapClaimInput` (money as strings or whole numbers, never floats; booleans
 as JSON booleans); the answer is :class:`GapClaimOutput`, e.g.
 ``{"payable": "7850.00", "steps": [...], "warnings": [...]}``. The motor insurer's
-figures are the same :class:`covernote.gap.inputs.ClaimFigures` a claims handler enters.
+figures are the same :class:`covernote.gap.inputs.claims.ClaimFigures` a claims handler enters.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from covernote.calculators.contract import (
 from covernote.domain.gap.params import GapParams
 from covernote.domain.gap.settlement import ClaimInput, gap_benefit
 from covernote.domain.money import format_money
-from covernote.gap.inputs import ClaimFigures
+from covernote.gap.inputs.claims import ClaimFigures
 from covernote.products.loader import shipped_params
 
 SUMMARY = "The GAP claim benefit: the gap between the price paid and the motor settlement"

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -241,14 +242,18 @@ def check_moment(
 # the rule id; the OpenAPI schema shows the bounds.
 
 
-class _Bounded:
+class _Bounded(ABC):
+    """One bound: ``check`` refuses or normalises a value, ``json_schema`` describes it."""
+
     rule: str | None
 
-    def check(self, value: object) -> object:  # pragma: no cover - every subclass has one
-        raise NotImplementedError
+    @abstractmethod
+    def check(self, value: object) -> object:
+        """The checked (normalised) value, or :class:`BoundError`."""
 
-    def json_schema(self) -> dict[str, Any]:  # pragma: no cover
-        raise NotImplementedError
+    @abstractmethod
+    def json_schema(self) -> dict[str, Any]:
+        """The OpenAPI/JSON schema of the values ``check`` accepts."""
 
     def _validate(self, value: object) -> object:
         try:

@@ -11,7 +11,9 @@ from django.conf import settings
 from django.utils import timezone
 
 from covernote.accounts.models import User
-from covernote.gap.inputs import BindInput, ClaimRegistration, QuoteInput
+from covernote.gap.inputs.claims import ClaimRegistration
+from covernote.gap.inputs.policy import BindInput
+from covernote.gap.inputs.quote import QuoteInput
 from covernote.gap.models import GapPolicy, GapQuote, ValuationEntry
 from covernote.gap.services import (
     gap_claim_register,

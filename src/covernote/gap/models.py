@@ -25,7 +25,7 @@ from covernote.domain.gap.eligibility import BuiltForMarket, HolderRelationship,
 from covernote.domain.gap.purchase import PriceLineKind
 from covernote.domain.gap.records import DecisionRecord, EligibilityRecord, ValidityRecord
 from covernote.domain.labels import human_label
-from covernote.gap.inputs import ClaimFigures
+from covernote.gap.inputs.claims import ClaimFigures
 from covernote.parties.models import Customer
 from covernote.products.models import ProductConfiguration
 

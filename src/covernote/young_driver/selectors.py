@@ -45,6 +45,16 @@ def quote_scope(actor: User) -> QuerySet[YDQuote]:
     return scoped(actor, YDQuote.objects.select_related("customer", "config"), **_POLICY)
 
 
+def open_quotes(actor: User, today: date) -> QuerySet[YDQuote]:
+    """Quotes still valid on ``today`` that were neither bought nor offered at renewal,
+    newest first: every one, the list ends as quotes expire."""
+    return (
+        quote_scope(actor)
+        .filter(policy__isnull=True, renewal__isnull=True, expires_on__gte=today)
+        .order_by("-created_at")
+    )
+
+
 def policy_get_for(actor: User, policy_id: int) -> YDPolicy:
     return get_in_scope(actor, policy_scope(actor), policy_id, label="policy")
 

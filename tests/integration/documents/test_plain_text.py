@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from covernote.documents.rendering import render_html, render_text
-from covernote.documents.samples import SAMPLE_DATE, sample_customer
+from covernote.documents.samples.common import SAMPLE_DATE, sample_customer
 from covernote.domain.correspondence import DocumentFormat
 
 words = st.text(

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from covernote.gap.inputs import BindInput, QuoteInput
+from covernote.gap.inputs.policy import BindInput
+from covernote.gap.inputs.quote import QuoteInput
 
 TODAY = date(2026, 3, 2)
 CSV = Path(settings.BASE_DIR) / "config" / "valuations" / "glass_sample.csv"

@@ -13,7 +13,7 @@ from covernote.documents.models import Document, OutboxMessage
 from covernote.domain.correspondence import customer_wording
 from covernote.domain.errors import DomainError
 from covernote.domain.money import gbp
-from covernote.gap.inputs import (
+from covernote.gap.inputs.claims import (
     AssessInput,
     ClaimRegistration,
     DecideInput,

@@ -10,7 +10,8 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from covernote.gap.inputs import AssessInput, CancelInput, DecideInput
+from covernote.gap.inputs.claims import AssessInput, DecideInput
+from covernote.gap.inputs.policy import CancelInput
 from covernote.gap.services import gap_claim_assess, gap_claim_decide, gap_policy_cancel
 from tests.integration.gap.conftest import TODAY
 from tests.integration.gap.test_gap_claim_letters import register
@@ -107,7 +108,7 @@ def test_gap_term_1_an_ended_policy_offers_no_cancellation(client, sold_policy, 
 def test_gap_sale_1_the_quote_page_shows_the_earliest_start_and_why(client, gap_ready, users):
     from django.utils import timezone
 
-    from covernote.gap.inputs import QuoteInput
+    from covernote.gap.inputs.quote import QuoteInput
     from covernote.gap.services import gap_quote_create
     from tests.integration.gap.conftest import quote_data
 

@@ -9,7 +9,7 @@ import pytest
 
 from covernote.audit.models import AuditRecord
 from covernote.domain.errors import DomainError
-from covernote.gap.inputs import PayInput, PaymentRefusalInput, PaymentRequestInput
+from covernote.gap.inputs.claims import PayInput, PaymentRefusalInput, PaymentRequestInput
 from covernote.gap.models import GapPolicy, PolicyStatus
 from covernote.gap.services import (
     gap_claim_pay,

@@ -66,7 +66,7 @@ def test_api_idempotency_eight_concurrent_identical_transfers_make_one_change(
     transactional_db, sold_policy, users
 ):
     _postgres_only()
-    from covernote.gap.inputs import TransferInput
+    from covernote.gap.inputs.policy import TransferInput
     from covernote.gap.models import GapPolicy, GapVehicleTransfer
     from covernote.gap.services import gap_policy_transfer_vehicle
 

@@ -8,7 +8,9 @@ import pytest
 from django.test import Client
 
 from covernote.domain.gap.claims import DECLINE_REASONS
-from covernote.gap.inputs import AssessInput, BindInput, QuoteInput
+from covernote.gap.inputs.claims import AssessInput
+from covernote.gap.inputs.policy import BindInput
+from covernote.gap.inputs.quote import QuoteInput
 from covernote.gap.services import gap_claim_assess, gap_policy_bind, gap_quote_create
 from tests.integration.gap.conftest import TODAY, quote_data
 from tests.integration.gap.test_gap_flows import claim_on

@@ -10,15 +10,9 @@ import pytest
 from covernote.billing.selectors import account_balance, ledger_totals
 from covernote.documents.models import Document, OutboxMessage
 from covernote.domain.errors import DomainError
-from covernote.gap.inputs import (
-    AssessInput,
-    BindInput,
-    CancelInput,
-    ClaimRegistration,
-    DecideInput,
-    PayInput,
-    QuoteInput,
-)
+from covernote.gap.inputs.claims import AssessInput, ClaimRegistration, DecideInput, PayInput
+from covernote.gap.inputs.policy import BindInput, CancelInput
+from covernote.gap.inputs.quote import QuoteInput
 from covernote.gap.models import (
     CancellationStatus,
     FraudDatabaseSubmission,

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from covernote.gap.inputs import ClaimRegistration
+from covernote.gap.inputs.claims import ClaimRegistration
 from tests.integration.gap.conftest import TODAY, quote_data
 from tests.integration.gap.test_gap_pages import login
 

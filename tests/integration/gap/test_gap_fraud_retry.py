@@ -6,7 +6,8 @@ from unittest import mock
 
 import pytest
 
-from covernote.gap.inputs import BindInput, QuoteInput
+from covernote.gap.inputs.policy import BindInput
+from covernote.gap.inputs.quote import QuoteInput
 from covernote.gap.models import FraudDatabaseSubmission
 from covernote.gap.services import gap_fraud_submissions_retry
 

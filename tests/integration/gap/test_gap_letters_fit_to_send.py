@@ -13,7 +13,8 @@ from django.conf import settings
 
 from covernote.documents.models import Document
 from covernote.domain.money import gbp
-from covernote.gap.inputs import BindInput, QuoteInput
+from covernote.gap.inputs.policy import BindInput
+from covernote.gap.inputs.quote import QuoteInput
 from covernote.products.selectors import params_in_force
 from tests.integration.gap.conftest import TODAY, quote_data
 from tests.integration.letter_checks import (

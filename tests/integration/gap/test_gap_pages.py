@@ -37,7 +37,7 @@ def test_plt4_other_firm_gets_404_on_every_gap_page(client, sold_policy):
 def test_plt4_another_firms_cancellation_is_not_found_like_a_missing_one(sold_policy, users):
     from covernote.audit.models import AuditRecord
     from covernote.domain.errors import DomainError
-    from covernote.gap.inputs import CancelInput
+    from covernote.gap.inputs.policy import CancelInput
     from covernote.gap.selectors import cancellation_get_for
     from covernote.gap.services import gap_policy_cancel
 

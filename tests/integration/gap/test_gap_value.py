@@ -12,15 +12,9 @@ import pytest
 from covernote.complaints.fair_value_figures import gap_complaints_by_firm
 from covernote.domain.errors import DomainError
 from covernote.gap import selectors
-from covernote.gap.inputs import (
-    AssessInput,
-    BindInput,
-    CancelInput,
-    ClaimRegistration,
-    DecideInput,
-    PayInput,
-    QuoteInput,
-)
+from covernote.gap.inputs.claims import AssessInput, ClaimRegistration, DecideInput, PayInput
+from covernote.gap.inputs.policy import BindInput, CancelInput
+from covernote.gap.inputs.quote import QuoteInput
 from covernote.gap.models import GapCancellation, GapClaim, GapPolicy, GapQuote
 from covernote.gap.services import (
     gap_claim_assess,

@@ -12,7 +12,8 @@ import pytest
 from covernote.audit.models import AuditRecord
 from covernote.documents.models import Document
 from covernote.domain.errors import DomainError, ErrorCode
-from covernote.gap.inputs import AssessInput, ClaimRegistration, DecideInput, TransferInput
+from covernote.gap.inputs.claims import AssessInput, ClaimRegistration, DecideInput
+from covernote.gap.inputs.policy import TransferInput
 from covernote.gap.models import FraudDatabaseSubmission, GapPolicy, GapVehicleTransfer, Vehicle
 from covernote.gap.services import (
     gap_claim_assess,

@@ -80,7 +80,7 @@ def test_complaint_stage1_goes_to_contact_centre_and_stage2_to_qa(overdue_compla
 
 
 def test_gap_claim_moves_through_stages_and_back(sold_policy, users):
-    from covernote.gap.inputs import ClaimRegistration
+    from covernote.gap.inputs.claims import ClaimRegistration
     from covernote.gap.models import GapClaim
     from covernote.gap.services import gap_claim_register
 
@@ -219,7 +219,7 @@ def test_agent_cannot_assign_and_manager_cannot_give_to_qa(overdue_complaints, u
 
 
 def test_only_a_manager_closes_an_item_whose_source_is_still_open(sold_policy, users):
-    from covernote.gap.inputs import ClaimRegistration
+    from covernote.gap.inputs.claims import ClaimRegistration
     from covernote.gap.services import gap_claim_register
 
     gap_claim_register(

@@ -11,16 +11,15 @@ from covernote.domain.errors import DomainError
 from covernote.domain.gap.cancellation import InsurerReason
 from covernote.domain.gap.claims import Territory
 from covernote.domain.gap.eligibility import VehicleUse
-from covernote.gap.inputs import (
+from covernote.gap.inputs.claims import (
     AssessInput,
-    CancelInput,
-    CancellationKind,
     ClaimFigures,
     ClaimRegistration,
     DecideInput,
     DocumentsRequest,
-    QuoteInput,
 )
+from covernote.gap.inputs.policy import CancelInput, CancellationKind
+from covernote.gap.inputs.quote import QuoteInput
 
 VEHICLE = {
     "registration": "yk23 gap",

@@ -21,7 +21,7 @@ from covernote.domain.gap import policy_lifecycle as lifecycle
 from covernote.domain.gap.eligibility import Vehicle as DomainVehicle
 from covernote.domain.gap.letters import Letter
 from covernote.domain.gap.params import GapParams
-from covernote.gap.inputs import VehicleInput
+from covernote.gap.inputs.quote import VehicleInput
 from covernote.gap.models import (
     GapClaim,
     GapPolicy,

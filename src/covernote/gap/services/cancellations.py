@@ -32,7 +32,7 @@ from covernote.domain.gap.cancellation import (
     termination,
 )
 from covernote.domain.gap.records import DecisionRecord
-from covernote.gap.inputs import CancelInput
+from covernote.gap.inputs.policy import CancelInput
 from covernote.gap.models import (
     CancellationKind,
     CancellationStatus,

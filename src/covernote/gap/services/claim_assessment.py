@@ -13,7 +13,7 @@ from covernote.domain.gap import claims as dclaims
 from covernote.domain.gap.finance import outstanding_finance_balance
 from covernote.domain.gap.records import ValidityRecord
 from covernote.domain.gap.settlement import ClaimInput, gap_benefit
-from covernote.gap.inputs import AssessInput
+from covernote.gap.inputs.claims import AssessInput
 from covernote.gap.models import (
     FinanceAgreement,
     FinanceBalanceLine,

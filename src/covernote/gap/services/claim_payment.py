@@ -29,7 +29,7 @@ from covernote.domain.gap.cancellation import (
 )
 from covernote.domain.gap.records import DecisionRecord
 from covernote.domain.money import gbp
-from covernote.gap.inputs import PayInput, PaymentRefusalInput, PaymentRequestInput
+from covernote.gap.inputs.claims import PayInput, PaymentRefusalInput, PaymentRequestInput
 from covernote.gap.models import (
     GapClaim,
     GapPolicy,
@@ -70,6 +70,37 @@ def _locked(claim: GapClaim) -> GapClaim:
     )
 
 
+def _paid_already(claim: GapClaim, idempotency_key: str) -> GapClaim | None:
+    """The claim a payment key already paid (API-IDEMPOTENCY): the same claim answers the
+    replay, another claim's key is refused; ``None`` when the key is new."""
+    require_idempotency_key(idempotency_key)
+    done = GapClaim.objects.filter(payment_idempotency_key=idempotency_key).first()
+    return None if done is None else replayed(done, done.pk == claim.pk, "claim")
+
+
+def _authority_covering(actor: User, c: GapClaim, otherwise: str) -> Decimal:
+    """The actor's payment authority, when it covers the claim's benefit (GAP-CLAIM-4)."""
+    amount = c.payable or ZERO
+    limit = payment_authority(actor)
+    if amount > limit:
+        raise DomainError(
+            ErrorCode.PERMISSION_DENIED,
+            f"{gbp(amount)} is above your payment authority of {gbp(limit)}: {otherwise}",
+            "GAP-CLAIM-4",
+            "amount",
+        )
+    return limit
+
+
+def _move(actor: User, c: GapClaim, to: S, action: str, after: dict[str, object]) -> GapClaim:
+    """A payment step that moves no money: the claim to ``to``, versioned and audited."""
+    c.status = dclaims.transition(S(c.status), to).value
+    c.version += 1
+    c.save()
+    audit_record(actor=actor, action=action, obj=c, after={**after, "rule": "GAP-CLAIM-4"})
+    return c
+
+
 @retry_transaction
 @transaction.atomic
 def gap_claim_pay(*, actor: User, claim: GapClaim, data: PayInput) -> GapClaim:
@@ -77,10 +108,9 @@ def gap_claim_pay(*, actor: User, claim: GapClaim, data: PayInput) -> GapClaim:
     termination, letter, CUE. Above the authority: refused, request approval instead."""
     require(actor, Action.GAP_CLAIM_PAY)
     idempotency_key = data.idempotency_key
-    require_idempotency_key(idempotency_key)
-    done = GapClaim.objects.filter(payment_idempotency_key=idempotency_key).first()
+    done = _paid_already(claim, idempotency_key)
     if done is not None:
-        return replayed(done, done.pk == claim.pk, "claim")
+        return done
     c = _locked(claim)
     if c.payment_idempotency_key == idempotency_key:
         return c
@@ -91,16 +121,7 @@ def gap_claim_pay(*, actor: User, claim: GapClaim, data: PayInput) -> GapClaim:
             "GAP-CLAIM-4",
             "status",
         )
-    amount = c.payable or ZERO
-    limit = payment_authority(actor)
-    if amount > limit:
-        raise DomainError(
-            ErrorCode.PERMISSION_DENIED,
-            f"{gbp(amount)} is above your payment authority of {gbp(limit)}: "
-            "request approval from a second approver",
-            "GAP-CLAIM-4",
-            "amount",
-        )
+    limit = _authority_covering(actor, c, "request approval from a second approver")
     return _settle(actor, c, idempotency_key, data.paid_on, {"authority": limit})
 
 
@@ -113,24 +134,20 @@ def gap_claim_payment_request(
     c = _locked(claim)
     if c.status == S.PAYMENT_PENDING.value:
         return c  # asked already: a retry changes nothing
-    c.status = dclaims.transition(S(c.status), S.PAYMENT_PENDING).value
     c.payment_requested_by = actor
     c.payment_requested_at = timezone.now()
     c.payment_request_note = data.note.strip()
-    c.version += 1
-    c.save()
-    audit_record(
-        actor=actor,
-        action="gap.claim.payment_request",
-        obj=c,
-        after={
+    return _move(
+        actor,
+        c,
+        S.PAYMENT_PENDING,
+        "gap.claim.payment_request",
+        {
             "amount": c.payable,
             "requester_authority": payment_authority(actor),
             "note": c.payment_request_note,
-            "rule": "GAP-CLAIM-4",
         },
     )
-    return c
 
 
 def _pending_for_second_approver(actor: User, c: GapClaim) -> None:
@@ -156,22 +173,12 @@ def gap_claim_payment_approve(*, actor: User, claim: GapClaim, data: PayInput) -
     and the claim is paid (ADR 0026)."""
     require(actor, Action.GAP_CLAIM_PAYMENT_APPROVE)
     idempotency_key = data.idempotency_key
-    require_idempotency_key(idempotency_key)
-    done = GapClaim.objects.filter(payment_idempotency_key=idempotency_key).first()
+    done = _paid_already(claim, idempotency_key)
     if done is not None:
-        return replayed(done, done.pk == claim.pk, "claim")
+        return done
     c = _locked(claim)
     _pending_for_second_approver(actor, c)
-    amount = c.payable or ZERO
-    limit = payment_authority(actor)
-    if amount > limit:
-        raise DomainError(
-            ErrorCode.PERMISSION_DENIED,
-            f"{gbp(amount)} is above your payment authority of {gbp(limit)}: "
-            "it needs an approver with a higher authority",
-            "GAP-CLAIM-4",
-            "amount",
-        )
+    limit = _authority_covering(actor, c, "it needs an approver with a higher authority")
     c.payment_approved_by = actor
     c.payment_approved_at = timezone.now()
     return _settle(
@@ -195,16 +202,13 @@ def gap_claim_payment_refuse(
     require(actor, Action.GAP_CLAIM_PAYMENT_APPROVE)
     c = _locked(claim)
     _pending_for_second_approver(actor, c)
-    c.status = dclaims.transition(S(c.status), S.APPROVED).value
-    c.version += 1
-    c.save()
-    audit_record(
-        actor=actor,
-        action="gap.claim.payment_refuse",
-        obj=c,
-        after={"amount": c.payable, "reason": data.reason.strip(), "rule": "GAP-CLAIM-4"},
+    return _move(
+        actor,
+        c,
+        S.APPROVED,
+        "gap.claim.payment_refuse",
+        {"amount": c.payable, "reason": data.reason.strip()},
     )
-    return c
 
 
 def _settle(

@@ -20,7 +20,7 @@ from covernote.domain.gap.cancellation import (
     ClaimState,
 )
 from covernote.domain.gap.records import DecisionRecord
-from covernote.gap.inputs import ClaimRegistration, DecideInput, DocumentsRequest
+from covernote.gap.inputs.claims import ClaimRegistration, DecideInput, DocumentsRequest
 from covernote.gap.models import (
     GapClaim,
     GapPolicy,

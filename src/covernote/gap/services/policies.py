@@ -23,7 +23,7 @@ from covernote.domain.gap.cancellation import (
 from covernote.domain.gap.pricing import is_quote_valid
 from covernote.domain.gap.sale import check_conclusion
 from covernote.domain.money import round_money
-from covernote.gap.inputs import BindInput
+from covernote.gap.inputs.policy import BindInput
 from covernote.gap.models import (
     GapPolicy,
     GapQuote,

@@ -21,7 +21,7 @@ from covernote.domain.gap.pricing import price_quote
 from covernote.domain.gap.purchase import purchase_price
 from covernote.domain.gap.records import EligibilityRecord
 from covernote.domain.gap.sale import earliest_start
-from covernote.gap.inputs import QuoteInput
+from covernote.gap.inputs.quote import QuoteInput
 from covernote.gap.models import (
     FinanceAgreement,
     GapQuote,

@@ -17,7 +17,7 @@ from covernote.domain.gap.eligibility import (
 )
 from covernote.domain.gap.purchase import purchase_price
 from covernote.domain.gap.transfer import check_replacement_vehicle
-from covernote.gap.inputs import TransferInput
+from covernote.gap.inputs.policy import TransferInput
 from covernote.gap.models import (
     GapPolicy,
     GapVehicleTransfer,

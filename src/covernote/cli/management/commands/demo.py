@@ -209,6 +209,9 @@ class Command(BaseCommand):
         from covernote.telematics.demo import load_demo as telematics_demo  # YD-SCORE, YD-SPEED
 
         self.stdout.write(telematics_demo())
+        from covernote.complaints.demo import load_demo as complaints_demo  # COMP-1
+
+        self.stdout.write(complaints_demo())
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for email, _name, role, firm_name, _ in USERS:

@@ -22,7 +22,7 @@ from covernote.domain.gap.finance import KINDS as FINANCE_KINDS
 from covernote.domain.money import gbp
 from covernote.gap import selectors as sel
 from covernote.gap import services as svc
-from covernote.gap.inputs import (
+from covernote.gap.inputs.claims import (
     FACT_DEFAULTS,
     FACT_FLAGS,
     AssessInput,

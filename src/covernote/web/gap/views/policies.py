@@ -26,7 +26,7 @@ from covernote.domain.gap.eligibility import (
 from covernote.domain.money import gbp
 from covernote.gap import selectors as sel
 from covernote.gap import services as svc
-from covernote.gap.inputs import CancelInput, TransferInput
+from covernote.gap.inputs.policy import CancelInput, TransferInput
 from covernote.gap.models import CancellationKind, GapPolicy
 from covernote.gap.services.cancellations import CancellationPreview
 from covernote.parties.selectors import customer_list_for

@@ -26,7 +26,8 @@ from covernote.domain.gap.purchase import PriceLineKind
 from covernote.domain.money import gbp
 from covernote.gap import selectors as sel
 from covernote.gap import services as svc
-from covernote.gap.inputs import BindInput, QuoteInput
+from covernote.gap.inputs.policy import BindInput
+from covernote.gap.inputs.quote import QuoteInput
 from covernote.parties.selectors import customer_get_for, customer_list_for
 from covernote.products.selectors import params_in_force
 from covernote.web.confirm import confirm_page, confirmed

@@ -1,10 +1,4 @@
-"""Combined GAP over REST (SPEC §1): quote, bind, policies, cancel, claims.
-
-Every id is resolved through a tenant-scoped selector (PLT-4): another firm's id
-is 404. Money is sent and returned as strings (never floats, G1). Every response
-about a customer carries their reasonable adjustments (PLT-2) and each stored
-calculation its Decision with rule-cited steps.
-"""
+"""GAP API bodies and answers, and the functions that build the answers (G1, PLT-2)."""
 
 from __future__ import annotations
 
@@ -12,33 +6,18 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from django.http import HttpRequest, HttpResponse
-from ninja import Query, Router, Schema, Status
+from ninja import Schema
 from pydantic import Field
 
-from covernote.accounts.selectors import request_user
-from covernote.api.v1.pagination import Page, PageQuery, paginate
-from covernote.complaints.fair_value_figures import gap_complaints_by_firm
+from covernote.api.v1.pagination import Page
 from covernote.domain.bounds import Day, Int, Moment, Money, Text
 from covernote.gap import selectors as sel
-from covernote.gap import services as svc
-from covernote.gap.inputs import (
+from covernote.gap.inputs.fields import (
     GROSS_WEIGHT_KG,
     LEN,
     MONEY_CEILING,
     NOTE_LENGTH,
     TERM_MONTHS,
-    AssessInput,
-    BindInput,
-    CancelInput,
-    ClaimRegistration,
-    DecideInput,
-    DocumentsRequest,
-    PayInput,
-    PaymentRefusalInput,
-    PaymentRequestInput,
-    QuoteInput,
-    TransferInput,
 )
 from covernote.gap.models import (
     GapCancellation,
@@ -48,9 +27,6 @@ from covernote.gap.models import (
     GapVehicleTransfer,
 )
 from covernote.parties.models import Customer
-from covernote.parties.selectors import customer_get_for
-
-router = Router(tags=["gap"])
 
 # Bounded at the door (ADR 0023): the columns' lengths and digits, the product's ceilings.
 Price = Annotated[Decimal, Money(ceiling=MONEY_CEILING, rule="GAP-DEF-PRICE")]
@@ -426,85 +402,6 @@ def claim_out(c: GapClaim) -> dict[str, Any]:
     }
 
 
-@router.post("/quotes", response={201: QuoteOut}, summary="Quote GAP cover")
-def create_quote(request: HttpRequest, payload: QuoteIn) -> Status[dict[str, Any]]:
-    """Check eligibility and price GAP cover for a customer's vehicle purchase.
-
-    The quote records every eligibility rule failed (GAP-ELIG-1..7, `failing_rules`) and
-    the premium with IPT (GAP-PRICE); the purchase price comes from the invoice lines
-    (GAP-DEF-PRICE) and is capped by the limit of liability (GAP-LIMIT). Another firm's
-    customer is 404 (PLT-4)."""
-    actor = request_user(request)
-    customer = customer_get_for(actor, payload.customer_id)
-    data = QuoteInput.parse(payload.model_dump(exclude={"customer_id"}))
-    quote = svc.gap_quote_create(actor=actor, customer=customer, data=data)
-    return Status(201, quote_out(quote))
-
-
-@router.get("/quotes/{quote_id}", response=QuoteOut, summary="Read a GAP quote")
-def get_quote(request: HttpRequest, quote_id: int) -> dict[str, Any]:
-    """One quote with its eligibility (GAP-ELIG) and pricing (GAP-PRICE) decisions and
-    their steps. Another firm's quote is 404 (PLT-4)."""
-    return quote_out(sel.quote_get_for(request_user(request), quote_id))
-
-
-@router.post(
-    "/quotes/{quote_id}/bind",
-    response={201: PolicyOut},
-    summary="Buy a GAP quote",
-    openapi_extra={"x-problems": [409, 410]},
-)
-def bind_quote(request: HttpRequest, quote_id: int, payload: BindIn) -> Status[dict[str, Any]]:
-    """Turn an eligible, unexpired quote into a policy (GAP-SALE-1). Retrying with the same
-    `idempotency_key` answers the same policy; an expired quote is 410, a quote already
-    bought or not eligible (GAP-ELIG) is 409."""
-    actor = request_user(request)
-    quote = sel.quote_get_for(actor, quote_id)
-    policy = svc.gap_policy_bind(
-        actor=actor,
-        quote=quote,
-        data=BindInput(payload.idempotency_key, payload.documents_received_on),
-    )
-    return Status(201, policy_out(policy))
-
-
-@router.get("/policies", response=PolicyPage, summary="List GAP policies")
-def list_policies(
-    request: HttpRequest, response: HttpResponse, page: PageQuery, status: str = ""
-) -> dict[str, Any]:
-    """The GAP policies you may see, a page at a time: a broker its own firm's only
-    (PLT-4), optionally one `status`. `count` is the whole list's size."""
-    qs = sel.policy_list_for(request_user(request), status=status)
-    return paginate(request, response, qs, page, policy_out)
-
-
-@router.get("/policies/{policy_id}", response=PolicyOut, summary="Read a GAP policy")
-def get_policy(request: HttpRequest, policy_id: int) -> dict[str, Any]:
-    """One policy with its premium, commission and vehicle transfers (GAP-CLAIM-3
-    exclusion 9), and the customer's reasonable adjustments (PLT-2). Another firm's
-    policy is 404 (PLT-4)."""
-    return policy_out(sel.policy_get_for(request_user(request), policy_id))
-
-
-@router.post(
-    "/policies/{policy_id}/cancel",
-    response={201: CancellationOut},
-    summary="Cancel a GAP policy",
-    openapi_extra={"x-problems": [409]},
-)
-def cancel_policy(
-    request: HttpRequest, policy_id: int, payload: CancelIn
-) -> Status[dict[str, Any]]:
-    """Cancel by the customer, the insurer or on the vehicle's sale, with the refund
-    worked out (GAP-CANCEL-1 cooling-off, GAP-CANCEL-2 pro rata, GAP-CANCEL-4 insurer's
-    reasons). A customer cancellation while a claim is pending is 409 (GAP-CANCEL-3)."""
-    actor = request_user(request)
-    policy = sel.policy_get_for(actor, policy_id)
-    data = CancelInput.parse(payload.model_dump())
-    c = svc.gap_policy_cancel(actor=actor, policy=policy, data=data)
-    return Status(201, cancellation_out(c))
-
-
 def transfer_out(t: GapVehicleTransfer) -> dict[str, Any]:
     return {
         "id": t.pk,
@@ -518,150 +415,6 @@ def transfer_out(t: GapVehicleTransfer) -> dict[str, Any]:
         "purchase": t.purchase,
         "eligibility": t.eligibility,
     }
-
-
-@router.post(
-    "/policies/{policy_id}/transfer-vehicle",
-    response={201: TransferOut},
-    summary="Move GAP cover to a replacement vehicle",
-    openapi_extra={"x-problems": [409]},
-)
-def transfer_vehicle(
-    request: HttpRequest, policy_id: int, payload: TransferIn
-) -> Status[dict[str, Any]]:
-    """Transfer cover to the new-for-old replacement vehicle (GAP-CLAIM-3 exclusion 9):
-    the new vehicle is checked for eligibility (GAP-ELIG) and the policy's version moves
-    on. The same `idempotency_key` answers the same transfer."""
-    actor = request_user(request)
-    policy = sel.policy_get_for(actor, policy_id)
-    data = TransferInput.parse(payload.model_dump())
-    t = svc.gap_policy_transfer_vehicle(actor=actor, policy=policy, data=data)
-    return Status(201, transfer_out(t))
-
-
-@router.post(
-    "/policies/{policy_id}/claims",
-    response={201: ClaimOut},
-    summary="Register a GAP claim",
-    openapi_extra={"x-problems": [409]},
-)
-def register_claim(
-    request: HttpRequest, policy_id: int, payload: ClaimIn
-) -> Status[dict[str, Any]]:
-    """Register a total loss on a policy: notification is checked against the time limits
-    (GAP-CLAIM-1) and the documents needed are listed (GAP-CLAIM-2)."""
-    actor = request_user(request)
-    policy = sel.policy_get_for(actor, policy_id)
-    data = ClaimRegistration.parse(payload.model_dump())
-    claim = svc.gap_claim_register(actor=actor, policy=policy, data=data)
-    return Status(201, claim_out(claim))
-
-
-@router.get("/claims/{claim_id}", response=ClaimOut, summary="Read a GAP claim")
-def get_claim(request: HttpRequest, claim_id: int) -> dict[str, Any]:
-    """One claim with its notice (GAP-CLAIM-1), validity (GAP-CLAIM-3) and settlement
-    (GAP-COVER) decisions and their steps. Another firm's claim is 404 (PLT-4)."""
-    return claim_out(sel.claim_get_for(request_user(request), claim_id))
-
-
-@router.post(
-    "/claims/{claim_id}/assess",
-    response=ClaimOut,
-    summary="Assess a GAP claim",
-    openapi_extra={"x-problems": [409]},
-)
-def assess_claim(request: HttpRequest, claim_id: int, payload: AssessIn) -> dict[str, Any]:
-    """Work out the benefit from the motor insurer's figures (GAP-COVER-1..3, GAP-BEST-1,
-    GAP-LIMIT) and check the exclusions against the facts found (GAP-CLAIM-3)."""
-    actor = request_user(request)
-    claim = sel.claim_get_for(actor, claim_id)
-    data = AssessInput.parse(
-        figures=payload.figures.model_dump(),
-        facts=payload.facts,
-        finance_lines=[(x.kind, x.amount) for x in payload.finance_lines],
-    )
-    claim = svc.gap_claim_assess(actor=actor, claim=claim, data=data)
-    return claim_out(claim)
-
-
-@router.post(
-    "/claims/{claim_id}/decide",
-    response=ClaimOut,
-    summary="Approve or decline a GAP claim",
-    openapi_extra={"x-problems": [409]},
-)
-def decide_claim(request: HttpRequest, claim_id: int, payload: DecideIn) -> dict[str, Any]:
-    """Approve an assessed claim, or decline it citing the exclusions that apply
-    (GAP-CLAIM-3, GAP-EXCL-*); the customer is written to in their own channel."""
-    actor = request_user(request)
-    claim = sel.claim_get_for(actor, claim_id)
-    data = DecideInput.parse(payload.model_dump())
-    return claim_out(svc.gap_claim_decide(actor=actor, claim=claim, data=data))
-
-
-@router.post(
-    "/claims/{claim_id}/pay",
-    response=ClaimOut,
-    summary="Pay an approved GAP claim",
-    openapi_extra={"x-problems": [409]},
-)
-def pay_claim(request: HttpRequest, claim_id: int, payload: PayIn) -> dict[str, Any]:
-    """Record payment of the approved benefit (GAP-CLAIM-4); the same `idempotency_key`
-    answers the same payment, never a second one."""
-    actor = request_user(request)
-    claim = sel.claim_get_for(actor, claim_id)
-    data = PayInput(payload.idempotency_key, payload.paid_on)
-    return claim_out(svc.gap_claim_pay(actor=actor, claim=claim, data=data))
-
-
-@router.post(
-    "/claims/{claim_id}/payment-request",
-    response=ClaimOut,
-    summary="Ask a second approver to pay a GAP claim above your authority",
-    openapi_extra={"x-problems": [409]},
-)
-def request_claim_payment(
-    request: HttpRequest, claim_id: int, payload: PaymentRequestIn
-) -> dict[str, Any]:
-    """An approved benefit above the payer's payment authority (GAP-CLAIM-4, ADR 0026)
-    waits in `payment_pending` for a different user whose authority covers it."""
-    actor = request_user(request)
-    claim = sel.claim_get_for(actor, claim_id)
-    data = PaymentRequestInput(note=payload.note)
-    return claim_out(svc.gap_claim_payment_request(actor=actor, claim=claim, data=data))
-
-
-@router.post(
-    "/claims/{claim_id}/payment-approve",
-    response=ClaimOut,
-    summary="Approve and pay a GAP claim waiting for a second approver",
-    openapi_extra={"x-problems": [409]},
-)
-def approve_claim_payment(request: HttpRequest, claim_id: int, payload: PayIn) -> dict[str, Any]:
-    """The second approver -- never the requester, and with authority for the amount --
-    approves and the benefit is paid (GAP-CLAIM-4, ADR 0026); the same `idempotency_key`
-    answers the same payment."""
-    actor = request_user(request)
-    claim = sel.claim_get_for(actor, claim_id)
-    data = PayInput(payload.idempotency_key, payload.paid_on)
-    return claim_out(svc.gap_claim_payment_approve(actor=actor, claim=claim, data=data))
-
-
-@router.post(
-    "/claims/{claim_id}/payment-refuse",
-    response=ClaimOut,
-    summary="Send a GAP claim payment back to its requester",
-    openapi_extra={"x-problems": [409]},
-)
-def refuse_claim_payment(
-    request: HttpRequest, claim_id: int, payload: PaymentRefusalIn
-) -> dict[str, Any]:
-    """The second approver refuses the payment with a reason the requester reads
-    (GAP-CLAIM-4, ADR 0026); the claim goes back to approved, unpaid."""
-    actor = request_user(request)
-    claim = sel.claim_get_for(actor, claim_id)
-    data = PaymentRefusalInput(reason=payload.reason)
-    return claim_out(svc.gap_claim_payment_refuse(actor=actor, claim=claim, data=data))
 
 
 def value_report_out(report: sel.FairValueReport) -> dict[str, Any]:
@@ -679,35 +432,6 @@ class DocumentsIn(Strict):
     note: Note = ""
 
 
-@router.post(
-    "/claims/{claim_id}/documents",
-    response=ClaimOut,
-    summary="Ask for documents on a GAP claim",
-    openapi_extra={"x-problems": [409]},
-)
-def request_claim_documents(
-    request: HttpRequest, claim_id: int, payload: DocumentsIn
-) -> dict[str, Any]:
-    """Documents outstanding (GAP-CLAIM-2): the customer is written to in their own
-    channel, with their reasonable adjustments (PLT-2)."""
-    actor = request_user(request)
-    claim = sel.claim_get_for(actor, claim_id)
-    data = DocumentsRequest.parse(payload.model_dump())
-    return claim_out(svc.gap_claim_request_documents(actor=actor, claim=claim, data=data))
-
-
 class ValueQuery(Schema):
     period_from: Annotated[date, Day()] = Field(alias="from")
     period_to: Annotated[date, Day()] = Field(alias="to")
-
-
-@router.get("/value", response=ValueReportOut, by_alias=True, summary="GAP fair-value figures")
-def value_report(request: HttpRequest, q: Query[ValueQuery]) -> dict[str, Any]:
-    """GAP-VALUE-1 fair-value figures per distributor over a period (`from`, `to`):
-    premiums, commission, claims paid and complaints. Staff see every firm; a broker its
-    own firm only (PLT-4)."""
-    actor = request_user(request)
-    period = {"period_from": q.period_from, "period_to": q.period_to}
-    complaints = gap_complaints_by_firm(actor, **period)
-    report = sel.fair_value_report(actor, **period, complaints=complaints)
-    return value_report_out(report)
