@@ -177,12 +177,14 @@ def roads_index(params):
 
 def test_yd_score_1_score_points_equals_reference_with_quarantined_fixes(params, roads_index):
     """End to end through plausibility and the matcher; some fixes duplicated, out of
-    range or in the future (quarantined), rows shuffled."""
+    range or in the future (quarantined), some sharing (device, ts) with plausible
+    fixes, rows shuffled: the same points in the same order, the same trips."""
     pts = pl.read_parquet(FIXTURE / "points.parquet").head(40_000)
     dup = pts.slice(100, 50)
     bad = pts.slice(2000, 20).with_columns(lat=pl.lit(95.0))
     future = pts.slice(3000, 5).with_columns(ts=pl.col("ts") + pl.duration(days=400_000))
-    raw = pl.concat([pts, dup, bad, future]).sample(fraction=1.0, shuffle=True, seed=3)
+    clash = pts.slice(500, 10).with_columns(lat=pl.lit(95.0))  # same keys as plausible fixes
+    raw = pl.concat([pts, dup, bad, future, clash]).sample(fraction=1.0, shuffle=True, seed=3)
     p0, t0 = ref.score_one(raw, roads_index, params, NOW, None)
     p1, t1 = score_points(raw, roads_index, params, now=NOW, workers=1)
     assert_same(p0, p1)

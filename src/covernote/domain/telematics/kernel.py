@@ -201,8 +201,9 @@ def _score_one(
     if now is None:  # no future check requested
         now = _FAR_FUTURE
     df = check_plausibility(df, now, params.plausibility, window)
-    ok = df.filter(pl.col("plausibility_reason").is_null())
-    bad = df.filter(pl.col("plausibility_reason").is_not_null())
+    is_ok = df["plausibility_reason"].is_null()
+    ok = df.filter(is_ok)
+    bad = df.filter(~is_ok)
     pts, trips, seg = segment_frame(ok, params.trips, final=True, with_trip_id=False)
     pts = match_limits(pts.drop("_open"), roads_index, along="_trip_seq")
     pts, trips_out = trips_and_indicators(pts, trips, params, seg)
@@ -216,7 +217,14 @@ def _score_one(
     bad = bad.with_columns(
         [pl.lit(None, t).alias(c) for c, t in POINTS_OUT.items() if c not in bad.columns]
     ).select(out_cols)
-    points_out = pl.concat([pts, bad], how="vertical_relaxed").sort(
-        "device_id", "ts", maintain_order=True
-    )
+    points_out = pl.concat([pts, bad], how="vertical_relaxed")
+    if bad.height:
+        # Back to the sorted order of ``df`` (by (device_id, ts); of rows with the same
+        # key only the first can be plausible, so this is the stable sort of the
+        # concatenation) by row number instead of sorting on the strings again.
+        ok_np = is_ok.to_numpy()
+        pos = np.concatenate([np.flatnonzero(ok_np), np.flatnonzero(~ok_np)])
+        order = np.empty_like(pos)
+        order[pos] = np.arange(pos.shape[0])
+        points_out = points_out[order]
     return points_out, trips_out
