@@ -13,10 +13,16 @@ import numpy.typing as npt
 import polars as pl
 import pyarrow as pa
 
+from covernote.domain.errors import DomainError, ErrorCode
 from covernote.domain.telematics.frames import POINTS_OUT, TRIPS_OUT
 from covernote.domain.telematics.indicators import add_over_duration, add_point_indicators
-from covernote.domain.telematics.params import TelematicsParams, TripParams
-from covernote.domain.telematics.plausibility import EARTH_RADIUS_M, DataWindow, check_plausibility
+from covernote.domain.telematics.params import PlausibilityParams, TelematicsParams, TripParams
+from covernote.domain.telematics.plausibility import (
+    EARTH_RADIUS_M,
+    DataWindow,
+    Reason,
+    haversine_m,
+)
 from covernote.domain.telematics.score import score_trips, trip_measures
 from covernote.domain.telematics.segment import _empty_assign, attach_trip_id
 from covernote.domain.telematics.speed_limits import RoadIndex, match_limits
@@ -212,7 +218,6 @@ def assign_trips(
     return df.with_columns(cols), trips
 
 
-
 def trips_and_indicators(
     pts: pl.DataFrame, trips: pl.DataFrame, params: TelematicsParams
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -232,7 +237,6 @@ def trips_and_indicators(
         .sort("device_id", "start_ts")
     )
     return pts, trips_out
-
 
 
 def score_one(
@@ -265,3 +269,84 @@ def score_one(
         "device_id", "ts", maintain_order=True
     )
     return points_out, trips_out
+
+
+def check_plausibility(
+    df: pl.DataFrame,
+    now: datetime,
+    params: PlausibilityParams,
+    window: DataWindow | None = None,
+) -> pl.DataFrame:
+    """Sort, dedupe and flag implausible fixes (adds ``plausibility_reason``).
+
+    Order of reasons (first applies): missing value, lat/lon range, future
+    timestamp (``ts > now``), outside the YD-DATA-1 window, duplicate, and a jump
+    implying more than ``max_implied_speed_kmh`` both from the previous and to the
+    next plausible fix (a spike; the first/last fix of a device needs only its one
+    neighbour).
+    """
+    if now.tzinfo is None:
+        raise DomainError(ErrorCode.INVALID, "now must be timezone-aware", "YD-SCORE-1", "now")
+    df = df.sort("device_id", "ts", maintain_order=True)
+    lat, lon, ts = pl.col("lat"), pl.col("lon"), pl.col("ts")
+    missing = (
+        pl.any_horizontal(
+            pl.col(c).is_null() for c in ("device_id", "ts", "lat", "lon", "speed_kmh")
+        )
+        | lat.is_nan()
+        | lon.is_nan()
+        | pl.col("speed_kmh").is_nan()
+    )
+    reason = (
+        pl.when(missing)
+        .then(pl.lit(Reason.MISSING.value))
+        .when((lat < -90) | (lat > 90))
+        .then(pl.lit(Reason.LAT_RANGE.value))
+        .when((lon < -180) | (lon > 180))
+        .then(pl.lit(Reason.LON_RANGE.value))
+        .when(ts > pl.lit(now))
+        .then(pl.lit(Reason.FUTURE.value))
+    )
+    if window is not None:
+        reason = reason.when((ts < pl.lit(window.start)) | (ts > pl.lit(window.end))).then(
+            pl.lit(Reason.OUTSIDE_WINDOW.value)
+        )
+    reason = reason.when(pl.struct("device_id", "ts").is_first_distinct().not_()).then(
+        pl.lit(Reason.DUPLICATE.value)
+    )
+    df = df.with_columns(reason.otherwise(pl.lit(None, pl.String)).alias("plausibility_reason"))
+    # Spike test on the fixes that are otherwise plausible.
+    ok = df.filter(pl.col("plausibility_reason").is_null()).with_row_index("_i")
+    same_prev = pl.col("device_id") == pl.col("device_id").shift(1)
+    same_next = pl.col("device_id") == pl.col("device_id").shift(-1)
+    dt_prev = (ts - ts.shift(1)).dt.total_microseconds() / 1e6
+    dt_next = (ts.shift(-1) - ts).dt.total_microseconds() / 1e6
+    limit_mps = params.max_implied_speed_kmh / 3.6
+    v_prev = haversine_m(lat.shift(1), lon.shift(1), lat, lon) / dt_prev
+    v_next = haversine_m(lat, lon, lat.shift(-1), lon.shift(-1)) / dt_next
+    bad_prev = same_prev & (v_prev > limit_mps)
+    bad_next = same_next & (v_next > limit_mps)
+    first = same_prev.not_().fill_null(True)
+    last = same_next.not_().fill_null(True)
+    ok = ok.with_columns(_bp=bad_prev.fill_null(False), _bn=bad_next.fill_null(False))
+    bp, bn = pl.col("_bp"), pl.col("_bn")
+    # Interior: a spike has both legs too fast. Ends: the one leg is too fast and the
+    # neighbour's other leg is fine (otherwise the neighbour is the spike).
+    spike = (
+        (bp & bn)
+        | (first & bn & bn.shift(-1).not_().fill_null(True))
+        | (last & bp & bp.shift(1).not_().fill_null(True))
+    )
+    jumps = ok.filter(spike.fill_null(False)).select("device_id", "ts", _jump=pl.lit(True))
+    if jumps.height:
+        df = (
+            df.join(jumps, on=["device_id", "ts"], how="left", maintain_order="left")
+            .with_columns(
+                pl.when(pl.col("_jump") & pl.col("plausibility_reason").is_null())
+                .then(pl.lit(Reason.JUMP.value))
+                .otherwise(pl.col("plausibility_reason"))
+                .alias("plausibility_reason")
+            )
+            .drop("_jump")
+        )
+    return df

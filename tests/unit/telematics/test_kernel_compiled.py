@@ -193,3 +193,58 @@ def test_yd_score_1_score_points_equals_reference_with_quarantined_fixes(params,
     q0, r0 = ref.score_one(pts, roads_index, params, NOW, None)
     assert_same(q0, p2)
     assert_same(r0, t2)
+
+
+@st.composite
+def raw_fixes(draw: st.DrawFn) -> pl.DataFrame:
+    """Raw fixes as devices send them: out of order, repeated keys, missing values,
+    coordinates out of range, jumps, null device ids and timestamps."""
+    n = draw(st.integers(0, 60))
+    rows = []
+    for _ in range(n):
+        rows.append(
+            {
+                "device_id": draw(st.sampled_from(["a", "b", "c", None])),
+                "ts": draw(
+                    st.one_of(
+                        st.none(), st.integers(0, 40).map(lambda s: T0 + timedelta(seconds=s))
+                    )
+                ),
+                "lat": draw(
+                    st.one_of(
+                        st.none(), st.just(float("nan")), st.floats(51.4, 51.6), st.just(95.0)
+                    )
+                ),
+                "lon": draw(st.one_of(st.floats(-0.2, 0.0), st.just(-181.0))),
+                "speed_kmh": draw(st.one_of(st.none(), st.floats(0.0, 150.0))),
+                "heading_deg": draw(st.floats(0.0, 359.0)),
+            }
+        )
+    sorted_ = draw(st.booleans())
+    df = pl.DataFrame(
+        rows,
+        schema={
+            "device_id": pl.String,
+            "ts": pl.Datetime("us", "UTC"),
+            "lat": pl.Float64,
+            "lon": pl.Float64,
+            "speed_kmh": pl.Float64,
+            "heading_deg": pl.Float64,
+        },
+    )
+    return df.sort("device_id", "ts", maintain_order=True) if sorted_ else df
+
+
+@settings(max_examples=150, deadline=None)
+@given(df=raw_fixes(), windowed=st.booleans())
+def test_yd_data_plausibility_equals_reference(params, df, windowed):
+    """YD-DATA: the same reasons on the same rows in the same order (the sort skipped on
+    sorted input, repeated keys found on neighbours, one haversine per step)."""
+    from covernote.domain.telematics.plausibility import DataWindow, check_plausibility
+
+    now = T0 + timedelta(seconds=30)
+    window = DataWindow(T0 + timedelta(seconds=2), T0 + timedelta(seconds=35)) if windowed else None
+    assert_same(
+        ref.check_plausibility(df, now, params.plausibility, window),
+        check_plausibility(df, now, params.plausibility, window),
+    )

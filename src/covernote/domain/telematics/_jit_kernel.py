@@ -147,7 +147,9 @@ def segment(  # pragma: no cover - compiled
             start = True
             if has_prev:
                 elapsed = float(tsu[i] - tsu[pm]) / 1e6
-                start = elapsed >= gap_max_s or (elapsed >= stop_min_s and not (spd[i - 1] >= moving_min_kmh))
+                start = elapsed >= gap_max_s or (
+                    elapsed >= stop_min_s and not (spd[i - 1] >= moving_min_kmh)
+                )
             if start:
                 count += 1
                 first[trips] = i
@@ -275,10 +277,7 @@ def indicators(  # pragma: no cover - compiled
             flags[2, i] = a <= hb and fast
             flags[3, i] = a >= ha and fast
             flags[0, i] = sp > limit[i] * sp_a + sp_b
-            if by_slot:
-                hr = hours[(tsu[i] - hour_lo) // SLOT_US]
-            else:
-                hr = hours[i]
+            hr = hours[(tsu[i] - hour_lo) // SLOT_US] if by_slot else hours[i]
             if ns < ne:
                 flags[1, i] = hr >= ns and hr < ne
             else:
