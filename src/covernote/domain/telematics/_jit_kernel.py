@@ -59,55 +59,63 @@ def _arcsin_small(y: float) -> float:  # pragma: no cover - compiled
     return math.asin(y)
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _val(x: Array, m: Array, use_m: bool, i: int) -> float:  # pragma: no cover - compiled
+    """``x[i]`` where ``m[i]`` (or every row when not ``use_m``), else 0; NaN as 0."""
+    v: float = x[i]
+    if (use_m and not m[i]) or v != v:
+        return 0.0
+    return v
+
+
 @njit(cache=True, nogil=True)
 def _pairwise(x: Array, m: Array, use_m: bool, lo: int, n: int) -> float:  # pragma: no cover
-    """NumPy's pairwise sum (``pairwise_sum_DOUBLE``) of ``n`` values from ``lo``, each
-    value ``x[i]`` (NaN as 0) where ``m[i]`` (or every row when not ``use_m``), else 0."""
+    """NumPy's pairwise sum (``pairwise_sum_DOUBLE``: eight running sums below 128
+    values, halves above) of the ``n`` values :func:`_val` gives from row ``lo``."""
+    res = 0.0
     if n < 8:
-        res = 0.0
         for i in range(lo, lo + n):
-            v = x[i]
-            if (use_m and not m[i]) or v != v:
-                v = 0.0
-            res += v
+            res += _val(x, m, use_m, i)
         return res
     if n <= 128:
-        r = np.empty(8)
-        for j in range(8):
-            v = x[lo + j]
-            if (use_m and not m[lo + j]) or v != v:
-                v = 0.0
-            r[j] = v
-        stop = n - n % 8
-        i = 8
+        r0 = _val(x, m, use_m, lo)
+        r1 = _val(x, m, use_m, lo + 1)
+        r2 = _val(x, m, use_m, lo + 2)
+        r3 = _val(x, m, use_m, lo + 3)
+        r4 = _val(x, m, use_m, lo + 4)
+        r5 = _val(x, m, use_m, lo + 5)
+        r6 = _val(x, m, use_m, lo + 6)
+        r7 = _val(x, m, use_m, lo + 7)
+        stop = lo + n - n % 8
+        i = lo + 8
         while i < stop:
-            for j in range(8):
-                v = x[lo + i + j]
-                if (use_m and not m[lo + i + j]) or v != v:
-                    v = 0.0
-                r[j] += v
+            r0 += _val(x, m, use_m, i)
+            r1 += _val(x, m, use_m, i + 1)
+            r2 += _val(x, m, use_m, i + 2)
+            r3 += _val(x, m, use_m, i + 3)
+            r4 += _val(x, m, use_m, i + 4)
+            r5 += _val(x, m, use_m, i + 5)
+            r6 += _val(x, m, use_m, i + 6)
+            r7 += _val(x, m, use_m, i + 7)
             i += 8
-        res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]))
-        while i < n:
-            v = x[lo + i]
-            if (use_m and not m[lo + i]) or v != v:
-                v = 0.0
-            res += v
+        res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+        while i < lo + n:
+            res += _val(x, m, use_m, i)
             i += 1
         return res
     n2 = n // 2
     n2 -= n2 % 8
-    return _pairwise(x, m, use_m, lo, n2) + _pairwise(x, m, use_m, lo + n2, n - n2)
+    left: float = _pairwise(x, m, use_m, lo, n2)
+    right: float = _pairwise(x, m, use_m, lo + n2, n - n2)
+    return left + right
 
 
 @njit(cache=True, nogil=True)
 def _slice_sum(x: Array, m: Array, use_m: bool, lo: int, hi: int) -> float:  # pragma: no cover
     """``np.add.reduceat`` over the slice ``lo..hi`` (inclusive): its first value plus
-    the pairwise sum of the rest (values masked as in :func:`_pairwise`)."""
-    v = x[lo]
-    if (use_m and not m[lo]) or v != v:
-        v = 0.0
-    return v + _pairwise(x, m, use_m, lo + 1, hi - lo)
+    the pairwise sum of the rest (values as :func:`_val`)."""
+    rest: float = _pairwise(x, m, use_m, lo + 1, hi - lo)
+    return _val(x, m, use_m, lo) + rest
 
 
 @njit(cache=True, nogil=True)
@@ -172,7 +180,7 @@ def segment(  # pragma: no cover - compiled
         c_prev = math.cos(lat[a] * _RAD)
         for i in range(a + 1, b + 1):
             step_s[i] = float(tsu[i] - tsu[i - 1]) / 1e6
-            c = math.cos(lat[i] * _RAD)
+            c = c_prev if lat[i] == lat[i - 1] else math.cos(lat[i] * _RAD)  # parked: same
             s_dlat = _sin_small((lat[i] - lat[i - 1]) * _HALF_RAD)
             s_dlon = _sin_small((lon[i] - lon[i - 1]) * _HALF_RAD)
             h = s_dlat * s_dlat + c * c_prev * (s_dlon * s_dlon)

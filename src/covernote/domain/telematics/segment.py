@@ -71,13 +71,13 @@ def assign_trips(
     per trip with device_id, trip_id, start_ts, end_ts, distance_m, duration_s,
     points, kept, open.
 
-    Linear scans on NumPy arrays (YD-SCORE-1 at book scale): the rules are cumulative
-    max/min of row numbers (previous/next moving fix) and cumulative sums; the trips
-    table is built from the trips' first and last fixes (distance summed over each
-    trip's own steps, fix count differenced between them), and ``kept``/``open`` go back to the fixes by
-    indexing with the dense trip number -- no sort, group-by or join.
-    ``with_trip_id=False`` skips the per-fix trip_id strings (see
-    :func:`attach_trip_id`).
+    One compiled pass over the sorted rows (:func:`_jit_kernel.segment`, ADR 0032;
+    the NumPy form it replaced is the test reference): the trip rules, each step's time
+    and great-circle distance, per trip its first/last fix, distance (summed over its
+    own steps) and kept flag; the trips table is built from the first and last fixes and
+    ``kept``/``open`` go back to the fixes by indexing with the dense trip number -- no
+    sort, group-by or join. ``with_trip_id=False`` skips the per-fix trip_id strings
+    (see :func:`attach_trip_id`).
     """
     points, trips, _ = segment_frame(df, params, final=final, with_trip_id=with_trip_id)
     return points, trips
