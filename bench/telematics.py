@@ -17,6 +17,7 @@ import dataclasses
 import math
 import os
 import random
+import subprocess
 import sys
 import time
 import tomllib
@@ -31,7 +32,7 @@ import polars as pl
 from covernote.domain.telematics.kernel import device_parts, score_points
 from covernote.domain.telematics.kernel import trips_and_indicators as kernel_trips_and_indicators
 from covernote.domain.telematics.params import parse_params
-from covernote.domain.telematics.segment import assign_trips
+from covernote.domain.telematics.segment import segment_frame
 from covernote.domain.telematics.speed_limits import build_road_index, match_limits
 from covernote.products.loader import shipped_config_path
 from covernote.telematics.adapters.fixture import a10kw_dir
@@ -75,10 +76,11 @@ def book(pts: pl.DataFrame, n_points: int) -> pl.DataFrame:
 
 
 #: trips+indicators before the linear-scan rewrite (same bench, same machine, 2026-11-23):
-#: a10kw 3.58 M/s, 2 M book 3.28 M/s (segmentation alone ~9 M/s on an idle machine).
-#: Issue 14 (NumPy segmentation/indicators/measures): compare interleaved in one process,
-#: see docs/decisions/telematics.md "Kernel speed (issue 14)".
-BEFORE_TI = {"a10kw": 3.58e6, "book": 3.28e6}
+#: a10kw 3.58 M/s, 2 M book 3.28 M/s. Issue 14 (compiled segmentation and indicator
+#: passes, ADR 0032): the NumPy/Polars forms they replaced are timed in the same process
+#: (tests/unit/telematics/reference_kernel.py), see docs/decisions/telematics.md
+#: "Kernel speed (issue 14)".
+TARGET_TI = 10e6
 
 
 def machine() -> str:
@@ -100,8 +102,49 @@ def trips_and_indicators(pts_with_limits: pl.DataFrame, params: Any) -> pl.DataF
     """The kernel minus plausibility and limit lookup (limits already on the points):
     segmentation, per-fix indicators, journey-duration spells, trip measures and
     scores. Per-fix ``trip_id`` strings are output formatting, done in score_points."""
-    p, trips = assign_trips(pts_with_limits, params.trips, with_trip_id=False)
-    return kernel_trips_and_indicators(p, trips, params)[1]
+    p, trips, seg = segment_frame(pts_with_limits, params.trips, with_trip_id=False)
+    return kernel_trips_and_indicators(p, trips, params, seg)[1]
+
+
+def reference_trips_and_indicators(pts_with_limits: pl.DataFrame, params: Any) -> pl.DataFrame:
+    """The same on the NumPy/Polars forms the compiled passes replaced (test reference)."""
+    from tests.unit.telematics import reference_kernel as ref
+
+    p, trips = ref.assign_trips(pts_with_limits, params.trips, with_trip_id=False)
+    return ref.trips_and_indicators(p, trips, params)[1]
+
+
+def reference_score_points(frame: pl.DataFrame, idx: Any, params: Any, now: datetime) -> None:
+    """score_points on the reference kernel: the same slices of whole devices, threads."""
+    from tests.unit.telematics import reference_kernel as ref
+
+    parts = device_parts(frame.sort("device_id", "ts", maintain_order=True), os.cpu_count() or 1)
+    with ThreadPoolExecutor(max_workers=len(parts)) as pool:
+        list(pool.map(lambda f: ref.score_one(f, idx, params, now, None), parts))
+
+
+def interleaved(
+    n: int, new: Callable[[], Any], old: Callable[[], Any] | None, repeat: int
+) -> tuple[float, float | None]:
+    """Best rate of ``new`` and of ``old`` over ``repeat`` rounds, run alternately."""
+    bn, bo = math.inf, math.inf
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        new()
+        bn = min(bn, time.perf_counter() - t0)
+        if old is not None:
+            t0 = time.perf_counter()
+            old()
+            bo = min(bo, time.perf_counter() - t0)
+    return n / bn, (n / bo if old is not None else None)
+
+
+def threaded(parts: list[pl.DataFrame], fn: Callable[[pl.DataFrame], Any]) -> Callable[[], None]:
+    def run() -> None:
+        with ThreadPoolExecutor(max_workers=len(parts)) as pool:
+            list(pool.map(fn, parts))
+
+    return run
 
 
 @contextlib.contextmanager
@@ -134,6 +177,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--noise-m", type=float, default=5.0)
     args = ap.parse_args()
+    load_start = machine()
 
     with shipped_config_path("telematics", directory=ROOT / "config/products").open("rb") as fh:
         params = parse_params(tomllib.load(fh))
@@ -158,6 +202,16 @@ def main() -> None:
 
     def rate(x: float) -> str:
         return f"{x / 1e6:.2f} M/s"
+
+    def ti_row(
+        name: str, new: float, old: float | None, cpu: float | None = None
+    ) -> tuple[str, str, str, str, str]:
+        value = rate(new) + ("" if cpu is None else f" (cpu {cpu / 1e6:.2f} M/s)")
+        base = "-" if old is None else rate(old) + " (reference, same process)"
+        ratio = f"{new / TARGET_TI:.2f} of target"
+        if old is not None:
+            ratio = f"{new / old:.2f} ({ratio})"
+        return name, value, f">= {TARGET_TI / 1e6:.2f} M/s", base, ratio
 
     a0, a0b = agree(pts, idx), agree(pts, idx_plain)
     a5, a5b = agree(noisy, idx), agree(noisy, idx_plain)
@@ -202,39 +256,49 @@ def main() -> None:
             )
         )
         with_limits = match_limits(frame, idx, along="device_id")
-        ti = best_rate(n, lambda f=with_limits: trips_and_indicators(f, params), args.repeat)
-        cpu = best_cpu(lambda f=with_limits: trips_and_indicators(f, params), args.repeat)
-        before = BEFORE_TI["a10kw" if label == "a10kw" else "book"]
-        rows.append(
-            (
-                f"{label}: trips+indicators",
-                f"{rate(ti)} (cpu {n / cpu / 1e6:.2f} M/s)",
-                ">= 10.00 M/s",
-                rate(before) + " (before)",
-                f"{ti / before:.2f} ({ti / 10e6:.2f} of target)",
-            )
+        ref_ti = None
+        if reference is not None:
+            ref_ti = lambda f=with_limits: reference_trips_and_indicators(f, params)  # noqa: E731
+        trips_and_indicators(with_limits.head(1000), params)  # compiled (or cache loaded)
+        ti, ti_old = interleaved(
+            n, lambda f=with_limits: trips_and_indicators(f, params), ref_ti, args.repeat
         )
+        cpu = best_cpu(lambda f=with_limits: trips_and_indicators(f, params), args.repeat)
+        rows.append(ti_row(f"{label}: trips+indicators, 1 thread", ti, ti_old, n / cpu))
         parts = device_parts(with_limits, os.cpu_count() or 1)
         if len(parts) > 1:
-
-            def threaded(ps: list[pl.DataFrame] = parts) -> None:
-                with ThreadPoolExecutor(max_workers=len(ps)) as pool:
-                    list(pool.map(lambda f: trips_and_indicators(f, params), ps))
-
-            tt = best_rate(n, threaded, args.repeat)
-            rows.append(
-                (
-                    f"{label}: trips+indicators, {len(parts)} threads by device",
-                    rate(tt),
-                    ">= 10.00 M/s",
-                    rate(before) + " (before)",
-                    f"{tt / before:.2f} ({tt / 10e6:.2f} of target)",
-                )
+            tt, tt_old = interleaved(
+                n,
+                threaded(parts, lambda f: trips_and_indicators(f, params)),
+                threaded(parts, lambda f: reference_trips_and_indicators(f, params))
+                if reference is not None
+                else None,
+                args.repeat,
             )
-        full = best_rate(n, lambda f=frame: score_points(f, idx, params, now=now), args.repeat)
-        rows.append((f"{label}: score_points (all)", rate(full), "-", "-", "-"))
+            rows.append(
+                ti_row(f"{label}: trips+indicators, {len(parts)} threads by device", tt, tt_old)
+            )
+        full, full_old = interleaved(
+            n,
+            lambda f=frame: score_points(f, idx, params, now=now),
+            (lambda f=frame: reference_score_points(f, idx, params, now))
+            if reference is not None
+            else None,
+            args.repeat,
+        )
+        rows.append(
+            (
+                f"{label}: score_points (all, {os.cpu_count()} threads)",
+                rate(full),
+                "-",
+                "-" if full_old is None else rate(full_old) + " (reference kernel)",
+                "-" if full_old is None else f"{full / full_old:.2f}",
+            )
+        )
 
-    print(f"machine: {machine()} (a shared machine: figures vary run to run)")
+    print(f"machine: {load_start} at the start, {machine()} at the end")
+    print("(a shared machine: figures vary run to run; old and new interleaved, best of runs)")
+    print(f"uptime: {subprocess.run(['uptime'], capture_output=True, text=True).stdout.strip()}")
     head = ("figure", "value", "target", "baseline (issue)", "ratio")
     widths = [max(len(r[i]) for r in [head, *rows]) for i in range(5)]
     for r in [head, tuple("-" * w for w in widths), *rows]:

@@ -156,12 +156,15 @@ def lateral_mps2(df: pl.DataFrame, params: TelematicsParams) -> pl.Series:
     return pl.Series("lateral_mps2", lat, nan_to_null=True)
 
 
-def _local_hour(df: pl.DataFrame, tz: str) -> npt.NDArray[np.int8] | None:
-    """:func:`local_hour` as an array (None when the slot table would be too large)."""
+def hour_table(df: pl.DataFrame, tz: str) -> tuple[npt.NDArray[np.int8], int] | None:
+    """The local hour of each 15-minute UTC slot over ``df``'s time range and the first
+    slot's start (us), as in :func:`local_hour` (None when empty or too many slots)."""
     if df.height == 0:
         return None
-    phys = df["ts"].to_physical().to_numpy()
-    lo_us, hi_us = int(phys.min()), int(phys.max())
+    phys = df["ts"].to_physical()
+    lo_us, hi_us = phys.min(), phys.max()
+    if not isinstance(lo_us, int) or not isinstance(hi_us, int):
+        return None
     lo = lo_us // SLOT_US * SLOT_US
     n = (hi_us - lo) // SLOT_US + 1
     if n > max(df.height, 1):
@@ -173,7 +176,16 @@ def _local_hour(df: pl.DataFrame, tz: str) -> npt.NDArray[np.int8] | None:
         .dt.hour()
     ).to_series()
     table: npt.NDArray[np.int8] = slots.to_numpy().astype(np.int8)
-    hours: npt.NDArray[np.int8] = table[(phys - lo) // SLOT_US]
+    return table, lo
+
+
+def _local_hour(df: pl.DataFrame, tz: str) -> npt.NDArray[np.int8] | None:
+    """:func:`local_hour` as an array (None when the slot table would be too large)."""
+    found = hour_table(df, tz)
+    if found is None:
+        return None
+    table, lo = found
+    hours: npt.NDArray[np.int8] = table[(df["ts"].to_physical().to_numpy() - lo) // SLOT_US]
     return hours
 
 

@@ -24,7 +24,6 @@ returned as quarantined (``late_after_trip_closed``), never merged silently.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,111 +31,32 @@ import numpy.typing as npt
 import polars as pl
 import pyarrow as pa
 
+from covernote.domain.telematics import _jit_kernel as _jk
 from covernote.domain.telematics.frames import POINTS_IN
 from covernote.domain.telematics.params import TripParams
-from covernote.domain.telematics.plausibility import EARTH_RADIUS_M, Reason
+from covernote.domain.telematics.plausibility import Reason
 
 TRIP_COLUMNS = ["trip_id", "_trip_seq", "step_s", "step_m"]
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
 
 
-def _segment_arrays(
-    dev: npt.NDArray[np.uint32],
-    tsu: npt.NDArray[np.int64],
-    spd: F64,
-    params: TripParams,
-) -> tuple[npt.NDArray[np.bool_], I64, npt.NDArray[np.bool_]]:
-    """Traccar trip rules on arrays sorted by (device, ts): ``(in_trip, trip_no, same)``.
+@dataclass(frozen=True)
+class Segmentation:
+    """The arrays behind :func:`assign_trips` (row order of its input), for the kernel's
+    indicator pass: per fix ``dev`` (device run number), ``tsu`` (ts in us),
+    ``in_trip``, ``tno`` (trip number), ``step_s``, ``step_m`` (NaN = null); per trip
+    ``first``, ``last`` (rows) and ``kept``."""
 
-    ``trip_no`` counts trip starts (dense from 1, valid where ``in_trip``); ``same``
-    marks rows whose previous row is in the same trip. Cumulative max/min of row
-    numbers give each row's previous and next moving fix (no per-point Python).
-    """
-    n = spd.shape[0]
-    idx = np.arange(n, dtype=np.int64)
-    mv = spd >= params.moving_min_kmh
-    # previous moving fix strictly before each row (-1: none)
-    pm = np.maximum.accumulate(np.where(mv, idx, -1))
-    pm_prev = np.empty(n, np.int64)
-    pm_prev[0] = -1
-    pm_prev[1:] = pm[:-1]
-    pmc = np.maximum(pm_prev, 0)
-    has_prev = (pm_prev >= 0) & (dev[pmc] == dev)
-    elapsed = (tsu - tsu[pmc]).astype(np.float64) / 1e6
-    stop_between = np.empty(n, np.bool_)
-    stop_between[0] = True
-    stop_between[1:] = ~mv[:-1]  # "a stationary fix between": the previous row is not moving
-    starts = mv & (
-        ~has_prev | (elapsed >= params.gap_max_s) | ((elapsed >= params.stop_min_s) & stop_between)
-    )
-    tno = np.cumsum(starts, dtype=np.int64)
-    # next moving fix strictly after each row (n: none)
-    nm = np.minimum.accumulate(np.where(mv, idx, n)[::-1])[::-1]
-    nm_next = np.empty(n, np.int64)
-    nm_next[-1] = n
-    nm_next[:-1] = nm[1:]
-    nmc = np.minimum(nm_next, n - 1)
-    in_trip = mv | (has_prev & (nm_next < n) & (dev[nmc] == dev) & ~starts[nmc])
-    same = np.zeros(n, np.bool_)
-    same[1:] = in_trip[1:] & in_trip[:-1] & (tno[1:] == tno[:-1])
-    return in_trip, tno, same
-
-
-SERIES_MAX_RAD = 1e-2  # below this, sin/arcsin by their series (next term < 1e-16 relative)
-
-
-def _sin_small(x: F64) -> F64:
-    """sin(x): Taylor series where |x| < SERIES_MAX_RAD (1 Hz steps), libm elsewhere.
-
-    float64 sin/arcsin are scalar libm calls on this x86-64-v3 build (~50 ns each);
-    the series is a few multiplications and agrees with libm to within an ulp.
-    """
-    x2 = x * x
-    out = x * (1.0 - x2 * (1.0 / 6.0 - x2 * (1.0 / 120.0)))
-    big = np.flatnonzero(~(np.abs(x) < SERIES_MAX_RAD))
-    if big.shape[0]:
-        out[big] = np.sin(x[big])
-    return out
-
-
-def _arcsin_small(y: F64) -> F64:
-    """arcsin(y) for y in [0, 1], as :func:`_sin_small`."""
-    y2 = y * y
-    out = y * (1.0 + y2 * (1.0 / 6.0 + y2 * (3.0 / 40.0 + y2 * (5.0 / 112.0))))
-    big = np.flatnonzero(~(y < SERIES_MAX_RAD))
-    if big.shape[0]:
-        out[big] = np.arcsin(y[big])
-    return out
-
-
-def _haversine_steps(lat: F64, lon: F64, same: npt.NDArray[np.bool_]) -> F64:
-    """Great-circle distance from the previous row (NaN where ``same`` is false)."""
-    rad = math.pi / 180.0
-    out = np.full(lat.shape[0], np.nan)
-    if lat.shape[0] < 2:
-        return out
-    coslat = np.cos(lat * rad)
-    s_dlat = _sin_small((lat[1:] - lat[:-1]) * (rad / 2))
-    s_dlon = _sin_small((lon[1:] - lon[:-1]) * (rad / 2))
-    h = s_dlat * s_dlat + coslat[1:] * coslat[:-1] * (s_dlon * s_dlon)
-    d = (2 * EARTH_RADIUS_M) * _arcsin_small(np.minimum(np.sqrt(h), 1.0))
-    out[1:] = np.where(same[1:], d, np.nan)
-    return out
-
-
-def _slice_sums(x: F64, first: I64, last: I64) -> F64:
-    """Sum of ``x[first[i]:last[i] + 1]`` for each i, added over the slice's own rows
-    only -- so a trip's distance does not depend on what else is in the batch (a
-    difference of running sums would carry the rounding of everything before it)."""
-    if first.shape[0] == 0:
-        return np.zeros(0)
-    padded = np.r_[x, 0.0]
-    bounds = np.empty(2 * first.shape[0], np.int64)
-    bounds[0::2] = first
-    bounds[1::2] = last + 1
-    sums: F64 = np.add.reduceat(padded, bounds)[0::2]
-    return sums
+    dev: npt.NDArray[np.uint32]
+    tsu: I64
+    in_trip: npt.NDArray[np.bool_]
+    tno: I64
+    step_s: F64
+    step_m: F64
+    first: I64
+    last: I64
+    kept: npt.NDArray[np.bool_]
 
 
 def assign_trips(
@@ -151,32 +71,35 @@ def assign_trips(
     per trip with device_id, trip_id, start_ts, end_ts, distance_m, duration_s,
     points, kept, open.
 
-    Linear scans on NumPy arrays (YD-SCORE-1 at book scale): the rules are cumulative
-    max/min of row numbers (previous/next moving fix) and cumulative sums; the trips
-    table is built from the trips' first and last fixes (distance summed over each
-    trip's own steps, fix count differenced between them), and ``kept``/``open`` go back to the fixes by
-    indexing with the dense trip number -- no sort, group-by or join.
-    ``with_trip_id=False`` skips the per-fix trip_id strings (see
-    :func:`attach_trip_id`).
+    One compiled pass over the sorted rows (:func:`_jit_kernel.segment`, ADR 0032;
+    the NumPy form it replaced is the test reference): the trip rules, each step's time
+    and great-circle distance, per trip its first/last fix, distance (summed over its
+    own steps) and kept flag; the trips table is built from the first and last fixes and
+    ``kept``/``open`` go back to the fixes by indexing with the dense trip number -- no
+    sort, group-by or join. ``with_trip_id=False`` skips the per-fix trip_id strings
+    (see :func:`attach_trip_id`).
     """
+    points, trips, _ = segment_frame(df, params, final=final, with_trip_id=with_trip_id)
+    return points, trips
+
+
+def segment_frame(
+    df: pl.DataFrame, params: TripParams, *, final: bool = True, with_trip_id: bool = True
+) -> tuple[pl.DataFrame, pl.DataFrame, Segmentation | None]:
+    """:func:`assign_trips`, and the arrays behind it (None when ``df`` is empty)."""
     n = df.height
     if n == 0:
-        return _empty_assign(df, with_trip_id)
+        return (*_empty_assign(df, with_trip_id), None)
     dev = df.select(pl.col("device_id").rle_id()).to_series().to_numpy()
     tsu = df["ts"].to_physical().to_numpy()
     spd = df["speed_kmh"].cast(pl.Float64).to_numpy()
-    in_trip, tno, same = _segment_arrays(dev, tsu, spd, params)
-    step_s = np.where(same, np.r_[0, np.diff(tsu)].astype(np.float64) / 1e6, np.nan)
     lat = df["lat"].cast(pl.Float64).to_numpy()
     lon = df["lon"].cast(pl.Float64).to_numpy()
-    step_m = _haversine_steps(lat, lon, same)
-    # Trips: their first and last fixes, in trip-number order.
-    first_idx = np.flatnonzero(in_trip & ~same)
-    last_idx = np.flatnonzero(in_trip & ~np.r_[same[1:], False])
-    cnt = np.cumsum(in_trip, dtype=np.int64)
-    distance = _slice_sums(np.nan_to_num(step_m, nan=0.0), first_idx, last_idx)
-    duration = (tsu[last_idx] - tsu[first_idx]).astype(np.float64) / 1e6
-    kept = (distance >= params.min_trip_distance_m) | (duration >= params.min_trip_duration_s)
+    in_trip, tno, step_s, step_m, first_idx, last_idx, distance, duration, kept = _jk.segment(
+        dev, tsu, spd, lat, lon,
+        float(params.moving_min_kmh), float(params.gap_max_s), float(params.stop_min_s),
+        float(params.min_trip_distance_m), float(params.min_trip_duration_s),
+    )  # fmt: skip
     if final:
         is_open = np.zeros(last_idx.shape[0], np.bool_)
     else:
@@ -194,7 +117,7 @@ def assign_trips(
             "start_ts": ts_col.gather(first_idx),
             "end_ts": ts_col.gather(last_idx),
             "distance_m": distance,
-            "points": (cnt[last_idx] - cnt[first_idx] + 1).astype(np.uint32),
+            "points": (last_idx - first_idx + 1).astype(np.uint32),
             "duration_s": duration,
             "open": is_open,
         }
@@ -224,7 +147,8 @@ def assign_trips(
         )
         cols.append(pl.when(pl.lit(pl.Series(kept_pt))).then(pl.lit(tid)).alias("trip_id"))
     cols.append(pl.lit(pl.Series("_open", open_pt)))
-    return df.with_columns(cols), trips
+    seg = Segmentation(dev, tsu, in_trip, tno, step_s, step_m, first_idx, last_idx, kept)
+    return df.with_columns(cols), trips, seg
 
 
 def _empty_assign(df: pl.DataFrame, with_trip_id: bool) -> tuple[pl.DataFrame, pl.DataFrame]:
