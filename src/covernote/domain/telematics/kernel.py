@@ -94,7 +94,7 @@ def trips_and_indicators(
             pts["speed_kmh"].cast(pl.Float64).to_numpy(),
             pts["heading_deg"].cast(pl.Float64).to_numpy(),
             pts["speed_limit_kmh"].cast(pl.Float64).to_numpy(),
-            seg.step_s, seg.step_m, seg.first, seg.last, seg.kept,
+            seg.step_s, seg.step_m, seg.first, seg.last, seg.kept, seg.kept_pt,
             hours, lo, by_slot, thresholds,
             e.yaw_window_fixes // 2, int(d.max_continuous_min * 60 * 1_000_000),
         )
