@@ -130,13 +130,13 @@ def segment(  # pragma: no cover - compiled
     stop_min_s: float,
     min_distance_m: float,
     min_duration_s: float,
-) -> tuple[Array, Array, Array, Array, Array, Array, Array, Array, Array]:
+) -> tuple[Array, ...]:
     """Traccar trip rules (segment module docstring) in one pass over sorted fixes.
 
     Returns per fix ``in_trip``, ``tno`` (trip starts counted, dense from 1),
     ``step_s``, ``step_m`` (NaN unless the previous fix is in the same trip), and per
     trip (in trip-number order) ``first``, ``last`` (row numbers), ``distance``,
-    ``duration``, ``kept``.
+    ``duration``, ``kept``; and per fix ``kept_pt`` (in a kept trip).
     """
     n = spd.shape[0]
     in_trip = np.zeros(n, np.bool_)
@@ -192,11 +192,14 @@ def segment(  # pragma: no cover - compiled
     distance = np.empty(trips)
     duration = np.empty(trips)
     kept = np.empty(trips, np.bool_)
+    kept_pt = np.zeros(n, np.bool_)
     for t in range(trips):
         distance[t] = _slice_sum(step_m, in_trip, False, first[t], last[t])
         duration[t] = float(tsu[last[t]] - tsu[first[t]]) / 1e6
         kept[t] = distance[t] >= min_distance_m or duration[t] >= min_duration_s
-    return in_trip, tno, step_s, step_m, first, last, distance, duration, kept
+        if kept[t]:
+            kept_pt[first[t] : last[t] + 1] = True
+    return in_trip, tno, step_s, step_m, first, last, distance, duration, kept, kept_pt
 
 
 @njit(cache=True, nogil=True)
@@ -224,6 +227,7 @@ def indicators(  # pragma: no cover - compiled
     first: Array,
     last: Array,
     kept: Array,
+    kept_pt: Array,
     hours: Array,
     hour_lo: int,
     by_slot: bool,
@@ -248,10 +252,6 @@ def indicators(  # pragma: no cover - compiled
     accel = np.full(n, np.nan)
     lateral = np.full(n, np.nan)
     flags = np.zeros((7, n), np.uint8)
-    kept_pt = np.zeros(n, np.bool_)
-    for t in range(first.shape[0]):
-        if kept[t]:
-            kept_pt[first[t] : last[t] + 1] = True
     # accel, and the per-step heading change / blocking rows of the yaw window
     gh = np.zeros(n)
     block = np.zeros(n, np.bool_)

@@ -4,7 +4,9 @@ Pure: Arrow/Polars in, Polars out; no I/O and no clock (``now`` is passed in for
 the future-timestamp check). Steps: plausibility (quarantine, never drop) -> trips
 -> posted limits -> per-fix indicators -> journey-duration spells -> trip measures
 and scores. The batch is treated as complete (all trips closed); for a live stream
-feed :func:`segment.segment_batch` and score the emitted points.
+feed :func:`segment.segment_batch` and score the emitted points. Segmentation and
+the indicator/measure step are compiled loops (:mod:`._jit_kernel`, ADR 0032), the
+matcher's too (ADR 0029); the NumPy/Polars forms they replaced are the test reference.
 """
 
 from __future__ import annotations
@@ -92,7 +94,7 @@ def trips_and_indicators(
             pts["speed_kmh"].cast(pl.Float64).to_numpy(),
             pts["heading_deg"].cast(pl.Float64).to_numpy(),
             pts["speed_limit_kmh"].cast(pl.Float64).to_numpy(),
-            seg.step_s, seg.step_m, seg.first, seg.last, seg.kept,
+            seg.step_s, seg.step_m, seg.first, seg.last, seg.kept, seg.kept_pt,
             hours, lo, by_slot, thresholds,
             e.yaw_window_fixes // 2, int(d.max_continuous_min * 60 * 1_000_000),
         )

@@ -45,8 +45,8 @@ I64 = npt.NDArray[np.int64]
 class Segmentation:
     """The arrays behind :func:`assign_trips` (row order of its input), for the kernel's
     indicator pass: per fix ``dev`` (device run number), ``tsu`` (ts in us),
-    ``in_trip``, ``tno`` (trip number), ``step_s``, ``step_m`` (NaN = null); per trip
-    ``first``, ``last`` (rows) and ``kept``."""
+    ``in_trip``, ``tno`` (trip number), ``step_s``, ``step_m`` (NaN = null),
+    ``kept_pt`` (in a kept trip); per trip ``first``, ``last`` (rows) and ``kept``."""
 
     dev: npt.NDArray[np.uint32]
     tsu: I64
@@ -57,6 +57,7 @@ class Segmentation:
     first: I64
     last: I64
     kept: npt.NDArray[np.bool_]
+    kept_pt: npt.NDArray[np.bool_]
 
 
 def assign_trips(
@@ -95,11 +96,12 @@ def segment_frame(
     spd = df["speed_kmh"].cast(pl.Float64).to_numpy()
     lat = df["lat"].cast(pl.Float64).to_numpy()
     lon = df["lon"].cast(pl.Float64).to_numpy()
-    in_trip, tno, step_s, step_m, first_idx, last_idx, distance, duration, kept = _jk.segment(
+    out = _jk.segment(
         dev, tsu, spd, lat, lon,
         float(params.moving_min_kmh), float(params.gap_max_s), float(params.stop_min_s),
         float(params.min_trip_distance_m), float(params.min_trip_duration_s),
     )  # fmt: skip
+    in_trip, tno, step_s, step_m, first_idx, last_idx, distance, duration, kept, kept_pt = out
     if final:
         is_open = np.zeros(last_idx.shape[0], np.bool_)
     else:
@@ -128,12 +130,7 @@ def segment_frame(
         kept=pl.Series(kept),
     )
     at = np.maximum(tno - 1, 0)  # trip n is row n - 1 of ``trips``
-    if kept.shape[0] == 0:
-        kept_pt = np.zeros(n, np.bool_)
-        open_pt = kept_pt
-    else:
-        kept_pt = in_trip & kept[at]
-        open_pt = in_trip & is_open[at]
+    open_pt = in_trip & is_open[at] if not final and kept.shape[0] else np.zeros(n, np.bool_)
     cols = [
         pl.lit(pl.Series("_trip_seq", pa.array(tno, mask=~kept_pt))),
         pl.lit(pl.Series("step_s", step_s, nan_to_null=True)),
@@ -147,7 +144,7 @@ def segment_frame(
         )
         cols.append(pl.when(pl.lit(pl.Series(kept_pt))).then(pl.lit(tid)).alias("trip_id"))
     cols.append(pl.lit(pl.Series("_open", open_pt)))
-    seg = Segmentation(dev, tsu, in_trip, tno, step_s, step_m, first_idx, last_idx, kept)
+    seg = Segmentation(dev, tsu, in_trip, tno, step_s, step_m, first_idx, last_idx, kept, kept_pt)
     return df.with_columns(cols), trips, seg
 
 
