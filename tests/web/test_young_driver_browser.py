@@ -147,7 +147,11 @@ def test_yd_theft_1_staff_register_theft_see_last_position_and_close(page, users
     page.get_by_label("Police incident number").fill("n/a")
     page.get_by_label("Date of the theft").fill(today.isoformat())
     page.get_by_role("button", name="Register theft claim").click()
-    assert page.get_by_text(re.compile(r"placeholder.*YD-THEFT-1")).is_visible()
+    # the refusal sits next to the incident number, not at the top of the page
+    assert re.search(
+        r"placeholder.*YD-THEFT-1", page.locator("#error_police_incident_number").inner_text()
+    )
+    assert page.get_by_label("Police incident number").get_attribute("aria-invalid") == "true"
     page.get_by_label("Police incident number").fill("CAD 4519/12MAR26")
     page.get_by_label("Date of the theft").fill(today.isoformat())
     page.get_by_role("button", name="Register theft claim").click()

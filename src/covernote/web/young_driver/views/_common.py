@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -43,13 +44,34 @@ def _int(value: str, field: str) -> int:
         ) from None
 
 
-def _error(request: HttpRequest, exc: DomainError) -> None:
-    """Every refused field (ADR 0023); staff read the rule id, a customer reads the
-    message alone (issue 12)."""
+def _said(request: HttpRequest, err: DomainError) -> str:
+    """An error in words: staff read the rule id, a customer the message alone (issue 12)."""
     customer = getattr(request.user, "role", "") == Role.CUSTOMER
+    text = err.message[:1].upper() + err.message[1:]
+    return f"{text} ({err.rule})" if err.rule and not customer else text
+
+
+def _error(request: HttpRequest, exc: DomainError) -> None:
+    """Every refused field (ADR 0023) at the top of the page."""
     for err in every_error(exc):
-        text = err.message[:1].upper() + err.message[1:]
-        messages.error(request, f"{text} ({err.rule})" if err.rule and not customer else text)
+        messages.error(request, _said(request, err))
+
+
+def _field_errors(
+    request: HttpRequest, exc: DomainError, fields: Mapping[str, str]
+) -> dict[str, str]:
+    """ARCHITECTURE §3.5, as on the other forms: each refused field's error next to its
+    input. ``fields`` maps the field an error names (``rating.vehicle_group`` is read as
+    ``vehicle_group``) to the form's input; any other error stays at the top of the page."""
+    shown: dict[str, str] = {}
+    for err in every_error(exc):  # every refused field at once (ADR 0023)
+        named = err.field or ""
+        name = fields.get(named) or fields.get(named.rsplit(".", 1)[-1])
+        if name:
+            shown.setdefault(name, _said(request, err))
+        else:
+            messages.error(request, _said(request, err))
+    return shown
 
 
 def _policy_context(policy: Any) -> dict[str, Any]:

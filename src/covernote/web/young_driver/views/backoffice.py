@@ -23,7 +23,14 @@ from covernote.domain.young_driver.smartbox import PHOTO_REJECTION_REASONS
 from covernote.parties.selectors import customer_list_for
 from covernote.web.confirm import confirm_page, confirmed
 from covernote.web.listing import csv_of, page_of, wants_csv
-from covernote.web.young_driver.views._common import _date, _error, _int, _policy_context, _user
+from covernote.web.young_driver.views._common import (
+    _date,
+    _error,
+    _field_errors,
+    _int,
+    _policy_context,
+    _user,
+)
 from covernote.young_driver import selectors as sel
 from covernote.young_driver import services as svc
 from covernote.young_driver.inputs import (
@@ -100,6 +107,28 @@ def _confirm_bo_cancel(request: HttpRequest, policy: Any) -> HttpResponse:
     )
 
 
+#: The policy page's forms: the field an error names -> the input it is shown next to
+#: (``errors.<input>`` in the template; an input name is unique across the page's forms).
+_RATING = ("annual_mileage", "postcode", "licence_years", "vehicle_group", "no_claims_years")
+POLICY_FORM_FIELDS: dict[str, dict[str, str]] = {
+    "mta": {
+        "field": "mta_value",
+        "value": "mta_value",
+        "changes": "mta_value",
+        **dict.fromkeys(_RATING, "mta_value"),
+        "effective": "mta_effective",
+    },
+    "vehicle": {
+        "vehicle_reg": "vehicle_reg",
+        "vehicle_description": "vehicle_description",
+        "vehicle_group": "vehicle_group",
+        "effective": "vehicle_effective",
+    },
+    "cancel": {"cancel_on": "cancel_on", "reason": "reason", "by": "by"},
+    "box_return": {"returned_on": "returned_on"},
+}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def bo_policy(request: HttpRequest, policy_id: int) -> HttpResponse:
@@ -112,12 +141,11 @@ def bo_policy(request: HttpRequest, policy_id: int) -> HttpResponse:
         try:
             return _confirm_bo_cancel(request, policy)
         except DomainError as exc:
-            if exc.field == "cancel_on":
-                # YD-CANCEL-1: the refusal sits next to the date, with what was typed kept,
-                # before the confirm step is reached.
-                errors = {"cancel_on": f"{exc.message} ({exc.rule})"}
+            # YD-CANCEL-1: the refusal sits next to the date, with what was typed kept,
+            # before the confirm step is reached.
+            errors = _field_errors(request, exc, POLICY_FORM_FIELDS["cancel"])
+            if errors:
                 return _bo_policy_page(request, user, policy, errors=errors, status=400)
-            _error(request, exc)
             return redirect("yd-bo-policy", policy_id=policy.pk)
     if request.method == "POST":
         action = request.POST.get("action")
@@ -202,11 +230,11 @@ def bo_policy(request: HttpRequest, policy_id: int) -> HttpResponse:
             else:
                 raise DomainError("invalid", "unknown action", None, "action")
         except DomainError as exc:
-            if action == "cancel" and exc.field == "cancel_on":
-                # YD-CANCEL-1: the refusal sits next to the date, with what was typed kept.
-                errors = {"cancel_on": f"{exc.message} ({exc.rule})"}
+            # Each refusal next to its field, with what was typed kept (YD-CANCEL-1 for
+            # the last day of cover); anything else at the top of the page.
+            errors = _field_errors(request, exc, POLICY_FORM_FIELDS.get(action or "", {}))
+            if errors:
                 return _bo_policy_page(request, user, policy, errors=errors, status=400)
-            _error(request, exc)
         return redirect("yd-bo-policy", policy_id=policy.pk)
     return _bo_policy_page(request, user, policy)
 

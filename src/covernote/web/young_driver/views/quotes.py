@@ -18,7 +18,7 @@ from covernote.billing.payment_page import payment_page
 from covernote.domain.errors import DomainError
 from covernote.parties.selectors import customer_get_for
 from covernote.products.selectors import params_in_force
-from covernote.web.young_driver.views._common import _date, _error, _int, _user
+from covernote.web.young_driver.views._common import _date, _error, _field_errors, _int, _user
 from covernote.young_driver import selectors as sel
 from covernote.young_driver import services as svc
 from covernote.young_driver.inputs import (
@@ -26,6 +26,18 @@ from covernote.young_driver.inputs import (
     QuoteInput,
     build,
 )
+
+#: The quote and buy forms' inputs, named as the inputs' fields (errors sit next to them).
+QUOTE_FIELDS = (
+    "start",
+    "vehicle_reg",
+    "vehicle_description",
+    "vehicle_group",
+    "licence_years",
+    "annual_mileage",
+    "no_claims_years",
+)
+BUY_FIELDS = ("account_name", "sort_code", "account_number")
 
 
 @login_required
@@ -37,6 +49,7 @@ def bo_quote(request: HttpRequest, customer_id: int) -> HttpResponse:
     except DomainError as exc:
         raise Http404("no such customer") from exc
     params = None
+    errors: dict[str, str] = {}
     if request.method == "POST":
         try:
             q = svc.yd_quote_create(
@@ -60,7 +73,7 @@ def bo_quote(request: HttpRequest, customer_id: int) -> HttpResponse:
                 ),
             )
         except DomainError as exc:
-            _error(request, exc)
+            errors = _field_errors(request, exc, {f: f for f in QUOTE_FIELDS})
         else:
             return redirect("yd-bo-quote-detail", quote_id=q.pk)
     try:
@@ -75,7 +88,9 @@ def bo_quote(request: HttpRequest, customer_id: int) -> HttpResponse:
             "adjustments": customer.active_adjustments(),
             "add_ons": list(params.add_ons.values()) if params else [],
             "post": request.POST,
+            "errors": errors,
         },
+        status=400 if errors else 200,
     )
 
 
@@ -87,6 +102,7 @@ def bo_quote_detail(request: HttpRequest, quote_id: int) -> HttpResponse:
         q = sel.quote_get_for(user, quote_id)
     except DomainError as exc:
         raise Http404("no such quote") from exc
+    errors: dict[str, str] = {}
     if request.method == "POST" and request.POST.get("payment_method") == "card":
         # YD-PAY-2: the card is taken on the provider's hosted page, never typed here.
         key = request.POST.get("idempotency_key") or uuid.uuid4().hex
@@ -117,7 +133,7 @@ def bo_quote_detail(request: HttpRequest, quote_id: int) -> HttpResponse:
                 ),
             )
         except DomainError as exc:
-            _error(request, exc)
+            errors = _field_errors(request, exc, {f: f for f in BUY_FIELDS})
         else:
             messages.success(request, f"Policy {policy.number} is live. Welcome pack sent.")
             return redirect("yd-bo-policy", policy_id=policy.pk)
@@ -131,7 +147,10 @@ def bo_quote_detail(request: HttpRequest, quote_id: int) -> HttpResponse:
             "steps": list(q.stored_decision.steps),
             "key": uuid.uuid4().hex,
             "bought": hasattr(q, "policy"),
+            "errors": errors,
+            "post": request.POST if errors else {},
         },
+        status=400 if errors else 200,
     )
 
 

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 from covernote.accounts.permissions import SELLERS
 from covernote.domain.errors import DomainError
 from covernote.telematics.positions import theft_tracking
-from covernote.web.young_driver.views._common import _date, _error, _user
+from covernote.web.young_driver.views._common import _date, _error, _field_errors, _user
 from covernote.young_driver import selectors as sel
 from covernote.young_driver import services as svc
 from covernote.young_driver.inputs import (
@@ -34,6 +34,7 @@ def bo_theft_new(request: HttpRequest, policy_id: int) -> HttpResponse:
     except DomainError as exc:
         raise Http404("no such policy") from exc
     form = {"police_incident_number": "", "stolen_on": "", "description": ""}
+    errors: dict[str, str] = {}
     if request.method == "POST":
         p = request.POST
         form = {k: p.get(k, "") for k in form}
@@ -50,7 +51,7 @@ def bo_theft_new(request: HttpRequest, policy_id: int) -> HttpResponse:
                 ),
             )
         except DomainError as exc:
-            _error(request, exc)
+            errors = _field_errors(request, exc, {f: f for f in form})
         else:
             messages.success(request, "Theft claim registered; acknowledgement letter sent.")
             return redirect("yd-bo-theft", claim_id=claim.pk)
@@ -63,7 +64,9 @@ def bo_theft_new(request: HttpRequest, policy_id: int) -> HttpResponse:
             "form": form,
             "key": uuid.uuid4().hex,
             "claims": policy.theft_claims.all(),
+            "errors": errors,
         },
+        status=400 if errors else 200,
     )
 
 
