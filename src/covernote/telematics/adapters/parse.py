@@ -248,11 +248,9 @@ def validate(raw: pl.DataFrame, *, now: datetime, params: PlausibilityParams) ->
     typed = typed.with_columns(reason=reason)
     early = typed.filter(pl.col("reason").is_not_null())
     rest = typed.filter(pl.col("reason").is_null()).drop("reason")
-    checked = check_plausibility(rest, now, params).with_columns(
-        # Spikes are judged at scoring time with all neighbours (module docstring).
-        reason=pl.when(pl.col("plausibility_reason") == Reason.JUMP.value)
-        .then(pl.lit(None, pl.String))
-        .otherwise(pl.col("plausibility_reason"))
+    # Spikes are judged at scoring time with all neighbours (module docstring): not here.
+    checked = check_plausibility(rest, now, params, spikes=False).with_columns(
+        reason=pl.col("plausibility_reason")
     )
     is_dup = pl.col("reason") == Reason.DUPLICATE.value
     duplicates = int(checked.select(is_dup.sum()).item())

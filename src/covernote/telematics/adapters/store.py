@@ -53,7 +53,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.dataset as pads
 import pyarrow.fs as pafs
-import pyarrow.parquet as pq
 
 from covernote.domain.errors import DomainError, ErrorCode
 from covernote.domain.telematics.frames import TS
@@ -168,14 +167,19 @@ class IngestResult:
 
 
 def _windows(allowed: Mapping[str, Window]) -> pl.DataFrame:
-    rows = []
+    devs, starts, ends = [], [], []
     for dev, w in allowed.items():
         start, end = (w.start, w.end) if isinstance(w, DataWindow) else w
-        rows.append((dev, start, end))
+        devs.append(dev)
+        starts.append(start)
+        ends.append(end)
+    # Columns, not rows: a backfill allows thousands of devices (issue 14).
     return pl.DataFrame(
-        rows,
-        schema={"device_id": pl.String, "_w_start": TS, "_w_end": TS},
-        orient="row",
+        {
+            "device_id": pl.Series(devs, dtype=pl.String),
+            "_w_start": pl.Series(starts, dtype=TS),
+            "_w_end": pl.Series(ends, dtype=TS),
+        }
     )
 
 
@@ -207,15 +211,12 @@ def ingest_batch(
     known = raw["device_id"].is_in(list(allowed_devices)).fill_null(False)
     res.rejected_unknown_device = int((~known).sum())
     checked = validate(raw.filter(known), now=now, params=params)
-    pts = checked.points.join(
-        _windows(allowed_devices), on="device_id", how="left", maintain_order="left"
-    )
+    windows = _windows(allowed_devices)
+    pts = checked.points.join(windows, on="device_id", how="left", maintain_order="left")
     inside = (pl.col("ts") >= pl.col("_w_start")) & (pl.col("ts") <= pl.col("_w_end"))
     res.rejected_outside_window = pts.height - int(pts.select(inside.sum()).item())
     pts = pts.filter(inside).drop("_w_start", "_w_end")
-    q = checked.quarantine.join(
-        _windows(allowed_devices), on="device_id", how="left", maintain_order="left"
-    )
+    q = checked.quarantine.join(windows, on="device_id", how="left", maintain_order="left")
     # A quarantined row with a readable ts outside the window is rejected, not kept.
     q_out = (pl.col("ts") < pl.col("_w_start")) | (pl.col("ts") > pl.col("_w_end"))
     n_q_out = int(q.select(q_out.fill_null(False).sum()).item())
@@ -358,28 +359,37 @@ def _scan(
 
 
 def _write_file(fs: pafs.FileSystem, directory: str, rows: pl.DataFrame) -> str:
-    """Write ``rows`` (sorted by device_id, ts) as a new part of ``directory``; atomic."""
+    """Write ``rows`` (sorted by device_id, ts) as a new part of ``directory``; atomic
+    (written as a hidden ``*.tmp``, then renamed). Polars' writer, LZ4: ~5x faster than
+    ``pyarrow.parquet.write_table`` on this data (measured, issue 14); min/max
+    statistics per row group, which the device filter of the readers uses."""
     fs.create_dir(directory, recursive=True)
     name = f"part-{uuid.uuid4().hex}.parquet"
     tmp = f"{directory}/.{name}.tmp"
-    table = rows.select(list(CANONICAL)).to_arrow().cast(POINTS_SCHEMA)
-    pq.write_table(
-        table,
-        tmp,
-        filesystem=fs,
-        row_group_size=ROW_GROUP_ROWS,
-        sorting_columns=[pq.SortingColumn(0), pq.SortingColumn(1)],
-    )
+    out = rows.select([pl.col(c).cast(t) for c, t in CANONICAL.items()])
+    options: dict[str, Any] = {
+        "compression": "lz4",
+        "statistics": True,
+        "row_group_size": ROW_GROUP_ROWS,
+    }
+    if isinstance(fs, pafs.LocalFileSystem):
+        out.write_parquet(tmp, **options)
+    else:
+        with fs.open_output_stream(tmp) as fh:
+            out.write_parquet(fh, **options)
     fs.move(tmp, f"{directory}/{name}")
     return f"{directory}/{name}"
 
 
 def _sorted_unique(pts: pl.DataFrame) -> pl.DataFrame:
-    """Sorted by (device_id, ts), the first of each (device_id, ts) kept."""
+    """Sorted by (device_id, ts), the first of each (device_id, ts) kept. A frame
+    already so (validated points are) is checked in one pass and returned as it is."""
+    dev, ts = pl.col("device_id"), pl.col("ts")
+    ascending = (dev > dev.shift(1)) | ((dev == dev.shift(1)) & (ts > ts.shift(1)))
+    if pts.height < 2 or pts.select(ascending.fill_null(True).all()).item():
+        return pts
     pts = pts.sort("device_id", "ts", maintain_order=True)
-    repeat = (pl.col("device_id") == pl.col("device_id").shift(1)) & (
-        pl.col("ts") == pl.col("ts").shift(1)
-    )
+    repeat = (dev == dev.shift(1)) & (ts == ts.shift(1))
     return pts.filter(repeat.fill_null(False).not_())
 
 
