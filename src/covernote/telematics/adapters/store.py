@@ -66,6 +66,8 @@ QUARANTINE_DIR = "quarantine"
 LOCKS_DIR = "locks"
 LOCK_STRIPES = 256  # lock files; a day (or a device's quarantine) always maps to one
 ROW_GROUP_ROWS = 65_536  # rows per Parquet row group: the unit a device filter can skip
+SMALL_PART_BYTES = 1 << 20  # a part under 1 MiB (~50 k fixes) is "small" ...
+MAX_SMALL_PARTS = 16  # ... and a day's small parts are merged once there are more than this
 
 #: The stored columns of a points file (device_id is a column: files hold many devices).
 POINTS_SCHEMA = pa.schema(
@@ -431,7 +433,29 @@ def _write_day_locked(
             rows = rows.join(stored, on=["device_id", "ts"], how="anti", maintain_order="left")
     if rows.height:
         _write_file(fs, _day_dir(base, day), rows)
+        _merge_small_parts(fs, base, day)
     return rows.height, before - rows.height
+
+
+def _merge_small_parts(fs: pafs.FileSystem, base: str, day: str) -> None:
+    """Once a day holds more than :data:`MAX_SMALL_PARTS` parts under
+    :data:`SMALL_PART_BYTES` (live MQTT batches: one small part each), merge those into
+    one sorted part (the day lock is held). Keeps the files a writer's dedupe and a
+    reader open per day bounded without a nightly job; big parts are left alone, so
+    a row is rewritten only while its part is small. Crash-safe as :func:`compact`."""
+    small = [
+        i.path
+        for i in _infos(fs, _day_dir(base, day))
+        if i.type == pafs.FileType.File
+        and i.path.endswith(".parquet")
+        and (i.size or 0) < SMALL_PART_BYTES
+    ]
+    if len(small) <= MAX_SMALL_PARTS:
+        return
+    rows = _sorted_unique(_scan(fs, base, small, [], columns=list(CANONICAL)))
+    _write_file(fs, _day_dir(base, day), rows)
+    for f in small:
+        fs.delete_file(f)
 
 
 def write_quarantine(
@@ -609,7 +633,7 @@ def compact(root: str | os.PathLike[str], day: str | date) -> int:
     with partition_locks(fs, base, [f"day/{day}"]):
         files = _files_under(fs, [_day_dir(base, day)])
         if len(files) <= 1:
-            return pads.dataset(files, filesystem=fs, format="parquet").count_rows()
+            return int(pads.dataset(files, filesystem=fs, format="parquet").count_rows())
         rows = _sorted_unique(_scan(fs, base, files, [], columns=list(CANONICAL)))
         _write_file(fs, _day_dir(base, day), rows)
         for f in files:

@@ -230,3 +230,17 @@ def test_yd_data_1_store_migrate_command_converts_an_old_store(tmp_path, capsys)
     call_command("telematics", "store", "compact", "--root", str(tmp_path))
     assert f'"{DAY}": 80' in capsys.readouterr().out
     assert len(_parts(tmp_path)) == 1
+
+
+def test_yd_data_1_many_small_batches_of_a_day_are_merged_as_they_come(tmp_path, monkeypatch):
+    monkeypatch.setattr(store, "MAX_SMALL_PARTS", 3)
+    tracks = [_track(f"SBX-{i}", 40, T0 + timedelta(minutes=i)) for i in range(10)]
+    for t in tracks:  # live messages: one small part each
+        _ingest(tmp_path, t)
+        assert len(_parts(tmp_path)) <= 4
+    _ingest(tmp_path, tracks[4])  # a re-sent message after the merges: all duplicates
+    on_disk = _on_disk(tmp_path)
+    assert on_disk.height == 400
+    assert read_points(tmp_path).equals(
+        pl.concat(tracks).with_columns(alarm=pl.lit(None, pl.String)).sort("device_id", "ts")
+    )
