@@ -68,6 +68,7 @@ LOCK_STRIPES = 256  # lock files; a day (or a device's quarantine) always maps t
 ROW_GROUP_ROWS = 65_536  # rows per Parquet row group: the unit a device filter can skip
 SMALL_PART_BYTES = 1 << 20  # a part under 1 MiB (~50 k fixes) is "small" ...
 MAX_SMALL_PARTS = 16  # ... and a day's small parts are merged once there are more than this
+READ_ATTEMPTS = 3  # a reader lists again when a part it listed was merged away meanwhile
 
 #: The stored columns of a points file (device_id is a column: files hold many devices).
 POINTS_SCHEMA = pa.schema(
@@ -530,18 +531,28 @@ def _read(
             and (last_day is None or day <= last_day)
         )
 
-    files = _files_under(fs, [_day_dir(base, d) for d in stored_days if wanted(d)])
-    legacy_files: list[str] = []
-    if legacy:
-        chosen = None if devices is None else set(devices)
-        mine = legacy if chosen is None else [d for d in legacy if d in chosen]
-        legacy_files = [
-            f
-            for f in _files_under(fs, [_legacy_dir(base, d) for d in mine], recursive=True)
-            if wanted(_legacy_day(f))
-        ]
     sel = pl.Series(devices, dtype=pl.String) if devices is not None else None
-    got = _scan(fs, base, files, legacy_files, columns=list(CANONICAL), where=_device_filter(sel))
+    for attempt in range(READ_ATTEMPTS):
+        files = _files_under(fs, [_day_dir(base, d) for d in stored_days if wanted(d)])
+        legacy_files: list[str] = []
+        if legacy:
+            chosen = None if devices is None else set(devices)
+            mine = legacy if chosen is None else [d for d in legacy if d in chosen]
+            legacy_files = [
+                f
+                for f in _files_under(fs, [_legacy_dir(base, d) for d in mine], recursive=True)
+                if wanted(_legacy_day(f))
+            ]
+        try:
+            got = _scan(
+                fs, base, files, legacy_files, columns=list(CANONICAL), where=_device_filter(sel)
+            )
+            break
+        except FileNotFoundError:
+            # A writer merged parts between the listing and the read (readers take no
+            # lock): the merged file holds the rows; list again.
+            if attempt == READ_ATTEMPTS - 1:
+                raise
     if devices is not None and len(devices) > 1:
         got = got.filter(pl.col("device_id").is_in(devices))
     return _sorted_unique(got)

@@ -244,3 +244,21 @@ def test_yd_data_1_many_small_batches_of_a_day_are_merged_as_they_come(tmp_path,
     assert read_points(tmp_path).equals(
         pl.concat(tracks).with_columns(alarm=pl.lit(None, pl.String)).sort("device_id", "ts")
     )
+
+
+def test_yd_data_1_a_read_racing_a_merge_lists_again(tmp_path, monkeypatch):
+    a = _track("SBX-A", 100, T0)
+    _ingest(tmp_path, a.head(50))
+    stale = [str(p) for p in _parts(tmp_path)]
+    _ingest(tmp_path, a.slice(50))
+    compact(tmp_path, DAY)  # the part listed in `stale` is merged away
+    real = store._files_under
+    calls = []
+
+    def listing(fs, dirs, **kw):  # the first listing is the one taken before the merge
+        calls.append(1)
+        return stale if len(calls) == 1 else real(fs, dirs, **kw)
+
+    monkeypatch.setattr(store, "_files_under", listing)
+    assert read_points(tmp_path, device_id="SBX-A").height == 100
+    assert len(calls) == 2
