@@ -21,7 +21,7 @@ from covernote.domain.errors import DomainError, ErrorCode
 from covernote.domain.telematics.plausibility import DataWindow
 from covernote.domain.young_driver import smartbox as box
 from covernote.observability import metrics
-from covernote.telematics.adapters.store import ingest_batch, read_device_days
+from covernote.telematics.adapters.store import ingest_batch, read_devices_days
 from covernote.telematics.config import storage_root, telematics_params
 from covernote.telematics.models import CaseKind, DeviceCase, IngestBatch
 from covernote.telematics.services import ScoreResult, telematics_score
@@ -100,10 +100,8 @@ def telematics_ingest(
     scored = ScoreResult()
     touched = _touched_days(frame, allowed)
     if touched:
-        stored = pl.concat(
-            [_device_days(root, serial, days) for serial, days in touched.items()],
-            how="vertical_relaxed",
-        )
+        # One read of the touched day files for every device (issue 14), not one per device.
+        stored = read_devices_days(root, touched)
         scored = telematics_score(
             points=stored.select("device_id", "ts", "lat", "lon", "speed_kmh", "heading_deg"),
             now=now,
@@ -156,10 +154,6 @@ def _touched_days(frame: pl.DataFrame, allowed: dict[str, DataWindow]) -> dict[s
                 {day, day - timedelta(days=1)}
             )  # trips across midnight
     return out
-
-
-def _device_days(root: Any, serial: str, days: set[date]) -> pl.DataFrame:
-    return read_device_days(root, serial, [d.isoformat() for d in days])
 
 
 def _first_data(device: Device) -> None:

@@ -82,6 +82,8 @@ def check_plausibility(
     now: datetime,
     params: PlausibilityParams,
     window: DataWindow | None = None,
+    *,
+    spikes: bool = True,
 ) -> pl.DataFrame:
     """Sort, dedupe and flag implausible fixes (adds ``plausibility_reason``).
 
@@ -89,7 +91,8 @@ def check_plausibility(
     timestamp (``ts > now``), outside the YD-DATA-1 window, duplicate, and a jump
     implying more than ``max_implied_speed_kmh`` both from the previous and to the
     next plausible fix (a spike; the first/last fix of a device needs only its one
-    neighbour).
+    neighbour). ``spikes=False`` leaves the spike test out (ingest: spikes are judged
+    at scoring time with every neighbour, so the test's result would be thrown away).
     """
     if now.tzinfo is None:
         raise DomainError(ErrorCode.INVALID, "now must be timezone-aware", "YD-SCORE-1", "now")
@@ -127,6 +130,8 @@ def check_plausibility(
     )
     reason = reason.when(repeated).then(pl.lit(Reason.DUPLICATE.value))
     df = df.with_columns(reason.otherwise(pl.lit(None, pl.String)).alias("plausibility_reason"))
+    if not spikes:
+        return df
     # Spike test on the fixes that are otherwise plausible.
     ok = df.filter(pl.col("plausibility_reason").is_null()).with_row_index("_i")
     same_prev = pl.col("device_id") == pl.col("device_id").shift(1)

@@ -33,15 +33,23 @@ def _parquet(df: pl.DataFrame) -> bytes:
     return buf.getvalue()
 
 
-def test_yd_data_1_points_stored_by_device_and_day(tmp_path, fixture_slice):
+def test_yd_data_1_points_stored_by_day_one_file_per_batch_clustered_by_device(
+    tmp_path, fixture_slice
+):
     res = ingest_batch(
         fixture_slice, allowed_devices=_allowed(fixture_slice), now=NOW, root=tmp_path
     )
     assert res.accepted == fixture_slice.height
     dev = fixture_slice["device_id"][0]
-    day = fixture_slice["ts"][0].strftime("%Y-%m-%d")
-    part = tmp_path / "points" / f"device_id={dev}" / f"day={day}"
-    assert len(list(part.glob("part-*.parquet"))) == 1
+    days = fixture_slice["ts"].dt.strftime("%Y-%m-%d").unique().sort().to_list()
+    assert sorted(p.name for p in (tmp_path / "points").iterdir()) == [f"day={d}" for d in days]
+    for day in days:  # one file per day for the whole batch, whatever its devices
+        (part,) = (tmp_path / "points" / f"day={day}").glob("part-*.parquet")
+        on_disk = pl.read_parquet(part)
+        assert on_disk.height == (fixture_slice["ts"].dt.strftime("%Y-%m-%d") == day).sum()
+        assert on_disk.select("device_id", "ts").equals(
+            on_disk.select("device_id", "ts").sort("device_id", "ts")
+        )
     back = read_points(tmp_path)
     assert back.drop("alarm").equals(fixture_slice.sort("device_id", "ts"))
     assert read_points(tmp_path, device_id=dev).height == (fixture_slice["device_id"] == dev).sum()
@@ -115,9 +123,9 @@ def test_yd_data_1_compact_merges_parts_without_losing_rows(tmp_path, fixture_sl
     ingest_batch(one.head(10), allowed_devices=allowed, now=NOW, root=tmp_path)
     ingest_batch(one, allowed_devices=allowed, now=NOW, root=tmp_path)
     day = one["ts"][0].strftime("%Y-%m-%d")
-    part = tmp_path / "points" / f"device_id={dev}" / f"day={day}"
+    part = tmp_path / "points" / f"day={day}"
     assert len(list(part.glob("*.parquet"))) == 2
-    assert compact(tmp_path, dev, day) == one.height
+    assert compact(tmp_path, day) == one.height
     assert len(list(part.glob("*.parquet"))) == 1
     assert read_points(tmp_path)["ts"].to_list() == one["ts"].to_list()
 

@@ -4,6 +4,8 @@
     covernote telematics score --points POINTS.parquet --osm EXTRACT.osm.pbf --out DIR
     covernote telematics score ... --engine spark [--master local[2] | spark://HOST:7077]
     covernote telematics ingest FILE --root DIR [--window-start ISO --window-end ISO]
+    covernote telematics store migrate --root DIR     old device_id=/day= layout -> day files
+    covernote telematics store compact --root DIR [--day YYYY-MM-DD]   one sorted file a day
 
 Operations on the platform's own store and policies:
 
@@ -44,7 +46,13 @@ from covernote.domain.telematics.speed_limits import build_road_index
 from covernote.products.loader import parse_params_for, shipped_params
 from covernote.telematics.adapters.osm import read_osm_roads
 from covernote.telematics.adapters.parse import parse_body, parse_parquet
-from covernote.telematics.adapters.store import ingest_body
+from covernote.telematics.adapters.store import (
+    POINTS_DIR,
+    compact,
+    compact_store,
+    ingest_body,
+    migrate,
+)
 
 CHUNK_POINTS = 500_000  # points per progress step (chunks end on device boundaries)
 CONTENT_TYPES = {
@@ -190,6 +198,15 @@ class Command(BaseCommand):
         ig.add_argument("--window-start", help="YD-DATA-1 window start (ISO, with offset)")
         ig.add_argument("--window-end", help="YD-DATA-1 window end (ISO, with offset)")
         ig.add_argument("--now", help="ISO instant for the future-timestamp check")
+        st = sub.add_parser("store", help="maintain the raw points store (migrate, compact)")
+        st.add_argument(
+            "store_action",
+            choices=["migrate", "compact"],
+            help="migrate: rewrite the layout before issue 14 (device_id=/day=) into day "
+            "files; compact: merge each day's parts into one sorted file",
+        )
+        st.add_argument("--root", required=True, type=Path)
+        st.add_argument("--day", type=date.fromisoformat, help="compact: this UTC day only")
         ls = sub.add_parser(
             "listen", help="ingest Smartbox data from MQTT (covernote/devices/+/points)"
         )
@@ -229,6 +246,8 @@ class Command(BaseCommand):
                 self.score(options)
             elif action == "ingest":
                 self.ingest(options)
+            elif action == "store":
+                self.store(options)
             else:
                 self.operate(action, options)
         except DomainError as exc:
@@ -318,6 +337,21 @@ class Command(BaseCommand):
             root=options["root"],
         )
         self.stdout.write(json.dumps(res.as_dict()))
+
+    def store(self, options: dict[str, Any]) -> None:
+        root: Path = options["root"]
+        if not (root / POINTS_DIR).is_dir():
+            raise DomainError(
+                ErrorCode.NOT_FOUND, f"{root} holds no points store", "YD-DATA-1", "root"
+            )
+        if options["store_action"] == "migrate":
+            self.stdout.write(json.dumps(migrate(root).as_dict()))
+        elif options.get("day"):
+            self.stdout.write(
+                json.dumps({options["day"].isoformat(): compact(root, options["day"])})
+            )
+        else:
+            self.stdout.write(json.dumps(compact_store(root)))
 
     def operate(self, action: str, options: dict[str, Any]) -> None:
         """Sub-commands that act on the platform's store and policies (``covernote.telematics``)."""
