@@ -301,14 +301,13 @@ WITH driving AS (
 ), joined AS (
     SELECT p.id AS policy_id,
         p.created_at,
-        to_char(p.start, 'YYYY-MM-DD') AS start_s,
-        to_char(p."end", 'YYYY-MM-DD') AS end_s,
+        p.start - DATE '1970-01-01' AS start_d,
+        p."end" - DATE '1970-01-01' AS end_d,
         (%(as_of)s::date - p.start) / %(interval)s AS number,
         (p."end" - p.start) + 1 AS term_days,
         (p."end" - %(as_of)s::date) + 1 AS remaining_days,
         (p.annual_premium * 100)::bigint AS current_p,
         (p.renewal_premium * 100)::bigint AS renewal_p,
-        p.renewal_premium::text AS renewal_s,
         COALESCE((prev.period_score * 100)::bigint, %(assumed_h)s) AS previous_h,
         driving.w,
         driving.dist,
@@ -331,8 +330,8 @@ WITH driving AS (
         NOT odd AND abs(km10 - floor(km10) - 0.5) < 1e-6 AS km_near_tie
     FROM scored
 )
-SELECT policy_id, start_s, end_s, number, term_days, remaining_days, current_p, renewal_p,
-    renewal_s, previous_h,
+SELECT policy_id, start_d, end_d, number, term_days, remaining_days, current_p, renewal_p,
+    previous_h,
     CASE WHEN by_python THEN NULL
          WHEN NOT driven THEN previous_h
          ELSE (sign(q) * floor(abs(q) + 0.5))::bigint END AS period_h,
@@ -352,14 +351,13 @@ ORDER BY created_at DESC, policy_id DESC
 
 _DUE_SCHEMA = {
     "policy_id": pl.Int64,
-    "start_s": pl.String,
-    "end_s": pl.String,
+    "start_d": pl.Int32,
+    "end_d": pl.Int32,
     "number": pl.Int64,
     "term_days": pl.Int64,
     "remaining_days": pl.Int64,
     "current_p": pl.Int64,
     "renewal_p": pl.Int64,
-    "renewal_s": pl.String,
     "previous_h": pl.Int64,
     "period_h": pl.Int64,
     "km10": pl.Int64,
@@ -382,6 +380,19 @@ def _decimal_text(col: str) -> pl.Expr:
         .otherwise(pl.concat_str([whole, pl.lit("."), cents.cast(pl.String).str.zfill(2)]))
     )
     return pl.when(n < 0).then(pl.concat_str([pl.lit("-"), body])).otherwise(body)
+
+
+def _pence_text(col: str) -> pl.Expr:
+    """``str(Decimal)`` of a NUMERIC(12, 2) read from the database, from its pence ("600.00")."""
+    n = pl.col(col)
+    return pl.concat_str(
+        [
+            pl.when(n < 0).then(pl.lit("-")).otherwise(pl.lit("")),
+            (n.abs() // 100).cast(pl.String),
+            pl.lit("."),
+            (n.abs() % 100).cast(pl.String).str.zfill(2),
+        ]
+    )
 
 
 def _due_frame(
@@ -422,6 +433,9 @@ def _due_frame(
     km10 = pl.col("km10")
     return pl.read_csv(buf, schema=_DUE_SCHEMA).with_columns(
         pl.col("by_python").cast(pl.Boolean),
+        start_s=pl.col("start_d").cast(pl.Date).dt.to_string("%Y-%m-%d"),
+        end_s=pl.col("end_d").cast(pl.Date).dt.to_string("%Y-%m-%d"),
+        renewal_s=_pence_text("renewal_p"),
         distance_km=pl.concat_str(
             [
                 pl.when(km10 < 0).then(pl.lit("-")).otherwise(pl.lit("")),
