@@ -237,6 +237,9 @@ def main() -> int:
         "--no-baseline", action="store_true", help="time the columns engine only (quicker)"
     )
     parser.add_argument(
+        "--reuse", action="store_true", help="keep the database a previous run built (no setup)"
+    )
+    parser.add_argument(
         "--database-url",
         default=os.environ.get(
             "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/covernote_bench"
@@ -244,10 +247,10 @@ def main() -> int:
     )
     args = parser.parse_args()
     try:
-        _psql_admin(
-            args.database_url, f"DROP DATABASE IF EXISTS {args.database_url.rsplit('/', 1)[1]}"
-        )
-        _psql_admin(args.database_url, f"CREATE DATABASE {args.database_url.rsplit('/', 1)[1]}")
+        if not args.reuse:
+            name = args.database_url.rsplit("/", 1)[1]
+            _psql_admin(args.database_url, f"DROP DATABASE IF EXISTS {name}")
+            _psql_admin(args.database_url, f"CREATE DATABASE {name}")
     except Exception as exc:
         print(f"reviews bench skipped: PostgreSQL not reachable at {args.database_url} ({exc})")
         return 0
@@ -261,8 +264,15 @@ def main() -> int:
 
     from covernote.telematics.reviews import CHUNK, reviews_run
 
-    print(f"building {args.policies:,} policies … (load {_load()})", flush=True)
-    setup = build(args.policies)
+    if args.reuse:
+        from covernote.young_driver.models import YDPolicy
+
+        args.policies = YDPolicy.objects.count()
+        setup = None
+        print(f"reusing {args.policies:,} policies (load {_load()})", flush=True)
+    else:
+        print(f"building {args.policies:,} policies … (load {_load()})", flush=True)
+        setup = build(args.policies)
     engines = ["columns"] if args.no_baseline else ["rows", "columns"]
     best: dict[str, float] = {}
     loads: list[str] = []
@@ -292,7 +302,13 @@ def main() -> int:
     old = best.get("rows")
     same = "-" if old is None else ("yes" if written["rows"] == written["columns"] else "NO")
     rows = [
-        ("setup (inserts, not timed against a target)", f"{setup:.1f} s", "-", "-", "-"),
+        (
+            "setup (inserts, not timed against a target)",
+            "reused" if setup is None else f"{setup:.1f} s",
+            "-",
+            "-",
+            "-",
+        ),
         (
             f"review run, {args.policies:,} policies (best of {args.repeat})",
             f"{new:.1f} s",

@@ -118,13 +118,17 @@ class ReviewRunBusy(DomainError):
         )
 
 
+def _run_lock_key(as_of: date) -> int:
+    return 0x59445256 * 100_000 + as_of.toordinal()  # "YDRV" + date
+
+
 @contextmanager
 def _run_lock(as_of: date) -> Iterator[None]:
     """One run per date at a time (PostgreSQL advisory lock; SQLite serialises writers)."""
     if connection.vendor != "postgresql":
         yield
         return
-    key = 0x59445256 * 100_000 + as_of.toordinal()  # "YDRV" + date
+    key = _run_lock_key(as_of)
     with connection.cursor() as cur:
         cur.execute("SELECT pg_try_advisory_lock(%s)", [key])
         if not cur.fetchone()[0]:
@@ -330,27 +334,35 @@ WITH driving AS (
         NOT odd AND abs(km10 - floor(km10) - 0.5) < 1e-6 AS km_near_tie
     FROM scored
 )
-SELECT policy_id, start_d, end_d, number, term_days, remaining_days, current_p, renewal_p,
-    previous_h,
-    CASE WHEN by_python THEN NULL
-         WHEN NOT driven THEN previous_h
-         ELSE (sign(q) * floor(abs(q) + 0.5))::bigint END AS period_h,
-    CASE WHEN odd THEN NULL
-         WHEN NOT km_near_tie THEN (floor(km10 + 0.5))::bigint
-         ELSE (SELECT (CASE WHEN rest > 0.5 OR (rest = 0.5 AND mod(whole, 2) <> 0)
-                            THEN whole + 1 ELSE whole END)::bigint
-               FROM (SELECT floor(x) AS whole, x - floor(x) AS rest
-                     FROM (SELECT dist::text::numeric * 0.01 AS x) AS exact_km) AS parts)
-    END AS km10,
-    by_python::int AS by_python,
-    CASE WHEN by_python THEN w::text END AS w_s,
-    CASE WHEN by_python THEN dist::text END AS dist_s
-FROM flagged
-ORDER BY created_at DESC, policy_id DESC
+-- one CSV text per group of policies: a few values to fetch, not a row per policy
+-- (the order, newest policy first, is restored in Polars)
+SELECT string_agg(line, E'\n')
+FROM (
+    SELECT mod(policy_id, 16) AS grp, concat_ws(',',
+        policy_id, (extract(epoch FROM created_at) * 1000000)::bigint, start_d, end_d, number,
+        term_days, remaining_days, current_p, renewal_p, previous_h,
+        COALESCE((CASE WHEN by_python THEN NULL
+                       WHEN NOT driven THEN previous_h
+                       ELSE (sign(q) * floor(abs(q) + 0.5))::bigint END)::text, ''),
+        COALESCE((CASE WHEN odd THEN NULL
+             WHEN NOT km_near_tie THEN (floor(km10 + 0.5))::bigint
+             ELSE (SELECT (CASE WHEN rest > 0.5 OR (rest = 0.5 AND mod(whole, 2) <> 0)
+                                THEN whole + 1 ELSE whole END)::bigint
+                   FROM (SELECT floor(x) AS whole, x - floor(x) AS rest
+                         FROM (SELECT dist::text::numeric * 0.01 AS x) AS exact_km) AS parts)
+             END)::text, ''),
+        by_python::int,
+        CASE WHEN by_python THEN w::text ELSE '' END,
+        CASE WHEN by_python THEN dist::text ELSE '' END
+    ) AS line
+    FROM flagged
+) AS lines
+GROUP BY grp
 """
 
 _DUE_SCHEMA = {
     "policy_id": pl.Int64,
+    "created_us": pl.Int64,
     "start_d": pl.Int32,
     "end_d": pl.Int32,
     "number": pl.Int64,
@@ -419,19 +431,22 @@ def _due_frame(
         "interval": interval,
         "assumed_h": assumed_h,
     }
-    buf = io.BytesIO()
     with transaction.atomic(), connection.cursor() as cur:
-        # Local to this read: floats print as their shortest exact decimal, one big
-        # sort stays in memory, and no JIT compilation for a statement run once.
+        # Local to this read: floats print as their shortest exact decimal, the big
+        # aggregates stay in memory, and no JIT compilation for a statement run once.
         cur.execute("SET LOCAL extra_float_digits = 1")
         cur.execute("SET LOCAL work_mem = '256MB'")
         cur.execute("SET LOCAL jit = off")
-        with cur.cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, HEADER)", args) as copy:
-            for block in copy:
-                buf.write(block)
-    buf.seek(0)
+        cur.execute(sql, args)
+        parts = [row[0] for row in cur.fetchall()]
+    if not parts:
+        frame = pl.DataFrame(schema=_DUE_SCHEMA)
+    else:
+        text = "\n".join(parts).encode()
+        frame = pl.read_csv(io.BytesIO(text), has_header=False, schema=_DUE_SCHEMA)
+    frame = frame.sort("created_us", "policy_id", descending=True)
     km10 = pl.col("km10")
-    return pl.read_csv(buf, schema=_DUE_SCHEMA).with_columns(
+    return frame.with_columns(
         pl.col("by_python").cast(pl.Boolean),
         start_s=pl.col("start_d").cast(pl.Date).dt.to_string("%Y-%m-%d"),
         end_s=pl.col("end_d").cast(pl.Date).dt.to_string("%Y-%m-%d"),
