@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 from django.core.management import call_command
 from django.db import connection
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from covernote.audit.models import AuditRecord
@@ -283,6 +283,7 @@ def test_yd_review_1_columns_engine_needs_postgresql(driven):
             reviews_run(as_of=review_date(driven), engine="columns")
 
 
+@settings(deadline=None)  # a shared machine: no timed assertions
 @given(st.lists(st.integers(-(10**12), 10**12), min_size=1, max_size=50))
 def test_columns_engine_prints_decimals_as_python_does(values):
     """The digest and the stored rows are built from str(Decimal(n) / 100)."""
@@ -300,13 +301,13 @@ def test_yd_review_1_a_run_while_another_holds_the_date_is_refused(driven):
     from covernote.telematics.reviews import ReviewRunBusy, _run_lock_key
 
     as_of = review_date(driven)
-    settings = connection.settings_dict
+    db = connection.settings_dict
     other = psycopg.connect(
-        host=settings["HOST"] or None,
-        port=settings["PORT"] or None,
-        user=settings["USER"],
-        password=settings["PASSWORD"] or None,
-        dbname=settings["NAME"],
+        host=db["HOST"] or None,
+        port=db["PORT"] or None,
+        user=db["USER"],
+        password=db["PASSWORD"] or None,
+        dbname=db["NAME"],
         autocommit=True,
     )
     try:
