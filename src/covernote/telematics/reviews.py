@@ -420,7 +420,7 @@ def _due_frame(
     }
     sql = _DUE_SQL.format(due_where=_DUE_WHERE.format(**tables), **tables)
     period_from = as_of - timedelta(days=interval)
-    args = {
+    args: dict[str, Any] = {
         "config": config.pk,
         "statuses": [s.value for s in IN_FORCE],
         "starts": starts,
