@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
+import polars as pl
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from covernote.audit.models import AuditRecord
 from covernote.audit.selectors import audit_verify
 from covernote.domain.money import round_money
 from covernote.telematics.demo import demo_day
 from covernote.telematics.models import PremiumReview, ReviewStatus, Trip
-from covernote.telematics.reviews import reviews_notify, reviews_run
+from covernote.telematics.reviews import _decimal_text, _pence_text, reviews_notify, reviews_run
 from covernote.telematics.services import telematics_score
 from tests.integration.telematics.conftest import NOW
 
@@ -99,3 +104,252 @@ def test_yd_review_4_outcome_letter_and_14_day_notice_before_any_collection(
 def test_reviews_command_prints_a_summary(driven, capsys):
     call_command("reviews", "run", "--as-of", review_date(driven).isoformat())
     assert "1 reviews made" in capsys.readouterr().out
+
+
+# --- The columns engine (PostgreSQL) against the rows engine: same reviews, same audit ---------
+
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the columns engine runs on PostgreSQL"
+)
+
+
+def _clone(policy, n, *, start, trips=(), **fields):
+    """Another policy like ``policy`` (own quote), with ``trips`` as (day, score, metres)."""
+    from covernote.young_driver.models import YDPolicy, YDQuote
+
+    quote = YDQuote.objects.get(pk=policy.quote_id)
+    quote.pk = None
+    quote.reference = f"RQ{n}"
+    quote.save()
+    twin = YDPolicy.objects.get(pk=policy.pk)
+    twin.pk = None
+    twin.quote = quote
+    twin.number = f"RP{n}"
+    twin.idempotency_key = f"review-engines-{n}"
+    twin.start = start
+    twin.end = start + timedelta(days=364)
+    twin.created_at = policy.created_at + timedelta(seconds=n % 3)  # ties on purpose
+    for name, value in fields.items():
+        setattr(twin, name, value)
+    twin.save()
+    device = Trip.objects.filter(policy=policy).first().device
+    for k, (day, score, metres) in enumerate(trips):
+        at = datetime.combine(day, time(8), tzinfo=UTC)
+        Trip.objects.create(
+            trip_id=f"RP{n}/t{k}",
+            device=device,
+            policy=twin,
+            start_at=at,
+            end_at=at + timedelta(minutes=30),
+            distance_m=metres,
+            duration_s=1800,
+            score_speed=score,
+            score_eco=score,
+            score_night=score,
+            score_duration=score,
+            score_overall=score,
+            map_version="t",
+            params_version="t",
+        )
+    return twin
+
+
+@pytest.fixture
+def book(driven):
+    """Policies that take every branch of the run: no driving, a score a hair from a
+    half-penny tie, half-way kilometres, the cap, a second review, a refused premium,
+    one not in force, driving after the period, equal creation times."""
+    as_of = review_date(driven)
+    first, second = driven.start, driven.start - timedelta(days=90)
+    day = as_of - timedelta(days=30)
+    policies = [driven]
+    add = policies.append
+    add(_clone(driven, 1, start=first))  # no trips: the assumed score stands
+    add(_clone(driven, 2, start=first, trips=[(day, "70.01", 1000.0), (day, "70.02", 1000.0)]))
+    add(_clone(driven, 3, start=first, trips=[(day, "55.55", 1050.0)]))  # 1.05 km
+    add(_clone(driven, 4, start=first, trips=[(day, "12.00", 33333.3), (day, "30.5", 0.7)]))
+    add(_clone(driven, 5, start=first, trips=[(day, "99.99", 12.5)]))
+    # well above the renewal premium already: the 150% cap binds
+    high = round_money(driven.renewal_premium * Decimal("1.49"))
+    add(_clone(driven, 6, start=first, trips=[(day, "5.00", 20000.0)], annual_premium=high))
+    add(_clone(driven, 7, start=first, trips=[(day, "80.00", 5000.0)], renewal_premium=0))
+    add(_clone(driven, 8, start=first, trips=[(day, "80.00", 5000.0)], status="cancelled"))
+    add(_clone(driven, 9, start=first, trips=[(as_of, "10.00", 5000.0)]))  # after the period
+    twin = _clone(driven, 10, start=second, trips=[(day, "66.66", 7777.7)])  # second review
+    PremiumReview.objects.create(
+        policy=twin,
+        review_date=as_of - timedelta(days=90),
+        number=1,
+        previous_score=Decimal("70"),
+        period_score=Decimal("81.23"),
+        distance_km=Decimal("1.0"),
+        current_premium=twin.annual_premium,
+        new_premium=twin.annual_premium,
+        adjustment=Decimal("0"),
+        capped=False,
+        decision={},
+        notified_on=as_of - timedelta(days=90),
+        effective_on=as_of - timedelta(days=76),
+        status=ReviewStatus.NO_CHANGE,
+    )
+    add(twin)
+    for n in range(11, 16):  # 1.45, 1.50, 1.55, 1.60 km; n = 15 scores 105.15: refused
+        add(_clone(driven, n, start=first, trips=[(day, f"{7 * n}.{n:02d}", 900.0 + 50 * n)]))
+    return as_of, policies
+
+
+def _run(as_of, engine):
+    """Run one engine; what it stored (every field) and the batch audit records it added."""
+    seq = AuditRecord.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+    result = reviews_run(as_of=as_of, engine=engine)
+    rows = list(
+        PremiumReview.objects.filter(review_date=as_of)
+        .order_by("policy_id")
+        .values(
+            "policy_id", "number", "previous_score", "period_score", "distance_km",
+            "current_premium", "new_premium", "adjustment", "capped", "decision",
+            "notified_on", "effective_on", "status",
+        )
+    )  # fmt: skip
+    audits = list(
+        AuditRecord.objects.filter(action="premium_review.batch", seq__gt=seq)
+        .order_by("seq")
+        .values_list("object_id", "after")
+    )
+    return result, rows, audits
+
+
+@on_postgresql
+@pytest.mark.parametrize("chunk", [50_000, 4])
+def test_yd_review_1_to_3_columns_engine_writes_what_the_rows_engine_writes(
+    book, chunk, monkeypatch
+):
+    """YD-REVIEW-1..3: the same reviews and the same batch audit records (chunking,
+    policies in order, digest), whichever engine ran."""
+    from covernote.telematics import reviews
+
+    monkeypatch.setattr(reviews, "CHUNK", chunk)
+    as_of, _ = book
+    rows_engine = _run(as_of, "rows")
+    PremiumReview.objects.filter(review_date=as_of).delete()
+    columns_engine = _run(as_of, "columns")
+    assert columns_engine == rows_engine
+    result, rows, audits = columns_engine
+    assert (result.created, result.errors, len(rows)) == (13, 2, 13)
+    assert result.capped == 1 and result.increased and result.decreased
+    assert len(audits) == -(-13 // chunk)
+    assert {r["number"] for r in rows} == {1, 2}
+
+
+@on_postgresql
+def test_yd_review_1_scores_and_km_at_a_rounding_tie_round_as_the_decimal_rule_does(
+    book, monkeypatch
+):
+    """YD-SCORE-2 half-up from the float sums' decimals (70.01 and 70.02 over 1 km each:
+    a hair off 70.015), and the km half-even (1.05 -> 1.0, 1.45 -> 1.4, 1.55 -> 1.6)."""
+    from covernote.telematics import reviews
+
+    as_of, policies = book
+    calls = []
+    decimal_rule = reviews._period_score
+    monkeypatch.setattr(
+        reviews, "_period_score", lambda w, d: calls.append((w, d)) or decimal_rule(w, d)
+    )
+    reviews_run(as_of=as_of, engine="columns")
+    assert calls == [(70.01 * 1000.0 + 70.02 * 1000.0, 2000.0)]  # only the one near a tie
+    by_policy = {r.policy_id: r for r in PremiumReview.objects.filter(review_date=as_of)}
+    w = 70.01 * 1000.0 + 70.02 * 1000.0
+    expected = round_money(Decimal(str(w)) / Decimal(str(2000.0)))
+    assert by_policy[policies[2].pk].period_score == expected
+    km = [by_policy[policies[i].pk].distance_km for i in (3, 11, 12, 13, 14)]
+    assert km == [Decimal(x) for x in ("1.0", "1.4", "1.5", "1.6", "1.6")]
+    assert policies[15].pk not in by_policy  # a period score above 100: left for staff
+
+
+@on_postgresql
+def test_yd_review_1_columns_engine_is_idempotent(book):
+    as_of, _ = book
+    first = reviews_run(as_of=as_of)
+    second = reviews_run(as_of=as_of)
+    assert (first.created, second.created, second.already_done) == (13, 0, 13)
+    assert PremiumReview.objects.filter(review_date=as_of).count() == 13
+
+
+def test_yd_review_1_columns_engine_needs_postgresql(driven):
+    if connection.vendor == "postgresql":
+        assert reviews_run(as_of=review_date(driven), engine="rows").created == 1
+    else:
+        with pytest.raises(ValueError, match="PostgreSQL"):
+            reviews_run(as_of=review_date(driven), engine="columns")
+
+
+@settings(deadline=None)  # a shared machine: no timed assertions
+@given(st.lists(st.integers(-(10**12), 10**12), min_size=1, max_size=50))
+def test_columns_engine_prints_decimals_as_python_does(values):
+    """The digest and the stored rows are built from str(Decimal(n) / 100)."""
+    frame = pl.DataFrame({"n": values}, schema={"n": pl.Int64})
+    text = frame.select(a=_decimal_text("n"), b=_pence_text("n"))
+    assert text["a"].to_list() == [str(Decimal(v) / 100) for v in values]
+    assert text["b"].to_list() == [str(Decimal(v).scaleb(-2)) for v in values]
+
+
+@on_postgresql
+def test_yd_review_1_a_run_while_another_holds_the_date_is_refused(driven):
+    """Two runs at once for one date: the second is refused before it reads anything."""
+    import psycopg
+
+    from covernote.telematics.reviews import ReviewRunBusy, _run_lock_key
+
+    as_of = review_date(driven)
+    db = connection.settings_dict
+    other = psycopg.connect(
+        host=db["HOST"] or None,
+        port=db["PORT"] or None,
+        user=db["USER"],
+        password=db["PASSWORD"] or None,
+        dbname=db["NAME"],
+        autocommit=True,
+    )
+    try:
+        other.execute("SELECT pg_advisory_lock(%s)", [_run_lock_key(as_of)])
+        with pytest.raises(ReviewRunBusy):
+            reviews_run(as_of=as_of)
+        assert not PremiumReview.objects.exists()
+        other.execute("SELECT pg_advisory_unlock(%s)", [_run_lock_key(as_of)])
+        assert reviews_run(as_of=as_of).created == 1
+    finally:
+        other.close()
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_yd_review_1_two_runs_started_together_review_each_policy_once(book):
+    """Concurrency: whichever order two runs take the date in, each policy is reviewed once."""
+    import threading
+
+    from django.db import connections
+
+    from covernote.telematics.reviews import ReviewRunBusy
+
+    as_of, _ = book
+    start = threading.Barrier(2)
+    outcomes: list[object] = []
+
+    def run(engine):
+        try:
+            start.wait()
+            outcomes.append(reviews_run(as_of=as_of, engine=engine).created)
+        except ReviewRunBusy as exc:
+            outcomes.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(e,)) for e in ("columns", "rows")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    created = [o for o in outcomes if isinstance(o, int)]
+    assert len(outcomes) == 2 and sum(created) == 13
+    assert all(isinstance(o, int | ReviewRunBusy) for o in outcomes)
+    assert PremiumReview.objects.filter(review_date=as_of).count() == 13
