@@ -35,7 +35,7 @@ from covernote.products.loader import shipped_config_path
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "var" / "harness"
 GEN = ROOT / "scripts" / "telematics_harness" / "generate.py"
-NETS = ["grid-a", "spider-a", "rand-a", "grid-b", "spider-b", "rand-b"]
+NETS = ["grid-a", "spider-a", "rand-a", "grid-b", "spider-b", "rand-b", "grid-c", "spider-c", "rand-c"]
 M_PER_DEG = 111_320.0
 
 
