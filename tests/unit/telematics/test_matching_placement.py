@@ -83,9 +83,7 @@ def test_yd_score_1_without_noise_a_road_change_lands_at_the_new_roads_mouth(
     travel = np.r_[np.nan, np.diff(c)]
     new_chain = np.zeros(n, np.bool_)
     new_chain[0] = True
-    out = place_changes(
-        road, s, rem, travel, new_chain, np.full(n, gap), np.full(n, 0.5), 12, 1.5
-    )
+    out = place_changes(road, s, rem, travel, new_chain, np.full(n, gap), np.full(n, 0.5), 12, 1.5)
     np.testing.assert_array_equal(out, on_b.astype(np.int64))
 
 
@@ -107,7 +105,7 @@ def test_yd_score_1_placement_from_both_sides_beats_the_entry_alone_under_noise(
         new_chain = np.zeros(n, np.bool_)
         new_chain[0] = True
         sigma = chain_sigma(np.abs(rng.normal(0, 5, n)), new_chain)
-        both = place_changes(truth, s, rem, travel, new_chain, np.full(n, gap), sigma, 12, 1.5)
+        both = place_changes(truth, s, rem, travel, new_chain, np.full(n, gap), sigma, 12, 1.5, 0.1)
         entry = road_changes(truth, s, rem, travel, new_chain)
         wrong_both += int((both != truth).sum())
         wrong_entry += int((entry != truth).sum())

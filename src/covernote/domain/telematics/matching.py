@@ -125,6 +125,7 @@ class HmmParams:
     placement: str = "entry"
     placement_fixes: int = 12  # "both": fixes used on each side of a change
     placement_drift_m: float = 1.5  # "both": speed-integration drift per fix of distance
+    placement_junction_frac: float = 0.1  # "both": junction path error / straight gap
 
 
 @dataclass(frozen=True)
@@ -325,10 +326,21 @@ def match_roads(
         prev = np.r_[0, rows[:-1]]
         kx = M_PER_DEG_LAT * np.cos(np.radians(lat))
         entry, exit_ = cand.entry[rows, slot], cand.exit[prev, slot[prev]]
-        gap = np.hypot((entry[:, 0] - exit_[:, 0]) * kx, (entry[:, 1] - exit_[:, 1]) * M_PER_DEG_LAT)
+        gap = np.hypot(
+            (entry[:, 0] - exit_[:, 0]) * kx, (entry[:, 1] - exit_[:, 1]) * M_PER_DEG_LAT
+        )
         sigma = chain_sigma(dist, new_chain)
         road = place_changes(
-            road, s, rem, along, new_chain, gap, sigma, p.placement_fixes, p.placement_drift_m
+            road,
+            s,
+            rem,
+            along,
+            new_chain,
+            gap,
+            sigma,
+            p.placement_fixes,
+            p.placement_drift_m,
+            p.placement_junction_frac,
         )
     else:
         road = road_changes(road, s, rem, along, new_chain)
@@ -365,6 +377,7 @@ def place_changes(
     sigma: F64,
     fixes: int,
     drift_m: float,
+    junction_frac: float = 0.0,
 ) -> I64:
     """Move each change of road to where the car entered the new road, placed from the
     fixes on both sides of the change (YD-SCORE-1, ADR 0030).
@@ -377,8 +390,11 @@ def place_changes(
     fixes on each side, nearest the change first, are averaged with weights
     ``1 / (sigma^2 + (drift_m x j)^2)``, j = 0, 1, ... fixes away from the change:
     the GPS noise (sigma of the chain, :func:`chain_sigma`) plus the error of the
-    speed integration, which grows with the distance driven. A limit applies from
-    its road's mouth: fixes before the estimate belong to A, from it on to B.
+    speed integration, which grows with the distance driven; fixes of A add the
+    error of the junction model, ``junction_frac x gap`` (the path through a
+    junction is longer than the straight gap when the car turns; the map has no
+    junction lanes). A limit applies from its road's mouth: fixes before the
+    estimate belong to A, from it on to B.
     """
     n = road.shape[0]
     if n == 0:
@@ -407,7 +423,7 @@ def place_changes(
     # fixes of the road left (run r - 1) estimate change r
     a = (j_out < fixes) & (run + 1 < n_runs)
     nxt = run[a] + 1
-    wa = 1.0 / (sig2[a] + (drift_m * j_out[a]) ** 2)
+    wa = 1.0 / (sig2[a] + (drift_m * j_out[a]) ** 2 + (junction_frac * gap[starts[nxt]]) ** 2)
     num += np.bincount(nxt, wa * (c[a] + rem[a] + gap[starts[nxt]]), minlength=n_runs)
     den += np.bincount(nxt, wa, minlength=n_runs)
     mouth = np.where(change & (den > 0), num / np.where(den > 0, den, 1.0), np.nan)

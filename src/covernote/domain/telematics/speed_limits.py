@@ -484,6 +484,7 @@ def hmm_params(p: SpeedLimitParams) -> HmmParams:
         placement=p.hmm_placement,
         placement_fixes=p.hmm_placement_fixes,
         placement_drift_m=p.hmm_placement_drift_m,
+        placement_junction_frac=p.hmm_placement_junction_frac,
     )
 
 
