@@ -83,7 +83,8 @@ def test_yd_score_1_without_noise_a_road_change_lands_at_the_new_roads_mouth(
     travel = np.r_[np.nan, np.diff(c)]
     new_chain = np.zeros(n, np.bool_)
     new_chain[0] = True
-    out = place_changes(road, s, rem, travel, new_chain, np.full(n, gap), np.full(n, 0.5), 12, 1.5)
+    sigma = np.full(n, 0.5)
+    out = place_changes(road, s, rem, travel, new_chain, np.full(n, gap), sigma, 12, 1.5, 0.1)
     np.testing.assert_array_equal(out, on_b.astype(np.int64))
 
 
