@@ -360,10 +360,10 @@ def chain_sigma(dist: F64, new_chain: npt.NDArray[np.bool_]) -> F64:
     chain = np.cumsum(new_chain) - 1
     chain -= chain[0]
     has = np.isfinite(dist)
-    med = np.full(int(chain[-1]) + 1, np.nan)
+    med: F64 = np.full(int(chain[-1]) + 1, np.nan)
     if has.any():
-        med = _jit.median_by_run(chain[has], dist[has], int(chain[-1]) + 1)
-    sig = np.nan_to_num(MAD_TO_SIGMA * med[chain], nan=PLACE_SIGMA_MIN_M)
+        med = np.asarray(_jit.median_by_run(chain[has], dist[has], int(chain[-1]) + 1), np.float64)
+    sig: F64 = np.nan_to_num(MAD_TO_SIGMA * med[chain], nan=PLACE_SIGMA_MIN_M)
     return np.maximum(PLACE_SIGMA_MIN_M, sig)
 
 
