@@ -7,10 +7,12 @@ import tomllib
 from pathlib import Path
 
 import numpy as np
+import polars as pl
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from covernote.domain.telematics.matching import (
+    arc_factor,
     chain_sigma,
     place_changes,
     road_changes,
@@ -19,7 +21,7 @@ from covernote.domain.telematics.matching import (
 from covernote.domain.telematics.params import parse_params
 from covernote.domain.telematics.speed_limits import build_road_index, hmm_params, match_limits
 
-from .test_matching import _roads, _trip
+from .test_matching import _line, _roads, _trip
 
 ROOT = Path(__file__).resolve().parents[3]
 TELEMATICS = ROOT / "config" / "products" / "telematics"
@@ -122,3 +124,30 @@ def test_yd_score_3_matching_versions_reproduce_their_own_method():
     assert (old.speed_limits.hmm_placement, old.speed_limits.hmm_heading_hold) == ("entry", False)
     assert (new.speed_limits.hmm_placement, new.speed_limits.hmm_heading_hold) == ("both", True)
     assert new.version == "2026-12-17.1"
+
+
+def test_yd_score_1_junction_path_is_the_arc_between_the_roads_bearings(params):
+    """The road left's fixes place the change through the junction: a turn's path is
+    the arc from A's exit bearing to B's entry bearing, (theta/2)/sin(theta/2) x chord."""
+    roads = pl.DataFrame(
+        {
+            "road_id": ["a", "straight", "right", "back"],
+            "maxspeed": ["30 mph"] * 4,
+            "oneway": ["yes"] * 4,
+            "geometry_wkt": [
+                _line(0, 0, 100, 0),
+                _line(110, 0, 200, 0),
+                _line(105, -5, 105, -100),
+                _line(100, 10, 0, 10),
+            ],
+        }
+    )
+    idx = build_road_index(roads, params.speed_limits)
+    g = idx.grid
+    ids = idx.roads.sort("road_idx")["road_id"].to_list()
+    a = ids.index("a")
+    road = np.array([a] + [ids.index(r) for r in ("straight", "right", "back")])
+    entry, exit_ = g.road_start[road], g.road_end[road]
+    prev = np.zeros(4, np.int64)  # every road entered from a
+    f = arc_factor(g, road, entry, exit_[prev], prev)
+    np.testing.assert_allclose(f[1:], [1.0, (np.pi / 4) / np.sin(np.pi / 4), np.pi / 2], rtol=1e-6)

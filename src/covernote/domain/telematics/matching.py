@@ -329,6 +329,7 @@ def match_roads(
         gap = np.hypot(
             (entry[:, 0] - exit_[:, 0]) * kx, (entry[:, 1] - exit_[:, 1]) * M_PER_DEG_LAT
         )
+        gap *= arc_factor(grid, road, entry, exit_, prev)
         sigma = chain_sigma(dist, new_chain)
         road = place_changes(
             road,
@@ -345,6 +346,45 @@ def match_roads(
     else:
         road = road_changes(road, s, rem, along, new_chain)
     return road, dist
+
+
+def end_bearings(grid: MatchGrid) -> tuple[F64, F64]:
+    """Per road, the geometric bearing (degrees, along the drawn geometry) of its first
+    and of its last segment (NaN for a road without segments). Cached on the grid."""
+    cached: tuple[F64, F64] | None = grid.__dict__.get("_end_bearings")
+    if cached is None:
+        seg = grid.seg
+        road = seg[:, 8].astype(np.int64)
+        n_roads = grid.road_len.shape[0]
+        # the bearing column is the driving direction: + 180 on roads drawn against it
+        geo = (seg[:, 7] - np.where(grid.road_rev[road], 180.0, 0.0) + 360.0) % 360.0
+        first, last = np.full(n_roads, np.nan), np.full(n_roads, np.nan)
+        is_first = seg[:, 6] == 0.0
+        first[road[is_first]] = geo[is_first]
+        is_last = np.abs(seg[:, 6] + np.sqrt(seg[:, 5]) - grid.road_len[road]) < 1e-6
+        last[road[is_last]] = geo[is_last]
+        cached = (first, last)
+        object.__setattr__(grid, "_end_bearings", cached)
+    return cached
+
+
+def arc_factor(grid: MatchGrid, road: I64, entry: F64, exit_: F64, prev: I64) -> F64:
+    """Length of the path through the junction before each fix's road over the straight
+    gap: a circular arc leaving the previous fix's road along its exit bearing and
+    joining this road along its entry bearing, turn angle theta, is
+    ``(theta / 2) / sin(theta / 2)`` times its chord (1 straight on, 1.11 at a right
+    angle, pi / 2 for a U-turn). 1 where a bearing is unknown."""
+    first, last = end_bearings(grid)
+    r = np.maximum(road, 0)
+    rp = r[prev]
+    b_at_start = np.all(entry == grid.road_start[r], axis=1)  # entered at the drawn start
+    a_at_end = np.all(exit_ == grid.road_end[rp], axis=1)  # left at the drawn end
+    b_in = np.where(b_at_start, first[r], last[r] + 180.0)
+    a_out = np.where(a_at_end, last[rp], first[rp] + 180.0)
+    theta = np.radians(np.abs((b_in - a_out + 540.0) % 360.0 - 180.0))
+    half = np.maximum(theta, 1e-9) / 2.0
+    f = np.where(theta > 1e-9, half / np.sin(half), 1.0)
+    return np.where(np.isfinite(f), f, 1.0)
 
 
 PLACE_SIGMA_MIN_M = 0.5  # floor of the placement's noise estimate (exact positions: no 0)
@@ -386,14 +426,14 @@ def place_changes(
     is nearly noise-free and each fix's offset into its road carries the GPS noise.
     Every fix of the new road B estimates the distance driven at B's mouth as
     ``C - s``; every fix of the road left, A, as ``C + rem + gap`` (the rest of A,
-    then the straight gap from A's exit to B's entry: the junction). Up to ``fixes``
+    then the junction: the straight gap from A's exit to B's entry lengthened to the
+    arc that turns from A's bearing to B's, :func:`arc_factor`). Up to ``fixes``
     fixes on each side, nearest the change first, are averaged with weights
     ``1 / (sigma^2 + (drift_m x j)^2)``, j = 0, 1, ... fixes away from the change:
     the GPS noise (sigma of the chain, :func:`chain_sigma`) plus the error of the
     speed integration, which grows with the distance driven; fixes of A add the
-    error of the junction model, ``junction_frac x gap`` (the path through a
-    junction is longer than the straight gap when the car turns; the map has no
-    junction lanes). A limit applies from its road's mouth: fixes before the
+    error of the junction model, ``junction_frac x gap`` (the map has no junction
+    lanes; a real path is not exactly the arc). A limit applies from its road's mouth: fixes before the
     estimate belong to A, from it on to B.
     """
     n = road.shape[0]
