@@ -148,6 +148,5 @@ def test_yd_score_1_junction_path_is_the_arc_between_the_roads_bearings(params):
     a = ids.index("a")
     road = np.array([a] + [ids.index(r) for r in ("straight", "right", "back")])
     entry, exit_ = g.road_start[road], g.road_end[road]
-    prev = np.zeros(4, np.int64)  # every road entered from a
-    f = arc_factor(g, road, entry, exit_[prev], prev)
+    f = arc_factor(g, road, np.full(4, a), entry, exit_[np.zeros(4, np.int64)])  # all from a
     np.testing.assert_allclose(f[1:], [1.0, (np.pi / 4) / np.sin(np.pi / 4), np.pi / 2], rtol=1e-6)

@@ -323,13 +323,14 @@ def match_roads(
         along = travelled_m(lat, lon, speed_kmh, ts_s, new_chain, "speed")
     s, rem = cand.s[rows, slot], cand.rem[rows, slot]
     if p.placement == "both":
-        prev = np.r_[0, rows[:-1]]
-        kx = M_PER_DEG_LAT * np.cos(np.radians(lat))
-        entry, exit_ = cand.entry[rows, slot], cand.exit[prev, slot[prev]]
-        gap = np.hypot(
+        # the junction before each change of road (only read where the road changes)
+        at = np.flatnonzero(np.r_[False, road[1:] != road[:-1]])
+        entry, exit_ = cand.entry[at, slot[at]], cand.exit[at - 1, slot[at - 1]]
+        kx = M_PER_DEG_LAT * np.cos(np.radians(lat[at]))
+        gap = np.zeros(lat.shape[0])
+        gap[at] = np.hypot(
             (entry[:, 0] - exit_[:, 0]) * kx, (entry[:, 1] - exit_[:, 1]) * M_PER_DEG_LAT
-        )
-        gap *= arc_factor(grid, road, entry, exit_, prev)
+        ) * arc_factor(grid, road[at], road[at - 1], entry, exit_)
         sigma = chain_sigma(dist, new_chain)
         road = place_changes(
             road,
@@ -368,15 +369,16 @@ def end_bearings(grid: MatchGrid) -> tuple[F64, F64]:
     return cached
 
 
-def arc_factor(grid: MatchGrid, road: I64, entry: F64, exit_: F64, prev: I64) -> F64:
-    """Length of the path through the junction before each fix's road over the straight
-    gap: a circular arc leaving the previous fix's road along its exit bearing and
-    joining this road along its entry bearing, turn angle theta, is
+def arc_factor(grid: MatchGrid, road: I64, prev_road: I64, entry: F64, exit_: F64) -> F64:
+    """Length of the path through the junction from ``prev_road`` (left at ``exit_``)
+    into ``road`` (entered at ``entry``) over the straight gap: a circular arc leaving
+    along the first road's exit bearing and joining the second along its entry
+    bearing, turn angle theta, is
     ``(theta / 2) / sin(theta / 2)`` times its chord (1 straight on, 1.11 at a right
     angle, pi / 2 for a U-turn). 1 where a bearing is unknown."""
     first, last = end_bearings(grid)
     r = np.maximum(road, 0)
-    rp = r[prev]
+    rp = np.maximum(prev_road, 0)
     b_at_start = np.all(entry == grid.road_start[r], axis=1)  # entered at the drawn start
     a_at_end = np.all(exit_ == grid.road_end[rp], axis=1)  # left at the drawn end
     b_in = np.where(b_at_start, first[r], last[r] + 180.0)
