@@ -133,6 +133,49 @@ NETWORKS: list[Network] = [
         held_out=True,
         origin=(55.8642, -4.2518),
     ),
+    # second held-out set (ADR 0030): other shapes, sizes and seeds again
+    Network(
+        "grid-c",
+        "grid",
+        31,
+        (
+            "--grid.x-number",
+            "9",
+            "--grid.y-number",
+            "9",
+            "--grid.x-length",
+            "140",
+            "--grid.y-length",
+            "150",
+        ),
+        held_out=True,
+        origin=(51.4545, -2.5879),
+    ),
+    Network(
+        "spider-c",
+        "spider",
+        32,
+        ("--spider.arm-number", "6", "--spider.circle-number", "7", "--spider.space-radius", "110"),
+        held_out=True,
+        origin=(52.6309, 1.2974),
+    ),
+    Network(
+        "rand-c",
+        "rand",
+        33,
+        (
+            "--rand.iterations",
+            "300",
+            "--rand.min-distance",
+            "70",
+            "--rand.max-distance",
+            "230",
+            "--rand.connectivity",
+            "0.8",
+        ),
+        held_out=True,
+        origin=(54.9783, -1.6178),
+    ),
 ]
 
 

@@ -18,6 +18,7 @@ from covernote.domain.telematics.matching import (
     HmmParams,
     MatchGrid,
     _empty_candidates,
+    usable_heading,
 )
 
 F64 = npt.NDArray[np.float64]
@@ -82,7 +83,7 @@ def find_candidates(
         sigma_fix = np.repeat(sigma_chain[chain_of], sizes)
         sigma = float(np.median(sigma_chain[np.unique(chain_of)]))
     # heading disagreement (degrees); two-way roads take the closer direction
-    h = np.where(speed_kmh >= p.heading_min_speed_kmh, heading, np.nan)[pid]
+    h = usable_heading(heading, speed_kmh, new_chain, p)[pid]
     diff = np.abs((h - col[7][row] + 540.0) % 360.0 - 180.0)
     against = ~grid.seg_oneway[row] & (diff > 90.0)
     diff = np.where(against, 180.0 - diff, diff)

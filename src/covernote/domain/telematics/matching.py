@@ -117,6 +117,15 @@ class HmmParams:
     heading_weight_per_deg: float
     heading_min_speed_kmh: float
     travel: str  # "speed" | "gps"
+    #: below ``heading_min_speed_kmh`` keep the chain's last heading at speed (a car
+    #: does not turn while stopped) instead of ignoring the heading (ADR 0030)
+    heading_hold: bool = False
+    #: where a change of road is placed: "entry" (the new road's first fixes, ADR 0020)
+    #: or "both" (weighted fixes on both sides of the change, ADR 0030)
+    placement: str = "entry"
+    placement_fixes: int = 12  # "both": fixes used on each side of a change
+    placement_drift_m: float = 1.5  # "both": speed-integration drift per fix of distance
+    placement_junction_frac: float = 0.1  # "both": junction path error / straight gap
 
 
 @dataclass(frozen=True)
@@ -194,7 +203,7 @@ def find_candidates(
         sigma = float(np.median(sigma_chain[np.unique(chain_of)]))
         sigma_fix = np.full(n, sigma)
         sigma_fix[has] = sigma_chain[chain_of]
-    h = np.where(speed_kmh >= p.heading_min_speed_kmh, heading, np.nan)
+    h = usable_heading(heading, speed_kmh, new_chain, p)
     out = _empty_candidates(n, k, sigma)
     fixed = (
         *cells,
@@ -223,6 +232,27 @@ def find_candidates(
     )
     _in_parts(n, lambda lo, hi: _jit.top_candidates(*fixed, lo, hi))
     return out
+
+
+def usable_heading(
+    heading: F64, speed_kmh: F64, new_chain: npt.NDArray[np.bool_] | None, p: HmmParams
+) -> F64:
+    """The heading each fix's emission uses (NaN = none).
+
+    Below ``heading_min_speed_kmh`` the GPS heading is unreliable and is dropped; with
+    ``heading_hold`` the chain's last heading at speed is kept instead (ADR 0030): a car
+    cannot turn without moving, so a car queued at a junction still faces along its
+    road, which tells the road it waits on from the cross street.
+    """
+    h = np.where(speed_kmh >= p.heading_min_speed_kmh, heading, np.nan)
+    if not p.heading_hold or h.shape[0] == 0:
+        return h
+    rows = np.arange(h.shape[0])
+    starts = np.zeros(h.shape[0], np.bool_) if new_chain is None else new_chain.copy()
+    starts[0] = True
+    first = np.maximum.accumulate(np.where(starts, rows, 0))  # the chain's first fix
+    last = np.maximum.accumulate(np.where(np.isnan(h), -1, rows))  # last fix with a heading
+    return np.where(last >= first, h[np.maximum(last, 0)], np.nan)
 
 
 def travelled_m(
@@ -291,8 +321,164 @@ def match_roads(
         along = travel
     else:
         along = travelled_m(lat, lon, speed_kmh, ts_s, new_chain, "speed")
-    road = road_changes(road, cand.s[rows, slot], cand.rem[rows, slot], along, new_chain)
+    s, rem = cand.s[rows, slot], cand.rem[rows, slot]
+    if p.placement == "both":
+        # the junction before each change of road (only read where the road changes)
+        at = np.flatnonzero(np.r_[False, road[1:] != road[:-1]])
+        entry, exit_ = cand.entry[at, slot[at]], cand.exit[at - 1, slot[at - 1]]
+        kx = M_PER_DEG_LAT * np.cos(np.radians(lat[at]))
+        gap = np.zeros(lat.shape[0])
+        gap[at] = np.hypot(
+            (entry[:, 0] - exit_[:, 0]) * kx, (entry[:, 1] - exit_[:, 1]) * M_PER_DEG_LAT
+        ) * arc_factor(grid, road[at], road[at - 1], entry, exit_)
+        sigma = chain_sigma(dist, new_chain)
+        road = place_changes(
+            road,
+            s,
+            rem,
+            along,
+            new_chain,
+            gap,
+            sigma,
+            p.placement_fixes,
+            p.placement_drift_m,
+            p.placement_junction_frac,
+        )
+    else:
+        road = road_changes(road, s, rem, along, new_chain)
     return road, dist
+
+
+def end_bearings(grid: MatchGrid) -> tuple[F64, F64]:
+    """Per road, the geometric bearing (degrees, along the drawn geometry) of its first
+    and of its last segment (NaN for a road without segments). Cached on the grid."""
+    cached: tuple[F64, F64] | None = grid.__dict__.get("_end_bearings")
+    if cached is None:
+        seg = grid.seg
+        road = seg[:, 8].astype(np.int64)
+        n_roads = grid.road_len.shape[0]
+        # the bearing column is the driving direction: + 180 on roads drawn against it
+        geo = (seg[:, 7] - np.where(grid.road_rev[road], 180.0, 0.0) + 360.0) % 360.0
+        first, last = np.full(n_roads, np.nan), np.full(n_roads, np.nan)
+        is_first = seg[:, 6] == 0.0
+        first[road[is_first]] = geo[is_first]
+        is_last = np.abs(seg[:, 6] + np.sqrt(seg[:, 5]) - grid.road_len[road]) < 1e-6
+        last[road[is_last]] = geo[is_last]
+        cached = (first, last)
+        object.__setattr__(grid, "_end_bearings", cached)
+    return cached
+
+
+def arc_factor(grid: MatchGrid, road: I64, prev_road: I64, entry: F64, exit_: F64) -> F64:
+    """Length of the path through the junction from ``prev_road`` (left at ``exit_``)
+    into ``road`` (entered at ``entry``) over the straight gap: a circular arc leaving
+    along the first road's exit bearing and joining the second along its entry
+    bearing, turn angle theta, is
+    ``(theta / 2) / sin(theta / 2)`` times its chord (1 straight on, 1.11 at a right
+    angle, pi / 2 for a U-turn). 1 where a bearing is unknown."""
+    first, last = end_bearings(grid)
+    r = np.maximum(road, 0)
+    rp = np.maximum(prev_road, 0)
+    b_at_start = np.all(entry == grid.road_start[r], axis=1)  # entered at the drawn start
+    a_at_end = np.all(exit_ == grid.road_end[rp], axis=1)  # left at the drawn end
+    b_in = np.where(b_at_start, first[r], last[r] + 180.0)
+    a_out = np.where(a_at_end, last[rp], first[rp] + 180.0)
+    theta = np.radians(np.abs((b_in - a_out + 540.0) % 360.0 - 180.0))
+    half = np.maximum(theta, 1e-9) / 2.0
+    f = np.where(theta > 1e-9, half / np.sin(half), 1.0)
+    return np.where(np.isfinite(f), f, 1.0)
+
+
+PLACE_SIGMA_MIN_M = 0.5  # floor of the placement's noise estimate (exact positions: no 0)
+
+
+def chain_sigma(dist: F64, new_chain: npt.NDArray[np.bool_]) -> F64:
+    """Per fix, its chain's GPS sigma: 1.4826 x the median distance of the chain's fixes
+    to their matched road (N&K's estimator, as for the emission, but of the matched
+    road and floored only at :data:`PLACE_SIGMA_MIN_M`)."""
+    n = dist.shape[0]
+    if n == 0:
+        return np.zeros(0)
+    chain = np.cumsum(new_chain) - 1
+    chain -= chain[0]
+    has = np.isfinite(dist)
+    med: F64 = np.full(int(chain[-1]) + 1, np.nan)
+    if has.any():
+        med = np.asarray(_jit.median_by_run(chain[has], dist[has], int(chain[-1]) + 1), np.float64)
+    sig: F64 = np.nan_to_num(MAD_TO_SIGMA * med[chain], nan=PLACE_SIGMA_MIN_M)
+    return np.maximum(PLACE_SIGMA_MIN_M, sig)
+
+
+def place_changes(
+    road: I64,
+    s: F64,
+    rem: F64,
+    travel: F64,
+    new_chain: npt.NDArray[np.bool_],
+    gap: F64,
+    sigma: F64,
+    fixes: int,
+    drift_m: float,
+    junction_frac: float = 0.0,
+) -> I64:
+    """Move each change of road to where the car entered the new road, placed from the
+    fixes on both sides of the change (YD-SCORE-1, ADR 0030).
+
+    As in :func:`road_changes` the distance driven ``C`` (cumulative speed x time)
+    is nearly noise-free and each fix's offset into its road carries the GPS noise.
+    Every fix of the new road B estimates the distance driven at B's mouth as
+    ``C - s``; every fix of the road left, A, as ``C + rem + gap`` (the rest of A,
+    then the junction: the straight gap from A's exit to B's entry lengthened to the
+    arc that turns from A's bearing to B's, :func:`arc_factor`). Up to ``fixes``
+    fixes on each side, nearest the change first, are averaged with weights
+    ``1 / (sigma^2 + (drift_m x j)^2)``, j = 0, 1, ... fixes away from the change:
+    the GPS noise (sigma of the chain, :func:`chain_sigma`) plus the error of the
+    speed integration, which grows with the distance driven; fixes of A add the
+    error of the junction model, ``junction_frac x gap`` (the map has no junction
+    lanes; a real path is not exactly the arc). A limit applies from its road's mouth: fixes before the
+    estimate belong to A, from it on to B.
+    """
+    n = road.shape[0]
+    if n == 0:
+        return road
+    rows = np.arange(n)
+    chain = np.cumsum(new_chain) - 1  # new_chain[0] is true (as for road_changes)
+    c = np.cumsum(np.nan_to_num(travel, nan=0.0))
+    c = c - c[np.flatnonzero(new_chain)][chain]
+    run_start = new_chain | np.r_[True, road[1:] != road[:-1]]
+    run = np.cumsum(run_start) - 1
+    starts = np.flatnonzero(run_start)
+    n_runs = starts.shape[0]
+    ends = np.r_[starts[1:], n]
+    run_road = road[starts]
+    # a change into run r (r >= 1): same chain, both roads known
+    change = np.zeros(n_runs, np.bool_)
+    change[1:] = ~new_chain[starts[1:]] & (run_road[1:] >= 0) & (run_road[:-1] >= 0)
+    sig2 = sigma * sigma
+    j_in = rows - starts[run]  # fixes since the run's first
+    j_out = ends[run] - 1 - rows  # fixes before the run's last
+    # fixes of the new road (run r) estimate change r
+    b = j_in < fixes
+    wb = 1.0 / (sig2[b] + (drift_m * j_in[b]) ** 2)
+    num = np.bincount(run[b], wb * (c[b] - s[b]), minlength=n_runs)
+    den = np.bincount(run[b], wb, minlength=n_runs)
+    # fixes of the road left (run r - 1) estimate change r
+    a = (j_out < fixes) & (run + 1 < n_runs)
+    nxt = run[a] + 1
+    wa = 1.0 / (sig2[a] + (drift_m * j_out[a]) ** 2 + (junction_frac * gap[starts[nxt]]) ** 2)
+    num += np.bincount(nxt, wa * (c[a] + rem[a] + gap[starts[nxt]]), minlength=n_runs)
+    den += np.bincount(nxt, wa, minlength=n_runs)
+    mouth = np.where(change & (den > 0), num / np.where(den > 0, den, 1.0), np.nan)
+    out = road.copy()
+    prev_road = np.r_[-1, run_road[:-1]]
+    early = change[run] & (c < mouth[run])
+    out[early] = prev_road[run][early]
+    next_change = np.r_[change[1:], False]
+    next_mouth = np.r_[mouth[1:], np.nan]
+    next_road = np.r_[run_road[1:], -1]
+    late = next_change[run] & (c >= next_mouth[run])
+    out[late] = next_road[run][late]
+    return out
 
 
 ENTRY_EPS_M = 0.01  # a projection this close to a road's end was clipped to it

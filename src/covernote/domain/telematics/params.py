@@ -65,6 +65,14 @@ class SpeedLimitParams:
     hmm_beta_m: float = 3.0  # transition scale, m (N&K exponential)
     hmm_heading_weight_per_deg: float = 0.05  # emission cost per degree of heading disagreement
     hmm_travel: str = "speed"  # "speed" (mean speed x dt) or "gps" (distance between fixes)
+    #: keep the trip's last heading at speed below heading_min_speed_kmh (ADR 0030)
+    hmm_heading_hold: bool = False
+    #: road changes placed from the new road's first fixes ("entry", ADR 0020) or from
+    #: weighted fixes on both sides ("both", ADR 0030)
+    hmm_placement: str = "entry"
+    hmm_placement_fixes: int = 12  # "both": fixes per side
+    hmm_placement_drift_m: float = 1.5  # "both": speed-integration drift per fix, m
+    hmm_placement_junction_frac: float = 0.1  # "both": junction path error / straight gap
 
 
 @dataclass(frozen=True)
@@ -181,6 +189,11 @@ class _SpeedLimits(ConfigModel):
     hmm_beta_m: PosFloat = _SL.hmm_beta_m
     hmm_heading_weight_per_deg: float = _SL.hmm_heading_weight_per_deg
     hmm_travel: Literal["speed", "gps"] = "speed"
+    hmm_heading_hold: bool = _SL.hmm_heading_hold
+    hmm_placement: Literal["entry", "both"] = "entry"
+    hmm_placement_fixes: Annotated[int, Field(ge=1, le=100)] = _SL.hmm_placement_fixes
+    hmm_placement_drift_m: PosFloat = _SL.hmm_placement_drift_m
+    hmm_placement_junction_frac: Annotated[float, Field(ge=0.0)] = _SL.hmm_placement_junction_frac
 
 
 class _Speeding(ConfigModel):

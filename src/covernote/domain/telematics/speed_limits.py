@@ -480,6 +480,11 @@ def hmm_params(p: SpeedLimitParams) -> HmmParams:
         heading_weight_per_deg=p.hmm_heading_weight_per_deg,
         heading_min_speed_kmh=p.heading_min_speed_kmh,
         travel=p.hmm_travel,
+        heading_hold=p.hmm_heading_hold,
+        placement=p.hmm_placement,
+        placement_fixes=p.hmm_placement_fixes,
+        placement_drift_m=p.hmm_placement_drift_m,
+        placement_junction_frac=p.hmm_placement_junction_frac,
     )
 
 
