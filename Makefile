@@ -43,8 +43,8 @@ test-fast: env ## the domain unit tests only (no database, no browser)
 	DJANGO_SETTINGS_MODULE=covernote.settings.test $(RUN) pytest -q tests/unit
 
 check: env ## ruff, format check, mypy, import-linter, migrations check
-	$(RUN) ruff check src tests bench
-	$(RUN) ruff format --check src tests bench
+	$(RUN) ruff check src tests bench scripts
+	$(RUN) ruff format --check src tests bench scripts
 	$(RUN) mypy src
 	$(RUN) lint-imports
 	$(RUN) python scripts/rules_index.py --check
@@ -52,8 +52,8 @@ check: env ## ruff, format check, mypy, import-linter, migrations check
 	DJANGO_SETTINGS_MODULE=covernote.settings.test $(RUN) covernote makemigrations --check --dry-run
 
 fmt: env ## apply ruff fixes and formatting
-	$(RUN) ruff check --fix src tests bench
-	$(RUN) ruff format src tests bench
+	$(RUN) ruff check --fix src tests bench scripts
+	$(RUN) ruff format src tests bench scripts
 
 rules: env ## regenerate docs/rules.md (rule id -> code -> tests)
 	$(RUN) python scripts/rules_index.py
