@@ -47,6 +47,10 @@ NETS = [
     "grid-c",
     "spider-c",
     "rand-c",
+    "grid-d",
+    "spider-d",
+    "rand-d",
+    "rand-e",
 ]
 M_PER_DEG = 111_320.0
 #: issue 14: noise (m) -> (overall, minority-limit) agreement targets

@@ -126,6 +126,10 @@ class HmmParams:
     placement_fixes: int = 12  # "both": fixes used on each side of a change
     placement_drift_m: float = 1.5  # "both": speed-integration drift per fix of distance
     placement_junction_frac: float = 0.1  # "both": junction path error / straight gap
+    #: when a reported speed was measured, for the distance the placement integrates:
+    #: "midpoint" (instantaneous at the fix: trapezoid, ADR 0030) or "estimated" (the
+    #: weight of the fix's own speed over the step, estimated from the batch, ADR 0036)
+    speed_timing: str = "midpoint"
 
 
 @dataclass(frozen=True)
@@ -322,6 +326,9 @@ def match_roads(
     else:
         along = travelled_m(lat, lon, speed_kmh, ts_s, new_chain, "speed")
     s, rem = cand.s[rows, slot], cand.rem[rows, slot]
+    if p.speed_timing == "estimated":
+        lean = speed_lean(road, s, rem, dist, along, speed_kmh, ts_s, new_chain)
+        along = along + lean * speed_step_change(speed_kmh, ts_s, new_chain)
     if p.placement == "both":
         # the junction before each change of road (only read where the road changes)
         at = np.flatnonzero(np.r_[False, road[1:] != road[:-1]])
@@ -387,6 +394,85 @@ def arc_factor(grid: MatchGrid, road: I64, prev_road: I64, entry: F64, exit_: F6
     half = np.maximum(theta, 1e-9) / 2.0
     f = np.where(theta > 1e-9, half / np.sin(half), 1.0)
     return np.where(np.isfinite(f), f, 1.0)
+
+
+#: least information (sum of squared within-run speed-change terms, m^2) for the
+#: estimated speed timing; below it the batch keeps the midpoint (trapezoid) rule
+LEAN_MIN_INFO_M2 = 2_500.0
+LEAN_RUN_MIN_FIXES = 5  # runs shorter than this do not inform the estimate
+LEAN_MARGIN_SIGMAS = 3.0  # fixes nearer a road end than this many GPS sigmas are left out
+
+
+def speed_step_change(speed_kmh: F64, ts_s: F64, new_chain: npt.NDArray[np.bool_]) -> F64:
+    """Per fix, ``dt x (v - v_prev)`` in metres (0 at a chain start): what one step's
+    distance gains when the fix's own speed weighs ``0.5 + lean`` instead of a half."""
+    prev = np.r_[0, np.arange(speed_kmh.shape[0] - 1)]
+    d = (speed_kmh - speed_kmh[prev]) / 3.6 * (ts_s - ts_s[prev])
+    return np.where(new_chain, 0.0, np.nan_to_num(d, nan=0.0))
+
+
+def speed_lean(
+    road: I64,
+    s: F64,
+    rem: F64,
+    dist: F64,
+    travel: F64,
+    speed_kmh: F64,
+    ts_s: F64,
+    new_chain: npt.NDArray[np.bool_],
+) -> float:
+    """How far the batch's reported speeds lean towards the step that ends at their fix
+    (ADR 0036): the step's distance is ``dt x ((0.5 + lean) v + (0.5 - lean) v_prev)``.
+
+    0 is a speed measured at the fix (the trapezoid rule); 0.5 is a speed averaged
+    over the second before it, as a simulator with Euler steps (SUMO's default) or a
+    receiver that reports the mean speed since the last fix gives. Along one road the
+    offset ``s`` of each fix into the road is the distance driven since its entry, so
+    ``s - C`` (C: the trapezoid distance driven) is constant on a run plus the GPS
+    noise plus ``lean x Z`` (Z: the cumulative ``dt x (v - v_prev)``). ``lean`` is the
+    least-squares slope of ``s - C`` on ``Z`` within runs (fixes whose projection is
+    not clipped to a road end), over the whole batch (one fleet reports one way),
+    clipped to [-0.5, 0.5]; 0 without enough information.
+    """
+    n = road.shape[0]
+    if n == 0:
+        return 0.0
+    chain = np.cumsum(new_chain) - 1
+    chain -= chain[0]
+    starts = np.flatnonzero(new_chain)
+    if starts.shape[0] == 0 or starts[0] != 0:
+        starts = np.r_[0, starts]
+    c = np.cumsum(np.nan_to_num(travel, nan=0.0))
+    c = c - c[starts][chain]
+    z = np.cumsum(speed_step_change(speed_kmh, ts_s, new_chain))
+    z = z - z[starts][chain]
+    run_start = new_chain | np.r_[True, road[1:] != road[:-1]]
+    run = np.cumsum(run_start) - 1
+    n_runs = int(run[-1]) + 1
+    # only fixes well inside their road: near an end the projection is clipped, and the
+    # clipping (which depends on each fix's noise) would bias the slope. "Inside" is
+    # judged from the distance driven since the run's entry (its median estimate), not
+    # from the fix's own noisy offset, which would truncate the noise instead.
+    inside = (road >= 0) & (s > ENTRY_EPS_M) & (rem > ENTRY_EPS_M) & np.isfinite(s)
+    if not inside.any():
+        return 0.0
+    entry = np.asarray(_jit.median_by_run(run[inside], (c - s)[inside], n_runs), np.float64)
+    s_hat = c - entry[run]
+    margin = LEAN_MARGIN_SIGMAS * chain_sigma(dist, new_chain)
+    ok = inside & (s_hat > margin) & (s + rem - s_hat > margin)
+    cnt = np.bincount(run[ok], minlength=n_runs)
+    ok &= cnt[run] >= LEAN_RUN_MIN_FIXES
+    cnt = np.bincount(run[ok], minlength=n_runs)
+    if not ok.any():
+        return 0.0
+    r, y, x = run[ok], (s - c)[ok], z[ok]
+    k = np.maximum(cnt, 1).astype(np.float64)
+    y = y - (np.bincount(r, y, minlength=n_runs) / k)[r]
+    x = x - (np.bincount(r, x, minlength=n_runs) / k)[r]
+    info = float(np.dot(x, x))
+    if info < LEAN_MIN_INFO_M2:
+        return 0.0
+    return float(np.clip(np.dot(x, y) / info, -0.5, 0.5))
 
 
 PLACE_SIGMA_MIN_M = 0.5  # floor of the placement's noise estimate (exact positions: no 0)

@@ -73,6 +73,8 @@ class SpeedLimitParams:
     hmm_placement_fixes: int = 12  # "both": fixes per side
     hmm_placement_drift_m: float = 1.5  # "both": speed-integration drift per fix, m
     hmm_placement_junction_frac: float = 0.1  # "both": junction path error / straight gap
+    #: "midpoint" (speed at the fix, trapezoid) or "estimated" from the batch (ADR 0036)
+    hmm_speed_timing: str = "midpoint"
 
 
 @dataclass(frozen=True)
@@ -194,6 +196,7 @@ class _SpeedLimits(ConfigModel):
     hmm_placement_fixes: Annotated[int, Field(ge=1, le=100)] = _SL.hmm_placement_fixes
     hmm_placement_drift_m: PosFloat = _SL.hmm_placement_drift_m
     hmm_placement_junction_frac: Annotated[float, Field(ge=0.0)] = _SL.hmm_placement_junction_frac
+    hmm_speed_timing: Literal["midpoint", "estimated"] = "midpoint"
 
 
 class _Speeding(ConfigModel):

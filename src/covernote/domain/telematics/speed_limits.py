@@ -485,6 +485,7 @@ def hmm_params(p: SpeedLimitParams) -> HmmParams:
         placement_fixes=p.hmm_placement_fixes,
         placement_drift_m=p.hmm_placement_drift_m,
         placement_junction_frac=p.hmm_placement_junction_frac,
+        speed_timing=p.hmm_speed_timing,
     )
 
 
