@@ -126,6 +126,12 @@ class HmmParams:
     placement_fixes: int = 12  # "both": fixes used on each side of a change
     placement_drift_m: float = 1.5  # "both": speed-integration drift per fix of distance
     placement_junction_frac: float = 0.1  # "both": junction path error / straight gap
+    #: "both": fixes on each side of a change whose heading, part way through a turn,
+    #: tells how far through the junction the car was (0 = not used, ADR 0036)
+    placement_turn_fixes: int = 0
+    placement_turn_min_deg: float = 30.0  # turns smaller than this are not used
+    placement_turn_sd_frac: float = 0.1  # sd of a turn estimate: this x the junction path
+    placement_turn_sd_min_m: float = 0.5  # ... plus this, m
     #: when a reported speed was measured, for the distance the placement integrates:
     #: "midpoint" (instantaneous at the fix: trapezoid, ADR 0030) or "estimated" (the
     #: weight of the fix's own speed over the step, estimated from the batch, ADR 0036)
@@ -339,6 +345,21 @@ def match_roads(
             (entry[:, 0] - exit_[:, 0]) * kx, (entry[:, 1] - exit_[:, 1]) * M_PER_DEG_LAT
         ) * arc_factor(grid, road[at], road[at - 1], entry, exit_)
         sigma = chain_sigma(dist, new_chain)
+        turn: TurnHints | None = None
+        if p.placement_turn_fixes > 0:
+            a_out, b_in = junction_bearings(grid, road[at], road[at - 1], entry, exit_)
+            usable = np.where(speed_kmh >= p.heading_min_speed_kmh, heading, np.nan)
+            turn = TurnHints(
+                at=at,
+                a_out=a_out,
+                b_in=b_in,
+                heading=usable,
+                heading_sd_deg=heading_noise_deg(usable, road, new_chain, at),
+                fixes=p.placement_turn_fixes,
+                min_turn_deg=p.placement_turn_min_deg,
+                sd_frac=p.placement_turn_sd_frac,
+                sd_min_m=p.placement_turn_sd_min_m,
+            )
         road = place_changes(
             road,
             s,
@@ -350,6 +371,7 @@ def match_roads(
             p.placement_fixes,
             p.placement_drift_m,
             p.placement_junction_frac,
+            turn,
         )
     else:
         road = road_changes(road, s, rem, along, new_chain)
@@ -376,6 +398,21 @@ def end_bearings(grid: MatchGrid) -> tuple[F64, F64]:
     return cached
 
 
+def junction_bearings(
+    grid: MatchGrid, road: I64, prev_road: I64, entry: F64, exit_: F64
+) -> tuple[F64, F64]:
+    """The bearing (degrees) at which ``prev_road`` is left at ``exit_`` and the one at
+    which ``road`` is entered at ``entry`` (NaN where a road has no segments)."""
+    first, last = end_bearings(grid)
+    r = np.maximum(road, 0)
+    rp = np.maximum(prev_road, 0)
+    b_at_start = np.all(entry == grid.road_start[r], axis=1)  # entered at the drawn start
+    a_at_end = np.all(exit_ == grid.road_end[rp], axis=1)  # left at the drawn end
+    b_in = np.where(b_at_start, first[r], last[r] + 180.0) % 360.0
+    a_out = np.where(a_at_end, last[rp], first[rp] + 180.0) % 360.0
+    return a_out, b_in
+
+
 def arc_factor(grid: MatchGrid, road: I64, prev_road: I64, entry: F64, exit_: F64) -> F64:
     """Length of the path through the junction from ``prev_road`` (left at ``exit_``)
     into ``road`` (entered at ``entry``) over the straight gap: a circular arc leaving
@@ -383,13 +420,7 @@ def arc_factor(grid: MatchGrid, road: I64, prev_road: I64, entry: F64, exit_: F6
     bearing, turn angle theta, is
     ``(theta / 2) / sin(theta / 2)`` times its chord (1 straight on, 1.11 at a right
     angle, pi / 2 for a U-turn). 1 where a bearing is unknown."""
-    first, last = end_bearings(grid)
-    r = np.maximum(road, 0)
-    rp = np.maximum(prev_road, 0)
-    b_at_start = np.all(entry == grid.road_start[r], axis=1)  # entered at the drawn start
-    a_at_end = np.all(exit_ == grid.road_end[rp], axis=1)  # left at the drawn end
-    b_in = np.where(b_at_start, first[r], last[r] + 180.0)
-    a_out = np.where(a_at_end, last[rp], first[rp] + 180.0)
+    a_out, b_in = junction_bearings(grid, road, prev_road, entry, exit_)
     theta = np.radians(np.abs((b_in - a_out + 540.0) % 360.0 - 180.0))
     half = np.maximum(theta, 1e-9) / 2.0
     f = np.where(theta > 1e-9, half / np.sin(half), 1.0)
@@ -475,6 +506,98 @@ def speed_lean(
     return float(np.clip(np.dot(x, y) / info, -0.5, 0.5))
 
 
+@dataclass(frozen=True)
+class TurnHints:
+    """What :func:`place_changes` needs to place a change from the heading in a turn."""
+
+    at: I64  # fixes where the road changes (the new road's first fix)
+    a_out: F64  # per change: bearing at which the road left is left, degrees
+    b_in: F64  # per change: bearing at which the new road is entered, degrees
+    heading: F64  # per fix: usable heading (NaN = none)
+    heading_sd_deg: float  # the batch's heading noise (:func:`heading_noise_deg`)
+    fixes: int
+    min_turn_deg: float
+    sd_frac: float
+    sd_min_m: float
+
+
+HEADING_CLEAR_FIXES = 4  # fixes this near a change of road do not inform the heading noise
+
+
+def heading_noise_deg(heading: F64, road: I64, new_chain: npt.NDArray[np.bool_], at: I64) -> float:
+    """The batch's heading noise, degrees: on one road, away from its ends, the
+    heading should not change between consecutive fixes, so the robust spread of
+    those changes (1.4826 x their median absolute value, over sqrt 2) estimates it.
+    Bends in the road count as noise, which only makes the turn hints more modest."""
+    n = heading.shape[0]
+    if n < 2:
+        return 0.0
+    near = np.zeros(n, np.bool_)
+    for off in range(-HEADING_CLEAR_FIXES, HEADING_CLEAR_FIXES + 1):
+        near[np.clip(at + off, 0, n - 1)] = True
+    d = (heading[1:] - heading[:-1] + 540.0) % 360.0 - 180.0
+    ok = ~new_chain[1:] & (road[1:] == road[:-1]) & (road[1:] >= 0) & ~near[1:] & np.isfinite(d)
+    if not ok.any():
+        return 0.0
+    return float(MAD_TO_SIGMA * np.median(np.abs(d[ok])) / np.sqrt(2.0))
+
+
+TURN_MIN_CHANGES = 20  # turns a batch needs before its heading lag is estimated and used
+TURN_PART = (0.1, 0.9)  # at least this far through the turn (clear of the roads' own headings)
+
+
+def turn_estimates(
+    c: F64, gap: F64, new_chain: npt.NDArray[np.bool_], mouth: F64, run_of_at: I64, h: TurnHints
+) -> tuple[F64, F64]:
+    """Per change (indexed like ``h.at``), the weighted sum and the sum of weights of the
+    mouth estimates from the heading of fixes part way through a turn (ADR 0036).
+
+    Through a junction the heading turns from the bearing the road left is left at to
+    the bearing the new road is entered at over the junction path (``gap``); a fix
+    whose heading has turned a fraction ``f`` of the way is about ``f x gap`` into the
+    junction, so the new road's mouth is at ``C + (1 - f) x gap``. Where a heading is
+    measured (a vehicle's angle from its rear to its front, a receiver's filter) lags
+    the position by a distance that is the batch's, estimated as the median
+    difference from the position-based ``mouth`` of the same changes; with fewer than
+    :data:`TURN_MIN_CHANGES` turns the heading is not used.
+    """
+    k = h.at.shape[0]
+    num, den = np.zeros(k), np.zeros(k)
+    if k == 0:
+        return num, den
+    n = c.shape[0]
+    turn = (h.b_in - h.a_out + 540.0) % 360.0 - 180.0
+    big = np.abs(turn) >= h.min_turn_deg
+    g = gap[h.at]
+    # heading noise: a fix must have turned clear of both roads' bearings by three of
+    # its sigmas, and the estimate's sd grows by the noise's share of the turn
+    f_noise = h.heading_sd_deg / np.maximum(np.abs(turn), 1e-9)
+    f_lo = np.maximum(TURN_PART[0], 3.0 * f_noise)
+    chains = np.cumsum(new_chain)
+    est, which = [], []
+    for off in range(-h.fixes, h.fixes):
+        i = h.at + off
+        inside = (i >= 0) & (i < n)
+        i = np.clip(i, 0, n - 1)
+        # the same chain: no chain start after the earlier of the two fixes
+        same = chains[np.maximum(i, h.at)] == chains[np.minimum(i, h.at)]
+        f = ((h.heading[i] - h.a_out + 540.0) % 360.0 - 180.0) / np.where(big, turn, np.nan)
+        ok = inside & same & big & (f > f_lo) & (f < 1.0 - f_lo)
+        est.append(np.where(ok, c[i] + (1.0 - f) * g, np.nan))
+        which.append(ok)
+    e = np.stack(est)  # [2 x fixes, changes]
+    has = np.stack(which)
+    pos = mouth[run_of_at]
+    diff = (e - pos[None, :])[has & np.isfinite(pos)[None, :]]
+    if np.unique(np.nonzero(has)[1]).shape[0] < TURN_MIN_CHANGES or diff.shape[0] == 0:
+        return num, den
+    lag = float(np.median(diff))
+    w = 1.0 / ((h.sd_frac + f_noise) * g + h.sd_min_m) ** 2
+    num = np.nansum(np.where(has, (e - lag) * w[None, :], 0.0), axis=0)
+    den = has.sum(axis=0) * w
+    return num, den
+
+
 PLACE_SIGMA_MIN_M = 0.5  # floor of the placement's noise estimate (exact positions: no 0)
 
 
@@ -506,6 +629,7 @@ def place_changes(
     fixes: int,
     drift_m: float,
     junction_frac: float = 0.0,
+    turn: TurnHints | None = None,
 ) -> I64:
     """Move each change of road to where the car entered the new road, placed from the
     fixes on both sides of the change (YD-SCORE-1, ADR 0030).
@@ -555,6 +679,13 @@ def place_changes(
     num += np.bincount(nxt, wa * (c[a] + rem[a] + gap[starts[nxt]]), minlength=n_runs)
     den += np.bincount(nxt, wa, minlength=n_runs)
     mouth = np.where(change & (den > 0), num / np.where(den > 0, den, 1.0), np.nan)
+    if turn is not None:
+        run_of_at = run[turn.at]
+        t_num, t_den = turn_estimates(c, gap, new_chain, mouth, run_of_at, turn)
+        use = change[run_of_at] & (t_den > 0)
+        num[run_of_at[use]] += t_num[use]
+        den[run_of_at[use]] += t_den[use]
+        mouth = np.where(change & (den > 0), num / np.where(den > 0, den, 1.0), np.nan)
     out = road.copy()
     prev_road = np.r_[-1, run_road[:-1]]
     early = change[run] & (c < mouth[run])

@@ -75,6 +75,10 @@ class SpeedLimitParams:
     hmm_placement_junction_frac: float = 0.1  # "both": junction path error / straight gap
     #: "midpoint" (speed at the fix, trapezoid) or "estimated" from the batch (ADR 0036)
     hmm_speed_timing: str = "midpoint"
+    hmm_placement_turn_fixes: int = 0  # "both": fixes per side read for the heading in a turn
+    hmm_placement_turn_min_deg: float = 30.0
+    hmm_placement_turn_sd_frac: float = 0.1
+    hmm_placement_turn_sd_min_m: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -197,6 +201,12 @@ class _SpeedLimits(ConfigModel):
     hmm_placement_drift_m: PosFloat = _SL.hmm_placement_drift_m
     hmm_placement_junction_frac: Annotated[float, Field(ge=0.0)] = _SL.hmm_placement_junction_frac
     hmm_speed_timing: Literal["midpoint", "estimated"] = "midpoint"
+    hmm_placement_turn_fixes: Annotated[int, Field(ge=0, le=20)] = _SL.hmm_placement_turn_fixes
+    hmm_placement_turn_min_deg: Annotated[float, Field(ge=0.0, le=180.0)] = (
+        _SL.hmm_placement_turn_min_deg
+    )
+    hmm_placement_turn_sd_frac: Annotated[float, Field(ge=0.0)] = _SL.hmm_placement_turn_sd_frac
+    hmm_placement_turn_sd_min_m: PosFloat = _SL.hmm_placement_turn_sd_min_m
 
 
 class _Speeding(ConfigModel):

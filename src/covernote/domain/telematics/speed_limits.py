@@ -486,6 +486,10 @@ def hmm_params(p: SpeedLimitParams) -> HmmParams:
         placement_drift_m=p.hmm_placement_drift_m,
         placement_junction_frac=p.hmm_placement_junction_frac,
         speed_timing=p.hmm_speed_timing,
+        placement_turn_fixes=p.hmm_placement_turn_fixes,
+        placement_turn_min_deg=p.hmm_placement_turn_min_deg,
+        placement_turn_sd_frac=p.hmm_placement_turn_sd_frac,
+        placement_turn_sd_min_m=p.hmm_placement_turn_sd_min_m,
     )
 
 
