@@ -41,6 +41,7 @@ NETS = [
     "grid-a",
     "spider-a",
     "rand-a",
+    "grid-m",
     "grid-b",
     "spider-b",
     "rand-b",
@@ -51,6 +52,10 @@ NETS = [
     "spider-d",
     "rand-d",
     "rand-e",
+    "grid-f",
+    "spider-f",
+    "rand-f",
+    "rand-g",
 ]
 M_PER_DEG = 111_320.0
 #: issue 14: noise (m) -> (overall, minority-limit) agreement targets
@@ -86,10 +91,17 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--noise", type=float, nargs="*", default=[0.0, 5.0, 10.0, 15.0])
     ap.add_argument("--only", nargs="*", default=None)
+    ap.add_argument(
+        "--config",
+        type=Path,
+        default=None,
+        help="a telematics TOML to run instead of the shipped one (e.g. an earlier version)",
+    )
     args = ap.parse_args()
     names = [n for n in NETS if not args.only or n in args.only]
     ensure(names)
-    with shipped_config_path("telematics", directory=ROOT / "config/products").open("rb") as fh:
+    toml = args.config or shipped_config_path("telematics", directory=ROOT / "config/products")
+    with toml.open("rb") as fh:
         params = parse_params(tomllib.load(fh))
     sl = params.speed_limits
     plain = dataclasses.replace(

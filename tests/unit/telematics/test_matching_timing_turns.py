@@ -70,7 +70,10 @@ def test_yd_score_1_speed_timing_is_estimated_from_the_batchs_own_fixes():
 def test_yd_score_1_too_little_driving_keeps_the_midpoint_rule():
     road, s, rem, dist, travel, spd, ts, new_chain = _drive("euler", 1, 5.0, seed=4)
     k = 12
-    assert speed_lean(road[:k], s[:k], rem[:k], dist[:k], travel[:k], spd[:k], ts[:k], new_chain[:k]) == 0.0
+    assert (
+        speed_lean(road[:k], s[:k], rem[:k], dist[:k], travel[:k], spd[:k], ts[:k], new_chain[:k])
+        == 0.0
+    )
 
 
 def test_yd_score_1_heading_noise_is_read_from_driving_along_one_road():
@@ -98,11 +101,15 @@ def _where(p: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     on_arc = (p > 100.0) & (p < 100.0 + ARC)
     ang = np.clip((p - 100.0) / 10.0, 0.0, np.pi / 2)  # turned so far, radians
     x = np.where(p <= 100.0, p, np.where(on_arc, 100.0 + 10.0 * np.sin(ang), 110.0))
-    y = np.where(p <= 100.0, 0.0, np.where(on_arc, 10.0 - 10.0 * np.cos(ang), p - 100.0 - ARC + 10.0))
+    y = np.where(
+        p <= 100.0, 0.0, np.where(on_arc, 10.0 - 10.0 * np.cos(ang), p - 100.0 - ARC + 10.0)
+    )
     return x, y, 90.0 - np.degrees(ang)
 
 
-def _turns(n_cars: int, noise_m: float, heading_lag_m: float, seed: int) -> tuple[pl.DataFrame, np.ndarray]:
+def _turns(
+    n_cars: int, noise_m: float, heading_lag_m: float, seed: int
+) -> tuple[pl.DataFrame, np.ndarray]:
     rng = np.random.default_rng(seed)
     t0 = datetime(2026, 3, 2, 8, tzinfo=UTC)
     frames, truth = [], []

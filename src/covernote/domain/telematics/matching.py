@@ -129,6 +129,11 @@ class HmmParams:
     #: "both": fixes on each side of a change whose heading, part way through a turn,
     #: tells how far through the junction the car was (0 = not used, ADR 0036)
     placement_turn_fixes: int = 0
+    #: "both": also read the roads beyond the two either side of a change, through a
+    #: road of at least this many fixes (0 = not)
+    placement_reach_min_fixes: int = 0
+    #: "both": correct the junction paths by turn direction from the batch (ADR 0036)
+    placement_gap_calibration: bool = False
     placement_turn_min_deg: float = 30.0  # turns smaller than this are not used
     placement_turn_sd_frac: float = 0.1  # sd of a turn estimate: this x the junction path
     placement_turn_sd_min_m: float = 0.5  # ... plus this, m
@@ -346,7 +351,7 @@ def match_roads(
         ) * arc_factor(grid, road[at], road[at - 1], entry, exit_)
         sigma = chain_sigma(dist, new_chain)
         turn: TurnHints | None = None
-        if p.placement_turn_fixes > 0:
+        if p.placement_turn_fixes > 0 or p.placement_gap_calibration:
             a_out, b_in = junction_bearings(grid, road[at], road[at - 1], entry, exit_)
             usable = np.where(speed_kmh >= p.heading_min_speed_kmh, heading, np.nan)
             turn = TurnHints(
@@ -355,6 +360,7 @@ def match_roads(
                 b_in=b_in,
                 heading=usable,
                 heading_sd_deg=heading_noise_deg(usable, road, new_chain, at),
+                calibrate_gap=p.placement_gap_calibration,
                 fixes=p.placement_turn_fixes,
                 min_turn_deg=p.placement_turn_min_deg,
                 sd_frac=p.placement_turn_sd_frac,
@@ -372,6 +378,7 @@ def match_roads(
             p.placement_drift_m,
             p.placement_junction_frac,
             turn,
+            p.placement_reach_min_fixes,
         )
     else:
         road = road_changes(road, s, rem, along, new_chain)
@@ -515,10 +522,92 @@ class TurnHints:
     b_in: F64  # per change: bearing at which the new road is entered, degrees
     heading: F64  # per fix: usable heading (NaN = none)
     heading_sd_deg: float  # the batch's heading noise (:func:`heading_noise_deg`)
+    calibrate_gap: bool  # correct the junction paths by turn direction from the batch
     fixes: int
     min_turn_deg: float
     sd_frac: float
     sd_min_m: float
+
+
+GAP_MIN_CHANGES = 20  # changes of one turn direction a batch needs to correct its paths
+GAP_MAX_SIGMA_M = 12.5  # noisier batches keep the arc (their Viterbi turns mislead the correction)
+GAP_MARGIN_SIGMAS = 2.0  # fixes this many GPS sigmas inside their road inform the correction
+STRAIGHT_DEG = 30.0  # turns smaller than this are "straight on" for the path correction
+
+
+def calibrated_gap(
+    c: F64,
+    s: F64,
+    rem: F64,
+    run: I64,
+    starts: I64,
+    change: npt.NDArray[np.bool_],
+    sig2: F64,
+    j_in: I64,
+    j_out: I64,
+    fixes: int,
+    drift_m: float,
+    gap: F64,
+    h: TurnHints,
+) -> F64:
+    """The junction paths corrected by what the batch's own changes show (ADR 0036).
+
+    At each change the fixes of the new road alone place its mouth (``C - s``) and
+    the fixes of the road left alone place where that road was left (``C + rem``);
+    the difference is the path driven through the junction. The map's arc is right
+    for a single lane, but where a road has several lanes, or the map draws a road's
+    centre line rather than its lanes, turning one way is shorter than the arc and
+    the other way longer. Per turn direction (left, right, straight on) the median
+    difference between the observed and the modelled path, over the batch's changes
+    of that direction (at least :data:`GAP_MIN_CHANGES`), is added to the model
+    (never below 0). Only fixes that a first estimate puts ``GAP_MARGIN_SIGMAS``
+    inside both ends of their road count (a projection clipped to a road end is
+    biased). Above :data:`GAP_MAX_SIGMA_M` of GPS noise (the batch's median) the
+    Viterbi path around turns is too unsure to learn from and the arc is kept."""
+    n_runs = starts.shape[0]
+    if sig2.shape[0] == 0 or float(np.median(sig2)) > GAP_MAX_SIGMA_M**2:
+        return gap
+    margin = GAP_MARGIN_SIGMAS * np.sqrt(sig2)
+    b = j_in < fixes
+    a = (j_out < fixes) & (run + 1 < n_runs)
+    b_num: F64 = np.zeros(n_runs)
+    b_den: F64 = np.zeros(n_runs)
+    a_num: F64 = np.zeros(n_runs)
+    a_den: F64 = np.zeros(n_runs)
+    # twice: first from every fix; then only from fixes that the first estimate puts
+    # well inside their road (a projection clipped at the road's end is biased, and
+    # leaving out clipped fixes by their own offset would bias the rest)
+    for _ in range(2):
+        wb = 1.0 / (sig2[b] + (drift_m * j_in[b]) ** 2)
+        b_num = np.bincount(run[b], wb * (c[b] - s[b]), minlength=n_runs).astype(np.float64)
+        b_den = np.bincount(run[b], wb, minlength=n_runs).astype(np.float64)
+        wa = 1.0 / (sig2[a] + (drift_m * j_out[a]) ** 2)
+        a_num = np.bincount(run[a] + 1, wa * (c[a] + rem[a]), minlength=n_runs).astype(np.float64)
+        a_den = np.bincount(run[a] + 1, wa, minlength=n_runs).astype(np.float64)
+        b_mouth = b_num / np.where(b_den > 0, b_den, 1.0)
+        a_exit = a_num / np.where(a_den > 0, a_den, 1.0)
+        length = s + rem
+        s_hat = c - b_mouth[run]
+        b &= (s_hat > margin) & (length - s_hat > margin) & (b_den[run] > 0)
+        nxt = np.minimum(run + 1, n_runs - 1)
+        rem_hat = a_exit[nxt] - c
+        a &= (rem_hat > margin) & (length - rem_hat > margin) & (a_den[nxt] > 0)
+    r_at = run[h.at]
+    ok = change[r_at] & (b_den[r_at] > 0) & (a_den[r_at] > 0)
+    observed = b_num[r_at] / np.where(ok, b_den[r_at], 1.0) - a_num[r_at] / np.where(
+        ok, a_den[r_at], 1.0
+    )
+    turn = (h.b_in - h.a_out + 540.0) % 360.0 - 180.0
+    side = np.where(np.abs(turn) <= STRAIGHT_DEG, 0, np.sign(turn)).astype(np.int64)
+    side = np.where(np.isfinite(turn), side, 0)
+    out = gap.copy()
+    for d in (-1, 0, 1):
+        k = ok & (side == d)
+        if k.sum() >= GAP_MIN_CHANGES:
+            shift = float(np.median(observed[k] - gap[h.at][k]))
+            sel = h.at[side == d]
+            out[sel] = np.maximum(0.0, gap[sel] + shift)
+    return out
 
 
 HEADING_CLEAR_FIXES = 4  # fixes this near a change of road do not inform the heading noise
@@ -630,6 +719,7 @@ def place_changes(
     drift_m: float,
     junction_frac: float = 0.0,
     turn: TurnHints | None = None,
+    reach: int = 0,
 ) -> I64:
     """Move each change of road to where the car entered the new road, placed from the
     fixes on both sides of the change (YD-SCORE-1, ADR 0030).
@@ -667,6 +757,10 @@ def place_changes(
     sig2 = sigma * sigma
     j_in = rows - starts[run]  # fixes since the run's first
     j_out = ends[run] - 1 - rows  # fixes before the run's last
+    if turn is not None and turn.calibrate_gap:
+        gap = calibrated_gap(
+            c, s, rem, run, starts, change, sig2, j_in, j_out, fixes, drift_m, gap, turn
+        )
     # fixes of the new road (run r) estimate change r
     b = j_in < fixes
     wb = 1.0 / (sig2[b] + (drift_m * j_in[b]) ** 2)
@@ -678,8 +772,40 @@ def place_changes(
     wa = 1.0 / (sig2[a] + (drift_m * j_out[a]) ** 2 + (junction_frac * gap[starts[nxt]]) ** 2)
     num += np.bincount(nxt, wa * (c[a] + rem[a] + gap[starts[nxt]]), minlength=n_runs)
     den += np.bincount(nxt, wa, minlength=n_runs)
+    if reach > 0:
+        # one road further each way, through its whole length and its junction: fixes
+        # of run r + 1 estimate change r, fixes of run r - 2 too, where the road between
+        # has at least ``reach`` fixes (a run of one or two fixes is often a flicker of
+        # the Viterbi path, whose length would mislead; ADR 0036)
+        length = (s + rem)[starts]
+        jg = gap[starts]  # the junction path before each run (where it is a change)
+        chg_next = np.r_[change[1:], False]
+        q = run
+        b2 = (q >= 1) & change[q] & change[np.maximum(q - 1, 0)]
+        j2 = rows - starts[np.maximum(q - 1, 0)]
+        size = ends - starts
+        b2 &= (j2 < fixes) & (size[np.maximum(q - 1, 0)] >= reach)
+        tgt = q[b2] - 1
+        w2 = 1.0 / (sig2[b2] + (drift_m * j2[b2]) ** 2 + (junction_frac * jg[q[b2]]) ** 2)
+        est = c[b2] - s[b2] - jg[q[b2]] - length[tgt]
+        num += np.bincount(tgt, w2 * est, minlength=n_runs)
+        den += np.bincount(tgt, w2, minlength=n_runs)
+        a2 = (q + 2 < n_runs) & chg_next[q] & chg_next[np.minimum(q + 1, n_runs - 1)]
+        j3 = starts[np.minimum(q + 2, n_runs - 1)] - 1 - rows
+        a2 &= (j3 < fixes) & (size[np.minimum(q + 1, n_runs - 1)] >= reach)
+        tgt = q[a2] + 2
+        mid = q[a2] + 1
+        w3 = 1.0 / (
+            sig2[a2]
+            + (drift_m * j3[a2]) ** 2
+            + (junction_frac * jg[mid]) ** 2
+            + (junction_frac * jg[tgt]) ** 2
+        )
+        est = c[a2] + rem[a2] + jg[mid] + length[mid] + jg[tgt]
+        num += np.bincount(tgt, w3 * est, minlength=n_runs)
+        den += np.bincount(tgt, w3, minlength=n_runs)
     mouth = np.where(change & (den > 0), num / np.where(den > 0, den, 1.0), np.nan)
-    if turn is not None:
+    if turn is not None and turn.fixes > 0:
         run_of_at = run[turn.at]
         t_num, t_den = turn_estimates(c, gap, new_chain, mouth, run_of_at, turn)
         use = change[run_of_at] & (t_den > 0)

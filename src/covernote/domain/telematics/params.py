@@ -76,6 +76,10 @@ class SpeedLimitParams:
     #: "midpoint" (speed at the fix, trapezoid) or "estimated" from the batch (ADR 0036)
     hmm_speed_timing: str = "midpoint"
     hmm_placement_turn_fixes: int = 0  # "both": fixes per side read for the heading in a turn
+    hmm_placement_reach_min_fixes: int = (
+        0  # "both": read one road further, through >= this many fixes
+    )
+    hmm_placement_gap_calibration: bool = False  # "both": junction paths corrected from the batch
     hmm_placement_turn_min_deg: float = 30.0
     hmm_placement_turn_sd_frac: float = 0.1
     hmm_placement_turn_sd_min_m: float = 0.5
@@ -202,6 +206,10 @@ class _SpeedLimits(ConfigModel):
     hmm_placement_junction_frac: Annotated[float, Field(ge=0.0)] = _SL.hmm_placement_junction_frac
     hmm_speed_timing: Literal["midpoint", "estimated"] = "midpoint"
     hmm_placement_turn_fixes: Annotated[int, Field(ge=0, le=20)] = _SL.hmm_placement_turn_fixes
+    hmm_placement_gap_calibration: bool = _SL.hmm_placement_gap_calibration
+    hmm_placement_reach_min_fixes: Annotated[int, Field(ge=0, le=100)] = (
+        _SL.hmm_placement_reach_min_fixes
+    )
     hmm_placement_turn_min_deg: Annotated[float, Field(ge=0.0, le=180.0)] = (
         _SL.hmm_placement_turn_min_deg
     )

@@ -487,6 +487,8 @@ def hmm_params(p: SpeedLimitParams) -> HmmParams:
         placement_junction_frac=p.hmm_placement_junction_frac,
         speed_timing=p.hmm_speed_timing,
         placement_turn_fixes=p.hmm_placement_turn_fixes,
+        placement_reach_min_fixes=p.hmm_placement_reach_min_fixes,
+        placement_gap_calibration=p.hmm_placement_gap_calibration,
         placement_turn_min_deg=p.hmm_placement_turn_min_deg,
         placement_turn_sd_frac=p.hmm_placement_turn_sd_frac,
         placement_turn_sd_min_m=p.hmm_placement_turn_sd_min_m,
