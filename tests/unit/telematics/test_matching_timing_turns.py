@@ -12,15 +12,14 @@ import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from covernote.domain.telematics.matching import (
-    TurnHints,
-    heading_noise_deg,
-    place_changes,
-    speed_lean,
-    travelled_m,
-)
+from covernote.domain.telematics.calibration import heading_noise_deg, speed_lean
+from covernote.domain.telematics.matching import TurnHints, place_changes, travelled_m
 from covernote.domain.telematics.params import parse_params
-from covernote.domain.telematics.speed_limits import build_road_index, match_limits
+from covernote.domain.telematics.speed_limits import (
+    build_road_index,
+    calibrate_matching,
+    match_limits,
+)
 
 from .conftest import M_PER_DEG
 from .test_matching import KX, LAT0, LON0, _line
@@ -157,34 +156,84 @@ def _wrong(df: pl.DataFrame, truth: np.ndarray, sl) -> int:
     return int((np.abs(got["speed_limit_kmh"].to_numpy() - truth) > 0.5).sum())
 
 
+def _calibrated(sl, sample: pl.DataFrame, roads: pl.DataFrame | None = None):
+    """``sl`` with the calibration read from ``sample`` (turn hints off without a lag)."""
+    cal = calibrate_matching(
+        sample, build_road_index(_junction_roads() if roads is None else roads, sl)
+    )
+    return cal, dataclasses.replace(
+        sl,
+        hmm_speed_lean=cal.speed_lean,
+        hmm_heading_lag_m=cal.heading_lag_m or 0.0,
+        hmm_heading_sd_deg=cal.heading_sd_deg,
+        hmm_junction_shift_m=cal.junction_shift_m,
+        hmm_placement_turn_fixes=sl.hmm_placement_turn_fixes
+        if cal.heading_lag_m is not None
+        else 0,
+    )
+
+
+def test_yd_score_1_calibration_reads_the_fleets_speed_timing_and_heading_lag(params):
+    """60 cars calibrate: their speeds are Euler steps (lean 0.5) and their heading lags
+    2.5 m behind the position; the calibration finds both (ADR 0036)."""
+    sample, _ = _turns(60, 5.0, 2.5, seed=20)
+    cal, _ = _calibrated(params.speed_limits, sample)
+    assert abs(cal.speed_lean - 0.5) < 0.05
+    assert cal.heading_lag_m is not None and abs(cal.heading_lag_m - 2.5) < 0.6
+    assert cal.heading_sd_deg < 1.0
+    assert cal.changes[0] >= 20 and cal.turns >= 20  # all the changes are left turns
+
+
 def test_yd_score_1_the_heading_through_a_turn_places_the_change_of_limit(params):
-    """120 cars turn left under 5 m of GPS noise, their heading lagging 2.5 m behind
-    the position (a vehicle's angle from its rear to its front): reading how far
-    through the turn each heading is puts fewer fixes on the wrong side of the new
-    road's mouth than the positions alone, and so does estimating how the reported
-    speeds were timed."""
+    """120 other cars turn left under 5 m of GPS noise: with the calibration, reading how
+    far through the turn each heading is puts fewer fixes on the wrong side of the new
+    road's mouth than the positions alone; and from the positions alone, the calibrated
+    speed timing puts fewer there than the trapezoid."""
+    sample, _ = _turns(60, 5.0, 2.5, seed=20)
+    _, sl = _calibrated(params.speed_limits, sample)
     df, truth = _turns(120, 5.0, 2.5, seed=21)
-    sl = params.speed_limits
-    assert sl.hmm_placement_turn_fixes > 0 and sl.hmm_speed_timing == "estimated"
     both = _wrong(df, truth, sl)
     no_turns = _wrong(df, truth, dataclasses.replace(sl, hmm_placement_turn_fixes=0))
-    midpoint = _wrong(df, truth, dataclasses.replace(sl, hmm_speed_timing="midpoint"))
-    assert both < no_turns
-    assert both < midpoint
+    midpoint = _wrong(
+        df, truth, dataclasses.replace(sl, hmm_placement_turn_fixes=0, hmm_speed_lean=0.0)
+    )
+    assert both < no_turns < midpoint
 
 
 def test_yd_score_1_a_noisy_heading_costs_the_turn_hints_little(params):
-    """With 10 degrees of heading noise (estimated from the straight driving) the turn
-    hints weigh less and never do much worse than leaving them out."""
-    df, truth = _turns(120, 5.0, 2.5, seed=22)
+    """With 10 degrees of heading noise (which the calibration reads from the straight
+    driving) the turn hints weigh less and never do much worse than leaving them out."""
     rng = np.random.default_rng(23)
-    df = df.with_columns(
-        heading_deg=(pl.col("heading_deg") + pl.Series(rng.normal(0, 10.0, df.height))) % 360.0
-    )
-    sl = params.speed_limits
+
+    def blur(df: pl.DataFrame) -> pl.DataFrame:
+        noise = pl.Series(rng.normal(0, 10.0, df.height))
+        return df.with_columns(heading_deg=(pl.col("heading_deg") + noise) % 360.0)
+
+    sample, _ = _turns(60, 5.0, 2.5, seed=20)
+    cal, sl = _calibrated(params.speed_limits, blur(sample))
+    assert 7.0 < cal.heading_sd_deg < 13.0
+    df, truth = _turns(120, 5.0, 2.5, seed=22)
+    df = blur(df)
     with_hints = _wrong(df, truth, sl)
     without = _wrong(df, truth, dataclasses.replace(sl, hmm_placement_turn_fixes=0))
     assert with_hints <= without * 1.1 + 2
+
+
+def test_yd_score_1_calibration_reads_a_junction_path_shorter_than_the_arc(params):
+    """The map draws road a 5 m into the junction (as a centre line drawn to the
+    junction's middle would): the path from a's drawn end to b's mouth is 10.7 m while
+    the arc between them is 12.4 m; the calibration reads the difference for left
+    turns and nothing for the directions it never saw."""
+    roads = _junction_roads().with_columns(
+        geometry_wkt=pl.Series([_line(0, 0, 105, 0), _line(110, 10, 110, 300)])
+    )
+    sample, _ = _turns(80, 2.0, 2.5, seed=24)
+    cal, _ = _calibrated(params.speed_limits, sample, roads)
+    true_path = (100.0 + ARC) - 105.0
+    chord = np.hypot(5.0, 10.0)
+    arc = chord * (np.pi / 4) / np.sin(np.pi / 4)
+    assert abs(cal.junction_shift_m[0] - (true_path - arc)) < 0.5
+    assert cal.junction_shift_m[1:] == (0.0, 0.0)
 
 
 @settings(max_examples=60, deadline=None)
@@ -210,6 +259,8 @@ def test_yd_score_1_turn_hints_only_move_a_change_between_its_two_roads(seed, fi
         b_in=rng.uniform(0, 360, at.shape[0]),
         heading=rng.uniform(0, 360, n),
         heading_sd_deg=sd,
+        heading_lag_m=float(rng.uniform(-3, 3)),
+        junction_shift_m=(float(rng.uniform(-3, 3)), 0.0, float(rng.uniform(-3, 3))),
         fixes=fixes,
         min_turn_deg=30.0,
         sd_frac=0.1,
@@ -224,14 +275,19 @@ def test_yd_score_1_turn_hints_only_move_a_change_between_its_two_roads(seed, fi
     assert np.all((out == road) | (out == before) | (out == after))
 
 
-def test_yd_score_3_2026_12_24_estimates_speed_timing_and_reads_turns():
-    """Results scored under 2026-12-17 keep the trapezoid and no turn hints (ADR 0030);
-    2026-12-24 turns both on (ADR 0036)."""
+def test_yd_score_3_2026_12_24_applies_a_calibration_and_reads_turns():
+    """Results scored under 2026-12-17 keep the trapezoid, the arc and no turn hints
+    (ADR 0030); 2026-12-24 carries the UK demo town's calibration (ADR 0036)."""
     old = parse_params(tomllib.loads((TELEMATICS / "2026-12-17.toml").read_text()))
     new = parse_params(tomllib.loads((TELEMATICS / "2026-12-24.toml").read_text()))
     o, n = old.speed_limits, new.speed_limits
-    assert (o.hmm_speed_timing, o.hmm_placement_turn_fixes) == ("midpoint", 0)
-    assert (n.hmm_speed_timing, n.hmm_placement_turn_fixes) == ("estimated", 4)
+    assert (o.hmm_speed_lean, o.hmm_placement_turn_fixes, o.hmm_junction_shift_m) == (
+        0.0,
+        0,
+        (0.0, 0.0, 0.0),
+    )
+    assert (n.hmm_speed_lean, n.hmm_placement_turn_fixes) == (0.5, 4)
+    assert n.hmm_heading_lag_m > 0 and len(n.hmm_junction_shift_m) == 3
     assert (o.hmm_placement_fixes, o.hmm_placement_drift_m) == (12, 1.5)
     assert (n.hmm_placement_fixes, n.hmm_placement_drift_m) == (30, 0.5)
     assert new.version == "2026-12-24.1"

@@ -132,15 +132,17 @@ class HmmParams:
     #: "both": also read the roads beyond the two either side of a change, through a
     #: road of at least this many fixes (0 = not)
     placement_reach_min_fixes: int = 0
-    #: "both": correct the junction paths by turn direction from the batch (ADR 0036)
-    placement_gap_calibration: bool = False
     placement_turn_min_deg: float = 30.0  # turns smaller than this are not used
     placement_turn_sd_frac: float = 0.1  # sd of a turn estimate: this x the junction path
     placement_turn_sd_min_m: float = 0.5  # ... plus this, m
-    #: when a reported speed was measured, for the distance the placement integrates:
-    #: "midpoint" (instantaneous at the fix: trapezoid, ADR 0030) or "estimated" (the
-    #: weight of the fix's own speed over the step, estimated from the batch, ADR 0036)
-    speed_timing: str = "midpoint"
+    #: calibration of the fleet and map (ADR 0036; :func:`calibrate`): how far each
+    #: reported speed leans towards the step ending at its fix (0 = measured at the
+    #: fix, the trapezoid; 0.5 = the mean over the step before it) ...
+    speed_lean: float = 0.0
+    heading_lag_m: float = 0.0  # ... how far the heading lags the position, m ...
+    heading_sd_deg: float = 0.0  # ... the heading noise ...
+    #: ... and the junction path's error against the arc, by turn: left, straight, right
+    junction_shift_m: tuple[float, float, float] = (0.0, 0.0, 0.0)
 
 
 @dataclass(frozen=True)
@@ -310,6 +312,64 @@ def viterbi(
     return out
 
 
+@dataclass(frozen=True)
+class _Matched:
+    """The Viterbi stage's result, before the changes of road are placed."""
+
+    road: I64
+    dist: F64
+    s: F64
+    rem: F64
+    along: F64  # distance driven since the previous fix, from the reported speeds
+    entry: F64  # [n, 2] the matched road's entry point
+    exit: F64  # [n, 2] the matched road's exit point
+
+
+def _viterbi_stage(
+    grid: MatchGrid,
+    lat: F64,
+    lon: F64,
+    speed_kmh: F64,
+    heading: F64,
+    ts_s: F64,
+    new_chain: npt.NDArray[np.bool_],
+    p: HmmParams,
+) -> _Matched:
+    cand = find_candidates(grid, lat, lon, speed_kmh, heading, p, new_chain)
+    travel = travelled_m(lat, lon, speed_kmh, ts_s, new_chain, p.travel)
+    slot = viterbi(cand, travel, new_chain, lat, p.beta_m)
+    rows = np.arange(lat.shape[0])
+    if p.travel == "speed":
+        along = travel
+    else:
+        along = travelled_m(lat, lon, speed_kmh, ts_s, new_chain, "speed")
+    return _Matched(
+        road=cand.road[rows, slot],
+        dist=cand.dist[rows, slot],
+        s=cand.s[rows, slot],
+        rem=cand.rem[rows, slot],
+        along=along,
+        entry=cand.entry[rows, slot],
+        exit=cand.exit[rows, slot],
+    )
+
+
+def _junctions(grid: MatchGrid, m: _Matched, lat: F64) -> tuple[I64, F64, F64, F64]:
+    """The fixes where the road changes, the junction path before each (per fix, 0
+    elsewhere: the straight gap lengthened to the arc), and the bearings at which
+    the road left is left and the new road entered (per change)."""
+    road = m.road
+    at = np.flatnonzero(np.r_[False, road[1:] != road[:-1]])
+    entry, exit_ = m.entry[at], m.exit[at - 1]
+    kx = M_PER_DEG_LAT * np.cos(np.radians(lat[at]))
+    gap = np.zeros(lat.shape[0])
+    gap[at] = np.hypot(
+        (entry[:, 0] - exit_[:, 0]) * kx, (entry[:, 1] - exit_[:, 1]) * M_PER_DEG_LAT
+    ) * arc_factor(grid, road[at], road[at - 1], entry, exit_)
+    a_out, b_in = junction_bearings(grid, road[at], road[at - 1], entry, exit_)
+    return at, gap, a_out, b_in
+
+
 def match_roads(
     grid: MatchGrid,
     lat: F64,
@@ -325,42 +385,28 @@ def match_roads(
 
     The Viterbi path says which roads were driven and in which order; *where* the car
     passed from one road to the next is then placed with the reported speeds, not the
-    noisy positions (:func:`road_changes`).
+    noisy positions (:func:`road_changes`, :func:`place_changes`). Every fix's result
+    depends only on its own chain and the parameters (with their calibration), never
+    on the other devices in the call.
     """
-    cand = find_candidates(grid, lat, lon, speed_kmh, heading, p, new_chain)
-    travel = travelled_m(lat, lon, speed_kmh, ts_s, new_chain, p.travel)
-    slot = viterbi(cand, travel, new_chain, lat, p.beta_m)
-    rows = np.arange(lat.shape[0])
-    road, dist = cand.road[rows, slot], cand.dist[rows, slot]
-    if p.travel == "speed":
-        along = travel
-    else:
-        along = travelled_m(lat, lon, speed_kmh, ts_s, new_chain, "speed")
-    s, rem = cand.s[rows, slot], cand.rem[rows, slot]
-    if p.speed_timing == "estimated":
-        lean = speed_lean(road, s, rem, dist, along, speed_kmh, ts_s, new_chain)
-        along = along + lean * speed_step_change(speed_kmh, ts_s, new_chain)
+    m = _viterbi_stage(grid, lat, lon, speed_kmh, heading, ts_s, new_chain, p)
+    road, dist, s, rem = m.road, m.dist, m.s, m.rem
+    along = m.along
+    if p.speed_lean:
+        along = along + p.speed_lean * speed_step_change(speed_kmh, ts_s, new_chain)
     if p.placement == "both":
-        # the junction before each change of road (only read where the road changes)
-        at = np.flatnonzero(np.r_[False, road[1:] != road[:-1]])
-        entry, exit_ = cand.entry[at, slot[at]], cand.exit[at - 1, slot[at - 1]]
-        kx = M_PER_DEG_LAT * np.cos(np.radians(lat[at]))
-        gap = np.zeros(lat.shape[0])
-        gap[at] = np.hypot(
-            (entry[:, 0] - exit_[:, 0]) * kx, (entry[:, 1] - exit_[:, 1]) * M_PER_DEG_LAT
-        ) * arc_factor(grid, road[at], road[at - 1], entry, exit_)
+        at, gap, a_out, b_in = _junctions(grid, m, lat)
         sigma = chain_sigma(dist, new_chain)
         turn: TurnHints | None = None
-        if p.placement_turn_fixes > 0 or p.placement_gap_calibration:
-            a_out, b_in = junction_bearings(grid, road[at], road[at - 1], entry, exit_)
-            usable = np.where(speed_kmh >= p.heading_min_speed_kmh, heading, np.nan)
+        if p.placement_turn_fixes > 0 or any(p.junction_shift_m):
             turn = TurnHints(
                 at=at,
                 a_out=a_out,
                 b_in=b_in,
-                heading=usable,
-                heading_sd_deg=heading_noise_deg(usable, road, new_chain, at),
-                calibrate_gap=p.placement_gap_calibration,
+                heading=np.where(speed_kmh >= p.heading_min_speed_kmh, heading, np.nan),
+                heading_sd_deg=p.heading_sd_deg,
+                heading_lag_m=p.heading_lag_m,
+                junction_shift_m=p.junction_shift_m,
                 fixes=p.placement_turn_fixes,
                 min_turn_deg=p.placement_turn_min_deg,
                 sd_frac=p.placement_turn_sd_frac,
@@ -434,13 +480,6 @@ def arc_factor(grid: MatchGrid, road: I64, prev_road: I64, entry: F64, exit_: F6
     return np.where(np.isfinite(f), f, 1.0)
 
 
-#: least information (sum of squared within-run speed-change terms, m^2) for the
-#: estimated speed timing; below it the batch keeps the midpoint (trapezoid) rule
-LEAN_MIN_INFO_M2 = 2_500.0
-LEAN_RUN_MIN_FIXES = 5  # runs shorter than this do not inform the estimate
-LEAN_MARGIN_SIGMAS = 3.0  # fixes nearer a road end than this many GPS sigmas are left out
-
-
 def speed_step_change(speed_kmh: F64, ts_s: F64, new_chain: npt.NDArray[np.bool_]) -> F64:
     """Per fix, ``dt x (v - v_prev)`` in metres (0 at a chain start): what one step's
     distance gains when the fix's own speed weighs ``0.5 + lean`` instead of a half."""
@@ -449,217 +488,59 @@ def speed_step_change(speed_kmh: F64, ts_s: F64, new_chain: npt.NDArray[np.bool_
     return np.where(new_chain, 0.0, np.nan_to_num(d, nan=0.0))
 
 
-def speed_lean(
-    road: I64,
-    s: F64,
-    rem: F64,
-    dist: F64,
-    travel: F64,
-    speed_kmh: F64,
-    ts_s: F64,
-    new_chain: npt.NDArray[np.bool_],
-) -> float:
-    """How far the batch's reported speeds lean towards the step that ends at their fix
-    (ADR 0036): the step's distance is ``dt x ((0.5 + lean) v + (0.5 - lean) v_prev)``.
-
-    0 is a speed measured at the fix (the trapezoid rule); 0.5 is a speed averaged
-    over the second before it, as a simulator with Euler steps (SUMO's default) or a
-    receiver that reports the mean speed since the last fix gives. Along one road the
-    offset ``s`` of each fix into the road is the distance driven since its entry, so
-    ``s - C`` (C: the trapezoid distance driven) is constant on a run plus the GPS
-    noise plus ``lean x Z`` (Z: the cumulative ``dt x (v - v_prev)``). ``lean`` is the
-    least-squares slope of ``s - C`` on ``Z`` within runs (fixes whose projection is
-    not clipped to a road end), over the whole batch (one fleet reports one way),
-    clipped to [-0.5, 0.5]; 0 without enough information.
-    """
-    n = road.shape[0]
-    if n == 0:
-        return 0.0
-    chain = np.cumsum(new_chain) - 1
-    chain -= chain[0]
-    starts = np.flatnonzero(new_chain)
-    if starts.shape[0] == 0 or starts[0] != 0:
-        starts = np.r_[0, starts]
-    c = np.cumsum(np.nan_to_num(travel, nan=0.0))
-    c = c - c[starts][chain]
-    z = np.cumsum(speed_step_change(speed_kmh, ts_s, new_chain))
-    z = z - z[starts][chain]
-    run_start = new_chain | np.r_[True, road[1:] != road[:-1]]
-    run = np.cumsum(run_start) - 1
-    n_runs = int(run[-1]) + 1
-    # only fixes well inside their road: near an end the projection is clipped, and the
-    # clipping (which depends on each fix's noise) would bias the slope. "Inside" is
-    # judged from the distance driven since the run's entry (its median estimate), not
-    # from the fix's own noisy offset, which would truncate the noise instead.
-    inside = (road >= 0) & (s > ENTRY_EPS_M) & (rem > ENTRY_EPS_M) & np.isfinite(s)
-    if not inside.any():
-        return 0.0
-    entry = np.asarray(_jit.median_by_run(run[inside], (c - s)[inside], n_runs), np.float64)
-    s_hat = c - entry[run]
-    margin = LEAN_MARGIN_SIGMAS * chain_sigma(dist, new_chain)
-    ok = inside & (s_hat > margin) & (s + rem - s_hat > margin)
-    cnt = np.bincount(run[ok], minlength=n_runs)
-    ok &= cnt[run] >= LEAN_RUN_MIN_FIXES
-    cnt = np.bincount(run[ok], minlength=n_runs)
-    if not ok.any():
-        return 0.0
-    r, y, x = run[ok], (s - c)[ok], z[ok]
-    k = np.maximum(cnt, 1).astype(np.float64)
-    y = y - (np.bincount(r, y, minlength=n_runs) / k)[r]
-    x = x - (np.bincount(r, x, minlength=n_runs) / k)[r]
-    info = float(np.dot(x, x))
-    if info < LEAN_MIN_INFO_M2:
-        return 0.0
-    return float(np.clip(np.dot(x, y) / info, -0.5, 0.5))
-
-
 @dataclass(frozen=True)
 class TurnHints:
-    """What :func:`place_changes` needs to place a change from the heading in a turn."""
+    """What :func:`place_changes` needs to read the junctions: the bearings at each
+    change, the headings, and the calibration of both (ADR 0036)."""
 
     at: I64  # fixes where the road changes (the new road's first fix)
     a_out: F64  # per change: bearing at which the road left is left, degrees
     b_in: F64  # per change: bearing at which the new road is entered, degrees
     heading: F64  # per fix: usable heading (NaN = none)
-    heading_sd_deg: float  # the batch's heading noise (:func:`heading_noise_deg`)
-    calibrate_gap: bool  # correct the junction paths by turn direction from the batch
-    fixes: int
+    heading_sd_deg: float  # calibrated heading noise
+    heading_lag_m: float  # calibrated lag of the heading behind the position
+    junction_shift_m: tuple[float, float, float]  # path error by turn: left, straight, right
+    fixes: int  # fixes each side read for the heading in a turn (0 = none)
     min_turn_deg: float
     sd_frac: float
     sd_min_m: float
 
 
-GAP_MIN_CHANGES = 20  # changes of one turn direction a batch needs to correct its paths
-GAP_MAX_SIGMA_M = 12.5  # noisier batches keep the arc (their Viterbi turns mislead the correction)
-GAP_MARGIN_SIGMAS = 2.0  # fixes this many GPS sigmas inside their road inform the correction
 STRAIGHT_DEG = 30.0  # turns smaller than this are "straight on" for the path correction
-
-
-def calibrated_gap(
-    c: F64,
-    s: F64,
-    rem: F64,
-    run: I64,
-    starts: I64,
-    change: npt.NDArray[np.bool_],
-    sig2: F64,
-    j_in: I64,
-    j_out: I64,
-    fixes: int,
-    drift_m: float,
-    gap: F64,
-    h: TurnHints,
-) -> F64:
-    """The junction paths corrected by what the batch's own changes show (ADR 0036).
-
-    At each change the fixes of the new road alone place its mouth (``C - s``) and
-    the fixes of the road left alone place where that road was left (``C + rem``);
-    the difference is the path driven through the junction. The map's arc is right
-    for a single lane, but where a road has several lanes, or the map draws a road's
-    centre line rather than its lanes, turning one way is shorter than the arc and
-    the other way longer. Per turn direction (left, right, straight on) the median
-    difference between the observed and the modelled path, over the batch's changes
-    of that direction (at least :data:`GAP_MIN_CHANGES`), is added to the model
-    (never below 0). Only fixes that a first estimate puts ``GAP_MARGIN_SIGMAS``
-    inside both ends of their road count (a projection clipped to a road end is
-    biased). Above :data:`GAP_MAX_SIGMA_M` of GPS noise (the batch's median) the
-    Viterbi path around turns is too unsure to learn from and the arc is kept."""
-    n_runs = starts.shape[0]
-    if sig2.shape[0] == 0 or float(np.median(sig2)) > GAP_MAX_SIGMA_M**2:
-        return gap
-    margin = GAP_MARGIN_SIGMAS * np.sqrt(sig2)
-    b = j_in < fixes
-    a = (j_out < fixes) & (run + 1 < n_runs)
-    b_num: F64 = np.zeros(n_runs)
-    b_den: F64 = np.zeros(n_runs)
-    a_num: F64 = np.zeros(n_runs)
-    a_den: F64 = np.zeros(n_runs)
-    # twice: first from every fix; then only from fixes that the first estimate puts
-    # well inside their road (a projection clipped at the road's end is biased, and
-    # leaving out clipped fixes by their own offset would bias the rest)
-    for _ in range(2):
-        wb = 1.0 / (sig2[b] + (drift_m * j_in[b]) ** 2)
-        b_num = np.bincount(run[b], wb * (c[b] - s[b]), minlength=n_runs).astype(np.float64)
-        b_den = np.bincount(run[b], wb, minlength=n_runs).astype(np.float64)
-        wa = 1.0 / (sig2[a] + (drift_m * j_out[a]) ** 2)
-        a_num = np.bincount(run[a] + 1, wa * (c[a] + rem[a]), minlength=n_runs).astype(np.float64)
-        a_den = np.bincount(run[a] + 1, wa, minlength=n_runs).astype(np.float64)
-        b_mouth = b_num / np.where(b_den > 0, b_den, 1.0)
-        a_exit = a_num / np.where(a_den > 0, a_den, 1.0)
-        length = s + rem
-        s_hat = c - b_mouth[run]
-        b &= (s_hat > margin) & (length - s_hat > margin) & (b_den[run] > 0)
-        nxt = np.minimum(run + 1, n_runs - 1)
-        rem_hat = a_exit[nxt] - c
-        a &= (rem_hat > margin) & (length - rem_hat > margin) & (a_den[nxt] > 0)
-    r_at = run[h.at]
-    ok = change[r_at] & (b_den[r_at] > 0) & (a_den[r_at] > 0)
-    observed = b_num[r_at] / np.where(ok, b_den[r_at], 1.0) - a_num[r_at] / np.where(
-        ok, a_den[r_at], 1.0
-    )
-    turn = (h.b_in - h.a_out + 540.0) % 360.0 - 180.0
-    side = np.where(np.abs(turn) <= STRAIGHT_DEG, 0, np.sign(turn)).astype(np.int64)
-    side = np.where(np.isfinite(turn), side, 0)
-    out = gap.copy()
-    for d in (-1, 0, 1):
-        k = ok & (side == d)
-        if k.sum() >= GAP_MIN_CHANGES:
-            shift = float(np.median(observed[k] - gap[h.at][k]))
-            sel = h.at[side == d]
-            out[sel] = np.maximum(0.0, gap[sel] + shift)
-    return out
-
-
-HEADING_CLEAR_FIXES = 4  # fixes this near a change of road do not inform the heading noise
-
-
-def heading_noise_deg(heading: F64, road: I64, new_chain: npt.NDArray[np.bool_], at: I64) -> float:
-    """The batch's heading noise, degrees: on one road, away from its ends, the
-    heading should not change between consecutive fixes, so the robust spread of
-    those changes (1.4826 x their median absolute value, over sqrt 2) estimates it.
-    Bends in the road count as noise, which only makes the turn hints more modest."""
-    n = heading.shape[0]
-    if n < 2:
-        return 0.0
-    near = np.zeros(n, np.bool_)
-    for off in range(-HEADING_CLEAR_FIXES, HEADING_CLEAR_FIXES + 1):
-        near[np.clip(at + off, 0, n - 1)] = True
-    d = (heading[1:] - heading[:-1] + 540.0) % 360.0 - 180.0
-    ok = ~new_chain[1:] & (road[1:] == road[:-1]) & (road[1:] >= 0) & ~near[1:] & np.isfinite(d)
-    if not ok.any():
-        return 0.0
-    return float(MAD_TO_SIGMA * np.median(np.abs(d[ok])) / np.sqrt(2.0))
-
-
-TURN_MIN_CHANGES = 20  # turns a batch needs before its heading lag is estimated and used
 TURN_PART = (0.1, 0.9)  # at least this far through the turn (clear of the roads' own headings)
 
 
-def turn_estimates(
-    c: F64, gap: F64, new_chain: npt.NDArray[np.bool_], mouth: F64, run_of_at: I64, h: TurnHints
-) -> tuple[F64, F64]:
-    """Per change (indexed like ``h.at``), the weighted sum and the sum of weights of the
-    mouth estimates from the heading of fixes part way through a turn (ADR 0036).
+def turn_side(a_out: F64, b_in: F64) -> I64:
+    """Per change: -1 a left turn, 0 straight on (within :data:`STRAIGHT_DEG`), 1 right."""
+    turn = (b_in - a_out + 540.0) % 360.0 - 180.0
+    side = np.where(np.abs(turn) <= STRAIGHT_DEG, 0, np.sign(turn))
+    return np.where(np.isfinite(turn), side, 0).astype(np.int64)
 
-    Through a junction the heading turns from the bearing the road left is left at to
-    the bearing the new road is entered at over the junction path (``gap``); a fix
-    whose heading has turned a fraction ``f`` of the way is about ``f x gap`` into the
-    junction, so the new road's mouth is at ``C + (1 - f) x gap``. Where a heading is
-    measured (a vehicle's angle from its rear to its front, a receiver's filter) lags
-    the position by a distance that is the batch's, estimated as the median
-    difference from the position-based ``mouth`` of the same changes; with fewer than
-    :data:`TURN_MIN_CHANGES` turns the heading is not used.
-    """
-    k = h.at.shape[0]
-    num, den = np.zeros(k), np.zeros(k)
-    if k == 0:
-        return num, den
+
+def shifted_gap(gap: F64, h: TurnHints) -> F64:
+    """The junction paths with the calibrated error of the arc added per turn direction
+    (never below 0): on a road drawn on its centre line with several lanes, turning one
+    way is shorter than the arc and the other way longer (ADR 0036)."""
+    if not any(h.junction_shift_m) or h.at.shape[0] == 0:
+        return gap
+    out = gap.copy()
+    shift = np.asarray(h.junction_shift_m, np.float64)[turn_side(h.a_out, h.b_in) + 1]
+    out[h.at] = np.maximum(0.0, gap[h.at] + shift)
+    return out
+
+
+def _turn_readings(
+    c: F64, gap: F64, new_chain: npt.NDArray[np.bool_], h: TurnHints
+) -> tuple[F64, npt.NDArray[np.bool_], F64]:
+    """For each change and each of the ``2 x h.fixes`` fixes around it, the mouth read
+    from the heading (before the lag), whether that fix is part way through a turn,
+    and the sd of a reading per change (see :func:`turn_estimates`)."""
     n = c.shape[0]
     turn = (h.b_in - h.a_out + 540.0) % 360.0 - 180.0
     big = np.abs(turn) >= h.min_turn_deg
     g = gap[h.at]
     # heading noise: a fix must have turned clear of both roads' bearings by three of
-    # its sigmas, and the estimate's sd grows by the noise's share of the turn
+    # its sigmas, and the reading's sd grows by the noise's share of the turn
     f_noise = h.heading_sd_deg / np.maximum(np.abs(turn), 1e-9)
     f_lo = np.maximum(TURN_PART[0], 3.0 * f_noise)
     chains = np.cumsum(new_chain)
@@ -674,15 +555,33 @@ def turn_estimates(
         ok = inside & same & big & (f > f_lo) & (f < 1.0 - f_lo)
         est.append(np.where(ok, c[i] + (1.0 - f) * g, np.nan))
         which.append(ok)
-    e = np.stack(est)  # [2 x fixes, changes]
-    has = np.stack(which)
-    pos = mouth[run_of_at]
-    diff = (e - pos[None, :])[has & np.isfinite(pos)[None, :]]
-    if np.unique(np.nonzero(has)[1]).shape[0] < TURN_MIN_CHANGES or diff.shape[0] == 0:
-        return num, den
-    lag = float(np.median(diff))
-    w = 1.0 / ((h.sd_frac + f_noise) * g + h.sd_min_m) ** 2
-    num = np.nansum(np.where(has, (e - lag) * w[None, :], 0.0), axis=0)
+    sd = (h.sd_frac + f_noise) * g + h.sd_min_m
+    if not est:
+        k = h.at.shape[0]
+        return np.zeros((0, k)), np.zeros((0, k), np.bool_), sd
+    return np.stack(est), np.stack(which), sd
+
+
+def turn_estimates(
+    c: F64, gap: F64, new_chain: npt.NDArray[np.bool_], h: TurnHints
+) -> tuple[F64, F64]:
+    """Per change (indexed like ``h.at``), the weighted sum and the sum of weights of the
+    mouth estimates from the heading of fixes part way through a turn (ADR 0036).
+
+    Through a junction the heading turns from the bearing the road left is left at to
+    the bearing the new road is entered at over the junction path (``gap``); a fix
+    whose heading has turned a fraction ``f`` of the way is about ``f x gap`` into the
+    junction, so the new road's mouth is at ``C + (1 - f) x gap``, less the distance
+    by which the heading lags the position (a vehicle's angle taken from its rear to
+    its front, a receiver's filter: calibrated, :func:`calibrate`). Each reading
+    weighs ``1 / ((sd_frac + heading noise / turn) x gap + sd_min)^2``.
+    """
+    k = h.at.shape[0]
+    if k == 0 or h.fixes == 0:
+        return np.zeros(k), np.zeros(k)
+    e, has, sd = _turn_readings(c, gap, new_chain, h)
+    w = 1.0 / sd**2
+    num = np.where(has, (e - h.heading_lag_m) * w[None, :], 0.0).sum(axis=0)
     den = has.sum(axis=0) * w
     return num, den
 
@@ -738,9 +637,41 @@ def place_changes(
     lanes; a real path is not exactly the arc). A limit applies from its road's mouth: fixes before the
     estimate belong to A, from it on to B.
     """
-    n = road.shape[0]
-    if n == 0:
+    if road.shape[0] == 0:
         return road
+    mouth, run, change, c, run_road = _mouths(
+        road, s, rem, travel, new_chain, gap, sigma, fixes, drift_m, junction_frac, turn, reach
+    )
+    out = road.copy()
+    prev_road = np.r_[-1, run_road[:-1]]
+    early = change[run] & (c < mouth[run])
+    out[early] = prev_road[run][early]
+    next_change = np.r_[change[1:], False]
+    next_mouth = np.r_[mouth[1:], np.nan]
+    next_road = np.r_[run_road[1:], -1]
+    late = next_change[run] & (c >= next_mouth[run])
+    out[late] = next_road[run][late]
+    return out
+
+
+def _mouths(
+    road: I64,
+    s: F64,
+    rem: F64,
+    travel: F64,
+    new_chain: npt.NDArray[np.bool_],
+    gap: F64,
+    sigma: F64,
+    fixes: int,
+    drift_m: float,
+    junction_frac: float,
+    turn: TurnHints | None,
+    reach: int,
+) -> tuple[F64, I64, npt.NDArray[np.bool_], F64, I64]:
+    """:func:`place_changes`' estimate: per run, the distance driven at its road's mouth
+    (NaN where the run does not start with a change of road); with the run of each
+    fix, which runs start with a change, the distance driven ``C`` and each run's road."""
+    n = road.shape[0]
     rows = np.arange(n)
     chain = np.cumsum(new_chain) - 1  # new_chain[0] is true (as for road_changes)
     c = np.cumsum(np.nan_to_num(travel, nan=0.0))
@@ -757,10 +688,8 @@ def place_changes(
     sig2 = sigma * sigma
     j_in = rows - starts[run]  # fixes since the run's first
     j_out = ends[run] - 1 - rows  # fixes before the run's last
-    if turn is not None and turn.calibrate_gap:
-        gap = calibrated_gap(
-            c, s, rem, run, starts, change, sig2, j_in, j_out, fixes, drift_m, gap, turn
-        )
+    if turn is not None:
+        gap = shifted_gap(gap, turn)
     # fixes of the new road (run r) estimate change r
     b = j_in < fixes
     wb = 1.0 / (sig2[b] + (drift_m * j_in[b]) ** 2)
@@ -807,21 +736,12 @@ def place_changes(
     mouth = np.where(change & (den > 0), num / np.where(den > 0, den, 1.0), np.nan)
     if turn is not None and turn.fixes > 0:
         run_of_at = run[turn.at]
-        t_num, t_den = turn_estimates(c, gap, new_chain, mouth, run_of_at, turn)
+        t_num, t_den = turn_estimates(c, gap, new_chain, turn)
         use = change[run_of_at] & (t_den > 0)
         num[run_of_at[use]] += t_num[use]
         den[run_of_at[use]] += t_den[use]
         mouth = np.where(change & (den > 0), num / np.where(den > 0, den, 1.0), np.nan)
-    out = road.copy()
-    prev_road = np.r_[-1, run_road[:-1]]
-    early = change[run] & (c < mouth[run])
-    out[early] = prev_road[run][early]
-    next_change = np.r_[change[1:], False]
-    next_mouth = np.r_[mouth[1:], np.nan]
-    next_road = np.r_[run_road[1:], -1]
-    late = next_change[run] & (c >= next_mouth[run])
-    out[late] = next_road[run][late]
-    return out
+    return mouth, run, change, c, run_road
 
 
 ENTRY_EPS_M = 0.01  # a projection this close to a road's end was clipped to it

@@ -73,13 +73,15 @@ class SpeedLimitParams:
     hmm_placement_fixes: int = 12  # "both": fixes per side
     hmm_placement_drift_m: float = 1.5  # "both": speed-integration drift per fix, m
     hmm_placement_junction_frac: float = 0.1  # "both": junction path error / straight gap
-    #: "midpoint" (speed at the fix, trapezoid) or "estimated" from the batch (ADR 0036)
-    hmm_speed_timing: str = "midpoint"
+    #: calibration of the fleet and map (ADR 0036, ``covernote telematics calibrate``)
+    hmm_speed_lean: float = 0.0  # 0: speeds measured at the fix; 0.5: mean over the step before
+    hmm_heading_lag_m: float = 0.0  # how far the heading lags the position, m
+    hmm_heading_sd_deg: float = 0.0  # heading noise, degrees
+    hmm_junction_shift_m: tuple[float, float, float] = (0.0, 0.0, 0.0)  # left, straight, right
     hmm_placement_turn_fixes: int = 0  # "both": fixes per side read for the heading in a turn
     hmm_placement_reach_min_fixes: int = (
         0  # "both": read one road further, through >= this many fixes
     )
-    hmm_placement_gap_calibration: bool = False  # "both": junction paths corrected from the batch
     hmm_placement_turn_min_deg: float = 30.0
     hmm_placement_turn_sd_frac: float = 0.1
     hmm_placement_turn_sd_min_m: float = 0.5
@@ -204,9 +206,13 @@ class _SpeedLimits(ConfigModel):
     hmm_placement_fixes: Annotated[int, Field(ge=1, le=100)] = _SL.hmm_placement_fixes
     hmm_placement_drift_m: PosFloat = _SL.hmm_placement_drift_m
     hmm_placement_junction_frac: Annotated[float, Field(ge=0.0)] = _SL.hmm_placement_junction_frac
-    hmm_speed_timing: Literal["midpoint", "estimated"] = "midpoint"
+    hmm_speed_lean: Annotated[float, Field(ge=-0.5, le=0.5)] = _SL.hmm_speed_lean
+    hmm_heading_lag_m: Annotated[float, Field(ge=-50.0, le=50.0)] = _SL.hmm_heading_lag_m
+    hmm_heading_sd_deg: Annotated[float, Field(ge=0.0, le=90.0)] = _SL.hmm_heading_sd_deg
+    hmm_junction_shift_m: Annotated[list[float], Field(min_length=3, max_length=3)] = Field(
+        default_factory=lambda: list(_SL.hmm_junction_shift_m)
+    )
     hmm_placement_turn_fixes: Annotated[int, Field(ge=0, le=20)] = _SL.hmm_placement_turn_fixes
-    hmm_placement_gap_calibration: bool = _SL.hmm_placement_gap_calibration
     hmm_placement_reach_min_fixes: Annotated[int, Field(ge=0, le=100)] = (
         _SL.hmm_placement_reach_min_fixes
     )
@@ -318,7 +324,12 @@ def parse_params(
         version=version,
         trips=TripParams(**f.trips.model_dump()),
         plausibility=PlausibilityParams(**f.plausibility.model_dump()),
-        speed_limits=SpeedLimitParams(**f.speed_limits.model_dump()),
+        speed_limits=SpeedLimitParams(
+            **{
+                **f.speed_limits.model_dump(),
+                "hmm_junction_shift_m": tuple(f.speed_limits.hmm_junction_shift_m),
+            }
+        ),
         speeding=SpeedingParams(**f.speeding.model_dump()),
         events=EventParams(**f.events.model_dump()),
         night=NightParams(**f.night.model_dump()),

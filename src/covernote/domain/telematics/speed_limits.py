@@ -27,10 +27,12 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 import numpy as np
+import numpy.typing as npt
 import polars as pl
 import pyarrow as pa
 
 from covernote.domain.errors import DomainError, ErrorCode
+from covernote.domain.telematics.calibration import MatchCalibration, calibrate
 from covernote.domain.telematics.matching import HmmParams, MatchGrid, match_roads
 from covernote.domain.telematics.params import KMH_PER_MPH, SpeedLimitParams
 
@@ -485,10 +487,12 @@ def hmm_params(p: SpeedLimitParams) -> HmmParams:
         placement_fixes=p.hmm_placement_fixes,
         placement_drift_m=p.hmm_placement_drift_m,
         placement_junction_frac=p.hmm_placement_junction_frac,
-        speed_timing=p.hmm_speed_timing,
+        speed_lean=p.hmm_speed_lean,
+        heading_lag_m=p.hmm_heading_lag_m,
+        heading_sd_deg=p.hmm_heading_sd_deg,
+        junction_shift_m=p.hmm_junction_shift_m,
         placement_turn_fixes=p.hmm_placement_turn_fixes,
         placement_reach_min_fixes=p.hmm_placement_reach_min_fixes,
-        placement_gap_calibration=p.hmm_placement_gap_calibration,
         placement_turn_min_deg=p.hmm_placement_turn_min_deg,
         placement_turn_sd_frac=p.hmm_placement_turn_sd_frac,
         placement_turn_sd_min_m=p.hmm_placement_turn_sd_min_m,
@@ -519,7 +523,19 @@ def match_limits(
     return _match_heading(df, index, along)
 
 
-def _match_hmm(df: pl.DataFrame, index: RoadIndex, along: str | None) -> pl.DataFrame:
+_HmmInputs = tuple[
+    MatchGrid,
+    npt.NDArray[np.float64],
+    npt.NDArray[np.float64],
+    npt.NDArray[np.float64],
+    npt.NDArray[np.float64],
+    npt.NDArray[np.float64],
+    npt.NDArray[np.bool_],
+]
+
+
+def _hmm_inputs(df: pl.DataFrame, index: RoadIndex, along: str | None) -> _HmmInputs:
+    """The grid and the arrays :func:`matching.match_roads` reads, from a points frame."""
     grid = index.grid
     if grid is None:  # an index built elsewhere without the grid
         raise DomainError(ErrorCode.CONFIGURATION, "road index has no match grid", RULE, "grid")
@@ -540,9 +556,20 @@ def _match_hmm(df: pl.DataFrame, index: RoadIndex, along: str | None) -> pl.Data
         new_chain = np.ones(n, np.bool_)
     if n:
         new_chain[0] = True
-    road_idx, _ = match_roads(
-        grid, lat, lon, np.nan_to_num(spd), hdg, ts_s, new_chain, hmm_params(index.params)
-    )
+    return grid, lat, lon, np.nan_to_num(spd), hdg, ts_s, new_chain
+
+
+def calibrate_matching(
+    df: pl.DataFrame, index: RoadIndex, *, along: str | None = "device_id"
+) -> MatchCalibration:
+    """Calibrate the HMM matcher on a sample of points (ADR 0036): the fleet's speed
+    timing and heading lag and noise, and the map's junction paths (see
+    :mod:`calibration`). ``df`` as for :func:`match_limits`."""
+    return calibrate(*_hmm_inputs(df, index, along), hmm_params(index.params))
+
+
+def _match_hmm(df: pl.DataFrame, index: RoadIndex, along: str | None) -> pl.DataFrame:
+    road_idx, _ = match_roads(*_hmm_inputs(df, index, along), hmm_params(index.params))
     matched = pl.Series("road_idx", road_idx).replace(-1, None)
     return apply_conditions(_attach_roads(df, matched, index), matched, index)
 

@@ -42,7 +42,7 @@ from covernote.domain.errors import DomainError, ErrorCode
 from covernote.domain.telematics.frames import as_points_frame
 from covernote.domain.telematics.kernel import score_points
 from covernote.domain.telematics.params import TelematicsParams
-from covernote.domain.telematics.speed_limits import build_road_index
+from covernote.domain.telematics.speed_limits import build_road_index, calibrate_matching
 from covernote.products.loader import parse_params_for, shipped_params
 from covernote.telematics.adapters.osm import read_osm_roads
 from covernote.telematics.adapters.parse import parse_body, parse_parquet
@@ -191,6 +191,20 @@ class Command(BaseCommand):
         )
         sc.add_argument("--overwrite", action="store_true", help="replace an existing --out")
         sc.add_argument("--no-progress", action="store_true")
+        ca = sub.add_parser(
+            "calibrate",
+            help="calibrate the map matcher on a sample of a fleet's fixes (ADR 0036); prints "
+            "the [speed_limits] keys for a new version of the parameters",
+        )
+        ca.add_argument("--points", required=True, type=Path, help="points.parquet (a sample)")
+        ca.add_argument("--roads", required=True, type=Path, help="roads.parquet (the map)")
+        ca.add_argument("--config", type=Path, help="telematics TOML (default: product config)")
+        ca.add_argument(
+            "--default-oneway",
+            choices=["yes", "no", "none"],
+            default="yes",
+            help="direction of roads without a oneway column (yes: one row per direction)",
+        )
         ig = sub.add_parser("ingest", help="ingest a local points file into the raw store")
         ig.add_argument("file", type=Path)
         ig.add_argument("--root", required=True, type=Path)
@@ -244,6 +258,8 @@ class Command(BaseCommand):
             action = options["action"]
             if action == "score":
                 self.score(options)
+            elif action == "calibrate":
+                self.calibrate(options)
             elif action == "ingest":
                 self.ingest(options)
             elif action == "store":
@@ -258,6 +274,29 @@ class Command(BaseCommand):
 
     def _now(self, options: dict[str, Any]) -> datetime:
         return _iso(options["now"], "now") if options.get("now") else datetime.now(UTC)
+
+    def calibrate(self, options: dict[str, Any]) -> None:
+        """Estimate the matcher's calibration from a sample (YD-SCORE-1, ADR 0036)."""
+        params = load_params(options.get("config"))
+        for name in ("points", "roads"):
+            if not options[name].is_file():
+                raise DomainError(ErrorCode.NOT_FOUND, f"{options[name]} not found", None, name)
+        oneway = {"yes": True, "no": False, "none": None}[options["default_oneway"]]
+        roads = _read_parquet(options["roads"], "roads")
+        points = as_points_frame(_read_parquet(options["points"], "points"))
+        points = points.sort("device_id", "ts", maintain_order=True)
+        index = build_road_index(roads, params.speed_limits, default_oneway=oneway)
+        cal = calibrate_matching(points, index, along="device_id")
+        left, straight, right = cal.changes
+        lag = "too few turns" if cal.heading_lag_m is None else f"{cal.turns:,} turns"
+        self.stdout.write(
+            f"# calibrated on {cal.fixes:,} fixes of {points['device_id'].n_unique():,} "
+            f"devices (params {params.version}, median GPS noise {cal.sigma_m:.1f} m); "
+            f"junction paths from {left:,} left, {straight:,} straight-on and {right:,} right "
+            f"turns; heading lag from {lag}\n"
+            "# [speed_limits] keys for a new version of the telematics parameters (YD-SCORE-3):\n"
+            f"{cal.toml()}\n"
+        )
 
     def score(self, options: dict[str, Any]) -> None:
         t0 = time.perf_counter()
