@@ -19,6 +19,7 @@ from covernote.telematics.adapters.store import read_points
 from .conftest import FIXTURE
 
 ROADS = FIXTURE / "roads.parquet"
+ROOT = Path(__file__).resolve().parents[3]
 NOW = "2026-04-01T00:00:00+00:00"
 
 
@@ -175,3 +176,34 @@ def test_yd_score_1_score_engine_spark_gives_the_local_outputs(tmp_path, points_
         from polars.testing import assert_frame_equal
 
         assert_frame_equal(spark.sort(key), local.sort(key), check_exact=False, rel_tol=1e-9)
+
+
+def test_yd_score_1_calibrate_prints_the_parameters_for_a_new_version(tmp_path):
+    """``covernote telematics calibrate`` reads a sample of the UK demo town's fleet and
+    prints TOML keys that the parameters accept (ADR 0036): the town's Smartboxes report
+    the mean speed over the second before each fix (SUMO's Euler steps), lean 0.5."""
+    import tomllib
+
+    from covernote.domain.telematics.params import parse_params
+    from covernote.telematics.demo import uk_town_dir
+
+    town = uk_town_dir()
+    proc = subprocess.run(
+        [sys.executable, "-m", "covernote.cli.main", "telematics", "calibrate",
+         "--points", str(town / "points.parquet"), "--roads", str(town / "roads.parquet")],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    keys = tomllib.loads(proc.stdout)
+    assert abs(keys["hmm_speed_lean"] - 0.5) < 0.05
+    assert set(keys) >= {"hmm_speed_lean", "hmm_heading_sd_deg", "hmm_junction_shift_m"}
+    assert "turns" in proc.stdout.splitlines()[0]
+    shipped = tomllib.loads((ROOT / "config/products/telematics/2026-12-24.toml").read_text())
+    shipped["speed_limits"].update(keys)
+    assert parse_params(shipped).speed_limits.hmm_speed_lean == keys["hmm_speed_lean"]
+
+
+def test_yd_score_1_calibrate_names_a_missing_file(tmp_path):
+    with pytest.raises(CommandError, match="roads"):
+        call_command(
+            "telematics", "calibrate", "--points", str(ROADS), "--roads", str(tmp_path / "x")
+        )
