@@ -634,8 +634,14 @@ def place_changes(
     the GPS noise (sigma of the chain, :func:`chain_sigma`) plus the error of the
     speed integration, which grows with the distance driven; fixes of A add the
     error of the junction model, ``junction_frac x gap`` (the map has no junction
-    lanes; a real path is not exactly the arc). A limit applies from its road's mouth: fixes before the
-    estimate belong to A, from it on to B.
+    lanes; a real path is not exactly the arc). A limit applies from its road's mouth: fixes
+    before the estimate belong to A, from it on to B.
+
+    With ``turn`` (ADR 0036) the junction paths take the calibrated error of the arc per
+    turn direction (:func:`shifted_gap`) and fixes part way through a turn add readings
+    from their heading (:func:`turn_estimates`); with ``reach`` > 0 the fixes of the road
+    beyond each neighbour add readings through that neighbour's length and junction,
+    where the neighbour's run has at least ``reach`` fixes.
     """
     if road.shape[0] == 0:
         return road
