@@ -226,9 +226,9 @@ def test_yd_review_1_to_3_columns_engine_writes_what_the_rows_engine_writes(
 ):
     """YD-REVIEW-1..3: the same reviews and the same batch audit records (chunking,
     policies in order, digest), whichever engine ran."""
-    from covernote.telematics import reviews
+    from covernote.telematics.reviews import common
 
-    monkeypatch.setattr(reviews, "CHUNK", chunk)
+    monkeypatch.setattr(common, "CHUNK", chunk)  # both engines read it there
     as_of, _ = book
     rows_engine = _run(as_of, "rows")
     PremiumReview.objects.filter(review_date=as_of).delete()
@@ -247,13 +247,13 @@ def test_yd_review_1_scores_and_km_at_a_rounding_tie_round_as_the_decimal_rule_d
 ):
     """YD-SCORE-2 half-up from the float sums' decimals (70.01 and 70.02 over 1 km each:
     a hair off 70.015), and the km half-even (1.05 -> 1.0, 1.45 -> 1.4, 1.55 -> 1.6)."""
-    from covernote.telematics import reviews
+    from covernote.telematics.reviews import columns
 
     as_of, policies = book
     calls = []
-    decimal_rule = reviews._period_score
-    monkeypatch.setattr(
-        reviews, "_period_score", lambda w, d: calls.append((w, d)) or decimal_rule(w, d)
+    decimal_rule = columns._period_score
+    monkeypatch.setattr(  # where the columns engine reads it
+        columns, "_period_score", lambda w, d: calls.append((w, d)) or decimal_rule(w, d)
     )
     reviews_run(as_of=as_of, engine="columns")
     assert calls == [(70.01 * 1000.0 + 70.02 * 1000.0, 2000.0)]  # only the one near a tie
