@@ -127,7 +127,7 @@ def test_yd_data_1_compact_after_a_crash_between_write_and_delete_loses_nothing(
 
 
 def test_yd_data_1_read_of_one_device_skips_other_devices_row_groups(tmp_path, monkeypatch):
-    monkeypatch.setattr(store, "ROW_GROUP_ROWS", 100)
+    monkeypatch.setattr(store.parts, "ROW_GROUP_ROWS", 100)  # where _write_file reads it
     frame = pl.concat([_track(f"SBX-{i:02d}", 100, T0) for i in range(20)])
     _ingest(tmp_path, frame.sample(fraction=1.0, shuffle=True, seed=7))  # any arrival order
     (part,) = _parts(tmp_path)
@@ -233,7 +233,7 @@ def test_yd_data_1_store_migrate_command_converts_an_old_store(tmp_path, capsys)
 
 
 def test_yd_data_1_many_small_batches_of_a_day_are_merged_as_they_come(tmp_path, monkeypatch):
-    monkeypatch.setattr(store, "MAX_SMALL_PARTS", 3)
+    monkeypatch.setattr(store.write, "MAX_SMALL_PARTS", 3)  # where the merge reads it
     tracks = [_track(f"SBX-{i}", 40, T0 + timedelta(minutes=i)) for i in range(10)]
     for t in tracks:  # live messages: one small part each
         _ingest(tmp_path, t)
@@ -259,6 +259,6 @@ def test_yd_data_1_a_read_racing_a_merge_lists_again(tmp_path, monkeypatch):
         calls.append(1)
         return stale if len(calls) == 1 else real(fs, dirs, **kw)
 
-    monkeypatch.setattr(store, "_files_under", listing)
+    monkeypatch.setattr(store.read, "_files_under", listing)  # the readers' listing
     assert read_points(tmp_path, device_id="SBX-A").height == 100
     assert len(calls) == 2
