@@ -37,8 +37,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from covernote.domain.telematics.calibration import MatchCalibration
-from covernote.domain.telematics.params import SpeedLimitParams, parse_params
+from covernote.domain.telematics.params import parse_params
 from covernote.domain.telematics.speed_limits import (
     build_road_index,
     calibrate_matching,
@@ -91,20 +90,6 @@ def noisy(pts: pl.DataFrame, sigma_m: float, seed: int) -> pl.DataFrame:
     return pts.with_columns(
         lat=pl.col("lat") + rng.normal(0.0, sigma_m, pts.height) / M_PER_DEG,
         lon=pl.col("lon") + pl.Series(rng.normal(0.0, sigma_m, pts.height) / k),
-    )
-
-
-def with_calibration(sl: SpeedLimitParams, cal: MatchCalibration) -> SpeedLimitParams:
-    """``sl`` with a calibration's values (turn hints off without a heading lag)."""
-    return dataclasses.replace(
-        sl,
-        hmm_speed_lean=cal.speed_lean,
-        hmm_heading_sd_deg=cal.heading_sd_deg,
-        hmm_junction_shift_m=cal.junction_shift_m,
-        hmm_heading_lag_m=cal.heading_lag_m or 0.0,
-        hmm_placement_turn_fixes=sl.hmm_placement_turn_fixes
-        if cal.heading_lag_m is not None
-        else 0,
     )
 
 
@@ -175,7 +160,7 @@ def main() -> int:
             run_idx, cal_text = idx, "TOML"
             if not args.no_calibrate:
                 cal = calibrate_matching(p.filter(pl.Series(in_cal)), idx)
-                run_idx = dataclasses.replace(idx, params=with_calibration(sl, cal))
+                run_idx = dataclasses.replace(idx, params=cal.applied_to(sl))
                 shift = "/".join(f"{x:+.1f}" for x in cal.junction_shift_m)
                 lag = "-" if cal.heading_lag_m is None else f"{cal.heading_lag_m:.1f}"
                 cal_text = f"{cal.speed_lean:.2f} {lag} {cal.heading_sd_deg:.1f} {shift}"

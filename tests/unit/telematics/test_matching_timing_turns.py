@@ -161,16 +161,7 @@ def _calibrated(sl, sample: pl.DataFrame, roads: pl.DataFrame | None = None):
     cal = calibrate_matching(
         sample, build_road_index(_junction_roads() if roads is None else roads, sl)
     )
-    return cal, dataclasses.replace(
-        sl,
-        hmm_speed_lean=cal.speed_lean,
-        hmm_heading_lag_m=cal.heading_lag_m or 0.0,
-        hmm_heading_sd_deg=cal.heading_sd_deg,
-        hmm_junction_shift_m=cal.junction_shift_m,
-        hmm_placement_turn_fixes=sl.hmm_placement_turn_fixes
-        if cal.heading_lag_m is not None
-        else 0,
-    )
+    return cal, cal.applied_to(sl)
 
 
 def test_yd_score_1_calibration_reads_the_fleets_speed_timing_and_heading_lag(params):

@@ -35,6 +35,7 @@ from covernote.domain.telematics.matching import (
     speed_step_change,
     turn_side,
 )
+from covernote.domain.telematics.params import SpeedLimitParams
 
 #: least information (sum of squared within-run speed-change terms, m^2) for the
 #: speed timing; below it the sample gives 0 (the trapezoid rule)
@@ -60,6 +61,19 @@ class MatchCalibration:
     changes: tuple[int, int, int]  # changes read for each junction shift
     turns: int  # changes whose heading was read for the lag
     sigma_m: float  # the sample's median GPS noise
+
+    def applied_to(self, sl: SpeedLimitParams) -> SpeedLimitParams:
+        """``sl`` with this calibration's values (the turn hints off without a lag)."""
+        return replace(
+            sl,
+            hmm_speed_lean=self.speed_lean,
+            hmm_heading_sd_deg=self.heading_sd_deg,
+            hmm_junction_shift_m=self.junction_shift_m,
+            hmm_heading_lag_m=self.heading_lag_m or 0.0,
+            hmm_placement_turn_fixes=(
+                sl.hmm_placement_turn_fixes if self.heading_lag_m is not None else 0
+            ),
+        )
 
     def toml(self) -> str:
         """The ``[speed_limits]`` keys for a new version of the product's parameters."""
