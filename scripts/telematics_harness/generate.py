@@ -200,8 +200,9 @@ NETWORKS: list[Network] = [
         held_out=True,
         origin=(54.9783, -1.6178),
     ),
-    # third held-out set (ADR 0036): set after the speed-timing estimate was fixed, run
-    # once; two of them simulated with ballistic steps (speeds measured at the fix)
+    # third held-out set (ADR 0036): made once the speed timing was found, before the
+    # other parameters were set; two of them simulated with ballistic steps (speeds
+    # measured at the fix)
     Network(
         "grid-d",
         "grid",
@@ -255,7 +256,7 @@ NETWORKS: list[Network] = [
         origin=(50.3755, -4.1427),
     ),
     # fourth held-out set (ADR 0036): made after the junction-path correction and the
-    # reach were set on the development networks (grid-m among them), run once
+    # reach were set on the development networks (grid-m among them)
     Network(
         "grid-f",
         "grid",
