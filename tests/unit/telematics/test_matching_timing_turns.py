@@ -282,3 +282,17 @@ def test_yd_score_3_2026_12_24_applies_a_calibration_and_reads_turns():
     assert (o.hmm_placement_fixes, o.hmm_placement_drift_m) == (12, 1.5)
     assert (n.hmm_placement_fixes, n.hmm_placement_drift_m) == (30, 0.5)
     assert new.version == "2026-12-24.1"
+
+
+def test_yd_score_1_calibration_says_when_it_could_not_read_the_speed_timing(params):
+    """Three cars are too little driving to read the speed timing: the keys keep the
+    trapezoid and say why, and a sample without 20 turns leaves the turn hints off."""
+    sample, _ = _turns(3, 5.0, 2.5, seed=25)
+    cal, applied = _calibrated(params.speed_limits, sample)
+    assert cal.speed_lean == 0.0 and cal.lean_info_m2 < 2_500.0
+    assert cal.heading_lag_m is None and applied.hmm_placement_turn_fixes == 0
+    text = cal.toml()
+    assert "too little driving" in text
+    assert "hmm_placement_turn_fixes = 0" in text
+    keys = tomllib.loads(text)
+    assert keys["hmm_speed_lean"] == 0.0

@@ -61,6 +61,7 @@ class MatchCalibration:
     changes: tuple[int, int, int]  # changes read for each junction shift
     turns: int  # changes whose heading was read for the lag
     sigma_m: float  # the sample's median GPS noise
+    lean_info_m2: float  # what the speed timing was read from (< LEAN_MIN_INFO_M2: not read)
 
     def applied_to(self, sl: SpeedLimitParams) -> SpeedLimitParams:
         """``sl`` with this calibration's values (the turn hints off without a lag)."""
@@ -78,8 +79,13 @@ class MatchCalibration:
     def toml(self) -> str:
         """The ``[speed_limits]`` keys for a new version of the product's parameters."""
         left, straight, right = self.junction_shift_m
+        lean_note = (
+            ""
+            if self.lean_info_m2 >= LEAN_MIN_INFO_M2
+            else "  # too little driving to read the speed timing: 0 keeps the trapezoid"
+        )
         lines = [
-            f"hmm_speed_lean = {self.speed_lean:.3f}",
+            f"hmm_speed_lean = {self.speed_lean:.3f}{lean_note}",
             f"hmm_heading_sd_deg = {self.heading_sd_deg:.2f}",
             f"hmm_junction_shift_m = [{left:.2f}, {straight:.2f}, {right:.2f}]"
             "  # left, straight on, right",
@@ -107,8 +113,10 @@ def calibrate(
     m = _viterbi_stage(grid, lat, lon, speed_kmh, heading, ts_s, new_chain, p)
     n = lat.shape[0]
     if n == 0:
-        return MatchCalibration(0.0, None, 0.0, (0.0, 0.0, 0.0), 0, (0, 0, 0), 0, 0.0)
-    lean = speed_lean(m.road, m.s, m.rem, m.dist, m.along, speed_kmh, ts_s, new_chain)
+        return MatchCalibration(0.0, None, 0.0, (0.0, 0.0, 0.0), 0, (0, 0, 0), 0, 0.0, 0.0)
+    lean, lean_info = speed_lean_fit(
+        m.road, m.s, m.rem, m.dist, m.along, speed_kmh, ts_s, new_chain
+    )
     along = m.along + lean * speed_step_change(speed_kmh, ts_s, new_chain)
     at, gap, a_out, b_in = _junctions(grid, m, lat)
     sigma = chain_sigma(m.dist, new_chain)
@@ -159,6 +167,7 @@ def calibrate(
         changes=counts,
         turns=turns,
         sigma_m=float(np.median(sigma)),
+        lean_info_m2=lean_info,
     )
 
 
@@ -172,6 +181,20 @@ def speed_lean(
     ts_s: F64,
     new_chain: npt.NDArray[np.bool_],
 ) -> float:
+    """:func:`speed_lean_fit`'s lean alone."""
+    return speed_lean_fit(road, s, rem, dist, travel, speed_kmh, ts_s, new_chain)[0]
+
+
+def speed_lean_fit(
+    road: I64,
+    s: F64,
+    rem: F64,
+    dist: F64,
+    travel: F64,
+    speed_kmh: F64,
+    ts_s: F64,
+    new_chain: npt.NDArray[np.bool_],
+) -> tuple[float, float]:
     """How far a sample's reported speeds lean towards the step that ends at their fix
     (ADR 0036): the step's distance is ``dt x ((0.5 + lean) v + (0.5 - lean) v_prev)``.
 
@@ -184,10 +207,11 @@ def speed_lean(
     least-squares slope of ``s - C`` on ``Z`` within runs (fixes whose projection is
     not clipped to a road end), over the whole sample (one fleet reports one way),
     clipped to [-0.5, 0.5]; 0 without enough information (:data:`LEAN_MIN_INFO_M2`).
+    Returns the lean and that information (the sum of squared ``Z`` deviations, m^2).
     """
     n = road.shape[0]
     if n == 0:
-        return 0.0
+        return 0.0, 0.0
     chain = np.cumsum(new_chain) - 1
     chain -= chain[0]
     starts = np.flatnonzero(new_chain)
@@ -206,7 +230,7 @@ def speed_lean(
     # from the fix's own noisy offset, which would truncate the noise instead.
     inside = (road >= 0) & (s > ENTRY_EPS_M) & (rem > ENTRY_EPS_M) & np.isfinite(s)
     if not inside.any():
-        return 0.0
+        return 0.0, 0.0
     entry = np.asarray(_jit.median_by_run(run[inside], (c - s)[inside], n_runs), np.float64)
     s_hat = c - entry[run]
     margin = LEAN_MARGIN_SIGMAS * chain_sigma(dist, new_chain)
@@ -215,15 +239,15 @@ def speed_lean(
     ok &= cnt[run] >= LEAN_RUN_MIN_FIXES
     cnt = np.bincount(run[ok], minlength=n_runs)
     if not ok.any():
-        return 0.0
+        return 0.0, 0.0
     r, y, x = run[ok], (s - c)[ok], z[ok]
     k = np.maximum(cnt, 1).astype(np.float64)
     y = y - (np.bincount(r, y, minlength=n_runs) / k)[r]
     x = x - (np.bincount(r, x, minlength=n_runs) / k)[r]
     info = float(np.dot(x, x))
     if info < LEAN_MIN_INFO_M2:
-        return 0.0
-    return float(np.clip(np.dot(x, y) / info, -0.5, 0.5))
+        return 0.0, info
+    return float(np.clip(np.dot(x, y) / info, -0.5, 0.5)), info
 
 
 def heading_noise_deg(heading: F64, road: I64, new_chain: npt.NDArray[np.bool_], at: I64) -> float:
