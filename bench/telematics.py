@@ -153,14 +153,14 @@ def _numpy_matcher() -> Iterator[None]:
     (kept as the test reference), to measure both in one process."""
     from tests.unit.telematics import reference_matching as ref
 
-    from covernote.domain.telematics import matching
+    from covernote.domain.telematics.matching import search
 
-    saved = matching.find_candidates, matching.viterbi
-    matching.find_candidates, matching.viterbi = ref.find_candidates, ref.viterbi
+    saved = search.find_candidates, search.viterbi
+    search.find_candidates, search.viterbi = ref.find_candidates, ref.viterbi
     try:
         yield
     finally:
-        matching.find_candidates, matching.viterbi = saved
+        search.find_candidates, search.viterbi = saved
 
 
 def _reference() -> Callable[[], contextlib.AbstractContextManager[None]] | None:

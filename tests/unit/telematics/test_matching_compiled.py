@@ -109,14 +109,14 @@ def test_yd_score_1_compiled_matcher_equals_reference_on_random_streams(
 def test_yd_score_1_matcher_split_over_threads_equals_one_thread(a10kw, monkeypatch):
     """Large batches run the compiled loops on several threads, split by fixes (candidates)
     and by whole chains (Viterbi); the answer must not depend on the split."""
-    from covernote.domain.telematics import matching
+    from covernote.domain.telematics.matching import search
 
     pts, idx = a10kw
     lat, lon, spd, hdg, ts, new_chain = _arrays(pts, 5.0, seed=3)
     p = hmm_params(idx.params)
-    monkeypatch.setattr(matching.os, "cpu_count", lambda: 4)
-    monkeypatch.setattr(matching, "PART_MIN_FIXES", 7_000)
-    assert matching._parts(lat.shape[0]) == 4
+    monkeypatch.setattr(search.os, "cpu_count", lambda: 4)
+    monkeypatch.setattr(search, "PART_MIN_FIXES", 7_000)
+    assert search._parts(lat.shape[0]) == 4
     got = find_candidates(idx.grid, lat, lon, spd, hdg, p, new_chain)
     want = ref.find_candidates(idx.grid, lat, lon, spd, hdg, p, new_chain)
     _same(got, want)

@@ -31,6 +31,7 @@ from covernote.domain.telematics.matching import (
     _turn_readings,
     _viterbi_stage,
     chain_sigma,
+    runs_of,
     shifted_gap,
     speed_step_change,
     turn_side,
@@ -297,21 +298,10 @@ def junction_shifts(
     n = road.shape[0]
     if n == 0 or float(np.median(sigma)) > GAP_MAX_SIGMA_M:
         return zero
-    rows = np.arange(n)
-    chain = np.cumsum(new_chain) - 1
-    c = np.cumsum(np.nan_to_num(travel, nan=0.0))
-    c = c - c[np.flatnonzero(new_chain)][chain]
-    run_start = new_chain | np.r_[True, road[1:] != road[:-1]]
-    run = np.cumsum(run_start) - 1
-    starts = np.flatnonzero(run_start)
-    n_runs = starts.shape[0]
-    ends = np.r_[starts[1:], n]
-    run_road = road[starts]
-    change = np.zeros(n_runs, np.bool_)
-    change[1:] = ~new_chain[starts[1:]] & (run_road[1:] >= 0) & (run_road[:-1] >= 0)
+    rs = runs_of(road, travel, new_chain)
+    c, run, change, j_in, j_out = rs.c, rs.run, rs.change, rs.j_in, rs.j_out
+    n_runs = rs.starts.shape[0]
     sig2 = sigma * sigma
-    j_in = rows - starts[run]
-    j_out = ends[run] - 1 - rows
     margin = GAP_MARGIN_SIGMAS * sigma
     length = s + rem
     b = j_in < fixes

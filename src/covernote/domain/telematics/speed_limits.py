@@ -467,7 +467,7 @@ def _rolling_mode(df: pl.DataFrame, value: str, group: str, window: int) -> pl.S
 
 
 class MatchMethod(StrEnum):
-    HMM = "hmm"  # hidden-Markov matching along the trip (matching.py), the default
+    HMM = "hmm"  # hidden-Markov matching along the trip (the matching package), the default
     HEADING = "heading"  # per fix: distance + heading cost, then a rolling mode of the limit
 
 
