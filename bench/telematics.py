@@ -252,41 +252,30 @@ def main() -> None:
                 )
             )
         # ADR 0030 (heading hold, two-sided placement) vs the ADR 0020 matcher, interleaved
-        new_r = old_r = 0.0
-        for _ in range(args.repeat):
-            new_r = max(
-                new_r, best_rate(n, lambda f=frame: match_limits(f, idx, along="device_id"), 1)
+        # the shipped placement against ADR 0020's and against ADR 0030's (2026-12-17),
+        # each pair interleaved in this process
+        for name, other, base in (
+            ("shipped placement", idx_0020, "ADR 0020 placement"),
+            ("ADR 0036 placement", idx_0030, "ADR 0030, version 2026-12-17"),
+        ):
+            new_r = old_r = 0.0
+            for _ in range(args.repeat):
+                new_r = max(
+                    new_r, best_rate(n, lambda f=frame: match_limits(f, idx, along="device_id"), 1)
+                )
+                old_r = max(
+                    old_r,
+                    best_rate(n, lambda f=frame, o=other: match_limits(f, o, along="device_id"), 1),
+                )
+            rows.append(
+                (
+                    f"{label}: lookup + HMM, {name}",
+                    rate(new_r),
+                    ">= 1.00 M/s",
+                    f"{rate(old_r)} ({base})",
+                    f"{new_r / old_r:.2f}",
+                )
             )
-            old_r = max(
-                old_r, best_rate(n, lambda f=frame: match_limits(f, idx_0020, along="device_id"), 1)
-            )
-        rows.append(
-            (
-                f"{label}: lookup + HMM, shipped placement",
-                rate(new_r),
-                ">= 1.00 M/s",
-                rate(old_r) + " (ADR 0020 placement)",
-                f"{new_r / old_r:.2f}",
-            )
-        )
-        # ADR 0036 (calibrated timing, turn hints, reach, junction paths) vs ADR 0030
-        new_r = old_r = 0.0
-        for _ in range(args.repeat):
-            new_r = max(
-                new_r, best_rate(n, lambda f=frame: match_limits(f, idx, along="device_id"), 1)
-            )
-            old_r = max(
-                old_r, best_rate(n, lambda f=frame: match_limits(f, idx_0030, along="device_id"), 1)
-            )
-        rows.append(
-            (
-                f"{label}: lookup + HMM, ADR 0036 placement",
-                rate(new_r),
-                ">= 1.00 M/s",
-                rate(old_r) + " (ADR 0030, version 2026-12-17)",
-                f"{new_r / old_r:.2f}",
-            )
-        )
         lk = best_rate(n, lambda f=frame: match_limits(f, idx, along="device_id"), args.repeat)
         lkb = best_rate(n, lambda f=frame: match_limits(f, idx_plain), args.repeat)
         rows.append(
