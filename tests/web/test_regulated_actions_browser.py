@@ -100,7 +100,9 @@ def _approved_claim(users, policy):
     claim = gap_claim_register(
         actor=users["claims"],
         policy=policy,
-        data=ClaimRegistration.parse({"event_at": timezone.now() - timedelta(hours=2)}),
+        # the policy starts today (UK time): a loss "two hours ago" falls before it between
+        # midnight and 2 am (GAP-EXCL-15), so the loss is now
+        data=ClaimRegistration.parse({"event_at": timezone.now()}),
     )
     figures = {"settlement": "12500", "motor_excess": "350", "market_value": "12500"}
     gap_claim_assess(actor=users["claims"], claim=claim, data=AssessInput.parse(figures=figures))
