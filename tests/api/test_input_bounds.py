@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import copy
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -333,7 +333,7 @@ def yd_quote(client, customer, start, **rating):
 
 
 def test_yd_rate_start_five_years_ahead_is_refused(api, loaded):
-    start = date.today() + timedelta(days=5 * 365)
+    start = timezone.localdate() + timedelta(days=5 * 365)
     r = yd_quote(api("agent"), loaded["own"], start)
     assert r.status_code == 422 and r.json()["field"] == "start"
     assert r.json()["rule"] == "YD-RATE"
@@ -348,7 +348,7 @@ def test_yd_rate_start_five_years_ahead_is_refused(api, loaded):
     ],
 )
 def test_yd_rate_rating_facts_within_reason(api, loaded, kind, change):
-    r = yd_quote(api("agent"), loaded["own"], date.today() + timedelta(days=1), **change)
+    r = yd_quote(api("agent"), loaded["own"], timezone.localdate() + timedelta(days=1), **change)
     assert r.status_code == 422, (kind, r.content)
     assert r.json()["rule"] == "YD-RATE"
 
@@ -356,7 +356,7 @@ def test_yd_rate_rating_facts_within_reason(api, loaded, kind, change):
 def test_yd_rate_registration_longer_than_its_column_is_refused(api, loaded):
     body = {
         "customer_id": loaded["own"].pk,
-        "start": (date.today() + timedelta(days=1)).isoformat(),
+        "start": (timezone.localdate() + timedelta(days=1)).isoformat(),
         "vehicle_reg": "AB12CDEFGHIJK",
         "rating": dict(RATING),
     }

@@ -15,7 +15,7 @@ from tests.integration.young_driver.conftest import RATING, png_bytes
 
 pytestmark = pytest.mark.django_db
 
-START = date.today() + timedelta(days=1)
+START = timezone.localdate() + timedelta(days=1)
 
 
 @pytest.fixture
@@ -98,7 +98,7 @@ def test_yd_api_journey_quote_buy_photo_approve_cancel_return(api, loaded, custo
     assert r.json()["status"] == "cancelled"
     r = agent.post(
         f"/api/v1/young-driver/policies/{policy['id']}/smartbox-return",
-        {"returned_on": date.today().isoformat()},
+        {"returned_on": timezone.localdate().isoformat()},
         content_type="application/json",
     )
     assert r.json()["cancellation"]["box_refund"] == "50.00"

@@ -4,9 +4,9 @@ Smartbox and uploads a photo on a phone, staff approve, the customer cancels and
 from __future__ import annotations
 
 import re
-from datetime import date
 
 import pytest
+from django.utils import timezone
 
 from covernote.domain.money import gbp
 from covernote.young_driver.inputs import BuyInput, QuoteInput
@@ -43,7 +43,7 @@ def test_yd_journey_buy_dd_upload_photo_approve_cancel(
     page.get_by_placeholder("Customer name, reference or postcode").fill("Young")
     page.get_by_role("button", name="Find customer").click()
     page.get_by_role("link", name=re.compile("Quote Young Driver for Jamie")).click()
-    page.get_by_label("Cover starts").fill(date.today().isoformat())
+    page.get_by_label("Cover starts").fill(timezone.localdate().isoformat())
     page.get_by_label("Vehicle registration").fill("AB12 CDE")
     page.get_by_label("Vehicle group (1-50)").fill("8")
     page.get_by_label("Years with a full licence").fill("1")
@@ -115,7 +115,7 @@ def test_yd_theft_1_staff_register_theft_see_last_position_and_close(page, users
     from tests.integration.young_driver.conftest import RATING
 
     product_configs_load(actor="test")
-    today = date.today()
+    today = timezone.localdate()
     q = yd_quote_create(
         actor=users["agent"],
         customer=customers["own"],

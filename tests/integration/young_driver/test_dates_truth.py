@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from covernote.domain.errors import DomainError
 from covernote.young_driver.inputs import CancelInput, VehicleChangeInput
@@ -68,11 +69,10 @@ def test_yd_cancel_1_customer_app_refuses_a_past_date_next_to_the_field(client, 
 
 
 def test_yd_cancel_1_customer_app_offers_no_cancellation_once_cancelled(client, users, card_policy):
-    from datetime import date
 
     from django.urls import reverse
 
-    today = date.today()
+    today = timezone.localdate()
     yd_policy_cancel(
         actor=users["customer"],
         policy=card_policy,
@@ -93,7 +93,6 @@ def test_yd_cancel_1_customer_app_offers_no_cancellation_once_cancelled(client, 
 def test_yd_cancel_1_back_office_offers_no_changes_on_a_cancelled_or_ended_policy(
     client, users, card_policy
 ):
-    from datetime import date
 
     from django.urls import reverse
 
@@ -101,7 +100,7 @@ def test_yd_cancel_1_back_office_offers_no_changes_on_a_cancelled_or_ended_polic
     url = reverse("yd-bo-policy", args=[card_policy.pk])
     assert "Cancel policy</button>" in client.get(url).content.decode()
     # A term that has run out (no stored expiry state): nothing to change or cancel.
-    card_policy.end = date.today() - timedelta(days=1)
+    card_policy.end = timezone.localdate() - timedelta(days=1)
     card_policy.save(update_fields=["end"])
     page = client.get(url).content.decode()
     assert "Cancel policy</button>" not in page
@@ -109,11 +108,10 @@ def test_yd_cancel_1_back_office_offers_no_changes_on_a_cancelled_or_ended_polic
 
 
 def test_yd_box_install_vehicle_change_page_says_the_new_deadline(client, users, card_policy):
-    from datetime import date
 
     from django.urls import reverse
 
-    effective = date.today() + timedelta(days=5)
+    effective = timezone.localdate() + timedelta(days=5)
     client.force_login(users["agent"])
     response = client.post(
         reverse("yd-bo-policy", args=[card_policy.pk]),
@@ -148,3 +146,30 @@ def test_yd_cancel_1_back_office_shows_a_past_date_refusal_next_to_the_field(
     assert 'value="2012-05-01"' in page
     card_policy.refresh_from_db()
     assert card_policy.status == "live"
+
+
+def test_yd_cancel_1_back_office_reads_today_in_uk_time_not_the_servers(client, users, card_policy):
+    """At 23:30 UTC on a summer night it is already tomorrow in the UK (BST): a term that
+    ends "today" on a UTC server's calendar has ended on the UK calendar the wording uses."""
+    from datetime import UTC, date, datetime
+    from unittest import mock
+
+    from django.urls import reverse
+
+    ended = date(2027, 7, 1)  # after the real today, so the server's own calendar says live
+    card_policy.end = ended
+    card_policy.save(update_fields=["end"])
+    url = reverse("yd-bo-policy", args=[card_policy.pk])
+
+    def page_at(instant):
+        with mock.patch("django.utils.timezone.now", return_value=instant):
+            client.force_login(users["agent"])  # a session that is current at that instant
+            response = client.get(url)
+        assert response.status_code == 200
+        return response.content.decode()
+
+    last_evening = page_at(datetime(2027, 7, 1, 22, 30, tzinfo=UTC))  # 23:30 BST, 1 July
+    assert "Cancel policy</button>" in last_evening
+    after_midnight = page_at(datetime(2027, 7, 1, 23, 30, tzinfo=UTC))  # 00:30 BST, 2 July
+    assert "Cancel policy</button>" not in after_midnight
+    assert "Record MTA" not in after_midnight

@@ -8,12 +8,13 @@ import hmac
 import json
 import re
 import threading
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from covernote.billing.payment_page import HttpPaymentPage, recording_page
 from covernote.domain.errors import DomainError
@@ -28,7 +29,7 @@ pytestmark = pytest.mark.django_db
 
 def make_quote(actor, customer):
     """A quote made today, so it has not expired when it is bought through the page."""
-    today = date.today()
+    today = timezone.localdate()
     return yd_quote_create(
         actor=actor,
         customer=customer,

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
 from covernote.accounts.selectors import request_user
@@ -381,7 +382,7 @@ def cancellation_preview(request: HttpRequest, policy_id: int, cancel_on: date) 
     YD-CANCEL-4 Smartbox credit). Nothing is changed."""
     p = sel.policy_get_for(request_user(request), policy_id)
     return svc.yd_cancellation_preview(
-        policy=p, cancel_on=cancel_on, notice_date=date.today()
+        policy=p, cancel_on=cancel_on, notice_date=timezone.localdate()
     ).decision.as_dict()
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest
+from django.utils import timezone
 
 from covernote.accounts.models import Role, User
 from covernote.accounts.selectors import request_user
@@ -97,6 +98,6 @@ def _policy_context(policy: Any) -> dict[str, Any]:
         # Actions that no longer apply are not offered: a cancelled or void policy, or one
         # whose term has ended (YD has no stored "expired" state), offers no MTA, vehicle
         # change, cancellation or renewal acceptance.
-        "live": policy.status in ("live", "notice") and date.today() <= policy.end,
+        "live": policy.status in ("live", "notice") and timezone.localdate() <= policy.end,
         "InstalmentStatus": InstalmentStatus,
     }

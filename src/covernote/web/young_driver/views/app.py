@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from covernote.accounts.models import Role
@@ -114,7 +114,7 @@ def app_cancel(request: HttpRequest, policy_id: int) -> HttpResponse:
         policy = sel.policy_get_for(user, policy_id)
     except DomainError as exc:
         raise Http404("no such policy") from exc
-    today = date.today()
+    today = timezone.localdate()
     raw = request.POST.get("cancel_on") or request.GET.get("cancel_on") or ""
     live = policy.status in ("live", "notice") and today <= policy.end
     default = max(today, policy.start)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -89,7 +88,7 @@ def _confirm_bo_cancel(request: HttpRequest, policy: Any) -> HttpResponse:
         cancel_on=cancel_on,
         by=p.get("by", "customer"),
         void_for_fraud=void,
-        notice_date=date.today(),
+        notice_date=timezone.localdate(),
     )
     return confirm_page(
         request,
@@ -213,7 +212,7 @@ def bo_policy(request: HttpRequest, policy_id: int) -> HttpResponse:
                 )
                 messages.success(request, "Smartbox return recorded.")
             elif action == "renewal_invite":
-                svc.yd_renewal_invite(actor=user, policy=policy, today=date.today())
+                svc.yd_renewal_invite(actor=user, policy=policy, today=timezone.localdate())
                 messages.success(
                     request, "Renewal invitation sent (with the 14-day payment notice)."
                 )
@@ -252,7 +251,7 @@ def _bo_policy_page(
         is_staff=user.is_intermediary_staff,
         doc_staff=user.is_intermediary_staff,
         key=uuid.uuid4().hex,
-        today=date.today(),
+        today=timezone.localdate(),
         errors=errors or {},
         v=request.POST if errors else {},
     )

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -77,7 +77,7 @@ def bo_quote(request: HttpRequest, customer_id: int) -> HttpResponse:
         else:
             return redirect("yd-bo-quote-detail", quote_id=q.pk)
     try:
-        params = params_in_force("young_driver", date.today())
+        params = params_in_force("young_driver", timezone.localdate())
     except DomainError:
         params = None
     return render(
