@@ -18,7 +18,7 @@ from __future__ import annotations
 import argparse
 import random
 import tomllib
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
@@ -169,7 +169,7 @@ def main() -> None:
     svg = [
         '<svg xmlns="http://www.w3.org/2000/svg" width="640" height="300" font-family="sans-serif">',
         "<title>Eco period scores, grey = eco per trip (2026-12-03), blue = eco over the "
-        f"period (2026-12-10); made by scripts/eco_period_chart.py on {date.today():%d %B %Y}"
+        f"period (2026-12-10); made by scripts/eco_period_chart.py on {datetime.now(UTC):%d %B %Y}"
         "</title>",
     ]
     legend = (
